@@ -1,0 +1,1 @@
+"""Storage: the SQLAlchemy models, opening and migrating a database, full-text search."""

@@ -1,0 +1,25 @@
+"""Alembic's entry point: always handed a live connection by `migrations.upgrade`."""
+
+from alembic import context
+
+from desktop.storage.models import Base
+from desktop.storage.search import backend_for
+
+connection = context.config.attributes["connection"]
+search_objects = backend_for(connection.dialect.name).own_objects
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the search backend's own tables, columns and indexes to it."""
+    return name not in search_objects
+
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    include_object=include_object,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

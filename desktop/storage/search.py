@@ -1,0 +1,247 @@
+"""Full-text search over notes, behind one interface with one backend per dialect.
+
+Every searchable field of a note (its text, the answer heard, the rep's response, and
+each annotation's correction and comment) is a row of `search_docs`. The write path
+keeps those rows current (`reindex_notes`, called after every flush that touches a note
+or an annotation); each backend indexes `search_docs.body` its own way:
+
+- SQLite: an FTS5 table with `search_docs` as external content, kept in sync by
+  triggers on `search_docs`, ranked by bm25;
+- PostgreSQL: a `tsvector` column over the folded words, a GIN index, ranked by
+  ts_rank_cd.
+
+Both receive the same words (see `desktop.storage.text`), so a query means the same on
+either. Snippets are cut in Python from the matched field, so they look the same too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    text,
+)
+
+from desktop.storage.models import Annotation, Note, SearchDoc
+from desktop.storage.text import Query, Term, index_text
+
+#: Longest folded text handed to PostgreSQL's tsvector (its limit is 1 MB).
+_PG_INDEX_LIMIT = 400_000
+
+
+class SearchBackend(ABC):
+    """What a dialect must do for full-text search."""
+
+    #: Schema objects the backend owns, which the models do not describe.
+    own_objects: frozenset[str] = frozenset()
+
+    @abstractmethod
+    def install(self, conn: Connection) -> None:
+        """Create the index over `search_docs` (run by the migration)."""
+
+    @abstractmethod
+    def uninstall(self, conn: Connection) -> None:
+        """Drop what `install` made (run by the migration's downgrade)."""
+
+    @abstractmethod
+    def add_docs(self, conn: Connection, docs: Sequence[dict[str, object]]) -> None:
+        """Insert rows of `search_docs` (`note_id`, `annotation_id`, `field`, `body`)."""
+
+    @abstractmethod
+    def matches(self, query: Query) -> Select[tuple[int, float]]:
+        """`(doc_id, score)` of every document matching `query`; lower score is better."""
+
+    def rebuild(self, conn: Connection) -> None:  # noqa: B027 - optional hook
+        """Rebuild the index from `search_docs` after a bulk change."""
+
+
+class SqliteSearch(SearchBackend):
+    own_objects = frozenset(
+        {
+            "search_fts",
+            "search_fts_data",
+            "search_fts_idx",
+            "search_fts_docsize",
+            "search_fts_config",
+        }
+    )
+
+    def install(self, conn: Connection) -> None:
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_docs', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN "
+            "INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN "
+            "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+            " END"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN "
+            "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+            " INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END"
+        )
+
+    def uninstall(self, conn: Connection) -> None:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
+
+    def add_docs(self, conn: Connection, docs: Sequence[dict[str, object]]) -> None:
+        if docs:
+            conn.execute(insert(SearchDoc), list(docs))
+
+    def rebuild(self, conn: Connection) -> None:
+        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+
+    @staticmethod
+    def _term(term: Term) -> str:
+        phrase = " ".join(term.words).replace('"', '""')
+        return f'"{phrase}"' + ("*" if term.prefix else "")
+
+    def expression(self, query: Query) -> str:
+        """The FTS5 MATCH string: every word quoted, so nothing typed is FTS syntax."""
+        required = " AND ".join(
+            "(" + " OR ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
+        )
+        if query.excluded:
+            banned = " OR ".join(self._term(t) for t in query.excluded)
+            return f"({required}) NOT ({banned})"
+        return required
+
+    def matches(self, query: Query) -> Select[tuple[int, float]]:
+        fts = table("search_fts", column("rowid"))
+        return select(
+            fts.c.rowid.label("doc_id"), func.bm25(literal_column("search_fts")).label("score")
+        ).where(text("search_fts MATCH :fts_query").bindparams(fts_query=self.expression(query)))
+
+
+class PostgresSearch(SearchBackend):
+    own_objects = frozenset({"tsv", "ix_search_docs_tsv"})
+    _docs = table(
+        "search_docs",
+        column("id"),
+        column("note_id"),
+        column("annotation_id"),
+        column("field"),
+        column("body"),
+        column("tsv"),
+    )
+
+    def install(self, conn: Connection) -> None:
+        conn.exec_driver_sql("ALTER TABLE search_docs ADD COLUMN tsv tsvector")
+        conn.exec_driver_sql("CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (tsv)")
+
+    def uninstall(self, conn: Connection) -> None:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_search_docs_tsv")
+        conn.exec_driver_sql("ALTER TABLE search_docs DROP COLUMN IF EXISTS tsv")
+
+    def add_docs(self, conn: Connection, docs: Sequence[dict[str, object]]) -> None:
+        if not docs:
+            return
+        rows = [{**d, "folded": index_text(str(d["body"]))[:_PG_INDEX_LIMIT]} for d in docs]
+        stmt = insert(self._docs).values(
+            note_id=bindparam("note_id"),
+            annotation_id=bindparam("annotation_id"),
+            field=bindparam("field"),
+            body=bindparam("body"),
+            tsv=func.to_tsvector(literal_column("'simple'::regconfig"), bindparam("folded")),
+        )
+        conn.execute(stmt, rows)
+
+    @staticmethod
+    def _term(term: Term) -> str:
+        parts = [f"'{w}'" for w in term.words]
+        if term.prefix:
+            parts[-1] += ":*"
+        return "(" + " <-> ".join(parts) + ")"
+
+    def expression(self, query: Query) -> str:
+        """The tsquery text; words are letters and digits only, so quoting is safe."""
+        required = " & ".join(
+            "(" + " | ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
+        )
+        if query.excluded:
+            banned = " | ".join(self._term(t) for t in query.excluded)
+            return f"({required}) & !({banned})"
+        return required
+
+    def matches(self, query: Query) -> Select[tuple[int, float]]:
+        tsquery = func.to_tsquery(
+            literal_column("'simple'::regconfig"), bindparam("ts_query", self.expression(query))
+        )
+        docs = self._docs
+        return select(
+            docs.c.id.label("doc_id"), (-func.ts_rank_cd(docs.c.tsv, tsquery)).label("score")
+        ).where(docs.c.tsv.op("@@")(tsquery))
+
+
+def backend_for(dialect_name: str) -> SearchBackend:
+    if dialect_name == "sqlite":
+        return SqliteSearch()
+    if dialect_name == "postgresql":
+        return PostgresSearch()
+    raise ValueError(f"no full-text search for the {dialect_name} dialect")
+
+
+def note_docs(conn: Connection, note_ids: Iterable[uuid.UUID]) -> list[dict[str, object]]:
+    """The searchable fields of live notes and their live annotations."""
+    ids = list(note_ids)
+    docs: list[dict[str, object]] = []
+    for chunk in _chunks(ids, 500):
+        notes = conn.execute(
+            select(Note.id, Note.text, Note.answer, Note.response).where(
+                Note.id.in_(chunk), Note.deleted_at.is_(None)
+            )
+        ).all()
+        live = set()
+        for note_id, body, answer, response in notes:
+            live.add(note_id)
+            for field, value in (("text", body), ("answer", answer), ("response", response)):
+                if value:
+                    docs.append(_doc(note_id, None, field, value))
+        if not live:
+            continue
+        annotations = conn.execute(
+            select(Annotation.note_id, Annotation.id, Annotation.correction, Annotation.comment)
+            .where(Annotation.note_id.in_(live), Annotation.deleted_at.is_(None))
+            .order_by(Annotation.created_at)
+        ).all()
+        for note_id, annotation_id, correction, comment in annotations:
+            for field, value in (("correction", correction), ("comment", comment)):
+                if value:
+                    docs.append(_doc(note_id, annotation_id, field, value))
+    return docs
+
+
+def reindex_notes(conn: Connection, backend: SearchBackend, note_ids: Iterable[uuid.UUID]) -> None:
+    """Make the search documents of these notes match what is stored now."""
+    ids = list(note_ids)
+    for chunk in _chunks(ids, 500):
+        conn.execute(delete(SearchDoc).where(SearchDoc.note_id.in_(chunk)))
+    backend.add_docs(conn, note_docs(conn, ids))
+
+
+def _doc(
+    note_id: uuid.UUID, annotation_id: uuid.UUID | None, field: str, body: str
+) -> dict[str, object]:
+    return {"note_id": note_id, "annotation_id": annotation_id, "field": field, "body": body}
+
+
+def _chunks(items: list[uuid.UUID], size: int) -> Iterable[list[uuid.UUID]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
