@@ -190,6 +190,7 @@ class Call(Keyed, Base):
     account: Mapped[Account] = relationship()
     rep: Mapped[Person | None] = relationship(foreign_keys=[rep_id])
     marketer: Mapped[Person | None] = relationship(foreign_keys=[marketer_id])
+    graded_by: Mapped[Person | None] = relationship(foreign_keys=[graded_by_id])
     framework: Mapped[Framework | None] = relationship()
     contacts: Mapped[list[Contact]] = relationship(secondary=call_contacts)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -61,7 +61,8 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def matches(self, query: Query) -> Select[tuple[int, float]]:
-        """`(doc_id, score)` of every document matching `query`; lower score is better."""
+        """`(doc_id, score)` of every document matching all of `query.clauses` (its
+        exclusions are the caller's: they apply to whole notes); lower score is better."""
 
     def rebuild(self, conn: Connection) -> None:  # noqa: B027 - optional hook
         """Rebuild the index from `search_docs` after a bulk change."""
@@ -115,13 +116,9 @@ class SqliteSearch(SearchBackend):
 
     def expression(self, query: Query) -> str:
         """The FTS5 MATCH string: every word quoted, so nothing typed is FTS syntax."""
-        required = " AND ".join(
+        return " AND ".join(
             "(" + " OR ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
         )
-        if query.excluded:
-            banned = " OR ".join(self._term(t) for t in query.excluded)
-            return f"({required}) NOT ({banned})"
-        return required
 
     def matches(self, query: Query) -> Select[tuple[int, float]]:
         fts = table("search_fts", column("rowid"))
@@ -172,13 +169,9 @@ class PostgresSearch(SearchBackend):
 
     def expression(self, query: Query) -> str:
         """The tsquery text; words are letters and digits only, so quoting is safe."""
-        required = " & ".join(
+        return " & ".join(
             "(" + " | ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
         )
-        if query.excluded:
-            banned = " | ".join(self._term(t) for t in query.excluded)
-            return f"({required}) & !({banned})"
-        return required
 
     def matches(self, query: Query) -> Select[tuple[int, float]]:
         tsquery = func.to_tsquery(

@@ -1,0 +1,47 @@
+"""The use cases, callable without Qt: the CLI and the GUI are two faces of these.
+
+Each method is one unit of work (one session, one transaction, finished before it
+returns) and hands back frozen values from `desktop.services.values`.
+"""
+
+from __future__ import annotations
+
+from desktop.services.base import Clock
+from desktop.services.calls import CallService
+from desktop.services.definitions import DefinitionService
+from desktop.services.notes import NoteService
+from desktop.services.people import AccountService, PeopleService
+from desktop.services.qualification import FrameworkService, QualificationService
+from desktop.services.review import ReviewService
+from desktop.services.search import SearchService
+from desktop.storage.database import Database, open_database
+from desktop.storage.models import utcnow
+
+
+class Services:
+    """Every use case over one open database."""
+
+    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+        self.calls = CallService(db, clock)
+        self.notes = NoteService(db, clock)
+        self.people = PeopleService(db, clock)
+        self.accounts = AccountService(db, clock)
+        self.frameworks = FrameworkService(db, clock)
+        self.qualification = QualificationService(db, clock)
+        self.review = ReviewService(db, clock)
+        self.definitions = DefinitionService(db, clock)
+        self.search = SearchService(db, clock)
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock = utcnow, upgrade: bool = True) -> Services:
+        """Open the database (migrating it if needed) and make sure it has the shipped
+        frameworks and starting definitions."""
+        services = cls(open_database(url, upgrade=upgrade), clock)
+        services.frameworks.ensure_builtin()
+        services.definitions.ensure_defaults()
+        return services
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,275 @@
+"""Ride-alongs: starting and ending them, and listing them for a team's years of calls."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from desktop.domain import CallStatus, CallType, Grade, Role
+from desktop.errors import NotFound, UserError
+from desktop.services import values as v
+from desktop.services.base import (
+    Service,
+    call_view,
+    clean_name,
+    ensure_person,
+    get_live,
+    name_key,
+    note_view,
+)
+from desktop.storage import models as m
+
+_CALL_LOADS = (
+    selectinload(m.Call.account),
+    selectinload(m.Call.rep),
+    selectinload(m.Call.marketer),
+    selectinload(m.Call.graded_by),
+    selectinload(m.Call.contacts),
+    selectinload(m.Call.framework).selectinload(m.Framework.criteria),
+)
+NOTE_LOADS = (selectinload(m.Note.tags), selectinload(m.Note.author))
+
+
+@dataclass(frozen=True, slots=True)
+class CallFilters:
+    """What a call list can be narrowed to; every filter is applied in SQL."""
+
+    statuses: tuple[CallStatus, ...] = ()
+    account: str | None = None
+    rep: str | None = None
+    since: date | None = None
+    until: date | None = None
+    text: str | None = None
+
+
+def ensure_account(session: Session, name: str, **details: str | None) -> m.Account:
+    """The account of that name, made on first mention; new details fill in blanks."""
+    cleaned = clean_name(name, "an account name")
+    key = name_key(cleaned)
+    account = session.scalars(select(m.Account).where(m.Account.name_key == key)).first()
+    if account is None:
+        account = m.Account(name=cleaned, name_key=key, outcome="open")
+        session.add(account)
+    for attr, value in details.items():
+        if value and not getattr(account, attr):
+            setattr(account, attr, value)
+    session.flush()
+    return account
+
+
+def find_framework(session: Session, name: str) -> m.Framework:
+    key = name_key(name)
+    framework = session.scalars(
+        select(m.Framework).where(or_(m.Framework.key == key, func.lower(m.Framework.name) == key))
+    ).first()
+    if framework is None:
+        known = ", ".join(session.scalars(select(m.Framework.name).order_by(m.Framework.name)))
+        raise UserError(f"unknown framework {name!r} (known: {known})")
+    return framework
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in local time, as an aware datetime."""
+    return datetime.combine(day, time.min).astimezone()
+
+
+def day_end(day: date) -> datetime:
+    """Midnight at the end of `day` (exclusive), in local time."""
+    return datetime.combine(day + timedelta(days=1), time.min).astimezone()
+
+
+class CallService(Service):
+    def start(
+        self,
+        account: str,
+        *,
+        rep: str | None = None,
+        marketer: str | None = None,
+        call_type: CallType = CallType.DISCOVERY,
+        framework: str | None = None,
+        contacts: Sequence[str] = (),
+        stage: str | None = None,
+        started_at: datetime | None = None,
+    ) -> v.CallView:
+        """Open a live call; people, the account and contacts are made on first mention."""
+        with self._db.write() as s:
+            acct = ensure_account(s, account)
+            call = m.Call(
+                account=acct,
+                rep=ensure_person(s, rep, Role.REP) if rep else None,
+                marketer=ensure_person(s, marketer, Role.MARKETER) if marketer else None,
+                framework=find_framework(s, framework) if framework else None,
+                call_type=call_type.value,
+                stage=stage.strip() if stage and stage.strip() else None,
+                started_at=started_at or self._now(),
+                status=CallStatus.LIVE.value,
+            )
+            for contact_name in contacts:
+                call.contacts.append(self._ensure_contact(s, acct, contact_name))
+            s.add(call)
+            s.flush()
+            return self._view(s, call.id)
+
+    @staticmethod
+    def _ensure_contact(s: Session, account: m.Account, name: str) -> m.Contact:
+        cleaned = clean_name(name, "a contact's name")
+        for contact in account.contacts:
+            if name_key(contact.name) == name_key(cleaned):
+                return contact
+        contact = m.Contact(account=account, name=cleaned)
+        s.add(contact)
+        return contact
+
+    def end(self, call_id: uuid.UUID, ended_at: datetime | None = None) -> v.CallView:
+        """Stop the clock; the call now waits for the rep's review."""
+        with self._db.write() as s:
+            call = get_live(s, m.Call, call_id, "call")
+            if call.status != CallStatus.LIVE.value:
+                raise UserError(f"call {call_id} has already ended")
+            call.ended_at = max(ended_at or self._now(), call.started_at)
+            call.status = CallStatus.AWAITING_REVIEW.value
+            s.flush()
+            return self._view(s, call.id)
+
+    def get(self, call_id: uuid.UUID) -> v.CallView:
+        with self._db.read() as s:
+            return self._view(s, call_id)
+
+    def set_next_step(self, call_id: uuid.UUID, next_step: str | None) -> v.CallView:
+        with self._db.write() as s:
+            call = get_live(s, m.Call, call_id, "call")
+            call.next_step = next_step.strip() if next_step and next_step.strip() else None
+            s.flush()
+            return self._view(s, call.id)
+
+    def delete(self, call_id: uuid.UUID) -> v.CallView:
+        """Move a call (and so its notes) to the trash."""
+        with self._db.write() as s:
+            call = get_live(s, m.Call, call_id, "call")
+            call.deleted_at = self._now()
+            s.flush()
+            return call_view(call)
+
+    def notes(self, call_id: uuid.UUID) -> tuple[v.NoteView, ...]:
+        """The call's notes in call order: its timeline."""
+        with self._db.read() as s:
+            get_live(s, m.Call, call_id, "call")
+            rows = s.scalars(
+                select(m.Note)
+                .where(m.Note.call_id == call_id, m.Note.deleted_at.is_(None))
+                .order_by(m.Note.offset_ms, m.Note.created_at)
+                .options(*NOTE_LOADS)
+            )
+            return tuple(note_view(n) for n in rows)
+
+    def page(
+        self,
+        filters: CallFilters = CallFilters(),
+        *,
+        after: tuple[datetime, uuid.UUID] | None = None,
+        limit: int = 200,
+    ) -> tuple[v.CallRow, ...]:
+        """Calls newest first, `limit` at a time after the key of the last row seen.
+
+        Keyset paging on (started_at, id) stays fast at any depth, unlike OFFSET.
+        """
+        with self._db.read() as s:
+            stmt = self._rows_query(filters)
+            if after is not None:
+                started, last_id = after
+                stmt = stmt.where(
+                    or_(
+                        m.Call.started_at < started,
+                        and_(m.Call.started_at == started, m.Call.id < last_id),
+                    )
+                )
+            stmt = stmt.order_by(m.Call.started_at.desc(), m.Call.id.desc()).limit(limit)
+            return tuple(self._row(r) for r in s.execute(stmt))
+
+    def count(self, filters: CallFilters = CallFilters()) -> int:
+        with self._db.read() as s:
+            inner = self._rows_query(filters).subquery()
+            return s.scalar(select(func.count()).select_from(inner)) or 0
+
+    def _rows_query(self, filters: CallFilters) -> Select:
+        rep = aliased(m.Person)
+        marketer = aliased(m.Person)
+        note_count = (
+            select(func.count(m.Note.id))
+            .where(m.Note.call_id == m.Call.id, m.Note.deleted_at.is_(None))
+            .scalar_subquery()
+        )
+        stmt = (
+            select(
+                m.Call.id,
+                m.Account.name,
+                rep.name,
+                marketer.name,
+                m.Call.call_type,
+                m.Call.status,
+                m.Call.started_at,
+                m.Call.ended_at,
+                m.Call.grade,
+                note_count,
+            )
+            .join(m.Account, m.Account.id == m.Call.account_id)
+            .outerjoin(rep, rep.id == m.Call.rep_id)
+            .outerjoin(marketer, marketer.id == m.Call.marketer_id)
+            .where(m.Call.deleted_at.is_(None))
+        )
+        if filters.statuses:
+            stmt = stmt.where(m.Call.status.in_([st.value for st in filters.statuses]))
+        if filters.account:
+            stmt = stmt.where(m.Account.name_key == name_key(filters.account))
+        if filters.rep:
+            stmt = stmt.where(rep.name_key == name_key(filters.rep))
+        if filters.since:
+            stmt = stmt.where(m.Call.started_at >= day_start(filters.since))
+        if filters.until:
+            stmt = stmt.where(m.Call.started_at < day_end(filters.until))
+        if filters.text and filters.text.strip():
+            pattern = "%" + _escape_like(name_key(filters.text)) + "%"
+            stmt = stmt.where(
+                or_(
+                    m.Account.name_key.like(pattern, escape="\\"),
+                    rep.name_key.like(pattern, escape="\\"),
+                    marketer.name_key.like(pattern, escape="\\"),
+                )
+            )
+        return stmt
+
+    @staticmethod
+    def _row(row: tuple) -> v.CallRow:
+        call_id, account, rep, marketer, call_type, status, started, ended, grade, count = row
+        return v.CallRow(
+            id=call_id,
+            account=account,
+            rep=rep,
+            marketer=marketer,
+            call_type=CallType(call_type),
+            status=CallStatus(status),
+            started_at=started,
+            ended_at=ended,
+            grade=Grade(grade) if grade else None,
+            note_count=count or 0,
+        )
+
+    @staticmethod
+    def _view(s: Session, call_id: uuid.UUID) -> v.CallView:
+        call = s.scalars(
+            select(m.Call)
+            .where(m.Call.id == call_id, m.Call.deleted_at.is_(None))
+            .options(*_CALL_LOADS)
+        ).first()
+        if call is None:
+            raise NotFound(f"no call with id {call_id}")
+        return call_view(call)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,92 @@
+"""People who use the app, and the accounts they sell to (including how deals ended)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.domain import Outcome, Role
+from desktop.errors import Conflict, NotFound, UserError
+from desktop.services import values as v
+from desktop.services.base import Service, account_view, ensure_person, name_key, person_view
+from desktop.services.calls import ensure_account
+from desktop.storage import models as m
+
+
+class PeopleService(Service):
+    def ensure(self, name: str, role: Role | None = None) -> v.PersonView:
+        with self._db.write() as s:
+            view = person_view(ensure_person(s, name, role))
+            assert view is not None
+            return view
+
+    def list(self, role: Role | None = None) -> tuple[v.PersonView, ...]:
+        with self._db.read() as s:
+            stmt = select(m.Person).order_by(m.Person.name_key)
+            if role is not None:
+                stmt = stmt.where(m.Person.role.in_([role.value, Role.BOTH.value]))
+            return tuple(p for p in map(person_view, s.scalars(stmt)) if p is not None)
+
+
+class AccountService(Service):
+    def ensure(self, name: str, **details: str | None) -> v.AccountView:
+        """The account of that name, with industry, segment or size filled in if blank."""
+        unknown = set(details) - {"industry", "segment", "size"}
+        if unknown:
+            raise TypeError(f"unknown account details: {sorted(unknown)}")
+        with self._db.write() as s:
+            return account_view(ensure_account(s, name, **details))
+
+    def get(self, name: str) -> v.AccountView:
+        with self._db.read() as s:
+            return account_view(self._find(s, name))
+
+    def names(self, prefix: str = "", limit: int = 50) -> tuple[str, ...]:
+        """Account names for autocomplete, those with the most calls first."""
+        with self._db.read() as s:
+            calls = func.count(m.Call.id)
+            stmt = (
+                select(m.Account.name)
+                .outerjoin(m.Call, m.Call.account_id == m.Account.id)
+                .group_by(m.Account.id, m.Account.name)
+                .order_by(calls.desc(), m.Account.name_key)
+                .limit(limit)
+            )
+            key = name_key(prefix)
+            if key:
+                escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                stmt = stmt.where(m.Account.name_key.like(f"%{escaped}%", escape="\\"))
+            return tuple(s.scalars(stmt))
+
+    def set_outcome(
+        self,
+        name: str,
+        outcome: Outcome,
+        *,
+        on: date | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> v.AccountView:
+        """Record how the account's deal ended (or that it is open again)."""
+        with self._db.write() as s:
+            account = self._find(s, name)
+            if expected_version is not None and account.version != expected_version:
+                raise Conflict(f"{account.name} was changed elsewhere; reload and try again")
+            if outcome is not Outcome.OPEN and on is None:
+                on = self._now().astimezone().date()
+            account.outcome = outcome.value
+            account.outcome_on = on if outcome is not Outcome.OPEN else None
+            account.outcome_reason = reason.strip() if reason and reason.strip() else None
+            s.flush()
+            return account_view(account)
+
+    @staticmethod
+    def _find(s: Session, name: str) -> m.Account:
+        if not name.strip():
+            raise UserError("an account name must not be empty")
+        account = s.scalars(select(m.Account).where(m.Account.name_key == name_key(name))).first()
+        if account is None:
+            raise NotFound(f"no account named {name!r}")
+        return account

@@ -1,0 +1,115 @@
+"""Review: the rep's verdicts, corrections and comments on notes, and the lead grade."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from desktop.domain import CallStatus, Grade, Role, Verdict
+from desktop.errors import UserError
+from desktop.services import values as v
+from desktop.services.base import Service, annotation_view, ensure_person, get_live
+from desktop.services.calls import CallFilters, CallService
+from desktop.services.definitions import current_revision
+from desktop.services.notes import check_text
+from desktop.storage import models as m
+
+
+class ReviewService(Service):
+    def annotate(
+        self,
+        note_id: uuid.UUID,
+        verdict: Verdict | None,
+        by: str,
+        *,
+        correction: str | None = None,
+        comment: str | None = None,
+    ) -> v.AnnotationView:
+        """Give a verdict on a note (with a correction when corrected), a comment, or both.
+
+        The note keeps its original text; its review status becomes the newest verdict.
+        """
+        correction = correction if correction and correction.strip() else None
+        comment = comment if comment and comment.strip() else None
+        if verdict is Verdict.CORRECTED and correction is None:
+            raise UserError("a corrected verdict needs the correction (--correction TEXT)")
+        if correction is not None and verdict is not Verdict.CORRECTED:
+            raise UserError("a correction goes with the verdict 'corrected'")
+        if verdict is None and comment is None:
+            raise UserError("give a verdict, a comment, or both")
+        for value, what in ((correction, "the correction"), (comment, "the comment")):
+            if value is not None:
+                check_text(value, what)
+        with self._db.write() as s:
+            note = get_live(s, m.Note, note_id, "note")
+            annotation = m.Annotation(
+                note_id=note.id,
+                verdict=verdict.value if verdict else None,
+                correction=correction,
+                comment=comment,
+                author=ensure_person(s, by, Role.REP),
+            )
+            s.add(annotation)
+            if verdict is not None:
+                note.review_status = verdict.value
+            s.flush()
+            return annotation_view(annotation)
+
+    def annotations(
+        self, note_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[v.AnnotationView, ...]]:
+        """Each note's annotations, oldest first (notes without any are left out)."""
+        ids = list(note_ids)
+        result: dict[uuid.UUID, list[v.AnnotationView]] = {}
+        with self._db.read() as s:
+            for start in range(0, len(ids), 500):
+                rows = s.scalars(
+                    select(m.Annotation)
+                    .where(
+                        m.Annotation.note_id.in_(ids[start : start + 500]),
+                        m.Annotation.deleted_at.is_(None),
+                    )
+                    .order_by(m.Annotation.created_at)
+                    .options(selectinload(m.Annotation.author))
+                )
+                for row in rows:
+                    result.setdefault(row.note_id, []).append(annotation_view(row))
+        return {k: tuple(items) for k, items in result.items()}
+
+    def grade(
+        self, call_id: uuid.UUID, grade: Grade, by: str, reason: str | None = None
+    ) -> v.CallView:
+        """Grade the lead against the definitions in force now (their revision is kept).
+
+        Grading an ended call completes its review.
+        """
+        if reason is not None:
+            reason = check_text(reason, "the reason") if reason.strip() else None
+        with self._db.write() as s:
+            call = get_live(s, m.Call, call_id, "call")
+            call.grade = grade.value
+            call.grade_reason = reason
+            call.graded_by = ensure_person(s, by, Role.REP)
+            call.graded_at = self._now()
+            call.grade_definitions_revision = current_revision(s)
+            if call.status == CallStatus.AWAITING_REVIEW.value:
+                call.status = CallStatus.REVIEWED.value
+        return CallService(self._db, self._now).get(call_id)
+
+    def mark_reviewed(self, call_id: uuid.UUID) -> v.CallView:
+        with self._db.write() as s:
+            call = get_live(s, m.Call, call_id, "call")
+            if call.grade is None:
+                raise UserError("grade the lead before marking the call reviewed")
+            if call.status == CallStatus.LIVE.value:
+                raise UserError("end the call before marking it reviewed")
+            call.status = CallStatus.REVIEWED.value
+        return CallService(self._db, self._now).get(call_id)
+
+    def inbox(self, rep: str | None = None, limit: int = 200) -> tuple[v.CallRow, ...]:
+        """Calls waiting for review (for one rep, if named), newest first."""
+        filters = CallFilters(statuses=(CallStatus.AWAITING_REVIEW,), rep=rep)
+        return CallService(self._db, self._now).page(filters, limit=limit)

@@ -1,0 +1,135 @@
+"""Search across every call: notes, answers, responses, corrections and comments."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, exists, func, select
+
+from desktop.domain import NoteKind, SearchField
+from desktop.errors import UserError
+from desktop.services import values as v
+from desktop.services.base import Service, name_key
+from desktop.services.calls import day_end, day_start
+from desktop.storage import models as m
+from desktop.storage.text import Query, parse_query, snippet
+
+#: The most hits one search returns; far more than a person reads, enough for scripts.
+MAX_LIMIT = 1_000_000
+
+
+class SearchService(Service):
+    def search(
+        self,
+        query: str,
+        filters: v.SearchFilters = v.SearchFilters(),  # noqa: B008 - frozen value
+        limit: int = 20,
+    ) -> tuple[v.SearchHit, ...]:
+        """Notes matching `query` (web-search syntax), best first, one hit per note.
+
+        Any text is a valid query; one with no words in it finds nothing.
+        """
+        if limit < 1:
+            raise UserError(f"the limit must be at least 1, not {limit}")
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            return ()
+        limit = min(limit, MAX_LIMIT)
+        matches = self._db.search.matches(parsed).subquery("matches")
+        doc = m.SearchDoc
+        best = func.row_number().over(partition_by=doc.note_id, order_by=(matches.c.score, doc.id))
+        ranked = (
+            select(
+                doc.note_id.label("note_id"),
+                doc.field.label("field"),
+                doc.body.label("body"),
+                matches.c.score.label("score"),
+                best.label("place"),
+            )
+            .join(matches, matches.c.doc_id == doc.id)
+            .subquery("ranked")
+        )
+        stmt = (
+            select(
+                ranked.c.note_id,
+                ranked.c.field,
+                ranked.c.body,
+                ranked.c.score,
+                m.Note.call_id,
+                m.Note.kind,
+                m.Note.text,
+                m.Note.offset_ms,
+                m.Note.intensity,
+                m.Account.name,
+                m.Call.started_at,
+            )
+            .join(m.Note, m.Note.id == ranked.c.note_id)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .join(m.Account, m.Account.id == m.Call.account_id)
+            .where(ranked.c.place == 1, m.Note.deleted_at.is_(None), m.Call.deleted_at.is_(None))
+        )
+        if parsed.excluded:
+            # `-word` leaves out every note that mentions the word in any of its fields.
+            banned = self._db.search.matches(Query((parsed.excluded,))).subquery("banned")
+            stmt = stmt.where(
+                ranked.c.note_id.not_in(select(doc.note_id).join(banned, banned.c.doc_id == doc.id))
+            )
+        stmt = self._filtered(stmt, filters)
+        stmt = stmt.order_by(ranked.c.score, m.Call.started_at.desc(), m.Note.offset_ms).limit(
+            limit
+        )
+        with self._db.read() as s:
+            rows = s.execute(stmt).all()
+        return tuple(
+            v.SearchHit(
+                note_id=note_id,
+                call_id=call_id,
+                account=account,
+                kind=NoteKind(kind),
+                text=text,
+                offset_ms=offset_ms,
+                intensity=intensity,
+                field=SearchField(field),
+                field_text=body,
+                snippet=snippet(body, parsed),
+                call_started_at=started_at,
+                score=score,
+            )
+            for (
+                note_id,
+                field,
+                body,
+                score,
+                call_id,
+                kind,
+                text,
+                offset_ms,
+                intensity,
+                account,
+                started_at,
+            ) in rows
+        )
+
+    @staticmethod
+    def _filtered(stmt: Select, filters: v.SearchFilters) -> Select:
+        if filters.kinds:
+            stmt = stmt.where(m.Note.kind.in_([k.value for k in filters.kinds]))
+        if filters.call_id is not None:
+            stmt = stmt.where(m.Note.call_id == filters.call_id)
+        if filters.account:
+            stmt = stmt.where(m.Account.name_key == name_key(filters.account))
+        if filters.rep:
+            rep_ids = select(m.Person.id).where(m.Person.name_key == name_key(filters.rep))
+            stmt = stmt.where(m.Call.rep_id.in_(rep_ids))
+        if filters.tag:
+            tag = filters.tag.strip().lstrip("#").lower()
+            stmt = stmt.where(
+                exists(
+                    select(1)
+                    .select_from(m.note_tags.join(m.Tag, m.Tag.id == m.note_tags.c.tag_id))
+                    .where(and_(m.note_tags.c.note_id == m.Note.id, m.Tag.name == tag))
+                )
+            )
+        if filters.since:
+            stmt = stmt.where(m.Call.started_at >= day_start(filters.since))
+        if filters.until:
+            stmt = stmt.where(m.Call.started_at < day_end(filters.until))
+        return stmt
