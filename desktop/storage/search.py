@@ -28,10 +28,10 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     literal_column,
     select,
     table,
-    text,
 )
 
 from desktop.storage.models import Annotation, Note, SearchDoc
@@ -121,10 +121,10 @@ class SqliteSearch(SearchBackend):
         )
 
     def matches(self, query: Query) -> Select[tuple[int, float]]:
-        fts = table("search_fts", column("rowid"))
+        fts = table("search_fts", column("rowid"), column("search_fts"))
         return select(
-            fts.c.rowid.label("doc_id"), func.bm25(literal_column("search_fts")).label("score")
-        ).where(text("search_fts MATCH :fts_query").bindparams(fts_query=self.expression(query)))
+            fts.c.rowid.label("doc_id"), func.bm25(fts.c.search_fts).label("score")
+        ).where(fts.c.search_fts.op("MATCH")(literal(self.expression(query))))
 
 
 class PostgresSearch(SearchBackend):
@@ -175,7 +175,7 @@ class PostgresSearch(SearchBackend):
 
     def matches(self, query: Query) -> Select[tuple[int, float]]:
         tsquery = func.to_tsquery(
-            literal_column("'simple'::regconfig"), bindparam("ts_query", self.expression(query))
+            literal_column("'simple'::regconfig"), literal(self.expression(query))
         )
         docs = self._docs
         return select(
