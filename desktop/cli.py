@@ -1,0 +1,600 @@
+"""`ridealong`: the window by default, and the same services as scriptable commands.
+
+The command line is a public contract: ids are printed alone on a line, `--json` shapes
+do not change, a user's mistake exits 2 with one line on stderr, a bug exits 1 with its
+traceback. Heavy imports (SQLAlchemy's ORM, Alembic, Qt) happen inside the commands
+that need them, so `--help` and `--version` answer at once and no command but `gui`
+ever loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from desktop import __version__
+from desktop.domain import CallType, Grade, NoteKind, Outcome, Verdict
+from desktop.errors import RidealongError, UserError
+
+if TYPE_CHECKING:
+    from desktop.services import Services
+
+PROG = "ridealong"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {message} (see --help)\n")
+        raise SystemExit(2)
+
+
+def _choice(enum: Any, what: str) -> Callable[[str], Any]:
+    def parse(value: str) -> Any:
+        try:
+            return enum.parse(value, what)
+        except UserError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parse.__name__ = what
+    return parse
+
+
+def _day(value: str) -> date:
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return number
+
+
+def _intensity(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 5:
+        raise argparse.ArgumentTypeError(f"intensity must be 1 to 5, not {value!r}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 10**7:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Capture, review and report what prospects say on sales calls. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", metavar="DIR", help="use DIR/ridealong.db")
+    where.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+        "(default: $RIDEALONG_DATABASE_URL, else ridealong.db in the user data directory)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    commands.add_parser("gui", help="open the window (the default)")
+
+    demo = commands.add_parser("demo", help="add realistic sample data")
+    demo.add_argument("--calls", type=_positive, default=40, metavar="N", help="default 40")
+    demo.add_argument("--months", type=_positive, default=3, metavar="M", help="default 3")
+    demo.add_argument("--seed", type=int, default=7, metavar="S", help="default 7")
+
+    call = commands.add_parser("call", help="start, end, list and show calls").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    start = call.add_parser("start", help="start a ride-along; prints its id")
+    start.add_argument("--account", required=True, metavar="NAME")
+    start.add_argument("--rep", metavar="NAME")
+    start.add_argument("--marketer", metavar="NAME")
+    start.add_argument(
+        "--type",
+        type=_choice(CallType, "call type"),
+        default=CallType.DISCOVERY,
+        metavar="|".join(CallType),
+        dest="call_type",
+    )
+    start.add_argument("--framework", metavar="NAME", help="BANT, MEDDICC, CHAMP or your own")
+    end = call.add_parser("end", help="end a live call; it then awaits review")
+    end.add_argument("call_id", metavar="CALL_ID")
+    listing = call.add_parser("list", help="every call, newest first")
+    listing.add_argument("--json", action="store_true")
+    show = call.add_parser("show", help="a call with its notes")
+    show.add_argument("call_id", metavar="CALL_ID")
+    show.add_argument("--json", action="store_true")
+
+    note = commands.add_parser("note", help="add notes").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    add = note.add_parser("add", help="file a note on a call; prints its id")
+    add.add_argument("call_id", metavar="CALL_ID")
+    add.add_argument(
+        "--kind", type=_choice(NoteKind, "kind"), required=True, metavar="|".join(NoteKind)
+    )
+    add.add_argument("--intensity", type=_intensity, metavar="1-5")
+    add.add_argument("--at", type=_seconds, metavar="SECONDS", help="offset from the call's start")
+    add.add_argument("--tag", action="append", default=[], metavar="TAG", help="repeatable")
+    add.add_argument("text", nargs="+", metavar="TEXT", help="the note ('-' reads standard input)")
+
+    annotate = commands.add_parser("annotate", help="give a verdict on a note")
+    annotate.add_argument("note_id", metavar="NOTE_ID")
+    annotate.add_argument(
+        "--verdict", type=_choice(Verdict, "verdict"), required=True, metavar="|".join(Verdict)
+    )
+    annotate.add_argument("--by", required=True, metavar="NAME")
+    annotate.add_argument("--correction", metavar="TEXT")
+    annotate.add_argument("--comment", metavar="TEXT")
+
+    grade = commands.add_parser("grade", help="grade the lead of a call")
+    grade.add_argument("call_id", metavar="CALL_ID")
+    grade.add_argument(
+        "--grade", type=_choice(Grade, "grade"), required=True, metavar="|".join(Grade)
+    )
+    grade.add_argument("--by", required=True, metavar="NAME")
+    grade.add_argument("--reason", metavar="TEXT")
+
+    search = commands.add_parser("search", help="search notes, answers, corrections, comments")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--kind", type=_choice(NoteKind, "kind"), action="append", default=[])
+    search.add_argument("--since", type=_day, metavar="YYYY-MM-DD")
+    search.add_argument("--until", type=_day, metavar="YYYY-MM-DD")
+    search.add_argument("--account", metavar="NAME")
+    search.add_argument("--rep", metavar="NAME")
+    search.add_argument("--tag", metavar="TAG")
+    search.add_argument("--limit", type=_positive, default=20, metavar="N", help="default 20")
+    search.add_argument("--json", action="store_true")
+
+    definitions = commands.add_parser(
+        "definitions", help="the agreed terms (MQL, SQL, ...)"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    def_list = definitions.add_parser("list", help="the definitions in force")
+    def_list.add_argument("--revision", type=_positive, metavar="R", help="as they stood at R")
+    def_list.add_argument("--json", action="store_true")
+    def_set = definitions.add_parser("set", help="define a term (a new revision)")
+    def_set.add_argument("term", metavar="TERM")
+    def_set.add_argument("body", metavar="TEXT")
+    def_set.add_argument("--by", metavar="NAME")
+
+    outcome = commands.add_parser("outcome", help="record how an account's deal ended")
+    outcome.add_argument("account", metavar="ACCOUNT")
+    outcome.add_argument(
+        "--set",
+        type=_choice(Outcome, "outcome"),
+        required=True,
+        metavar="|".join(Outcome),
+        dest="outcome",
+    )
+    outcome.add_argument("--on", type=_day, metavar="YYYY-MM-DD")
+    outcome.add_argument("--reason", metavar="TEXT")
+
+    frameworks = commands.add_parser("frameworks", help="list qualification frameworks")
+    frameworks.add_argument("--json", action="store_true")
+
+    db = commands.add_parser("db", help="check, upgrade or locate the database").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    db.add_parser("check", help="a full integrity check; exit 2 if damaged")
+    db.add_parser("upgrade", help="bring the schema up to this version")
+    db.add_parser("path", help="print where the database is")
+    return parser
+
+
+# -- output helpers ----------------------------------------------------------------
+
+
+def _emit_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _note_text(parts: Sequence[str]) -> str:
+    if list(parts) == ["-"]:
+        return sys.stdin.read()
+    return " ".join(parts)
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Services:
+    from desktop.config import resolve_database_url
+    from desktop.services import Services
+
+    return Services.open(resolve_database_url(args.database_url, args.data_dir))
+
+
+def _parse_id(value: str, what: str) -> Any:
+    from desktop.services.base import parse_id
+
+    return parse_id(value, what)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+
+    url = resolve_database_url(args.database_url, args.data_dir)
+    from ui.app import run
+
+    return run(database_url=url)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.services.demo import generate
+
+    services = _open(args)
+    try:
+        summary = generate(services, calls=args.calls, months=args.months, seed=args.seed)
+    finally:
+        services.close()
+    print(summary.describe())
+    return 0
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        if args.action == "start":
+            call = services.calls.start(
+                args.account,
+                rep=args.rep,
+                marketer=args.marketer,
+                call_type=args.call_type,
+                framework=args.framework,
+            )
+            print(call.id)
+        elif args.action == "end":
+            call = services.calls.end(_parse_id(args.call_id, "call id"))
+            print(call.id)
+        elif args.action == "list":
+            _call_list(services, as_json=args.json)
+        else:
+            _call_show(services, _parse_id(args.call_id, "call id"), as_json=args.json)
+    finally:
+        services.close()
+    return 0
+
+
+def _call_row_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "account": row.account,
+        "rep": row.rep,
+        "marketer": row.marketer,
+        "type": row.call_type.value,
+        "status": row.status.value,
+        "started_at": _iso(row.started_at),
+        "ended_at": _iso(row.ended_at),
+        "grade": row.grade.value if row.grade else None,
+        "note_count": row.note_count,
+    }
+
+
+def _call_list(services: Services, as_json: bool) -> None:
+    def rows() -> Any:
+        after = None
+        while True:
+            page = services.calls.page(after=after, limit=1000)
+            yield from page
+            if len(page) < 1000:
+                return
+            after = (page[-1].started_at, page[-1].id)
+
+    if as_json:
+        _emit_json([_call_row_json(r) for r in rows()])
+        return
+    for r in rows():
+        grade = r.grade.value if r.grade else "-"
+        print(
+            f"{r.id}  {_local(r.started_at)}  {r.status.value:<15}  {grade:<11}  "
+            f"{r.note_count:>4} notes  {r.account}" + (f"  (rep {r.rep})" if r.rep else "")
+        )
+
+
+def _note_json(note: Any, annotations: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "id": str(note.id),
+        "kind": note.kind.value,
+        "text": note.text,
+        "offset": note.offset_ms / 1000,
+        "intensity": note.intensity,
+        "tags": list(note.tags),
+        "quote_worthy": note.quote_worthy,
+        "case_study": note.case_study,
+        "response": note.response,
+        "answer": note.answer,
+        "review_status": note.review_status.value,
+        "annotations": [
+            {
+                "id": str(a.id),
+                "verdict": a.verdict.value if a.verdict else None,
+                "correction": a.correction,
+                "comment": a.comment,
+                "by": a.author.name if a.author else None,
+                "at": _iso(a.created_at),
+            }
+            for a in annotations
+        ],
+    }
+
+
+def _call_show(services: Services, call_id: Any, as_json: bool) -> None:
+    call = services.calls.get(call_id)
+    notes = services.calls.notes(call_id)
+    annotations = services.review.annotations(n.id for n in notes)
+    if as_json:
+        _emit_json(
+            {
+                "id": str(call.id),
+                "account": call.account.name,
+                "rep": call.rep.name if call.rep else None,
+                "marketer": call.marketer.name if call.marketer else None,
+                "type": call.call_type.value,
+                "framework": call.framework.name if call.framework else None,
+                "status": call.status.value,
+                "started_at": _iso(call.started_at),
+                "ended_at": _iso(call.ended_at),
+                "grade": call.grade.value if call.grade else None,
+                "grade_reason": call.grade_reason,
+                "definitions_revision": call.grade_definitions_revision,
+                "notes": [_note_json(n, annotations.get(n.id, ())) for n in notes],
+            }
+        )
+        return
+    people = ", ".join(
+        f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p
+    )
+    print(f"{call.account.name} — {call.call_type.label} call, {_local(call.started_at)}")
+    print(f"{call.status.value}" + (f"; {people}" if people else ""))
+    if call.grade:
+        reason = f": {call.grade_reason}" if call.grade_reason else ""
+        print(f"graded {call.grade.label}{reason}")
+    for n in notes:
+        marks = f" [{n.review_status.value}]" if n.review_status.value != "unreviewed" else ""
+        print(f"{n.offset_label}  {n.kind.label:<13} {n.text}{marks}")
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    text = _note_text(args.text)
+    services = _open(args)
+    try:
+        note = services.notes.add(
+            _parse_id(args.call_id, "call id"),
+            args.kind,
+            text,
+            offset_ms=round(args.at * 1000) if args.at is not None else None,
+            intensity=args.intensity,
+            tags=args.tag,
+        )
+    finally:
+        services.close()
+    print(note.id)
+    return 0
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        annotation = services.review.annotate(
+            _parse_id(args.note_id, "note id"),
+            args.verdict,
+            args.by,
+            correction=args.correction,
+            comment=args.comment,
+        )
+    finally:
+        services.close()
+    print(annotation.id)
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        call = services.review.grade(
+            _parse_id(args.call_id, "call id"), args.grade, args.by, args.reason
+        )
+    finally:
+        services.close()
+    print(call.id)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from desktop.services.values import SearchFilters
+
+    if args.since and args.until and args.since > args.until:
+        raise UserError(f"--since {args.since} is after --until {args.until}")
+    filters = SearchFilters(
+        kinds=tuple(args.kind),
+        account=args.account,
+        rep=args.rep,
+        tag=args.tag,
+        since=args.since,
+        until=args.until,
+    )
+    services = _open(args)
+    try:
+        hits = services.search.search(args.query, filters, limit=args.limit)
+    finally:
+        services.close()
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "note_id": str(h.note_id),
+                    "call_id": str(h.call_id),
+                    "account": h.account,
+                    "kind": h.kind.value,
+                    "text": h.text,
+                    "offset": h.offset_ms / 1000,
+                    "intensity": h.intensity,
+                    "snippet": h.snippet.marked(),
+                    "field": h.field.value,
+                    "field_text": h.field_text,
+                    "call_started_at": _iso(h.call_started_at),
+                }
+                for h in hits
+            ]
+        )
+        return 0
+    if not hits:
+        print("no matches", file=sys.stderr)
+    for h in hits:
+        where = "" if h.field.value == "text" else f" ({h.field.value})"
+        print(f"{h.note_id}  {h.account}  {h.kind.label}{where}  {h.snippet.marked()}")
+    return 0
+
+
+def cmd_definitions(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        if args.action == "set":
+            row = services.definitions.set(args.term, args.body, by=args.by)
+            print(f"{row.term}: revision {row.revision}")
+            return 0
+        rows = (
+            services.definitions.at(args.revision)
+            if args.revision
+            else services.definitions.current()
+        )
+    finally:
+        services.close()
+    if args.json:
+        _emit_json(
+            [
+                {"term": d.term, "body": d.body, "revision": d.revision, "at": _iso(d.created_at)}
+                for d in rows
+            ]
+        )
+    for d in [] if args.json else rows:
+        print(f"{d.term} (revision {d.revision}): {d.body}")
+    return 0
+
+
+def cmd_outcome(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        account = services.accounts.set_outcome(
+            args.account, args.outcome, on=args.on, reason=args.reason
+        )
+    finally:
+        services.close()
+    when = f" on {account.outcome_on}" if account.outcome_on else ""
+    print(f"{account.name}: {account.outcome.value}{when}")
+    return 0
+
+
+def cmd_frameworks(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        frameworks = services.frameworks.list()
+    finally:
+        services.close()
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "key": f.key,
+                    "name": f.name,
+                    "builtin": f.builtin,
+                    "criteria": [
+                        {"key": c.key, "name": c.name, "question": c.question} for c in f.criteria
+                    ],
+                }
+                for f in frameworks
+            ]
+        )
+        return 0
+    for f in frameworks:
+        print(f"{f.name}: " + ", ".join(c.name for c in f.criteria))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.storage import maintenance
+
+    url = resolve_database_url(args.database_url, args.data_dir)
+    if args.action == "path":
+        from desktop.storage.database import describe
+
+        print(describe(url))
+        return 0
+    if args.action == "upgrade":
+        print(maintenance.upgrade(url))
+        return 0
+    print(maintenance.check(url))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "demo": cmd_demo,
+    "call": cmd_call,
+    "note": cmd_note,
+    "annotate": cmd_annotate,
+    "grade": cmd_grade,
+    "search": cmd_search,
+    "definitions": cmd_definitions,
+    "outcome": cmd_outcome,
+    "frameworks": cmd_frameworks,
+    "db": cmd_db,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code says whether it was a success (0), a user's
+    mistake (2) or a bug (1)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command or "gui"](args)
+    except RidealongError as error:
+        sys.stderr.write(f"{PROG}: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real database per test, on SQLite and on a real PostgreSQL server.
+
+Each dialect's schema is migrated once per run into a template (a file for SQLite, a
+template database for PostgreSQL) and copied for every test, so a test starts from a
+migrated, empty database in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from desktop.services import Services
+
+DIALECTS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "ridealong.db"
+    services = Services.open(f"sqlite:///{path}")
+    services.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL 16 server started from pip for this test run; yields its base URL."""
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    host = server.get_uri().split("host=", 1)[1]
+    yield f"postgresql+psycopg://postgres@/{{name}}?host={host}"
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    admin = create_engine(pg_server.format(name="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS ridealong_template"))
+        conn.execute(text("CREATE DATABASE ridealong_template"))
+    admin.dispose()
+    services = Services.open(pg_server.format(name="ridealong_template"))
+    services.close()
+    return "ridealong_template"
+
+
+def fresh_pg_database(pg_server: str, template: str | None) -> str:
+    name = "t_" + uuid.uuid4().hex[:16]
+    admin = create_engine(pg_server.format(name="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        clause = f" TEMPLATE {template}" if template else ""
+        conn.execute(text(f"CREATE DATABASE {name}{clause}"))
+    admin.dispose()
+    return pg_server.format(name=name)
+
+
+@pytest.fixture(params=DIALECTS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty Ridealong database of each dialect."""
+    if request.param == "sqlite":
+        path = tmp_path / "ridealong.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    template = request.getfixturevalue("pg_template")
+    return fresh_pg_database(request.getfixturevalue("pg_server"), template)
+
+
+@pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no schema yet, on the dialect of `db_url`'s parameter or SQLite."""
+    dialect = getattr(request, "param", "sqlite")
+    if dialect == "sqlite":
+        return f"sqlite:///{tmp_path / 'ridealong.db'}"
+    return fresh_pg_database(request.getfixturevalue("pg_server"), None)
+
+
+@pytest.fixture
+def services(db_url: str) -> Iterator[Services]:
+    opened = Services.open(db_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated SQLite database only, for tests of what only a file can do."""
+    path = tmp_path / "ridealong.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
