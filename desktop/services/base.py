@@ -31,6 +31,9 @@ Clock = Callable[[], datetime]
 Row = TypeVar("Row", bound=m.Base)
 
 _SPACES = re.compile(r"\s+")
+#: What no database can store as text: NUL (PostgreSQL refuses it) and lone surrogates
+#: (not UTF-8; they come from command-line bytes that were not UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class Service:
@@ -51,11 +54,18 @@ def parse_id(value: str | uuid.UUID, what: str = "id") -> uuid.UUID:
 
 def name_key(name: str) -> str:
     """How names are compared: case and spacing do not make a new person or account."""
-    return _SPACES.sub(" ", name).strip().casefold()
+    return _SPACES.sub(" ", check_storable(name, repr(name))).strip().casefold()
+
+
+def check_storable(text: str, what: str) -> str:
+    """Refuse text a database cannot keep exactly as given."""
+    if _UNSTORABLE.search(text):
+        raise UserError(f"{what} contains a NUL character or bytes that are not UTF-8")
+    return text
 
 
 def clean_name(name: str, what: str) -> str:
-    cleaned = _SPACES.sub(" ", name).strip()
+    cleaned = _SPACES.sub(" ", check_storable(name, what)).strip()
     if not cleaned:
         raise UserError(f"{what} must not be empty")
     if len(cleaned) > 200:

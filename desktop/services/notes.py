@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 from desktop.domain import INTENSITY_MAX, INTENSITY_MIN, NoteKind
 from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import values as v
-from desktop.services.base import Service, ensure_person, get_live, note_view
+from desktop.services.base import Service, check_storable, ensure_person, get_live, note_view
 from desktop.services.calls import NOTE_LOADS
 from desktop.storage import models as m
 
 #: Longest note text accepted (the issue asks for at least 100,000 characters).
 MAX_NOTE_CHARS: Final = 200_000
 MAX_TAG_CHARS: Final = 60
+#: Longest offset from a call's start: what a 32-bit INTEGER column holds (about 24 days).
+MAX_OFFSET_MS: Final = 2**31 - 1
 _HASHTAG = re.compile(r"(?<![\w#&/])#([^\W\d_][\w-]*)")
 _TAG = re.compile(r"[^\W_][\w-]*")
 
@@ -76,13 +78,22 @@ def check_text(text: str, what: str = "note text") -> str:
         raise UserError(
             f"{what} is too long ({len(text):,} characters; at most {MAX_NOTE_CHARS:,})"
         )
-    return text
+    return check_storable(text, what)
 
 
 def check_intensity(intensity: int | None) -> int | None:
     if intensity is not None and not INTENSITY_MIN <= intensity <= INTENSITY_MAX:
         raise UserError(f"intensity must be {INTENSITY_MIN} to {INTENSITY_MAX}, not {intensity}")
     return intensity
+
+
+def check_offset(offset_ms: int) -> int:
+    if offset_ms < 0:
+        raise UserError("a note's offset from the call's start cannot be negative")
+    if offset_ms > MAX_OFFSET_MS:
+        limit = MAX_OFFSET_MS // 1000
+        raise UserError(f"a note's offset from the call's start is at most {limit:,} seconds")
+    return offset_ms
 
 
 def _optional_text(value: str | None, what: str) -> str | None:
@@ -116,14 +127,14 @@ class NoteService(Service):
         """File a note; it is committed (and searchable) when this returns."""
         check_text(text)
         check_intensity(intensity)
-        if offset_ms is not None and offset_ms < 0:
-            raise UserError("a note's offset from the call's start cannot be negative")
+        if offset_ms is not None:
+            check_offset(offset_ms)
         names = [normalize_tag(t) for t in tags] + inline_tags(text)
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
             if offset_ms is None:
                 elapsed = self._now() - call.started_at
-                offset_ms = max(0, int(elapsed.total_seconds() * 1000))
+                offset_ms = min(max(0, int(elapsed.total_seconds() * 1000)), MAX_OFFSET_MS)
             note = m.Note(
                 call_id=call.id,
                 kind=kind.value,
@@ -177,9 +188,7 @@ class NoteService(Service):
             if kind is not UNSET:
                 note.kind = NoteKind(kind).value
             if offset_ms is not UNSET:
-                if offset_ms < 0:
-                    raise UserError("a note's offset from the call's start cannot be negative")
-                note.offset_ms = offset_ms
+                note.offset_ms = check_offset(offset_ms)
             if intensity is not UNSET:
                 note.intensity = check_intensity(intensity)
             for flag, value in (

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from desktop.domain import Outcome, Role
 from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import values as v
-from desktop.services.base import Service, account_view, ensure_person, name_key, person_view
+from desktop.services.base import (
+    Service,
+    account_view,
+    check_storable,
+    ensure_person,
+    name_key,
+    person_view,
+)
 from desktop.services.calls import ensure_account
 from desktop.storage import models as m
 
@@ -78,7 +85,9 @@ class AccountService(Service):
                 on = self._now().astimezone().date()
             account.outcome = outcome.value
             account.outcome_on = on if outcome is not Outcome.OPEN else None
-            account.outcome_reason = reason.strip() if reason and reason.strip() else None
+            if reason is not None:
+                reason = check_storable(reason, "the reason").strip() or None
+            account.outcome_reason = reason
             s.flush()
             return account_view(account)
 
