@@ -39,6 +39,10 @@ from desktop.storage.text import Query, Term, index_text
 
 #: Longest folded text handed to PostgreSQL's tsvector (its limit is 1 MB).
 _PG_INDEX_LIMIT = 400_000
+#: Words per indexed window of a long field (positions stop at 16,383), and how many
+#: words neighbouring windows share, so a phrase up to that long is inside one of them.
+_PG_WINDOW = 16_000
+_PG_OVERLAP = 200
 
 
 class SearchBackend(ABC):
@@ -127,6 +131,17 @@ class SqliteSearch(SearchBackend):
         ).where(fts.c.search_fts.op("MATCH")(literal(self.expression(query))))
 
 
+def _pg_windows(folded: str) -> list[str]:
+    """PostgreSQL keeps a word's position only up to 16,383, so phrases past that point
+    could not match; a longer field is indexed as overlapping windows of words (one row
+    each, every row carrying the whole field as its body)."""
+    words = folded.split()
+    if len(words) <= _PG_WINDOW:
+        return [folded]
+    step = _PG_WINDOW - _PG_OVERLAP
+    return [" ".join(words[i : i + _PG_WINDOW]) for i in range(0, len(words) - _PG_OVERLAP, step)]
+
+
 class PostgresSearch(SearchBackend):
     own_objects = frozenset({"tsv", "ix_search_docs_tsv"})
     _docs = table(
@@ -150,7 +165,11 @@ class PostgresSearch(SearchBackend):
     def add_docs(self, conn: Connection, docs: Sequence[dict[str, object]]) -> None:
         if not docs:
             return
-        rows = [{**d, "folded": index_text(str(d["body"]))[:_PG_INDEX_LIMIT]} for d in docs]
+        rows = [
+            {**d, "folded": window}
+            for d in docs
+            for window in _pg_windows(index_text(str(d["body"]))[:_PG_INDEX_LIMIT])
+        ]
         stmt = insert(self._docs).values(
             note_id=bindparam("note_id"),
             annotation_id=bindparam("annotation_id"),
