@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import exc as orm_exc
 
-from desktop.errors import StorageUnavailable, UserError
+from desktop.errors import Conflict, StorageUnavailable, UserError
 from desktop.storage import migrations
 from desktop.storage.models import Annotation, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
@@ -82,7 +83,9 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
     except OSError as error:
         raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
     if not header:
-        return SchemaState(revision=None, is_empty=True)
+        # Never a database this app made (it writes the header at once): a file emptied
+        # by a crash or a failed copy, or the wrong file. Filling it would hide the loss.
+        raise StorageUnavailable(f"{path} is an empty file, not a Ridealong database")
     if header != SQLITE_HEADER:
         raise StorageUnavailable(f"{path} is not a Ridealong database (not a SQLite file)")
     try:
@@ -157,9 +160,12 @@ class Database:
 
 @contextmanager
 def _translated(db: Database) -> Iterator[None]:
-    """Turn storage failures a user can meet into `StorageUnavailable`."""
+    """Turn storage failures a user can meet into `StorageUnavailable` (or `Conflict`)."""
     try:
         yield
+    except orm_exc.StaleDataError:
+        # The version counter moved between our read and our write: someone else saved.
+        raise Conflict("this was changed elsewhere meanwhile; reload and try again") from None
     except exc.DBAPIError as error:
         message = _explain(db.url, error)
         if message is None:
