@@ -8,9 +8,12 @@ environment variable, then `ridealong.db` in the platform's user data directory.
 from __future__ import annotations
 
 import getpass
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.domain import Role
 from desktop.errors import UserError
 
 APP_NAME = "Ridealong"
@@ -52,3 +55,67 @@ def system_user_name() -> str:
     except (KeyError, OSError):
         name = ""
     return name or "me"
+
+
+ENV_CONFIG_DIR = "RIDEALONG_CONFIG_DIR"
+IDENTITY_FILE = "identity.json"
+
+
+def config_dir() -> Path:
+    """Per-user settings (who you are); `RIDEALONG_CONFIG_DIR` overrides, for tests."""
+    override = os.environ.get(ENV_CONFIG_DIR, "").strip()
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def drafts_dir(database_url: str) -> Path:
+    """Where unsent note text is kept: beside a SQLite file, else in the data directory.
+
+    Drafts belong to this machine even when the database is a shared server.
+    """
+    from desktop.storage.database import parse_url, sqlite_path
+
+    path = sqlite_path(parse_url(database_url))
+    return (path.parent if path else default_data_dir()) / "drafts"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is using the app, for authorship; `confirmed` is False until they say."""
+
+    name: str
+    role: Role
+    confirmed: bool
+
+
+def load_identity() -> Identity:
+    try:
+        data = json.loads((config_dir() / IDENTITY_FILE).read_text(encoding="utf-8"))
+        return Identity(str(data["name"]), Role.parse(str(data["role"])), confirmed=True)
+    except (OSError, ValueError, KeyError, TypeError, UserError):
+        return Identity(system_user_name(), Role.MARKETER, confirmed=False)
+
+
+def save_identity(name: str, role: Role) -> Identity:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise UserError("your name must not be empty")
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(
+        folder / IDENTITY_FILE, json.dumps({"name": cleaned, "role": role.value}).encode()
+    )
+    return Identity(cleaned, role, confirmed=True)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)

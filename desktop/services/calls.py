@@ -191,6 +191,14 @@ class CallService(Service):
             stmt = stmt.order_by(m.Call.started_at.desc(), m.Call.id.desc()).limit(limit)
             return tuple(self._row(r) for r in s.execute(stmt))
 
+    def row(self, call_id: uuid.UUID) -> v.CallRow:
+        """One call as a list shows it (after a change to it)."""
+        with self._db.read() as s:
+            found = s.execute(self._rows_query(CallFilters()).where(m.Call.id == call_id)).first()
+            if found is None:
+                raise NotFound(f"no call with id {call_id}")
+            return self._row(found)
+
     def count(self, filters: CallFilters = CallFilters()) -> int:
         with self._db.read() as s:
             inner = self._rows_query(filters).subquery()

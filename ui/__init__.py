@@ -1,0 +1,1 @@
+"""Ridealong's window: PySide6 views over `desktop.services`; never SQL, never a Session."""

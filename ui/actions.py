@@ -1,0 +1,137 @@
+"""Every action of the window, declared once: label, shortcut, and a tooltip naming it.
+
+Views connect to the actions they serve; menus and Help > Keyboard shortcuts list them
+from here, so a shortcut is never documented in one place and bound in another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from desktop.domain import NoteKind
+
+
+class ActionId(Enum):
+    NEW_CALL = auto()
+    END_CALL = auto()
+    LOAD_DEMO = auto()
+    QUIT = auto()
+    FIND = auto()
+    SET_IDENTITY = auto()
+    SHORTCUTS = auto()
+    FILE_PAIN = auto()
+    FILE_OBJECTION = auto()
+    FILE_QUESTION = auto()
+    FILE_QUOTE = auto()
+    FILE_COMPETITOR = auto()
+    FILE_SIGNAL = auto()
+    FILE_NEXT_STEP = auto()
+    FILE_GENERAL = auto()
+    INTENSITY_1 = auto()
+    INTENSITY_2 = auto()
+    INTENSITY_3 = auto()
+    INTENSITY_4 = auto()
+    INTENSITY_5 = auto()
+    QUOTE_WORTHY = auto()
+    EDIT_NOTE = auto()
+    DELETE_NOTE = auto()
+    VIEW_CALLS = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    text: str
+    shortcut: str | QKeySequence.StandardKey | None = None
+    tip: str = ""
+    #: Writes must not repeat while a key is held down.
+    repeat: bool = False
+
+
+KIND_ACTIONS: dict[NoteKind, ActionId] = {
+    NoteKind.PAIN: ActionId.FILE_PAIN,
+    NoteKind.OBJECTION: ActionId.FILE_OBJECTION,
+    NoteKind.QUESTION: ActionId.FILE_QUESTION,
+    NoteKind.QUOTE: ActionId.FILE_QUOTE,
+    NoteKind.COMPETITOR: ActionId.FILE_COMPETITOR,
+    NoteKind.SIGNAL: ActionId.FILE_SIGNAL,
+    NoteKind.NEXT_STEP: ActionId.FILE_NEXT_STEP,
+    NoteKind.GENERAL: ActionId.FILE_GENERAL,
+}
+_KIND_KEYS = {
+    NoteKind.PAIN: "Ctrl+1",
+    NoteKind.OBJECTION: "Ctrl+2",
+    NoteKind.QUESTION: "Ctrl+3",
+    NoteKind.QUOTE: "Ctrl+4",
+    NoteKind.COMPETITOR: "Ctrl+5",
+    NoteKind.SIGNAL: "Ctrl+6",
+    NoteKind.NEXT_STEP: "Ctrl+7",
+    NoteKind.GENERAL: "Ctrl+0",
+}
+INTENSITY_ACTIONS = (
+    ActionId.INTENSITY_1,
+    ActionId.INTENSITY_2,
+    ActionId.INTENSITY_3,
+    ActionId.INTENSITY_4,
+    ActionId.INTENSITY_5,
+)
+
+SPECS: dict[ActionId, Spec] = {
+    ActionId.NEW_CALL: Spec("&Start a ride-along…", "Ctrl+N", "Start capturing a new call"),
+    ActionId.END_CALL: Spec(
+        "&End call", "Ctrl+Shift+E", "End the live call; it then awaits review"
+    ),
+    ActionId.LOAD_DEMO: Spec("Load &sample data", None, "Add 40 realistic sample calls"),
+    ActionId.QUIT: Spec("&Quit", QKeySequence.StandardKey.Quit, "Close Ridealong"),
+    ActionId.FIND: Spec("&Find calls", QKeySequence.StandardKey.Find, "Filter the call list"),
+    ActionId.SET_IDENTITY: Spec("&Who am I…", None, "Your name and role, put on your notes"),
+    ActionId.SHORTCUTS: Spec("&Keyboard shortcuts", "F1", "Every shortcut in one list"),
+    **{
+        action: Spec(
+            f"File as {kind.label.lower()}",
+            _KIND_KEYS[kind],
+            f"File the typed note as {kind.label.lower()}; with an empty box, make it the kind "
+            "for the next note",
+        )
+        for kind, action in KIND_ACTIONS.items()
+    },
+    **{
+        action: Spec(f"Intensity {n}", f"Alt+{n}", f"Mark the next note's intensity as {n} of 5")
+        for n, action in enumerate(INTENSITY_ACTIONS, start=1)
+    },
+    ActionId.QUOTE_WORTHY: Spec(
+        "&Quote-worthy", "Ctrl+D", "Mark the next note (or the selected one) quote-worthy"
+    ),
+    ActionId.EDIT_NOTE: Spec("E&dit note", "F2", "Edit the selected note in the capture box"),
+    ActionId.DELETE_NOTE: Spec(
+        "&Delete note", QKeySequence.StandardKey.Delete, "Delete the selected note (undoable)"
+    ),
+    ActionId.VIEW_CALLS: Spec("&Calls", "Ctrl+Shift+1", "The call list and live capture"),
+}
+
+
+def key_text(spec: Spec) -> str:
+    if spec.shortcut is None:
+        return ""
+    sequence = QKeySequence(spec.shortcut)
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def build_actions(parent: QObject) -> dict[ActionId, QAction]:
+    actions: dict[ActionId, QAction] = {}
+    for action_id, spec in SPECS.items():
+        action = QAction(spec.text, parent)
+        action.setObjectName(f"action{action_id.name.title().replace('_', '')}")
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        keys = key_text(spec)
+        tip = spec.tip or spec.text.replace("&", "")
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        action.setAutoRepeat(spec.repeat)
+        actions[action_id] = action
+    return actions

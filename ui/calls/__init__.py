@@ -1,0 +1,1 @@
+"""The Calls view: the call list, live capture, call details and qualification."""

@@ -1,0 +1,372 @@
+"""One call on screen: its header and running timer, its timeline and the capture box.
+
+Filing a note is the one write that stays on the GUI thread: it takes milliseconds and
+must be in the database before the next keystroke is handled. Text not yet filed is
+saved as a draft twice a second, so a crash or a kill loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.config import Identity
+from desktop.domain import CallStatus, NoteKind
+from desktop.drafts import Draft, DraftStore
+from desktop.errors import RidealongError
+from desktop.services import Services
+from desktop.services.values import CallView, NoteView, format_offset
+from ui.calls.capture import CapturePanel
+from ui.calls.timeline import NoteTimeline
+from ui.commands import AddNoteCommand, DeleteNoteCommand, EditNoteCommand, edit_snapshot
+from ui.events import AppEvents, Changes
+from ui.models.timeline import TimelineModel
+
+log = logging.getLogger(__name__)
+DRAFT_INTERVAL_MS = 500
+
+
+class CallPage(QWidget):
+    """Signals: end_requested(uuid)."""
+
+    end_requested = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        events: AppEvents,
+        undo: QUndoStack,
+        drafts: DraftStore,
+        identity: Identity,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("callPage")
+        self._services = services
+        self._events = events
+        self._undo = undo
+        self._drafts = drafts
+        self.identity = identity
+        self._call: CallView | None = None
+        self._draft_dirty = False
+
+        self.title = QLabel(self)
+        self.title.setObjectName("callTitle")
+        self.title.setProperty("role", "heading")
+        self.subtitle = QLabel(self)
+        self.subtitle.setProperty("role", "hint")
+        self.timer_label = QLabel("00:00", self)
+        self.timer_label.setObjectName("callTimer")
+        self.timer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.timer_label.setAccessibleName("Call timer")
+        self.timer_label.setToolTip("Time since the call started")
+        self.end_button = QPushButton("End call", self)
+        self.end_button.setObjectName("endCallButton")
+        self.end_button.setAccessibleName("End call")
+        self.end_button.setToolTip("End the call; it then awaits the rep's review (Ctrl+Shift+E)")
+        self.end_button.clicked.connect(self.request_end)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        header.addWidget(self.timer_label)
+        header.addWidget(self.end_button)
+
+        self.model = TimelineModel(self)
+        self.timeline = NoteTimeline(self)
+        self.timeline.setModel(self.model)
+        self.capture = CapturePanel(self)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.capture)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self._clock.timeout.connect(self._tick)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.capture.file_requested.connect(self._on_file_requested)
+        self.capture.edit_submitted.connect(self._on_edit_submitted)
+        self.capture.edit_last_requested.connect(self._on_edit_last)
+        self.capture.typing.connect(self._on_typing)
+        self.timeline.edit_requested.connect(self.capture.begin_edit)
+
+    # -- showing a call --------------------------------------------------------------
+
+    @property
+    def call(self) -> CallView | None:
+        return self._call
+
+    def show_call(self, call_id: uuid.UUID) -> None:
+        if self._call is not None and self._call.id != call_id:
+            self.save_draft()
+            self.capture.accepted()
+        self._call = self._services.calls.get(call_id)
+        self.model.set_notes(self._services.calls.notes(call_id))
+        self.timeline.scrollToBottom()
+        self._show_header()
+        self.capture.input.set_tags([t.name for t in self._services.notes.tags_in_use(limit=500)])
+        draft = self._drafts.load(call_id)
+        if draft is not None and not self.capture.input.text():
+            self.capture.restore(draft.text, draft.kind, draft.intensity, draft.quote_worthy)
+            if draft.note_id is not None:
+                row = self.model.row_of(draft.note_id)
+                note = self.model.note_at(row)
+                if note is not None:
+                    self.capture.begin_edit(note)
+                    self.capture.input.setPlainText(draft.text)
+            when = draft.saved_at.astimezone().strftime("%H:%M:%S")
+            self._events.status.emit(f"Recovered the text you were typing at {when}")
+        self._draft_timer.start()
+
+    def close_call(self) -> None:
+        """Show no call (keeping any draft of the one that was shown)."""
+        if self._call is not None:
+            self.save_draft()
+            self.capture.accepted()
+        self._call = None
+        self.model.set_notes(())
+        self._clock.stop()
+        self._draft_timer.stop()
+
+    def reload(self) -> None:
+        """Show what is stored now (after an undo, a redo or another view's change)."""
+        if self._call is None:
+            return
+        current = self.timeline.current_note()
+        try:
+            self._call = self._services.calls.get(self._call.id)
+        except RidealongError:
+            self._call = None
+            return
+        self.model.set_notes(self._services.calls.notes(self._call.id))
+        if current is not None and (row := self.model.row_of(current.id)) >= 0:
+            self.timeline.setCurrentIndex(self.model.index(row))
+        self._show_header()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Room for the longest timer text, so the header never shifts as the time runs.
+        self.timer_label.ensurePolished()
+        metrics = self.timer_label.fontMetrics()
+        self.timer_label.setMinimumWidth(metrics.horizontalAdvance("Ended · 0:00:00") + 8)
+        super().showEvent(event)
+
+    def _show_header(self) -> None:
+        call = self._call
+        assert call is not None
+        self.title.setText(call.account.name)
+        parts = [call.call_type.label + " call"]
+        if call.rep:
+            parts.append(f"rep {call.rep.name}")
+        if call.marketer:
+            parts.append(f"marketer {call.marketer.name}")
+        parts.append(call.status.label)
+        self.subtitle.setText(" · ".join(parts))
+        live = call.status is CallStatus.LIVE
+        self.end_button.setVisible(live)
+        if live:
+            self._clock.start()
+        else:
+            self._clock.stop()
+        self._tick()
+
+    def _tick(self) -> None:
+        call = self._call
+        if call is None:
+            return
+        end = call.ended_at or datetime.now(UTC)
+        elapsed = int((end - call.started_at).total_seconds() * 1000)
+        label = format_offset(elapsed)
+        self.timer_label.setText(label if call.status is CallStatus.LIVE else f"Ended · {label}")
+
+    def request_end(self) -> None:
+        if self._call is not None and self._call.status is CallStatus.LIVE:
+            self.end_requested.emit(self._call.id)
+
+    # -- filing notes ----------------------------------------------------------------
+
+    def _offset_for_new_note(self) -> int | None:
+        """Live calls stamp notes with the time since the start; an ended call files
+        late notes at its end."""
+        call = self._call
+        if call is None or call.status is CallStatus.LIVE or call.duration is None:
+            return None
+        return int(call.duration.total_seconds() * 1000)
+
+    @Slot(object, str)
+    def _on_file_requested(self, kind: NoteKind, text: str) -> None:
+        call = self._call
+        if call is None:
+            return
+        try:
+            note = self._services.notes.add(
+                call.id,
+                kind,
+                text,
+                offset_ms=self._offset_for_new_note(),
+                intensity=self.capture.intensity,
+                quote_worthy=self.capture.quote_worthy,
+                author=self.identity.name,
+            )
+        except RidealongError as error:
+            self.capture.show_error(
+                f"Not saved yet: {error}. Your text is kept; press Enter to retry."
+            )
+            self.save_draft()
+            return
+        self._after_filed(note)
+        self._undo.push(AddNoteCommand(self._services.notes, note, self._notify, self._report))
+
+    def _after_filed(self, note: NoteView) -> None:
+        row = self.model.upsert(note)
+        self.timeline.scrollTo(self.model.index(row))
+        self.capture.accepted()
+        self._drafts.clear(note.call_id)
+        self._draft_dirty = False
+        self._announce(note.call_id)
+
+    @Slot(object, object, str)
+    def _on_edit_submitted(self, note: NoteView, kind: NoteKind, text: str) -> None:
+        fields = ["text", "kind", "intensity", "quote_worthy", "tags"]
+        before = edit_snapshot(note, fields)
+        after = {
+            "text": text,
+            "kind": kind,
+            "intensity": self.capture.intensity,
+            "quote_worthy": self.capture.quote_worthy,
+        }
+        try:
+            changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
+        except RidealongError as error:
+            self.capture.show_error(f"Not saved: {error}")
+            return
+        after["tags"] = list(changed.tags)
+        self._after_filed(changed)
+        self._undo.push(
+            EditNoteCommand(
+                "Edit note",
+                self._services.notes,
+                changed,
+                before,
+                after,
+                self._notify,
+                self._report,
+            )
+        )
+
+    def _on_edit_last(self) -> None:
+        notes = self.model.notes()
+        if notes:
+            last = max(notes, key=lambda n: n.created_at)
+            self.timeline.setCurrentIndex(self.model.index(self.model.row_of(last.id)))
+            self.capture.begin_edit(last)
+
+    def edit_selected(self) -> None:
+        note = self.timeline.current_note()
+        if note is not None:
+            self.capture.begin_edit(note)
+
+    def delete_selected(self) -> None:
+        note = self.timeline.current_note()
+        if note is None:
+            return
+        try:
+            self._services.notes.delete(note.id)
+        except RidealongError as error:
+            self.capture.show_error(str(error))
+            return
+        self.model.remove(note.id)
+        self._undo.push(DeleteNoteCommand(self._services.notes, note, self._notify, self._report))
+        self._announce(note.call_id)
+
+    def toggle_quote_worthy(self) -> None:
+        """Ctrl+D: the note being typed, or the selected note when the box is empty."""
+        note = self.timeline.current_note()
+        if self.capture.input.text().strip() or note is None or not self.timeline.hasFocus():
+            self.capture.toggle_quote_worthy()
+            return
+        before = edit_snapshot(note, ["quote_worthy"])
+        after = {"quote_worthy": not note.quote_worthy}
+        try:
+            changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
+        except RidealongError as error:
+            self.capture.show_error(str(error))
+            return
+        self.model.upsert(changed)
+        self._undo.push(
+            EditNoteCommand(
+                "Mark quote-worthy" if changed.quote_worthy else "Unmark quote-worthy",
+                self._services.notes,
+                changed,
+                before,
+                after,
+                self._notify,
+                self._report,
+            )
+        )
+
+    # -- drafts ----------------------------------------------------------------------
+
+    def _on_typing(self) -> None:
+        self._draft_dirty = True
+        self.capture.show_error(None)
+
+    def save_draft(self) -> None:
+        """Keep what is in the box on disk (or forget the draft if the box is empty)."""
+        call = self._call
+        if call is None or not self._draft_dirty:
+            return
+        text = self.capture.input.text()
+        try:
+            if text.strip():
+                editing = self.capture.editing
+                self._drafts.save(
+                    Draft(
+                        call_id=call.id,
+                        text=text,
+                        kind=self.capture.kind,
+                        intensity=self.capture.intensity,
+                        quote_worthy=self.capture.quote_worthy,
+                        saved_at=datetime.now(UTC),
+                        note_id=editing.id if editing else None,
+                    )
+                )
+            else:
+                self._drafts.clear(call.id)
+        except OSError as error:
+            log.warning("could not save the draft: %s", error)
+            self._events.status.emit(f"Could not save your unsent text: {error.strerror}")
+            return
+        self._draft_dirty = False
+
+    # -- change announcements --------------------------------------------------------
+
+    def _announce(self, call_id: uuid.UUID) -> None:
+        self._events.changed.emit(Changes(call_ids=frozenset({call_id}), notes=True, source=self))
+
+    def _notify(self, call_id: uuid.UUID) -> None:
+        if self._call is not None and self._call.id == call_id:
+            self.reload()
+        self._announce(call_id)
+
+    def _report(self, error: RidealongError) -> None:
+        self.capture.show_error(str(error))
+
+    def stop(self) -> None:
+        """Save the draft and stop the timers (at window close)."""
+        self.save_draft()
+        self._draft_timer.stop()
+        self._clock.stop()

@@ -1,0 +1,161 @@
+"""The timeline widget: each note with its offset, a coloured kind badge, its text,
+intensity, flags and themes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from desktop.services.values import NoteView
+from ui.models.timeline import NOTE_ROLE
+from ui.theme import kind_color, review_color
+
+Index = QModelIndex | QPersistentModelIndex
+PAD = 6
+#: Beyond this, a note is cut in the timeline (it is kept whole, and shown whole on edit).
+SHOWN_CHARS = 1500
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + " …"
+
+
+class NoteDelegate(QStyledItemDelegate):
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        mono = QFont(base)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setFamily("monospace")
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF() * 0.85, 7.0))
+        return base, mono, small
+
+    def _layout(self, option: QStyleOptionViewItem) -> tuple[int, int, int]:
+        _base, mono, small = self._fonts(option)
+        offset_w = QFontMetrics(mono).horizontalAdvance("00:00:00") + PAD
+        badge_w = QFontMetrics(small).horizontalAdvance("Buying signal") + 2 * PAD
+        return offset_w, badge_w, offset_w + badge_w + 2 * PAD
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        note: NoteView = index.data(NOTE_ROLE)
+        base, _mono, small = self._fonts(option)
+        _o, _b, left = self._layout(option)
+        width = max(option.rect.width(), 300) - left - 90
+        text_h = (
+            QFontMetrics(base)
+            .boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, _shown(note.text))
+            .height()
+        )
+        extra = (
+            QFontMetrics(small).height() + 2 if (note.tags or note.answer or note.response) else 0
+        )
+        return QSize(width + left, text_h + extra + 2 * PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        note: NoteView = index.data(NOTE_ROLE)
+        painter.save()
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+            )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        muted = option.palette.color(QPalette.ColorRole.PlaceholderText)
+        base, mono, small = self._fonts(option)
+        offset_w, badge_w, left = self._layout(option)
+        rect = option.rect.adjusted(PAD, PAD, -PAD, -PAD)
+
+        painter.setFont(mono)
+        painter.setPen(option.palette.color(text_role) if selected else muted)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), offset_w, 20),
+            Qt.AlignmentFlag.AlignLeft,
+            note.offset_label,
+        )
+
+        painter.setFont(small)
+        badge = QRect(rect.left() + offset_w, rect.top(), badge_w, QFontMetrics(small).height() + 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(kind_color(note.kind))
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(Qt.GlobalColor.white)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, note.kind.label)
+
+        right_w = 84
+        text_rect = QRect(
+            rect.left() + left, rect.top(), rect.width() - left - right_w, rect.height()
+        )
+        painter.setFont(base)
+        painter.setPen(option.palette.color(text_role))
+        drawn = painter.drawText(text_rect, Qt.TextFlag.TextWordWrap, _shown(note.text))
+
+        details = []
+        if note.answer:
+            details.append(f"Answer: {note.answer}")
+        if note.response:
+            details.append(f"Response: {note.response}")
+        if note.tags:
+            details.append(" ".join(f"#{t}" for t in note.tags))
+        if details:
+            painter.setFont(small)
+            painter.setPen(option.palette.color(text_role) if selected else muted)
+            line = QRect(
+                text_rect.left(),
+                drawn.bottom() + 2,
+                text_rect.width(),
+                QFontMetrics(small).height(),
+            )
+            painter.drawText(line, Qt.AlignmentFlag.AlignLeft, "   ".join(details))
+
+        marks_rect = QRect(rect.right() - right_w, rect.top(), right_w, 20)
+        painter.setFont(small)
+        marks = ""
+        if note.intensity:
+            marks += "●" * note.intensity + "○" * (5 - note.intensity)
+        if note.quote_worthy:
+            marks += " ★"
+        painter.setPen(option.palette.color(text_role) if selected else kind_color(note.kind))
+        painter.drawText(marks_rect, Qt.AlignmentFlag.AlignRight, marks)
+        if note.review_status.value != "unreviewed":
+            painter.setPen(review_color(note.review_status))
+            status_rect = marks_rect.translated(0, QFontMetrics(small).height() + 2)
+            painter.drawText(status_rect, Qt.AlignmentFlag.AlignRight, note.review_status.label)
+        painter.restore()
+
+
+class NoteTimeline(QListView):
+    """Signals: edit_requested(NoteView) on double-click."""
+
+    edit_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noteTimeline")
+        self.setAccessibleName("Note timeline")
+        self.setToolTip("The call's notes in order. Double-click or F2 to edit, Delete to delete.")
+        self.setItemDelegate(NoteDelegate(self))
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformItemSizes(False)
+        self.setAlternatingRowColors(True)
+        self.doubleClicked.connect(self._on_double_clicked)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        note = index.data(NOTE_ROLE)
+        if note is not None:
+            self.edit_requested.emit(note)
+
+    def current_note(self) -> NoteView | None:
+        index = self.currentIndex()
+        return index.data(NOTE_ROLE) if index.isValid() else None

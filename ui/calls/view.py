@@ -1,0 +1,429 @@
+"""The Calls view: the call list on the left, the selected call in the centre, its
+details and qualification checklist on the right."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.config import Identity
+from desktop.domain import CallStatus, Role
+from desktop.drafts import DraftStore
+from desktop.errors import RidealongError
+from desktop.services import Services
+from desktop.services.calls import CallFilters
+from ui.calls.call_page import CallPage
+from ui.calls.side import CallDetails, QualificationPanel
+from ui.calls.start import NoCallPage, StartCallPanel, StartRequest, WelcomePage
+from ui.events import AppEvents, Changes
+from ui.models.call_list import CALL_ID_ROLE, CallListModel
+from ui.settings import Settings
+
+SEARCH_DELAY_MS = 250
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("Any time", None),
+    ("Today", 0),
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("Last 90 days", 90),
+    ("Last 365 days", 365),
+)
+
+
+class CallsView(QWidget):
+    """Signals: demo_requested()."""
+
+    demo_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        events: AppEvents,
+        undo: QUndoStack,
+        drafts: DraftStore,
+        settings: Settings,
+        identity: Identity,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("callsView")
+        self._services = services
+        self._events = events
+        self._settings = settings
+        self._identity = identity
+        self._loaded = False
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setAccessibleName("Find calls")
+        self.search_box.setPlaceholderText("Find calls by account or person (Ctrl+F)")
+        self.search_box.setToolTip("Narrow the call list by account, rep or marketer (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.setAccessibleName("Status filter")
+        self.status_filter.setToolTip("Show calls with this status")
+        self.status_filter.addItem("All statuses", None)
+        for status in CallStatus:
+            self.status_filter.addItem(status.label, status.value)
+        self.period_filter = QComboBox(self)
+        self.period_filter.setObjectName("periodFilter")
+        self.period_filter.setAccessibleName("Period filter")
+        self.period_filter.setToolTip("Show calls started in this period")
+        for label, days in PERIODS:
+            self.period_filter.addItem(label, days)
+        self.rep_filter = QComboBox(self)
+        self.rep_filter.setObjectName("repFilter")
+        self.rep_filter.setAccessibleName("Rep filter")
+        self.rep_filter.setToolTip("Show calls of this rep")
+        self.rep_filter.addItem("Any rep", None)
+
+        self.model = CallListModel(
+            lambda filters, after, limit: services.calls.page(filters, after=after, limit=limit),
+            self,
+        )
+        self.call_list = QTableView(self)
+        self.call_list.setObjectName("callList")
+        self.call_list.setAccessibleName("Calls")
+        self.call_list.setToolTip("Every ride-along, newest first. Ctrl+N starts a new one.")
+        self.call_list.setModel(self.model)
+        self.call_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.call_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.call_list.verticalHeader().hide()
+        self.call_list.setShowGrid(False)
+        self.call_list.setAlternatingRowColors(True)
+        self.call_list.setWordWrap(False)
+        header = self.call_list.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(200)
+        header.setStretchLastSection(False)
+        self.call_list.verticalHeader().setDefaultSectionSize(
+            self.call_list.fontMetrics().height() + 8
+        )
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.period_filter)
+        filters.addWidget(self.rep_filter)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search_box)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.call_list, 1)
+
+        self.welcome = WelcomePage(self)
+        self.start_panel = StartCallPanel(self)
+        self.call_page = CallPage(services, events, undo, drafts, identity, self)
+        self.no_call = NoCallPage(self)
+        self.centre = QStackedWidget(self)
+        self.centre.setObjectName("callCentre")
+        for page in (self.welcome, self.start_panel, self.call_page, self.no_call):
+            self.centre.addWidget(page)
+
+        self.details = CallDetails(self)
+        self.qualification = QualificationPanel(self)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.details)
+        right_layout.addWidget(self.qualification, 1)
+        self.side = right
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("callsSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.period_filter.currentIndexChanged.connect(self._apply_filters)
+        self.rep_filter.currentIndexChanged.connect(self._apply_filters)
+        self.call_list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.welcome.start_requested.connect(self.begin_start)
+        self.welcome.demo_requested.connect(self.demo_requested)
+        self.start_panel.start_requested.connect(self._on_start_requested)
+        self.start_panel.cancelled.connect(self._on_start_cancelled)
+        self.call_page.end_requested.connect(self._on_end_requested)
+        self.qualification.cycle_requested.connect(self._on_cycle_requested)
+        self.qualification.link_requested.connect(self._on_link_requested)
+        self._events.changed.connect(self._on_changed)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        """Load data the first time the view is shown (its widgets exist from the start)."""
+        if self._loaded:
+            return
+        self._loaded = True
+        self.refresh_people()
+        self.model.reload()
+        self._select_call_id(self._settings.last_call)
+        self._show_centre()
+
+    def refresh_people(self) -> None:
+        """Offer every rep in the filter (after a call or sample data added some)."""
+        current = self.rep_filter.currentData()
+        self.rep_filter.blockSignals(True)
+        self.rep_filter.clear()
+        self.rep_filter.addItem("Any rep", None)
+        for person in self._services.people.list(Role.REP):
+            self.rep_filter.addItem(person.name, person.name)
+        index = self.rep_filter.findData(current) if current else 0
+        self.rep_filter.setCurrentIndex(max(index, 0))
+        self.rep_filter.blockSignals(False)
+
+    def _filters(self) -> CallFilters:
+        status = self.status_filter.currentData()
+        days = self.period_filter.currentData()
+        since = date.today() - timedelta(days=days) if days is not None else None
+        return CallFilters(
+            statuses=(CallStatus(status),) if status else (),
+            rep=self.rep_filter.currentData(),
+            since=since,
+            text=self.search_box.text().strip() or None,
+        )
+
+    def _apply_filters(self) -> None:
+        selected = self.selected_call_id()
+        self.model.set_filters(self._filters())
+        if selected is not None:
+            self._select_call_id(str(selected))
+
+    def _on_model_reset(self) -> None:
+        self._show_centre()
+
+    def has_calls(self) -> bool:
+        return self.model.rowCount() > 0 or self._filters() != CallFilters()
+
+    # -- selection -------------------------------------------------------------------
+
+    def selected_call_id(self) -> uuid.UUID | None:
+        indexes = self.call_list.selectionModel().selectedRows()
+        return indexes[0].data(CALL_ID_ROLE) if indexes else None
+
+    def _select_call_id(self, call_id: str) -> bool:
+        if not call_id:
+            return False
+        try:
+            wanted = uuid.UUID(call_id)
+        except ValueError:
+            return False
+        row = self.model.row_of(wanted)
+        while row < 0 and self.model.canFetchMore(QModelIndex()) and self.model.rowCount() < 2000:
+            self.model.fetchMore(QModelIndex())
+            row = self.model.row_of(wanted)
+        if row < 0:
+            return False
+        self.call_list.selectRow(row)
+        self.call_list.scrollTo(self.model.index(row, 0))
+        return True
+
+    def select_call(self, call_id: uuid.UUID) -> None:
+        if not self._select_call_id(str(call_id)):
+            # Not in the list as filtered: show the whole list so the call can be shown.
+            self.search_box.clear()
+            self.status_filter.setCurrentIndex(0)
+            self.period_filter.setCurrentIndex(0)
+            self.rep_filter.setCurrentIndex(0)
+            self.model.set_filters(self._filters())
+            self._select_call_id(str(call_id))
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        call_id = self.selected_call_id()
+        if call_id is None:
+            self._show_centre()
+            return
+        self._settings.last_call = str(call_id)
+        self._open_call(call_id)
+
+    def _open_call(self, call_id: uuid.UUID) -> None:
+        try:
+            self.call_page.show_call(call_id)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+            return
+        self.centre.setCurrentWidget(self.call_page)
+        self._show_side()
+
+    def _show_side(self) -> None:
+        call = self.call_page.call
+        self.side.setEnabled(call is not None)
+        if call is None:
+            self.details.clear()
+            self.qualification.clear()
+            return
+        self.details.show_call(call)
+        self.qualification.show_checklist(
+            call.framework.name if call.framework else None,
+            self._services.qualification.checklist(call.id),
+        )
+
+    def _show_centre(self) -> None:
+        if self.centre.currentWidget() is self.start_panel:
+            return
+        if self.selected_call_id() is not None:
+            return
+        self.call_page.close_call()
+        self._show_side()
+        self.centre.setCurrentWidget(self.no_call if self.has_calls() else self.welcome)
+
+    # -- starting and ending calls ---------------------------------------------------
+
+    def begin_start(self) -> None:
+        reps = [p.name for p in self._services.people.list(Role.REP)]
+        last = {f: self._settings.last_choice(f) for f in ("rep", "type", "framework")}
+        self.start_panel.prepare(
+            self._services.accounts.names(limit=500),
+            reps,
+            self._services.frameworks.list(),
+            last,
+        )
+        self.centre.setCurrentWidget(self.start_panel)
+        self.start_panel.account.setFocus()
+
+    def _on_start_cancelled(self) -> None:
+        self.centre.setCurrentWidget(self.no_call)
+        call_id = self.selected_call_id()
+        if call_id is not None:
+            self._open_call(call_id)
+        else:
+            self._show_centre()
+
+    def _on_start_requested(self, request: StartRequest) -> None:
+        marketer = self._identity.name if self._identity.role is not Role.REP else None
+        rep = request.rep or (self._identity.name if self._identity.role is Role.REP else None)
+        try:
+            call = self._services.calls.start(
+                request.account,
+                rep=rep,
+                marketer=marketer,
+                call_type=request.call_type,
+                framework=request.framework,
+                contacts=request.contacts,
+            )
+        except RidealongError as error:
+            self.start_panel.show_error(str(error))
+            return
+        self._settings.remember_choice("rep", request.rep or "")
+        self._settings.remember_choice("type", request.call_type.value)
+        self._settings.remember_choice("framework", request.framework or "")
+        self.centre.setCurrentWidget(self.call_page)
+        self.refresh_people()
+        self.model.reload()
+        self.select_call(call.id)
+        self._open_call(call.id)
+        self.call_page.capture.input.setFocus()
+        self._events.changed.emit(Changes(call_ids=frozenset({call.id}), calls=True, source=self))
+
+    def end_current_call(self) -> None:
+        self.call_page.request_end()
+
+    def _on_end_requested(self, call_id: uuid.UUID) -> None:
+        self.call_page.save_draft()
+        try:
+            self._services.calls.end(call_id)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+            return
+        self.call_page.reload()
+        self._show_side()
+        self._refresh_row(call_id)
+        self._events.status.emit("Call ended; it now awaits the rep's review")
+        self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
+
+    # -- qualification ---------------------------------------------------------------
+
+    def _on_cycle_requested(self, key: str) -> None:
+        call = self.call_page.call
+        if call is None:
+            return
+        try:
+            self._services.qualification.cycle(call.id, key, by=self._identity.name)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+        self._show_side()
+
+    def _on_link_requested(self, key: str) -> None:
+        call = self.call_page.call
+        note = self.call_page.timeline.current_note()
+        if call is None:
+            return
+        if note is None:
+            self._events.status.emit("Select a question in the timeline first, then press L")
+            return
+        try:
+            self._services.qualification.link_note(note.id, key, by=self._identity.name)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+            return
+        self._events.status.emit("Linked the question to the criterion")
+        self._show_side()
+
+    # -- changes elsewhere -----------------------------------------------------------
+
+    def _refresh_row(self, call_id: uuid.UUID) -> None:
+        try:
+            self.model.replace_row(self._services.calls.row(call_id))
+        except RidealongError:
+            self.model.reload()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.source is self:
+            return
+        if changes.calls:
+            selected = self.selected_call_id()
+            self.model.reload()
+            if selected is not None:
+                self._select_call_id(str(selected))
+            self._show_centre()
+            return
+        for call_id in changes.call_ids:
+            self._refresh_row(call_id)
+        if changes.source is not self.call_page and changes.touches(self.selected_call_id()):
+            self.call_page.reload()
+            self._show_side()
+
+    def set_identity(self, identity: Identity) -> None:
+        self._identity = identity
+        self.call_page.identity = identity
+
+    def save_state(self) -> None:
+        self._settings.save_splitter(self.splitter)
+        self.call_page.stop()
+
+    def restore_state(self) -> None:
+        if not self._settings.restore_splitter(self.splitter):
+            width = max(self.splitter.width(), 1000)
+            self.splitter.setSizes([int(width * 0.3), int(width * 0.48), int(width * 0.22)])

@@ -1,0 +1,105 @@
+"""Undoable changes to notes. A command holds the service, ids and plain values, never
+widgets or rows; the first write happens before the command is pushed (so its error
+reaches the caller), and `redo`/`undo` repeat it from the stack."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from desktop.errors import RidealongError
+from desktop.services.notes import NoteService
+from desktop.services.values import NoteView
+
+Notify = Callable[[uuid.UUID], None]
+Report = Callable[[RidealongError], None]
+
+
+class _NoteCommand(QUndoCommand):
+    def __init__(
+        self, text: str, notes: NoteService, note: NoteView, notify: Notify, report: Report
+    ):
+        super().__init__(text)
+        self._notes = notes
+        self._note_id = note.id
+        self._call_id = note.call_id
+        self._notify = notify
+        self._report = report
+        self._pushed = False
+
+    def _apply(self, change: Callable[[], Any]) -> None:
+        try:
+            change()
+        except RidealongError as error:
+            self.setObsolete(True)
+            self._report(error)
+        self._notify(self._call_id)
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # the caller already made the first change
+            return
+        self._apply(self._redo)
+
+    def undo(self) -> None:
+        self._apply(self._undo)
+
+    def _redo(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+
+class AddNoteCommand(_NoteCommand):
+    def __init__(self, notes: NoteService, note: NoteView, notify: Notify, report: Report):
+        super().__init__(f"Add {note.kind.label.lower()}", notes, note, notify, report)
+
+    def _redo(self) -> None:
+        self._notes.restore(self._note_id)
+
+    def _undo(self) -> None:
+        self._notes.delete(self._note_id)
+
+
+class DeleteNoteCommand(_NoteCommand):
+    def __init__(self, notes: NoteService, note: NoteView, notify: Notify, report: Report):
+        super().__init__(f"Delete {note.kind.label.lower()}", notes, note, notify, report)
+
+    def _redo(self) -> None:
+        self._notes.delete(self._note_id)
+
+    def _undo(self) -> None:
+        self._notes.restore(self._note_id)
+
+
+class EditNoteCommand(_NoteCommand):
+    """Any change of a note's fields; `before` and `after` are `NoteService.edit` keywords."""
+
+    def __init__(
+        self,
+        label: str,
+        notes: NoteService,
+        note: NoteView,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        notify: Notify,
+        report: Report,
+    ):
+        super().__init__(label, notes, note, notify, report)
+        self._before = before
+        self._after = after
+
+    def _redo(self) -> None:
+        self._notes.edit(self._note_id, **self._after)
+
+    def _undo(self) -> None:
+        self._notes.edit(self._note_id, **self._before)
+
+
+def edit_snapshot(note: NoteView, fields: list[str]) -> dict[str, Any]:
+    """The current values of `fields`, in the form `NoteService.edit` takes them."""
+    return {f: (list(note.tags) if f == "tags" else getattr(note, f)) for f in fields}

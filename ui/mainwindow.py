@@ -1,0 +1,473 @@
+"""The main window: a sidebar of views, menus built from the action table, inline
+banners (who you are, recovered drafts) and long work shown in the status bar."""
+
+from __future__ import annotations
+
+import logging
+import random
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.config import Identity, save_identity
+from desktop.domain import Role
+from desktop.drafts import Draft, DraftStore
+from desktop.errors import RidealongError
+from desktop.services import Services
+from desktop.storage.database import describe
+from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_actions, key_text
+from ui.calls.view import CallsView
+from ui.events import AppEvents, Changes
+from ui.jobs import Job, JobRunner
+from ui.settings import Settings
+
+log = logging.getLogger(__name__)
+PROGRESS_DELAY_MS = 500
+STATUS_MS = 6000
+
+#: Keys handled by widgets rather than window actions, for the shortcuts list.
+WIDGET_KEYS = (
+    ("Enter", "File the note (in the capture box)"),
+    ("Shift+Enter", "New line in the note"),
+    ("/pain, /obj, /q, /quote, /comp, /sig, /next", "Typed at the start: file under that kind"),
+    ("#", "Start a theme; pick from themes in use"),
+    ("Up (empty box)", "Edit the last note"),
+    ("Esc", "Cancel editing"),
+    ("Space (checklist)", "Cycle a criterion: unknown, asked, answered, disqualifying"),
+    ("L (checklist)", "Take the selected question as the criterion's answer"),
+)
+
+
+class IdentityBar(QFrame):
+    """Asks once, inline, who the user is; until then the system user name is used.
+
+    Signals: saved(Identity).
+    """
+
+    saved = Signal(object)
+
+    def __init__(self, identity: Identity, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("identityBar")
+        self.setProperty("role", "banner")
+        label = QLabel("Who are you? Your name goes on the notes you take and review.", self)
+        self.name = QLineEdit(identity.name, self)
+        self.name.setObjectName("identityName")
+        self.name.setAccessibleName("Your name")
+        self.name.setToolTip("Your name, as colleagues know it")
+        self.role = QComboBox(self)
+        self.role.setObjectName("identityRole")
+        self.role.setAccessibleName("Your role")
+        self.role.setToolTip("Marketers capture calls; reps review them")
+        for role in Role:
+            self.role.addItem(role.label, role.value)
+        self.role.setCurrentIndex(self.role.findData(identity.role.value))
+        save = QPushButton("Save", self)
+        save.setObjectName("identitySave")
+        save.setToolTip("Remember who you are (Enter)")
+        self.error = QLabel(self)
+        self.error.setProperty("role", "error")
+        self.error.hide()
+        layout = QHBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.name, 1)
+        layout.addWidget(self.role)
+        layout.addWidget(save)
+        layout.addWidget(self.error)
+        save.clicked.connect(self.submit)
+        self.name.returnPressed.connect(self.submit)
+
+    def submit(self) -> None:
+        try:
+            identity = save_identity(self.name.text(), Role(self.role.currentData()))
+        except (RidealongError, OSError) as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.hide()
+        self.saved.emit(identity)
+
+
+class DraftBar(QFrame):
+    """Offers back text that was being typed when the app last stopped."""
+
+    def __init__(
+        self,
+        draft: Draft,
+        account: str,
+        open_call: Callable[[Draft], None],
+        discard: Callable[[Draft], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("draftBar")
+        self.setProperty("role", "banner")
+        when = draft.saved_at.astimezone().strftime("%a %H:%M")
+        preview = " ".join(draft.text.split())[:80]
+        label = QLabel(f"Unsent text from the {account} call ({when}): “{preview}”", self)
+        label.setWordWrap(True)
+        restore = QPushButton("Open it", self)
+        restore.setObjectName("draftRestore")
+        restore.setToolTip("Open that call with the text back in the capture box")
+        drop = QPushButton("Discard", self)
+        drop.setObjectName("draftDiscard")
+        drop.setToolTip("Forget this text")
+        layout = QHBoxLayout(self)
+        layout.addWidget(label, 1)
+        layout.addWidget(restore)
+        layout.addWidget(drop)
+        restore.clicked.connect(lambda: (open_call(draft), self.hide()))
+        drop.clicked.connect(lambda: (discard(draft), self.hide()))
+
+
+class JobStatus(QWidget):
+    """The status bar's progress for long work, with Cancel, shown after a moment."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobStatus")
+        self.label = QLabel(self)
+        self.bar = QProgressBar(self)
+        self.bar.setMaximumWidth(160)
+        self.cancel = QPushButton("Cancel", self)
+        self.cancel.setToolTip("Stop this work")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel)
+        self.hide()
+        self._job: Job | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PROGRESS_DELAY_MS)
+        self._timer.timeout.connect(self._reveal)
+        self.cancel.clicked.connect(self._on_cancel)
+
+    def track(self, job: Job) -> None:
+        self._job = job
+        self.label.setText(job.label)
+        self.bar.setRange(0, 0)
+        job.signals.progressed.connect(self._on_progress)
+        job.signals.finished.connect(self._on_finished)
+        self._timer.start()
+
+    def _reveal(self) -> None:
+        if self._job is not None:
+            self.show()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+
+    def _on_cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.label.setText("Stopping…")
+
+    def _on_finished(self) -> None:
+        self._job = None
+        self._timer.stop()
+        self.hide()
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts: every shortcut, read from the actions themselves."""
+
+    def __init__(self, parent: QWidget, actions: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(actions), 2, self)
+        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, does) in enumerate(actions):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(does))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        self.resize(560, 620)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        services: Services,
+        settings: Settings,
+        identity: Identity,
+        drafts: DraftStore,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Ridealong — {describe(services.db.url)}")
+        self.services = services
+        self.settings = settings
+        self.identity = identity
+        self.drafts = drafts
+        self.events = AppEvents(self)
+        self.jobs = JobRunner(self)
+        self.undo = QUndoStack(self)
+        self.actions = build_actions(self)
+        self._shown_once = False
+
+        self.calls_view = CallsView(
+            services, self.events, self.undo, drafts, settings, identity, self
+        )
+        self.views = QStackedWidget(self)
+        self.views.setObjectName("views")
+        self.views.addWidget(self.calls_view)
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("viewSidebar")
+        self.sidebar.setAccessibleName("Views")
+        self.sidebar.setToolTip("Switch views (Ctrl+Shift+1 …)")
+        self.sidebar.addItem("Calls")
+        self.sidebar.setFixedWidth(110)
+        self.sidebar.setCurrentRow(0)
+
+        self.banners = QVBoxLayout()
+        self.identity_bar = IdentityBar(identity, self)
+        self.identity_bar.setVisible(not identity.confirmed)
+        self.banners.addWidget(self.identity_bar)
+        for draft in drafts.all():
+            self._offer_draft(draft)
+
+        body = QHBoxLayout()
+        body.addWidget(self.sidebar)
+        body.addWidget(self.views, 1)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addLayout(self.banners)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.job_status = JobStatus(self)
+        self.statusBar().addPermanentWidget(self.job_status)
+        self._build_menus()
+        self._connect_signals()
+        self.resize(1400, 860)
+
+    # -- building --------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        self.undo_action = self.undo.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("actionUndo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setToolTip("Undo the last change to a note (Ctrl+Z)")
+        self.redo_action = self.undo.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("actionRedo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setToolTip("Redo (Ctrl+Shift+Z)")
+        for action in (self.undo_action, self.redo_action):
+            action.setAutoRepeat(False)
+            self.addAction(action)
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([a[ActionId.NEW_CALL], a[ActionId.LOAD_DEMO]])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.SET_IDENTITY])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.QUIT])
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([a[ActionId.EDIT_NOTE], a[ActionId.DELETE_NOTE], a[ActionId.FIND]])
+        call_menu = menu.addMenu("&Call")
+        call_menu.addAction(a[ActionId.END_CALL])
+        call_menu.addSeparator()
+        call_menu.addActions([a[action] for action in KIND_ACTIONS.values()])
+        call_menu.addSeparator()
+        call_menu.addActions([a[action] for action in INTENSITY_ACTIONS])
+        call_menu.addAction(a[ActionId.QUOTE_WORTHY])
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(a[ActionId.VIEW_CALLS])
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(a[ActionId.SHORTCUTS])
+        for action in a.values():
+            self.addAction(action)
+        # Delete and F2 act on the selected note only while the timeline has focus, so
+        # the keys keep their meaning in text fields.
+        timeline = self.calls_view.call_page.timeline
+        for action_id in (ActionId.DELETE_NOTE, ActionId.EDIT_NOTE):
+            self.removeAction(a[action_id])
+            timeline.addAction(a[action_id])
+            a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def _connect_signals(self) -> None:
+        a = self.actions
+        page = self.calls_view.call_page
+        a[ActionId.NEW_CALL].triggered.connect(self._on_new_call)
+        a[ActionId.END_CALL].triggered.connect(self.calls_view.end_current_call)
+        a[ActionId.LOAD_DEMO].triggered.connect(self.load_demo)
+        a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.FIND].triggered.connect(self._on_find)
+        a[ActionId.SET_IDENTITY].triggered.connect(self._on_set_identity)
+        a[ActionId.SHORTCUTS].triggered.connect(self.show_shortcuts)
+        a[ActionId.VIEW_CALLS].triggered.connect(lambda: self.sidebar.setCurrentRow(0))
+        a[ActionId.QUOTE_WORTHY].triggered.connect(page.toggle_quote_worthy)
+        a[ActionId.EDIT_NOTE].triggered.connect(page.edit_selected)
+        a[ActionId.DELETE_NOTE].triggered.connect(page.delete_selected)
+        for kind, action_id in KIND_ACTIONS.items():
+            a[action_id].triggered.connect(lambda _=False, k=kind: self._on_file_as(k))
+        for value, action_id in enumerate(INTENSITY_ACTIONS, start=1):
+            a[action_id].triggered.connect(lambda _=False, n=value: page.capture.set_intensity(n))
+        self.sidebar.currentRowChanged.connect(self._on_view_changed)
+        self.calls_view.demo_requested.connect(self.load_demo)
+        self.identity_bar.saved.connect(self._on_identity_saved)
+        self.events.status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.jobs.started.connect(self.job_status.track)
+
+    # -- views -----------------------------------------------------------------------
+
+    def _on_view_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.views.setCurrentIndex(row)
+        self.settings.current_view = row
+        view = self.views.currentWidget()
+        if isinstance(view, CallsView):
+            view.ensure_loaded()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self._on_view_changed(self.sidebar.currentRow())
+            self.calls_view.restore_state()
+
+    def restore_geometry(self) -> None:
+        geometry = self.settings.geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def _on_new_call(self) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.calls_view.ensure_loaded()
+        self.calls_view.begin_start()
+
+    def _on_find(self) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.calls_view.search_box.setFocus()
+        self.calls_view.search_box.selectAll()
+
+    def _on_file_as(self, kind: object) -> None:
+        page = self.calls_view.call_page
+        if page.call is None or not page.isVisible():
+            self.statusBar().showMessage("Open or start a call to take notes", STATUS_MS)
+            return
+        page.capture.file_as(kind)  # type: ignore[arg-type]
+
+    def _on_set_identity(self) -> None:
+        self.identity_bar.show()
+        self.identity_bar.name.setFocus()
+        self.identity_bar.name.selectAll()
+
+    def _on_identity_saved(self, identity: Identity) -> None:
+        self.identity = identity
+        self.calls_view.set_identity(identity)
+        self.statusBar().showMessage(f"Notes are now signed {identity.name}", STATUS_MS)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = [
+            (key_text(spec), self.actions[action_id].statusTip() or spec.text.replace("&", ""))
+            for action_id, spec in SPECS.items()
+            if spec.shortcut is not None
+        ]
+        rows += [("Ctrl+Z", "Undo the last change to a note"), ("Ctrl+Shift+Z", "Redo")]
+        return rows + list(WIDGET_KEYS)
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self, self.shortcut_rows())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    # -- drafts ----------------------------------------------------------------------
+
+    def _offer_draft(self, draft: Draft) -> None:
+        try:
+            account = self.services.calls.get(draft.call_id).account.name
+        except RidealongError:
+            self.drafts.clear(draft.call_id)
+            return
+        bar = DraftBar(
+            draft, account, self._open_draft, lambda d: self.drafts.clear(d.call_id), self
+        )
+        self.banners.addWidget(bar)
+
+    def _open_draft(self, draft: Draft) -> None:
+        self.sidebar.setCurrentRow(0)
+        self.calls_view.ensure_loaded()
+        self.calls_view.select_call(draft.call_id)
+        self.calls_view.call_page.capture.input.setFocus()
+
+    # -- long work -------------------------------------------------------------------
+
+    def load_demo(self) -> Job:
+        from desktop.services.demo import generate
+
+        services = self.services
+        seed = random.randrange(1_000_000)
+        job = Job(
+            "Adding sample data…",
+            lambda progress, token: generate(
+                services, calls=40, months=3, seed=seed, progress=progress, cancel=token
+            ),
+        )
+        job.signals.succeeded.connect(self._on_demo_loaded)
+        job.signals.failed.connect(self._on_job_failed)
+        job.signals.cancelled.connect(lambda: self._on_demo_loaded(None))
+        self.actions[ActionId.LOAD_DEMO].setEnabled(False)
+        return self.jobs.start(job, writes=True)
+
+    def _on_demo_loaded(self, summary: object) -> None:
+        self.actions[ActionId.LOAD_DEMO].setEnabled(True)
+        if summary is not None:
+            self.statusBar().showMessage(summary.describe(), STATUS_MS)  # type: ignore[attr-defined]
+        self.calls_view.refresh_people()
+        self.events.changed.emit(Changes(calls=True))
+
+    def _on_job_failed(self, error: BaseException) -> None:
+        self.actions[ActionId.LOAD_DEMO].setEnabled(True)
+        if isinstance(error, RidealongError):
+            self.statusBar().showMessage(str(error), STATUS_MS)
+            return
+        sys.excepthook(type(error), error, error.__traceback__)
+
+    # -- closing ---------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.shutdown()
+        self.calls_view.save_state()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,137 @@
+"""The call list: rows fetched in pages as the user scrolls, so 100,000 calls open at once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.services.calls import CallFilters
+from desktop.services.values import CallRow
+
+CALL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE_SIZE = 200
+
+Index = QModelIndex | QPersistentModelIndex
+Fetch = Callable[[CallFilters, tuple[datetime, uuid.UUID] | None, int], tuple[CallRow, ...]]
+
+COLUMNS = ("Started", "Account", "Status", "Notes", "Grade", "Rep")
+
+
+def short_date(moment: datetime) -> str:
+    """`25 Nov 14:05` this year, `25 Nov 2024` before."""
+    local = moment.astimezone()
+    if local.year == datetime.now().year:
+        return local.strftime("%d %b %H:%M")
+    return local.strftime("%d %b %Y")
+
+
+class CallListModel(QAbstractTableModel):
+    def __init__(self, fetch: Fetch, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._filters = CallFilters()
+        self._rows: list[CallRow] = []
+        self._more = True
+
+    # -- loading ---------------------------------------------------------------------
+
+    @property
+    def filters(self) -> CallFilters:
+        return self._filters
+
+    def set_filters(self, filters: CallFilters) -> None:
+        self._filters = filters
+        self.reload()
+
+    def reload(self) -> None:
+        """Start again from the newest call (after a filter or a change of the list)."""
+        self.beginResetModel()
+        self._rows = []
+        self._more = True
+        self.endResetModel()
+        if self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        last = self._rows[-1] if self._rows else None
+        after = (last.started_at, last.id) if last else None
+        page = self._fetch(self._filters, after, PAGE_SIZE)
+        self._more = len(page) == PAGE_SIZE
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def replace_row(self, row: CallRow) -> None:
+        """Show a call's new state (note count, status) without reloading the list."""
+        for i, existing in enumerate(self._rows):
+            if existing.id == row.id:
+                self._rows[i] = row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                return
+
+    def row_of(self, call_id: uuid.UUID) -> int:
+        for i, existing in enumerate(self._rows):
+            if existing.id == call_id:
+                return i
+        return -1
+
+    def call_at(self, row: int) -> CallRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # -- the model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == CALL_ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            started = row.started_at.astimezone().strftime("%A %d %B %Y, %H:%M")
+            people = ", ".join(p for p in (row.rep, row.marketer) if p)
+            return f"{row.account}\n{started}\n{row.call_type.label} call, {row.status.label}" + (
+                f"\n{people}" if people else ""
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(row: CallRow, column: int) -> str:
+        if column == 0:
+            return short_date(row.started_at)
+        if column == 1:
+            return row.account
+        if column == 2:
+            return row.status.label
+        if column == 3:
+            return str(row.note_count)
+        if column == 4:
+            return row.grade.label if row.grade else ""
+        return row.rep or ""
