@@ -179,7 +179,7 @@ def note_view(note: m.Note) -> v.NoteView:
         response=note.response,
         answer=note.answer,
         criterion_id=note.criterion_id,
-        tags=tuple(t.name for t in note.tags),
+        tags=tuple(sorted(t.name for t in note.tags)),
         review_status=ReviewStatus(note.review_status),
         created_at=note.created_at,
         updated_at=note.updated_at,
