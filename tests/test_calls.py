@@ -1,0 +1,235 @@
+"""Starting, ending and listing ride-alongs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from desktop.domain import CallStatus, CallType, NoteKind, Role
+from desktop.errors import NotFound, UserError
+from desktop.services import Services
+from desktop.services.calls import CallFilters
+from desktop.services.values import CallRow
+
+T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_start_makes_a_live_call_with_people_made_on_first_mention(services: Services) -> None:
+    call = services.calls.start(
+        "  Acme   Corp ",
+        rep="Rita Moreno",
+        marketer="Mo Salah",
+        call_type=CallType.DEMO,
+        framework="meddicc",
+        contacts=["Dana Scully", "Fox Mulder"],
+        stage="Evaluation",
+    )
+    assert call.status is CallStatus.LIVE
+    assert call.account.name == "Acme Corp"
+    assert call.rep is not None and call.rep.name == "Rita Moreno"
+    assert call.rep.role is Role.REP
+    assert call.marketer is not None and call.marketer.role is Role.MARKETER
+    assert call.call_type is CallType.DEMO
+    assert call.framework is not None and call.framework.name == "MEDDICC"
+    assert [c.name for c in call.contacts] == ["Dana Scully", "Fox Mulder"]
+    assert call.stage == "Evaluation"
+    assert call.ended_at is None and call.duration is None
+    assert services.calls.get(call.id) == call
+
+
+def test_names_differing_only_in_case_and_spacing_are_the_same(services: Services) -> None:
+    first = services.calls.start("Acme", rep="Rita", contacts=["Dana"])
+    second = services.calls.start("ACME ", rep=" rita", contacts=["dana"])
+    assert second.account.id == first.account.id
+    assert second.account.name == "Acme"
+    assert second.rep == first.rep
+    assert second.contacts[0].id == first.contacts[0].id
+    assert len(services.people.list()) == 1
+
+
+def test_someone_who_is_rep_and_marketer_becomes_both(services: Services) -> None:
+    services.calls.start("Acme", rep="Kim")
+    call = services.calls.start("Acme", marketer="Kim")
+    assert call.marketer is not None and call.marketer.role is Role.BOTH
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"account": "   "}, "must not be empty"),
+        ({"account": "x" * 201}, "too long"),
+        ({"account": "Acme", "rep": " "}, "must not be empty"),
+        ({"account": "Acme", "framework": "SPICED"}, "unknown framework"),
+        ({"account": "Ac\x00me"}, "NUL"),
+    ],
+)
+def test_start_refuses_bad_input(services: Services, kwargs: dict, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        services.calls.start(**kwargs)
+    assert services.calls.count() == 0
+
+
+def test_end_stops_the_clock_and_awaits_review(services: Services) -> None:
+    call = services.calls.start("Acme", started_at=T0)
+    ended = services.calls.end(call.id, ended_at=T0 + timedelta(minutes=42))
+    assert ended.status is CallStatus.AWAITING_REVIEW
+    assert ended.duration == timedelta(minutes=42)
+
+
+def test_end_twice_is_refused(services: Services) -> None:
+    call = services.calls.start("Acme")
+    services.calls.end(call.id)
+    with pytest.raises(UserError, match="already ended"):
+        services.calls.end(call.id)
+
+
+def test_end_before_the_start_is_clamped_to_the_start(services: Services) -> None:
+    call = services.calls.start("Acme", started_at=T0)
+    ended = services.calls.end(call.id, ended_at=T0 - timedelta(hours=1))
+    assert ended.ended_at == T0
+
+
+def test_end_uses_the_clock(db_url: str) -> None:
+    clock = FakeClock(T0)
+    services = Services.open(db_url, clock=clock)
+    try:
+        call = services.calls.start("Acme")
+        clock.now = T0 + timedelta(minutes=30)
+        assert services.calls.end(call.id).duration == timedelta(minutes=30)
+    finally:
+        services.close()
+
+
+def test_unknown_or_deleted_calls_are_not_found(services: Services) -> None:
+    missing = uuid.uuid4()
+    for action in (services.calls.get, services.calls.end, services.calls.notes):
+        with pytest.raises(NotFound):
+            action(missing)
+    call = services.calls.start("Acme")
+    services.calls.delete(call.id)
+    with pytest.raises(NotFound):
+        services.calls.get(call.id)
+    with pytest.raises(NotFound):
+        services.notes.add(call.id, NoteKind.PAIN, "too late")
+    assert services.calls.page() == ()
+
+
+def test_times_come_back_as_aware_utc(services: Services) -> None:
+    local = datetime(2025, 6, 1, 9, 30).astimezone()
+    call = services.calls.start("Acme", started_at=local)
+    assert call.started_at == local
+    assert call.started_at.tzinfo is not None
+    assert services.calls.page()[0].started_at == local
+
+
+def test_next_step_is_kept_and_cleared(services: Services) -> None:
+    call = services.calls.start("Acme")
+    assert services.calls.set_next_step(call.id, " Send pricing ").next_step == "Send pricing"
+    assert services.calls.set_next_step(call.id, "  ").next_step is None
+
+
+def test_timeline_is_in_call_order(services: Services) -> None:
+    call = services.calls.start("Acme")
+    late = services.notes.add(call.id, NoteKind.PAIN, "late", offset_ms=90_000)
+    early = services.notes.add(call.id, NoteKind.PAIN, "early", offset_ms=5_000)
+    middle = services.notes.add(call.id, NoteKind.QUOTE, "middle", offset_ms=30_000)
+    assert [n.id for n in services.calls.notes(call.id)] == [early.id, middle.id, late.id]
+
+
+# -- listing -----------------------------------------------------------------------
+
+
+def _seed(services: Services, count: int) -> list[uuid.UUID]:
+    """Calls over a few days, several starting at the very same moment."""
+    ids = []
+    for i in range(count):
+        call = services.calls.start(
+            f"Account {i % 3}", rep=f"Rep {i % 2}", started_at=T0 + timedelta(days=i // 4)
+        )
+        ids.append(call.id)
+    return ids
+
+
+def _all_pages(services: Services, filters: CallFilters, size: int) -> list[CallRow]:
+    rows: list[CallRow] = []
+    after = None
+    while True:
+        page = services.calls.page(filters, after=after, limit=size)
+        rows.extend(page)
+        if len(page) < size:
+            return rows
+        after = (page[-1].started_at, page[-1].id)
+
+
+@pytest.mark.parametrize("size", [1, 3, 4, 7])
+def test_keyset_paging_returns_every_call_once_newest_first(services: Services, size: int) -> None:
+    ids = _seed(services, 14)
+    rows = _all_pages(services, CallFilters(), size)
+    assert sorted(r.id for r in rows) == sorted(ids)
+    keys = [(r.started_at, r.id) for r in rows]
+    assert keys == sorted(keys, reverse=True)
+    assert rows == list(services.calls.page(limit=100))
+
+
+def test_paging_with_a_filter(services: Services) -> None:
+    _seed(services, 14)
+    filters = CallFilters(rep="rep 1")
+    rows = _all_pages(services, filters, 2)
+    assert len(rows) == services.calls.count(filters) == 7
+    assert {r.rep for r in rows} == {"Rep 1"}
+
+
+def test_rows_show_what_a_list_needs(services: Services) -> None:
+    call = services.calls.start("Acme", rep="Rita", marketer="Mo", call_type=CallType.NEGOTIATION)
+    services.notes.add(call.id, NoteKind.PAIN, "one")
+    deleted = services.notes.add(call.id, NoteKind.PAIN, "two")
+    services.notes.delete(deleted.id)
+    (row,) = services.calls.page()
+    assert (row.account, row.rep, row.marketer, row.call_type, row.status, row.note_count) == (
+        "Acme",
+        "Rita",
+        "Mo",
+        CallType.NEGOTIATION,
+        CallStatus.LIVE,
+        1,
+    )
+
+
+def test_filters(services: Services) -> None:
+    _seed(services, 12)
+    (newest,) = services.calls.page(limit=1)
+    services.calls.end(newest.id)
+    first_day = T0.astimezone().date()
+    assert services.calls.count() == 12
+    assert services.calls.count(CallFilters(account="ACCOUNT 1")) == 4
+    assert services.calls.count(CallFilters(rep="Rep 0")) == 6
+    assert services.calls.count(CallFilters(statuses=(CallStatus.AWAITING_REVIEW,))) == 1
+    assert services.calls.count(CallFilters(statuses=(CallStatus.LIVE,))) == 11
+    assert services.calls.count(CallFilters(since=first_day, until=first_day)) == 4
+    assert services.calls.count(CallFilters(since=first_day + timedelta(days=2))) == 4
+    assert services.calls.count(CallFilters(text="unt 2")) == 4
+    assert services.calls.count(CallFilters(text="rep 1")) == 6
+    assert services.calls.count(CallFilters(text="%")) == 0
+    assert services.calls.count(CallFilters(text="_")) == 0
+
+
+def test_review_inbox_lists_ended_calls_for_a_rep(services: Services) -> None:
+    mine = services.calls.start("Acme", rep="Rita")
+    other = services.calls.start("Globex", rep="Sam")
+    services.calls.start("Initech", rep="Rita")
+    services.calls.end(mine.id)
+    services.calls.end(other.id)
+    assert [r.id for r in services.review.inbox(rep="rita")] == [mine.id]
+    assert {r.id for r in services.review.inbox()} == {mine.id, other.id}
