@@ -13,7 +13,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on a screen the size of a common laptop's (the default is 800x800).
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={Path(__file__).with_name('offscreen.json')}"
+    )
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -89,6 +93,17 @@ def services(db_url: str) -> Iterator[Services]:
     opened = Services.open(db_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def ui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings and identity of window tests live in the test's own folder."""
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("RIDEALONG_CONFIG_DIR", str(tmp_path / "config"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    return tmp_path
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ class IdentityBar(QFrame):
         self.setObjectName("identityBar")
         self.setProperty("role", "banner")
         label = QLabel("Who are you? Your name goes on the notes you take and review.", self)
+        label.setWordWrap(True)
         self.name = QLineEdit(identity.name, self)
         self.name.setObjectName("identityName")
         self.name.setAccessibleName("Your name")
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Views")
         self.sidebar.setToolTip("Switch views (Ctrl+Shift+1 …)")
         self.sidebar.addItem("Calls")
-        self.sidebar.setFixedWidth(110)
+        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("Definitions") + 24)
         self.sidebar.setCurrentRow(0)
 
         self.banners = QVBoxLayout()
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.job_status)
         self._build_menus()
         self._connect_signals()
-        self.resize(1400, 860)
+        self._fit_to_screen()
 
     # -- building --------------------------------------------------------------------
 
@@ -357,7 +358,13 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             self._on_view_changed(self.sidebar.currentRow())
-            self.calls_view.restore_state()
+            # After the first layout pass, so the splitter restores at its final width.
+            QTimer.singleShot(0, self.calls_view.restore_state)
+
+    def _fit_to_screen(self) -> None:
+        """A first-run size that suits the screen: most of it, up to 1400x860."""
+        screen = self.screen().availableGeometry()
+        self.resize(min(1400, int(screen.width() * 0.92)), min(860, int(screen.height() * 0.9)))
 
     def restore_geometry(self) -> None:
         geometry = self.settings.geometry

@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCompleter,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QToolButton,
@@ -25,6 +24,7 @@ from desktop.domain import NoteKind
 from desktop.services.values import NoteView
 from ui.actions import KIND_ACTIONS, SPECS, key_text
 from ui.theme import kind_color
+from ui.widgets import FlowLayout
 
 PREFIXES: dict[str, NoteKind] = {
     "pain": NoteKind.PAIN,
@@ -193,8 +193,7 @@ class CapturePanel(QWidget):
         self.input = CaptureInput(self)
         self._kinds = QButtonGroup(self)
         self._kinds.setExclusive(True)
-        kinds_row = QHBoxLayout()
-        kinds_row.setSpacing(4)
+        kinds_row = FlowLayout()
         for kind, action_id in KIND_ACTIONS.items():
             button = QToolButton(self)
             button.setText(kind.label)
@@ -211,7 +210,6 @@ class CapturePanel(QWidget):
             self._kinds.addButton(button)
             button.clicked.connect(lambda _=False, k=kind: self.set_kind(k))
             kinds_row.addWidget(button)
-        kinds_row.addStretch(1)
         self.intensity_label = QLabel(self)
         self.intensity_label.setObjectName("intensityIndicator")
         self.intensity_label.setAccessibleName("Intensity of the next note")

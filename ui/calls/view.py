@@ -117,6 +117,11 @@ class CallsView(QWidget):
             self.call_list.fontMetrics().height() + 8
         )
 
+        for combo in (self.status_filter, self.period_filter, self.rep_filter):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
         filters = QHBoxLayout()
         filters.addWidget(self.status_filter)
         filters.addWidget(self.period_filter)

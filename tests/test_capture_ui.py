@@ -1,0 +1,312 @@
+"""Live capture in the window, driven from the keyboard only, checked in the database."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListView, QPlainTextEdit, QTableView, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.domain import CallStatus, CriterionStatus, NoteKind
+from desktop.services import Services
+from tests.ui_support import ALT, CTRL, SHIFT, focused, open_window, start_call, type_text
+
+pytestmark = pytest.mark.usefixtures("ui_env")
+
+
+def notes_in_db(url: str) -> list[tuple[str, str, int | None, bool, tuple[str, ...]]]:
+    services = Services.open(url)
+    try:
+        call = services.calls.page(limit=1)[0]
+        return [
+            (n.kind.value, n.text, n.intensity, n.quote_worthy, n.tags)
+            for n in services.calls.notes(call.id)
+        ]
+    finally:
+        services.close()
+
+
+def test_the_window_has_its_named_parts_before_it_is_shown(qtbot: QtBot, sqlite_url: str) -> None:
+    from ui.app import create_window
+
+    window = create_window(database_url=sqlite_url)
+    qtbot.addWidget(window)
+    assert not window.isVisible()
+    for cls, name in (
+        (QTableView, "callList"),
+        (QPlainTextEdit, "captureInput"),
+        (QListView, "noteTimeline"),
+        (QWidget, "qualificationPanel"),
+        (QLabel, "callTimer"),
+        (QWidget, "searchBox"),
+    ):
+        widget = window.findChild(cls, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+        assert widget.toolTip(), name
+
+
+def test_an_empty_first_run_invites_a_ride_along_and_asks_who_you_are(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    window = open_window(qtbot, sqlite_url)
+    assert window.calls_view.centre.currentWidget().objectName() == "welcomePage"
+    bar = window.identity_bar
+    assert bar.isVisible()
+    bar.name.clear()
+    qtbot.keyClicks(bar.name, "Priya Marketer")
+    qtbot.keyClick(bar.name, Qt.Key.Key_Return)
+    assert not bar.isVisible()
+    start_call(qtbot, window, "Northwind Logistics")
+    qtbot.keyClicks(focused(window), "They rebuild the report every Monday")
+    qtbot.keyClick(focused(window), Qt.Key.Key_Return)
+    services = Services.open(sqlite_url)
+    try:
+        call = services.calls.page(limit=1)[0]
+        assert call.marketer == "Priya Marketer"
+        assert services.calls.notes(call.id)[0].author.name == "Priya Marketer"
+    finally:
+        services.close()
+
+
+def test_capture_every_kind_from_the_keyboard(qtbot: QtBot, db_url: str) -> None:
+    window = open_window(qtbot, db_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    keys = {
+        NoteKind.PAIN: Qt.Key.Key_1,
+        NoteKind.OBJECTION: Qt.Key.Key_2,
+        NoteKind.QUESTION: Qt.Key.Key_3,
+        NoteKind.QUOTE: Qt.Key.Key_4,
+        NoteKind.COMPETITOR: Qt.Key.Key_5,
+        NoteKind.SIGNAL: Qt.Key.Key_6,
+        NoteKind.NEXT_STEP: Qt.Key.Key_7,
+        NoteKind.GENERAL: Qt.Key.Key_0,
+    }
+    for kind, key in keys.items():
+        qtbot.keyClicks(box, f"A {kind.value} heard on the call")
+        qtbot.keyClick(box, key, CTRL)
+    stored = notes_in_db(db_url)
+    assert [(k, t) for k, t, *_ in stored] == [
+        (kind.value, f"A {kind.value} heard on the call") for kind in keys
+    ]
+    assert window.calls_view.call_page.model.rowCount() == len(keys)
+    assert box.toPlainText() == ""
+
+
+def test_intensity_quote_worthy_prefixes_and_new_lines(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    qtbot.keyClick(box, Qt.Key.Key_4, ALT)
+    qtbot.keyClick(box, Qt.Key.Key_D, CTRL)
+    qtbot.keyClicks(box, "We lose two days a month")
+    qtbot.keyClick(box, Qt.Key.Key_Return, SHIFT)
+    qtbot.keyClicks(box, "on reconciliation #manual-reporting")
+    qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
+    qtbot.keyClicks(box, "/obj Your price is double what we pay now")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert notes_in_db(sqlite_url) == [
+        (
+            "pain",
+            "We lose two days a month\non reconciliation #manual-reporting",
+            4,
+            True,
+            ("manual-reporting",),
+        ),
+        ("objection", "Your price is double what we pay now", None, False, ()),
+    ]
+
+
+def test_text_keeps_every_character_typed(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Équipe Générale")
+    box = focused(window)
+    text = "Ça coûte <b>trop</b> & \u200fשלום\u200f — “vraiment” 😬"
+    type_text(qtbot, box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert notes_in_db(sqlite_url)[0][1] == text
+
+
+def test_edit_delete_undo_and_redo(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    qtbot.keyClicks(box, "Budget frozen until Q3")
+    qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
+    qtbot.keyClicks(box, "Procurement needs a security review")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    qtbot.keyClick(box, Qt.Key.Key_Up)  # the empty box edits the last note
+    assert box.toPlainText() == "Procurement needs a security review"
+    qtbot.keyClicks(box, " first")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert [n[1] for n in notes_in_db(sqlite_url)][1] == "Procurement needs a security review first"
+
+    qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)
+    assert [n[1] for n in notes_in_db(sqlite_url)][1] == "Procurement needs a security review"
+    qtbot.keyClick(box, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert [n[1] for n in notes_in_db(sqlite_url)][1] == "Procurement needs a security review first"
+
+    timeline = window.calls_view.call_page.timeline
+    timeline.setFocus()
+    timeline.setCurrentIndex(timeline.model().index(0, 0))
+    qtbot.keyClick(timeline, Qt.Key.Key_Delete)
+    assert [n[1] for n in notes_in_db(sqlite_url)] == ["Procurement needs a security review first"]
+    qtbot.keyClick(timeline, Qt.Key.Key_Z, CTRL)
+    assert notes_in_db(sqlite_url)[0][1] == "Budget frozen until Q3"
+    assert timeline.model().rowCount() == 2
+
+
+def test_typing_undo_stays_in_the_box_until_the_box_has_nothing_to_undo(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    qtbot.keyClicks(box, "Filed note")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClicks(box, "half typed")
+    qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)
+    assert box.toPlainText() != "half typed"
+    assert [n[1] for n in notes_in_db(sqlite_url)] == ["Filed note"]
+
+
+def test_hash_completes_themes_already_in_use(qtbot: QtBot, sqlite_url: str) -> None:
+    services = Services.open(sqlite_url)
+    earlier = services.calls.start("Older Co")
+    services.notes.add(earlier.id, NoteKind.PAIN, "x", tags=["manual-reporting"])
+    services.close()
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    qtbot.keyClicks(box, "Reports by hand #manu")
+    popup = box._completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert box.toPlainText() == "Reports by hand #manual-reporting "
+    qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
+    assert notes_in_db(sqlite_url)[0][4] == ("manual-reporting",)
+
+
+def test_end_call_moves_it_to_awaiting_review(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    timer = window.findChild(QLabel, "callTimer")
+    assert timer.text().count(":") == 1
+    qtbot.keyClick(focused(window), Qt.Key.Key_E, CTRL | SHIFT)
+    services = Services.open(sqlite_url)
+    try:
+        assert services.calls.page(limit=1)[0].status is CallStatus.AWAITING_REVIEW
+    finally:
+        services.close()
+    assert timer.text().startswith("Ended")
+
+
+def test_checklist_cycles_and_links_a_question_with_keys(qtbot: QtBot, sqlite_url: str) -> None:
+    services = Services.open(sqlite_url)
+    call = services.calls.start("Acme Freight", framework="BANT")
+    question = services.notes.add(
+        call.id, NoteKind.QUESTION, "Who signs off?", answer="The CFO, Maria"
+    )
+    services.close()
+    window = open_window(qtbot, sqlite_url)
+    view = window.calls_view
+    view.select_call(call.id)
+    timeline = view.call_page.timeline
+    timeline.setCurrentIndex(timeline.model().index(0, 0))
+    checklist = view.qualification.list
+    checklist.setFocus()
+    checklist.setCurrentRow(0)  # budget
+    qtbot.keyClick(checklist, Qt.Key.Key_Space)
+    checklist.setCurrentRow(1)  # authority
+    qtbot.keyClick(checklist, Qt.Key.Key_L)
+    services = Services.open(sqlite_url)
+    try:
+        items = {i.criterion.key: i for i in services.qualification.checklist(call.id)}
+    finally:
+        services.close()
+    assert items["budget"].status is CriterionStatus.ASKED
+    assert items["authority"].status is CriterionStatus.ANSWERED
+    assert items["authority"].note_ids == (question.id,)
+    assert "The CFO, Maria" in checklist.item(1).text()
+
+
+def test_window_state_and_selection_come_back(qtbot: QtBot, sqlite_url: str) -> None:
+    services = Services.open(sqlite_url)
+    first = services.calls.start("First Co")
+    services.calls.start("Second Co")
+    services.close()
+    window = open_window(qtbot, sqlite_url)
+    window.resize(1100, 700)
+    window.calls_view.select_call(first.id)
+    splitter = window.calls_view.splitter
+    qtbot.waitUntil(lambda: splitter.width() < 1000)  # laid out at the new size
+    splitter.setSizes([300, 500, 300])
+    centre = splitter.widget(1)
+    qtbot.waitUntil(lambda: splitter.sizes()[1] >= centre.minimumSizeHint().width())
+    window.close()
+    sizes = window.calls_view.splitter.sizes()
+
+    again = open_window(qtbot, sqlite_url)
+    assert (again.width(), again.height()) == (1100, 700)
+    assert again.calls_view.selected_call_id() == first.id
+    qtbot.waitUntil(lambda: again.calls_view.splitter.sizes() == sizes, timeout=1000)
+
+
+def test_the_call_list_loads_in_pages(qtbot: QtBot, sqlite_url: str) -> None:
+    from desktop.services.demo import generate
+
+    services = Services.open(sqlite_url)
+    generate(services, calls=450, months=6, seed=3)
+    services.close()
+    window = open_window(qtbot, sqlite_url)
+    model = window.calls_view.model
+    assert model.rowCount() == 200
+    window.calls_view.call_list.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == 400)
+    window.calls_view.call_list.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == 450)
+    assert not model.canFetchMore()
+    assert len({model.call_at(i).id for i in range(450)}) == 450
+
+
+def test_unsent_text_is_kept_as_a_draft_and_offered_back(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    qtbot.keyClicks(focused(window), "They said the board meets in")
+    call_id = window.calls_view.call_page.call.id
+    qtbot.waitUntil(lambda: window.drafts.load(call_id) is not None, timeout=3000)
+    assert window.drafts.load(call_id).text == "They said the board meets in"
+    window.close()
+
+    again = open_window(qtbot, sqlite_url)
+    bar = again.findChild(QWidget, "draftBar")
+    assert bar is not None and bar.isVisible()
+    qtbot.mouseClick(again.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
+    box = again.calls_view.call_page.capture.input
+    assert again.calls_view.call_page.call.id == call_id
+    assert box.toPlainText() == "They said the board meets in"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert again.drafts.load(call_id) is None
+    assert notes_in_db(sqlite_url)[0][1] == "They said the board meets in"
+
+
+def test_shortcut_list_comes_from_the_actions(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    rows = dict(window.shortcut_rows())
+    assert "Ctrl+1" in rows and "Alt+5" in rows and "Ctrl+D" in rows and "Ctrl+N" in rows
+    for action in window.actions.values():
+        if not action.shortcut().isEmpty():
+            assert action.shortcut().toString() in action.toolTip()
+
+
+def test_unknown_call_id_in_settings_is_ignored(qtbot: QtBot, sqlite_url: str) -> None:
+    from ui.settings import Settings
+
+    Settings().last_call = str(uuid.uuid4())
+    window = open_window(qtbot, sqlite_url)
+    assert window.calls_view.selected_call_id() is None
