@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 import uuid
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -310,3 +316,40 @@ def test_unknown_call_id_in_settings_is_ignored(qtbot: QtBot, sqlite_url: str) -
     Settings().last_call = str(uuid.uuid4())
     window = open_window(qtbot, sqlite_url)
     assert window.calls_view.selected_call_id() is None
+
+
+def test_a_killed_capture_loses_no_note_and_offers_its_draft(
+    qtbot: QtBot, sqlite_url: str, ui_env: Path
+) -> None:
+    from tests.helpers.capture_worker import UNSENT
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.helpers.capture_worker",
+            sqlite_url,
+            str(ui_env / "qsettings"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=Path(__file__).parents[1],
+        text=True,
+    )
+    watchdog = threading.Timer(60, worker.kill)  # a hung worker fails the test, not the run
+    watchdog.start()
+    with worker:
+        assert worker.stdout is not None
+        try:
+            assert worker.stdout.readline().strip() == "typing"
+        finally:
+            worker.kill()
+            watchdog.cancel()
+    assert worker.returncode == -signal.SIGKILL
+
+    assert [n[1] for n in notes_in_db(sqlite_url)] == [f"Filed note {n}" for n in range(3)]
+    window = open_window(qtbot, sqlite_url)
+    qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
+    assert window.calls_view.call_page.capture.input.toPlainText() == UNSENT
