@@ -165,10 +165,11 @@ NASTY_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", NASTY_QUERIES, ids=range(len(NASTY_QUERIES)))
-def test_any_string_is_a_valid_query(corpus: Corpus, query: str) -> None:
-    hits = corpus.services.search.search(query, limit=100)
-    assert all(h.note_id in {n.id for n in corpus.notes.values()} for h in hits)
+def test_any_string_is_a_valid_query(corpus: Corpus) -> None:
+    known = {n.id for n in corpus.notes.values()}
+    for query in NASTY_QUERIES:
+        hits = corpus.services.search.search(query, limit=100)
+        assert {h.note_id for h in hits} <= known, query
 
 
 def test_fts_syntax_is_searched_as_words(corpus: Corpus) -> None:
@@ -329,15 +330,15 @@ AS_TYPED = [
 ]
 
 
-@pytest.mark.parametrize("text", AS_TYPED, ids=range(len(AS_TYPED)))
-def test_note_text_keeps_every_character_and_is_found(services: Services, text: str) -> None:
+def test_note_text_keeps_every_character_and_is_found(services: Services) -> None:
     call = services.calls.start("Initech")
-    note = services.notes.add(call.id, NoteKind.QUOTE, text)
-    assert services.notes.get(note.id).text == text
-    assert [n.text for n in services.calls.notes(call.id)] == [text]
-    word = max(text.replace("\u202e", " ").split(), key=len)
-    hits = services.search.search(word)
-    assert [h.text for h in hits] == [text]
+    for text in AS_TYPED:
+        note = services.notes.add(call.id, NoteKind.QUOTE, text)
+        assert services.notes.get(note.id).text == text
+        word = max(text.replace("\u202e", " ").split(), key=len)
+        hits = services.search.search(f'"{word}"')
+        assert [h.text for h in hits] == [text], text
+    assert [n.text for n in services.calls.notes(call.id)] == AS_TYPED
 
 
 def _long_text(length: int, tail: str) -> str:

@@ -1,0 +1,188 @@
+"""Qualification frameworks (shipped and custom) and where a call stands on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain import CriterionStatus, NoteKind
+from desktop.errors import UserError
+from desktop.services import Services
+from desktop.services.values import CallView
+
+BUILTIN = {
+    "BANT": ["budget", "authority", "need", "timeline"],
+    "MEDDICC": [
+        "metrics",
+        "economic-buyer",
+        "decision-criteria",
+        "decision-process",
+        "identify-pain",
+        "champion",
+        "competition",
+    ],
+    "CHAMP": ["challenges", "authority", "money", "prioritisation"],
+}
+
+
+@pytest.fixture
+def call(services: Services) -> CallView:
+    return services.calls.start("Acme", rep="Rita", framework="BANT")
+
+
+def statuses(services: Services, call: CallView) -> dict[str, CriterionStatus]:
+    return {i.criterion.key: i.status for i in services.qualification.checklist(call.id)}
+
+
+# -- frameworks ------------------------------------------------------------------------
+
+
+def test_shipped_frameworks_are_there_with_their_questions(services: Services) -> None:
+    frameworks = {f.name: f for f in services.frameworks.list()}
+    assert set(frameworks) == set(BUILTIN)
+    for name, keys in BUILTIN.items():
+        framework = frameworks[name]
+        assert framework.builtin
+        assert [c.key for c in framework.criteria] == keys
+        assert [c.position for c in framework.criteria] == list(range(len(keys)))
+        assert all(c.question.strip() and c.name.strip() for c in framework.criteria)
+
+
+def test_reopening_does_not_duplicate_shipped_frameworks(db_url: str) -> None:
+    for _ in range(2):
+        services = Services.open(db_url)
+        try:
+            assert sorted(f.name for f in services.frameworks.list()) == sorted(BUILTIN)
+        finally:
+            services.close()
+
+
+def test_a_framework_is_found_by_key_or_name_in_any_case(services: Services) -> None:
+    assert services.frameworks.get("meddicc").name == "MEDDICC"
+    assert services.frameworks.get("Champ").name == "CHAMP"
+    with pytest.raises(UserError, match="unknown framework"):
+        services.frameworks.get("SPICED")
+
+
+def test_a_custom_framework(services: Services) -> None:
+    framework = services.frameworks.create(
+        "Our Way",
+        [("Pain", "What does it cost you today?"), ("Power", "Who signs?"), ("Plan", " ")],
+        description="The team's own",
+    )
+    assert (framework.key, framework.name, framework.builtin) == ("our-way", "Our Way", False)
+    assert framework.description == "The team's own"
+    assert [(c.key, c.question) for c in framework.criteria] == [
+        ("pain", "What does it cost you today?"),
+        ("power", "Who signs?"),
+        ("plan", "Plan"),
+    ]
+    assert services.frameworks.get("our way") == framework
+    assert services.frameworks.list()[-1] == framework
+    call = services.calls.start("Acme", framework="Our Way")
+    assert [i.criterion.name for i in services.qualification.checklist(call.id)] == [
+        "Pain",
+        "Power",
+        "Plan",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "criteria", "message"),
+    [
+        ("BANT", [("Budget", "?")], "already exists"),
+        ("bant", [("Budget", "?")], "already exists"),
+        ("  ", [("Budget", "?")], "must not be empty"),
+        ("Mine", [], "at least one criterion"),
+        ("Mine", [("Budget", "?"), ("budget", "again?")], "appears twice"),
+        ("Mine", [(" ", "?")], "must not be empty"),
+    ],
+)
+def test_custom_framework_refuses_bad_input(
+    services: Services, name: str, criteria: list[tuple[str, str]], message: str
+) -> None:
+    with pytest.raises(UserError, match=message):
+        services.frameworks.create(name, criteria)
+    assert len(services.frameworks.list()) == 3
+
+
+# -- a call's checklist ------------------------------------------------------------------
+
+
+def test_a_new_call_knows_nothing_yet(services: Services, call: CallView) -> None:
+    assert statuses(services, call) == dict.fromkeys(BUILTIN["BANT"], CriterionStatus.UNKNOWN)
+    gaps = services.qualification.gaps(call.id)
+    assert [c.key for c in gaps.never_asked] == BUILTIN["BANT"]
+    assert gaps.unanswered == () and gaps.any
+
+
+def test_cycle_steps_through_the_statuses_and_round(services: Services, call: CallView) -> None:
+    seen = [services.qualification.cycle(call.id, "Budget", by="Rita").status for _ in range(5)]
+    assert seen == [
+        CriterionStatus.ASKED,
+        CriterionStatus.ANSWERED,
+        CriterionStatus.DISQUALIFYING,
+        CriterionStatus.UNKNOWN,
+        CriterionStatus.ASKED,
+    ]
+    (budget, *_) = services.qualification.checklist(call.id)
+    assert budget.status is CriterionStatus.ASKED
+    assert budget.updated_by is not None and budget.updated_by.name == "Rita"
+
+
+def test_set_status_with_an_answer(services: Services, call: CallView) -> None:
+    criterion = services.frameworks.get("BANT").criteria[3]
+    answer = services.qualification.set_status(
+        call.id, str(criterion.id), CriterionStatus.ANSWERED, answer=" Before Q3 ", by="Mo"
+    )
+    assert (answer.criterion, answer.status, answer.answer) == (
+        criterion,
+        CriterionStatus.ANSWERED,
+        "Before Q3",
+    )
+    assert statuses(services, call)["timeline"] is CriterionStatus.ANSWERED
+
+
+def test_link_a_question_as_evidence(services: Services, call: CallView) -> None:
+    answered = services.notes.add(call.id, NoteKind.QUESTION, "Who signs?", answer="The CFO")
+    asked = services.notes.add(call.id, NoteKind.QUESTION, "When do you need it?")
+    authority = services.qualification.link_note(answered.id, "authority", by="Rita")
+    assert (authority.status, authority.answer, authority.note_ids) == (
+        CriterionStatus.ANSWERED,
+        "The CFO",
+        (answered.id,),
+    )
+    timeline = services.qualification.link_note(asked.id, "timeline")
+    assert (timeline.status, timeline.answer) == (CriterionStatus.ASKED, None)
+    assert services.notes.get(asked.id).criterion_id == timeline.criterion.id
+    gaps = services.qualification.gaps(call.id)
+    assert [c.key for c in gaps.never_asked] == ["budget", "need"]
+    assert [c.key for c in gaps.unanswered] == ["timeline"]
+
+
+def test_linking_never_moves_a_criterion_back(services: Services, call: CallView) -> None:
+    services.qualification.set_status(call.id, "need", CriterionStatus.DISQUALIFYING)
+    note = services.notes.add(call.id, NoteKind.QUESTION, "Is this a priority?")
+    linked = services.qualification.link_note(note.id, "need")
+    assert linked.status is CriterionStatus.DISQUALIFYING
+    assert services.qualification.link_note(note.id, "need").note_ids == (note.id,)
+
+
+def test_linked_notes_in_the_trash_are_not_evidence(services: Services, call: CallView) -> None:
+    note = services.notes.add(call.id, NoteKind.QUESTION, "Budget?", answer="50k")
+    services.qualification.link_note(note.id, "budget")
+    services.notes.delete(note.id)
+    (budget, *_) = services.qualification.checklist(call.id)
+    assert budget.note_ids == ()
+
+
+def test_qualification_refuses_bad_input(services: Services, call: CallView) -> None:
+    pain = services.notes.add(call.id, NoteKind.PAIN, "Hours lost")
+    with pytest.raises(UserError, match="only a question"):
+        services.qualification.link_note(pain.id, "need")
+    with pytest.raises(UserError, match="no criterion"):
+        services.qualification.cycle(call.id, "champion")
+    bare = services.calls.start("Globex")
+    assert services.qualification.checklist(bare.id) == ()
+    assert not services.qualification.gaps(bare.id).any
+    with pytest.raises(UserError, match="no qualification framework"):
+        services.qualification.cycle(bare.id, "budget")

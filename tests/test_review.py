@@ -1,0 +1,177 @@
+"""Review: verdicts, corrections and comments on notes, and grading the lead."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from desktop.domain import CallStatus, Grade, NoteKind, ReviewStatus, Role, SearchField, Verdict
+from desktop.errors import NotFound, UserError
+from desktop.services import Services
+from desktop.services.values import CallView, NoteView
+
+
+@pytest.fixture
+def call(services: Services) -> CallView:
+    return services.calls.start("Acme", rep="Rita", marketer="Mo")
+
+
+@pytest.fixture
+def note(services: Services, call: CallView) -> NoteView:
+    return services.notes.add(call.id, NoteKind.PAIN, "They use spreadsheets for forecasting")
+
+
+# -- annotations -----------------------------------------------------------------------
+
+
+def test_confirm_a_note(services: Services, note: NoteView) -> None:
+    annotation = services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+    assert annotation.verdict is Verdict.CONFIRMED
+    assert annotation.author is not None and annotation.author.name == "Rita"
+    assert annotation.author.role is Role.REP
+    assert services.notes.get(note.id).review_status is ReviewStatus.CONFIRMED
+
+
+def test_a_correction_keeps_the_original_text(services: Services, note: NoteView) -> None:
+    annotation = services.review.annotate(
+        note.id, Verdict.CORRECTED, "Rita", correction="They use an old CRM", comment="Ask IT"
+    )
+    assert (annotation.correction, annotation.comment) == ("They use an old CRM", "Ask IT")
+    reread = services.notes.get(note.id)
+    assert reread.text == note.text
+    assert reread.review_status is ReviewStatus.CORRECTED
+
+
+@pytest.mark.parametrize(
+    ("verdict", "kwargs", "message"),
+    [
+        (Verdict.CORRECTED, {}, "needs the correction"),
+        (Verdict.CORRECTED, {"correction": "   "}, "needs the correction"),
+        (Verdict.CONFIRMED, {"correction": "something else"}, "goes with the verdict"),
+        (Verdict.DISPUTED, {"correction": "something else"}, "goes with the verdict"),
+        (None, {}, "give a verdict, a comment, or both"),
+        (None, {"comment": "  "}, "give a verdict, a comment, or both"),
+        (Verdict.DISPUTED, {"comment": "x" * 200_001}, "too long"),
+        (Verdict.DISPUTED, {"comment": "a\x00b"}, "NUL"),
+    ],
+)
+def test_annotation_rules(
+    services: Services, note: NoteView, verdict: Verdict | None, kwargs: dict, message: str
+) -> None:
+    with pytest.raises(UserError, match=message):
+        services.review.annotate(note.id, verdict, "Rita", **kwargs)
+    assert services.review.annotations([note.id]) == {}
+    assert services.notes.get(note.id).review_status is ReviewStatus.UNREVIEWED
+
+
+def test_annotator_must_be_named(services: Services, note: NoteView) -> None:
+    with pytest.raises(UserError):
+        services.review.annotate(note.id, Verdict.CONFIRMED, "  ")
+
+
+def test_annotating_a_missing_or_deleted_note_is_not_found(
+    services: Services, note: NoteView
+) -> None:
+    with pytest.raises(NotFound):
+        services.review.annotate(uuid.uuid4(), Verdict.CONFIRMED, "Rita")
+    services.notes.delete(note.id)
+    with pytest.raises(NotFound):
+        services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+
+
+def test_review_status_follows_the_newest_verdict(services: Services, note: NoteView) -> None:
+    def status() -> ReviewStatus:
+        return services.notes.get(note.id).review_status
+
+    services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+    assert status() is ReviewStatus.CONFIRMED
+    services.review.annotate(note.id, Verdict.DISPUTED, "Sam")
+    assert status() is ReviewStatus.DISPUTED
+    services.review.annotate(note.id, None, "Sam", comment="Will check the recording")
+    assert status() is ReviewStatus.DISPUTED
+    services.review.annotate(note.id, Verdict.CORRECTED, "Rita", correction="Old CRM")
+    assert status() is ReviewStatus.CORRECTED
+
+
+def test_annotations_are_listed_oldest_first_per_note(
+    services: Services, call: CallView, note: NoteView
+) -> None:
+    other = services.notes.add(call.id, NoteKind.QUOTE, "We would switch tomorrow")
+    untouched = services.notes.add(call.id, NoteKind.QUOTE, "Nothing to say")
+    first = services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+    second = services.review.annotate(note.id, None, "Sam", comment="agreed")
+    third = services.review.annotate(other.id, Verdict.DISPUTED, "Sam")
+    found = services.review.annotations([note.id, other.id, untouched.id])
+    assert found == {note.id: (first, second), other.id: (third,)}
+
+
+def test_corrections_and_comments_are_found_by_search(services: Services, note: NoteView) -> None:
+    services.review.annotate(note.id, Verdict.CORRECTED, "Rita", correction="Salesforce export")
+    services.review.annotate(note.id, None, "Sam", comment="Kanban board too")
+    (by_correction,) = services.search.search("salesforce")
+    assert (by_correction.note_id, by_correction.field) == (note.id, SearchField.CORRECTION)
+    assert by_correction.field_text == "Salesforce export"
+    assert by_correction.text == note.text
+    (by_comment,) = services.search.search("kanban")
+    assert (by_comment.note_id, by_comment.field) == (note.id, SearchField.COMMENT)
+
+
+# -- grading -----------------------------------------------------------------------------
+
+
+def test_status_moves_live_awaiting_review_reviewed(services: Services, call: CallView) -> None:
+    assert call.status is CallStatus.LIVE
+    assert services.calls.end(call.id).status is CallStatus.AWAITING_REVIEW
+    graded = services.review.grade(call.id, Grade.SQL, "Rita", reason="Budget and CFO confirmed")
+    assert graded.status is CallStatus.REVIEWED
+    assert (graded.grade, graded.grade_reason) == (Grade.SQL, "Budget and CFO confirmed")
+    assert graded.graded_by is not None and graded.graded_by.name == "Rita"
+    assert graded.graded_at is not None
+    assert services.calls.page()[0].grade is Grade.SQL
+
+
+def test_grading_a_live_call_leaves_it_live(services: Services, call: CallView) -> None:
+    graded = services.review.grade(call.id, Grade.MQL, "Rita")
+    assert (graded.status, graded.grade) == (CallStatus.LIVE, Grade.MQL)
+
+
+def test_regrading_replaces_the_grade(services: Services, call: CallView) -> None:
+    services.calls.end(call.id)
+    services.review.grade(call.id, Grade.SQL, "Rita", reason="first look")
+    regraded = services.review.grade(call.id, Grade.UNQUALIFIED, "Sam", reason="  ")
+    assert (regraded.grade, regraded.grade_reason) == (Grade.UNQUALIFIED, None)
+    assert regraded.graded_by is not None and regraded.graded_by.name == "Sam"
+
+
+def test_grade_records_the_definitions_it_was_given_against(
+    services: Services, call: CallView
+) -> None:
+    before = services.definitions.revision()
+    graded = services.review.grade(call.id, Grade.SQL, "Rita")
+    assert graded.grade_definitions_revision == before
+    services.definitions.set("SQL", "A lead with confirmed budget, authority, need and timing")
+    assert services.definitions.revision() == before + 1
+    assert services.calls.get(call.id).grade_definitions_revision == before
+    in_force = {d.term: d.body for d in services.definitions.at(before)}
+    assert in_force["SQL"].startswith("Sales-qualified lead")
+
+
+def test_grading_refuses_bad_input(services: Services, call: CallView) -> None:
+    with pytest.raises(NotFound):
+        services.review.grade(uuid.uuid4(), Grade.SQL, "Rita")
+    with pytest.raises(UserError):
+        services.review.grade(call.id, Grade.SQL, "")
+    with pytest.raises(UserError, match="NUL"):
+        services.review.grade(call.id, Grade.SQL, "Rita", reason="a\x00b")
+    assert services.calls.get(call.id).grade is None
+
+
+def test_mark_reviewed_needs_an_ended_graded_call(services: Services, call: CallView) -> None:
+    with pytest.raises(UserError, match="grade"):
+        services.review.mark_reviewed(call.id)
+    services.review.grade(call.id, Grade.MQL, "Rita")
+    with pytest.raises(UserError, match="end the call"):
+        services.review.mark_reviewed(call.id)
+    services.calls.end(call.id)
+    assert services.review.mark_reviewed(call.id).status is CallStatus.REVIEWED
