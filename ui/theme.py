@@ -27,7 +27,7 @@ REVIEW_COLORS: dict[ReviewStatus, tuple[str, str]] = {
 }
 
 STYLE_SHEET = """
-QLabel#callTimer { font-size: 20pt; font-weight: 600; }
+QLabel#callTimer { font-size: 16pt; font-weight: 600; }
 QLabel[role="heading"] { font-size: 14pt; font-weight: 600; }
 QLabel[role="hint"] { color: palette(placeholder-text); }
 QFrame[role="banner"] { border: 1px solid palette(mid); border-radius: 6px;

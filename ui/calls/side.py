@@ -133,8 +133,9 @@ class QualificationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list, 10)
         layout.addWidget(self.hint)
+        layout.addStretch(1)
         self.list.cycle_requested.connect(self.cycle_requested)
         self.list.link_requested.connect(self.link_requested)
         self.list.itemDoubleClicked.connect(
@@ -143,6 +144,7 @@ class QualificationPanel(QWidget):
 
     def clear(self) -> None:
         self.list.clear()
+        self.list.hide()
         self.heading.setText("Qualification")
         self.hint.setText("")
 
@@ -152,7 +154,9 @@ class QualificationPanel(QWidget):
         if framework is None:
             self.heading.setText("Qualification")
             self.hint.setText("This call has no qualification framework.")
+            self.list.hide()
             return
+        self.list.show()
         self.heading.setText(f"Qualification · {framework}")
         done = sum(1 for i in items if i.status is not CriterionStatus.UNKNOWN)
         self.hint.setText(

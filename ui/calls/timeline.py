@@ -20,12 +20,20 @@ from ui.theme import kind_color, review_color
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6
+#: Room on the right for intensity dots, the star and the review status.
+RIGHT_W = 84
 #: Beyond this, a note is cut in the timeline (it is kept whole, and shown whole on edit).
 SHOWN_CHARS = 1500
 
 
 def _shown(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + " …"
+
+
+def _tags_not_in_text(note: NoteView) -> list[str]:
+    """Themes given apart from the text (inline #hashtags are already on show)."""
+    lowered = note.text.lower()
+    return [t for t in note.tags if f"#{t}" not in lowered]
 
 
 class NoteDelegate(QStyledItemDelegate):
@@ -48,15 +56,16 @@ class NoteDelegate(QStyledItemDelegate):
         note: NoteView = index.data(NOTE_ROLE)
         base, _mono, small = self._fonts(option)
         _o, _b, left = self._layout(option)
-        width = max(option.rect.width(), 300) - left - 90
+        view = option.widget
+        full = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        width = max(full, 300) - left - 2 * PAD - RIGHT_W
         text_h = (
             QFontMetrics(base)
             .boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, _shown(note.text))
             .height()
         )
-        extra = (
-            QFontMetrics(small).height() + 2 if (note.tags or note.answer or note.response) else 0
-        )
+        has_details = _tags_not_in_text(note) or note.answer or note.response
+        extra = QFontMetrics(small).height() + 2 if has_details else 0
         return QSize(width + left, text_h + extra + 2 * PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -103,8 +112,9 @@ class NoteDelegate(QStyledItemDelegate):
             details.append(f"Answer: {note.answer}")
         if note.response:
             details.append(f"Response: {note.response}")
-        if note.tags:
-            details.append(" ".join(f"#{t}" for t in note.tags))
+        extra_tags = _tags_not_in_text(note)
+        if extra_tags:
+            details.append(" ".join(f"#{t}" for t in extra_tags))
         if details:
             painter.setFont(small)
             painter.setPen(option.palette.color(text_role) if selected else muted)

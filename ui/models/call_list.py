@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from desktop.domain import CallStatus
 from desktop.services.calls import CallFilters
 from desktop.services.values import CallRow
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[CallFilters, tuple[datetime, uuid.UUID] | None, int], tuple[CallRow, ...]]
 
-COLUMNS = ("Started", "Account", "Status", "Notes", "Grade", "Rep")
+COLUMNS = ("Started", "Account", "Status", "Notes")
 
 
 def short_date(moment: datetime) -> str:
@@ -27,6 +28,15 @@ def short_date(moment: datetime) -> str:
     if local.year == datetime.now().year:
         return local.strftime("%d %b %H:%M")
     return local.strftime("%d %b %Y")
+
+
+def status_text(row: CallRow) -> str:
+    """Short enough for a narrow list: a reviewed call shows its grade."""
+    if row.status is CallStatus.AWAITING_REVIEW:
+        return "To review"
+    if row.status is CallStatus.REVIEWED and row.grade is not None:
+        return row.grade.label
+    return row.status.label
 
 
 class CallListModel(QAbstractTableModel):
@@ -115,8 +125,10 @@ class CallListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             started = row.started_at.astimezone().strftime("%A %d %B %Y, %H:%M")
             people = ", ".join(p for p in (row.rep, row.marketer) if p)
-            return f"{row.account}\n{started}\n{row.call_type.label} call, {row.status.label}" + (
-                f"\n{people}" if people else ""
+            grade = f", graded {row.grade.label}" if row.grade else ""
+            return (
+                f"{row.account}\n{started}\n{row.call_type.label} call, {row.status.label}{grade}"
+                + (f"\n{people}" if people else "")
             )
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -129,9 +141,5 @@ class CallListModel(QAbstractTableModel):
         if column == 1:
             return row.account
         if column == 2:
-            return row.status.label
-        if column == 3:
-            return str(row.note_count)
-        if column == 4:
-            return row.grade.label if row.grade else ""
-        return row.rep or ""
+            return status_text(row)
+        return str(row.note_count)

@@ -1,0 +1,134 @@
+"""Take the README's screenshots of the window in a real X display (e.g. under Xvfb).
+
+    Xvfb :99 -screen 0 1600x1000x24 &  DISPLAY=:99 python scripts/screenshots.py
+
+Everything happens in a temporary data folder; the pictures go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.services import Services
+from desktop.services.demo import generate
+from ui.app import create_window
+from ui.settings import Settings
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+SIZE = (1440, 900)
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+LIVE_NOTES = [
+    (Qt.Key.Key_1, "We rebuild the pipeline report by hand every Monday #manual-reporting", 4),
+    (Qt.Key.Key_3, "How do you forecast today?", None),
+    (Qt.Key.Key_4, '"Honestly nobody trusts the number we send to the board"', 5),
+    (Qt.Key.Key_2, "Worried about another tool the reps have to update #adoption", 3),
+    (Qt.Key.Key_5, "Also looking at Clarivo, they demoed last week #clarivo", None),
+    (Qt.Key.Key_1, "Data lives in CRM, billing and a Google sheet #data-quality", 4),
+    (Qt.Key.Key_6, "Asked whether we could start before their Q1 planning", None),
+    (Qt.Key.Key_2, "Security review takes 6-8 weeks at their size #security-review", 3),
+    (Qt.Key.Key_1, "Finance and sales argue about which number is right #data-quality", 3),
+    (Qt.Key.Key_0, "CFO joined for the last ten minutes", None),
+    (Qt.Key.Key_7, "Send the security pack, book a demo with RevOps on Tuesday", None),
+    (Qt.Key.Key_3, "Who else needs to sign off?", None),
+]
+
+
+def shot(window: QWidget, name: str) -> None:
+    QTest.qWait(300)
+    path = OUT / name
+    window.grab().save(str(path))
+    print(path)
+
+
+def fresh(tmp: Path, name: str) -> str:
+    folder = tmp / name
+    folder.mkdir()
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "settings"))
+    os.environ["RIDEALONG_CONFIG_DIR"] = str(folder / "config")
+    return f"sqlite:///{folder / 'ridealong.db'}"
+
+
+def close(window: QWidget) -> None:
+    window.close()
+    window.deleteLater()
+    QTest.qWait(50)
+
+
+def show(url: str) -> QWidget:
+    window = create_window(database_url=url)
+    window.resize(*SIZE)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    return window
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+
+        window = show(fresh(tmp, "empty"))
+        shot(window, "first-run.png")
+        close(window)
+
+        url = fresh(tmp, "live")
+        services = Services.open(url)
+        generate(services, calls=30, months=2, seed=11)
+        services.close()
+        (tmp / "live" / "config").mkdir(exist_ok=True)
+        (tmp / "live" / "config" / "identity.json").write_text(
+            '{"name": "Priya Shah", "role": "marketer"}'
+        )
+        Settings().remember_choice("framework", "bant")
+        window = show(url)
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window)
+        QTest.keyClick(window, Qt.Key.Key_N, CTRL)
+        account = window.calls_view.start_panel.account
+        QTest.keyClicks(account, "Northwind Logistics")
+        QTest.keyClick(account, Qt.Key.Key_Return)
+        box = window.calls_view.call_page.capture.input
+        for key, text, intensity in LIVE_NOTES:
+            if intensity:
+                QTest.keyClick(box, getattr(Qt.Key, f"Key_{intensity}"), ALT)
+            QTest.keyClicks(box, text)
+            QTest.keyClick(box, key, CTRL)
+        checklist = window.calls_view.qualification.list
+        for row, presses in ((0, 1), (1, 2), (3, 2)):
+            checklist.setCurrentRow(row)
+            for _ in range(presses):
+                QTest.keyClick(checklist, Qt.Key.Key_Space)
+        box.setFocus()
+        QTest.keyClicks(box, "They'd want SSO before any pilot #secu")
+        shot(window, "capture.png")
+        close(window)
+
+        url = fresh(tmp, "demo")
+        (tmp / "demo" / "config").mkdir()
+        (tmp / "demo" / "config" / "identity.json").write_text(
+            '{"name": "Priya Shah", "role": "marketer"}'
+        )
+        services = Services.open(url)
+        generate(services, calls=400, months=6, seed=5)
+        services.close()
+        window = show(url)
+        window.calls_view.call_list.selectRow(3)
+        shot(window, "call-list.png")
+        close(window)
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
