@@ -239,10 +239,14 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
     except exc.DBAPIError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise StorageUnavailable(f"cannot connect to {where}: {reason}") from None
-    if not names & {"alembic_version", "notes"}:
+    if not names:
         return SchemaState(revision=None, is_empty=True)
     if revision is None or "notes" not in names:
-        raise StorageUnavailable(f"{where} holds another program's tables, not Ridealong's")
+        # Like a SQLite file of another program: never add our tables beside theirs.
+        some = ", ".join(sorted(names)[:3])
+        raise StorageUnavailable(
+            f"{where} holds another program's tables ({some}), not Ridealong's"
+        )
     return SchemaState(revision=revision, is_empty=False)
 
 
@@ -262,8 +266,12 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         engine = create_db_engine(url)
     else:
         engine = create_db_engine(url)
-        state = _server_state(engine, where)
-        check_revision(state, where)
+        try:
+            state = _server_state(engine, where)
+            check_revision(state, where)
+        except BaseException:
+            engine.dispose()
+            raise
     db = Database(url, engine)
     if state.revision != migrations.head():
         if not upgrade:
@@ -272,6 +280,10 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
                 f"{where} needs an upgrade to schema {migrations.head()}; "
                 "run `ridealong db upgrade`"
             )
-        with _translated(db):
-            migrations.upgrade(engine)
+        try:
+            with _translated(db):
+                migrations.upgrade(engine)
+        except BaseException:
+            db.close()
+            raise
     return db
