@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services import Services
 from desktop.services.demo import generate
+from ui import theme
 from ui.app import create_window
 from ui.settings import Settings
 
@@ -112,6 +113,11 @@ def main() -> int:
         box.setFocus()
         QTest.keyClicks(box, "They'd want SSO before any pilot #secu")
         shot(window, "capture.png")
+        os.environ["RIDEALONG_THEME"] = "dark"
+        theme.apply(app)
+        shot(window, "capture-dark.png")
+        os.environ["RIDEALONG_THEME"] = "light"
+        theme.apply(app)
         close(window)
 
         url = fresh(tmp, "demo")

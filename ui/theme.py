@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -35,17 +37,55 @@ QFrame[role="banner"] { border: 1px solid palette(mid); border-radius: 6px;
 QLabel[role="error"] { color: #c0392b; }
 QPlainTextEdit#captureInput { font-size: 12pt; }
 QListWidget#viewSidebar { border: none; }
+QWidget#welcomePage QPushButton { padding: 8px 16px; font-size: 11pt; }
+QWidget#welcomePage QLabel[role="heading"] { font-size: 18pt; }
 """
 
 
 def is_dark() -> bool:
-    app = QGuiApplication.instance()
-    if app is None:
+    """Whether the window is drawn dark now (so badges pick their dark colours)."""
+    if QGuiApplication.instance() is None:
         return False
-    hints = QGuiApplication.styleHints()
-    if hints.colorScheme() == Qt.ColorScheme.Dark:
-        return True
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def _wants_dark() -> bool:
+    forced = os.environ.get("RIDEALONG_THEME", "").strip().lower()
+    if forced in ("dark", "light"):
+        return forced == "dark"
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    window, base, text = QColor("#232629"), QColor("#1b1e20"), QColor("#e8e8e8")
+    disabled = QColor("#7f8c8d")
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor("#2a2e32"),
+        QPalette.ColorRole.ToolTipBase: QColor("#31363b"),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor("#8a9399"),
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor("#31363b"),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor("#ff6b6b"),
+        QPalette.ColorRole.Link: QColor("#6cb6ff"),
+        QPalette.ColorRole.Highlight: QColor("#3d8ec9"),
+        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
+        QPalette.ColorRole.Mid: QColor("#4d5358"),
+    }
+    for role, color in roles.items():
+        palette.setColor(role, color)
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return palette
 
 
 def kind_color(kind: NoteKind) -> QColor:
@@ -59,6 +99,15 @@ def review_color(status: ReviewStatus) -> QColor:
 
 
 def apply(app: QApplication) -> None:
-    """Fusion follows the system's light or dark scheme on every platform."""
+    """Fusion everywhere, light or dark as the system is (RIDEALONG_THEME=light|dark
+    overrides), following the system when it switches."""
     app.setStyle("Fusion")
+    _apply_scheme(app)
     app.setStyleSheet(STYLE_SHEET)
+    if not app.property("ridealongThemed"):
+        app.setProperty("ridealongThemed", True)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply_scheme(app))
+
+
+def _apply_scheme(app: QApplication) -> None:
+    app.setPalette(dark_palette() if _wants_dark() else app.style().standardPalette())

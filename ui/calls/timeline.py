@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.values import NoteView
 from ui.models.timeline import NOTE_ROLE
-from ui.theme import kind_color, review_color
+from ui.theme import is_dark, kind_color, review_color
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -96,7 +96,8 @@ class NoteDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(kind_color(note.kind))
         painter.drawRoundedRect(badge, 4, 4)
-        painter.setPen(Qt.GlobalColor.white)
+        # Dark mode uses light badge colours, which need dark lettering.
+        painter.setPen(Qt.GlobalColor.black if is_dark() else Qt.GlobalColor.white)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, note.kind.label)
 
         right_w = 84

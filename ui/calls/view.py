@@ -284,7 +284,7 @@ class CallsView(QWidget):
 
     def _show_side(self) -> None:
         call = self.call_page.call
-        self.side.setEnabled(call is not None)
+        self.side.setVisible(call is not None)
         if call is None:
             self.details.clear()
             self.qualification.clear()
