@@ -9,6 +9,7 @@ from __future__ import annotations
 from desktop.services.base import Clock
 from desktop.services.calls import CallService
 from desktop.services.definitions import DefinitionService
+from desktop.services.insights import InsightsService
 from desktop.services.notes import NoteService
 from desktop.services.people import AccountService, PeopleService
 from desktop.services.qualification import FrameworkService, QualificationService
@@ -33,6 +34,7 @@ class Services:
         self.review = ReviewService(db, clock)
         self.definitions = DefinitionService(db, clock)
         self.search = SearchService(db, clock)
+        self.insights = InsightsService(db, clock)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow, upgrade: bool = True) -> Services:

@@ -1,0 +1,298 @@
+"""Themes for untagged notes, and the phrases prospects keep using.
+
+Two prospects never word a pain the same way, and a marketer typing live does not tag
+every note, so the insights would under-count a theme if only tagged notes added up.
+This module proposes, never decides: its output is shown as *suggested* and kept
+apart from the tagged counts.
+
+- An untagged note is suggested for an existing theme when it resembles that theme's
+  notes: the cosine similarity of its TF-IDF vector to the theme's centroid (the
+  normalised mean of the theme's note vectors) is at least `SIMILARITY_THRESHOLD`.
+- The untagged notes left over are grouped by a key phrase they share: a run of one
+  to three words that neither starts nor ends with a stop word, found in notes of at
+  least two distinct calls (three for a single word, which is weaker evidence).
+  Multi-word phrases are tried before single words, the phrase met in most calls
+  first; each note joins at most one group. Notes that share nothing stay ungrouped.
+
+TF-IDF comes from scikit-learn's `TfidfVectorizer` (English stop words, sublinear
+term frequency, one- and two-word terms): a well-kept, well-documented library that is
+already a dependency, deterministic, needs no model download, and handles thousands of
+short notes in milliseconds. It is imported inside `suggest` because importing it takes
+about a second, which the CLI and the window should not pay at start-up.
+
+Words are compared after lower-casing and a light plural folding ("spreadsheets" and
+"spreadsheet" are one word); `#hashtags` are ignored, since only tagged notes have them.
+Everything is sorted, so the same notes give the same suggestions.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+#: Cosine similarity to a theme's centroid from which an untagged note is suggested.
+SIMILARITY_THRESHOLD: Final = 0.3
+#: Distinct calls a shared phrase needs to form a group (more for a single word).
+MIN_PHRASE_CALLS: Final = 2
+MIN_WORD_CALLS: Final = 3
+#: At most this many suggested groups per kind; the rest of their notes stay ungrouped.
+MAX_GROUPS: Final = 30
+
+_HASHTAG = re.compile(r"(?<![\w#&/])#[^\W\d_][\w-]*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_APOSTROPHE = re.compile(r"['’]")
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (imported on first use: it is slow to import)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One note's text, and the call it was heard on (calls are what counts)."""
+
+    id: uuid.UUID
+    call_id: uuid.UUID
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An untagged note that resembles the notes of an existing theme."""
+
+    note_id: uuid.UUID
+    tag: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Untagged notes from several calls that share a key phrase."""
+
+    label: str
+    note_ids: tuple[uuid.UUID, ...]
+    calls: int
+
+    @property
+    def basis(self) -> str:
+        return f"shares '{self.label}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    matches: tuple[Match, ...]
+    groups: tuple[Group, ...]
+    ungrouped: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A run of words prospects used, and on how many distinct calls."""
+
+    text: str
+    calls: int
+
+
+def fold(word: str) -> str:
+    """The form words are compared in: lower case, no apostrophe, plural folded.
+
+    Stop words are left exactly as they are, so scikit-learn's stop list still applies.
+    """
+    word = _APOSTROPHE.sub("", word.lower())
+    if word in stop_words() or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """(folded, as written) for each word of a note, hashtags left out."""
+    plain = _HASHTAG.sub(" ", text)
+    return [(fold(w), w.lower()) for w in _WORD.findall(plain) if len(w) > 1 or w.isdigit()]
+
+
+def _tokenize(text: str) -> list[str]:
+    return [folded for folded, _ in words(text)]
+
+
+def suggest(
+    themes: Mapping[str, Sequence[Doc]],
+    untagged: Sequence[Doc],
+    *,
+    threshold: float = SIMILARITY_THRESHOLD,
+    max_groups: int = MAX_GROUPS,
+) -> Suggestions:
+    """Propose themes for untagged notes of one kind (pains, say).
+
+    `themes` maps each existing tag to (a sample of) its notes of that kind; an untagged
+    note goes to the theme it resembles most, if enough, else it may join a group.
+    """
+    docs = sorted(untagged, key=lambda d: d.id)
+    if not docs:
+        return Suggestions(matches=(), groups=(), ungrouped=())
+    matches = _match(themes, docs, threshold)
+    matched = {m.note_id for m in matches}
+    remaining = [d for d in docs if d.id not in matched]
+    groups = _group(remaining, max_groups)
+    grouped = {note_id for g in groups for note_id in g.note_ids}
+    ungrouped = tuple(d.id for d in remaining if d.id not in grouped)
+    return Suggestions(matches=matches, groups=groups, ungrouped=ungrouped)
+
+
+def _match(
+    themes: Mapping[str, Sequence[Doc]], docs: Sequence[Doc], threshold: float
+) -> tuple[Match, ...]:
+    tags = sorted(tag for tag, samples in themes.items() if samples)
+    if not tags:
+        return ()
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    samples = [(tag, doc) for tag in tags for doc in sorted(themes[tag], key=lambda d: d.id)]
+    vectorizer = TfidfVectorizer(
+        tokenizer=_tokenize,
+        token_pattern=None,
+        lowercase=False,
+        stop_words=sorted(stop_words()),
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+    )
+    try:
+        matrix = vectorizer.fit_transform([d.text for _, d in samples] + [d.text for d in docs])
+    except ValueError:  # nothing but stop words anywhere: nothing resembles anything
+        return ()
+    tagged, loose = matrix[: len(samples)], matrix[len(samples) :]
+    owner = np.array([tags.index(tag) for tag, _ in samples])
+    centroids = np.vstack([np.asarray(tagged[owner == i].mean(axis=0)) for i in range(len(tags))])
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    centroids = np.divide(centroids, norms, out=np.zeros_like(centroids), where=norms > 0)
+    scores = np.asarray(loose @ centroids.T)
+    found = []
+    for row, doc in enumerate(docs):
+        best = int(np.argmax(scores[row]))  # the first of equals: tags are sorted by name
+        score = float(scores[row, best])
+        if score >= threshold:
+            found.append(Match(note_id=doc.id, tag=tags[best], score=round(score, 4)))
+    return tuple(sorted(found, key=lambda m: (m.tag, -m.score, m.note_id)))
+
+
+def _phrases(
+    text: str, shortest: int, longest: int
+) -> Iterable[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Every run of `shortest`..`longest` words that neither starts nor ends with a stop
+    word, as (folded key, words as written)."""
+    tokens = words(text)
+    stop = stop_words()
+    for size in range(shortest, longest + 1):
+        for start in range(len(tokens) - size + 1):
+            run = tokens[start : start + size]
+            if run[0][0] in stop or run[-1][0] in stop:
+                continue
+            yield tuple(t[0] for t in run), tuple(t[1] for t in run)
+
+
+class _PhraseIndex:
+    """Which docs and calls each phrase occurs in, and how it is most often written."""
+
+    def __init__(self, docs: Sequence[Doc], shortest: int, longest: int) -> None:
+        self.docs: dict[tuple[str, ...], set[int]] = {}
+        self.spellings: dict[tuple[str, ...], Counter[str]] = {}
+        self.call_of = [d.call_id for d in docs]
+        for index, doc in enumerate(docs):
+            for key, written in _phrases(doc.text, shortest, longest):
+                self.docs.setdefault(key, set()).add(index)
+                self.spellings.setdefault(key, Counter())[" ".join(written)] += 1
+
+    def calls(self, key: tuple[str, ...], among: set[int] | None = None) -> int:
+        found = self.docs[key] if among is None else self.docs[key] & among
+        return len({self.call_of[i] for i in found})
+
+    def label(self, key: tuple[str, ...]) -> str:
+        counts = self.spellings[key]
+        return min(counts, key=lambda spelling: (-counts[spelling], spelling))
+
+
+def _group(docs: Sequence[Doc], max_groups: int) -> tuple[Group, ...]:
+    index = _PhraseIndex(docs, 1, 3)
+    remaining = set(range(len(docs)))
+
+    def needed(key: tuple[str, ...]) -> int:
+        return MIN_WORD_CALLS if len(key) == 1 else MIN_PHRASE_CALLS
+
+    def priority(key: tuple[str, ...], calls: int) -> tuple[Any, ...]:
+        return (len(key) == 1, -calls, -len(key), index.label(key), key)
+
+    heap = [
+        priority(key, calls) for key in index.docs if (calls := index.calls(key)) >= needed(key)
+    ]
+    heapq.heapify(heap)
+    groups: list[Group] = []
+    while heap and len(groups) < max_groups:
+        entry = heapq.heappop(heap)
+        key = entry[-1]
+        calls = index.calls(key, remaining)
+        if calls < needed(key):
+            continue
+        current = priority(key, calls)
+        if heap and current > heap[0]:  # lost notes to an earlier group: queue it again
+            heapq.heappush(heap, current)
+            continue
+        members = sorted(index.docs[key] & remaining, key=lambda i: docs[i].id)
+        remaining -= set(members)
+        groups.append(
+            Group(
+                label=index.label(key),
+                note_ids=tuple(docs[i].id for i in members),
+                calls=calls,
+            )
+        )
+    return tuple(groups)
+
+
+def recurring_phrases(
+    docs: Sequence[Doc],
+    *,
+    shortest: int = 2,
+    longest: int = 4,
+    min_calls: int = 2,
+    limit: int = 10,
+) -> tuple[Phrase, ...]:
+    """The phrases heard on most calls: the raw material of messaging.
+
+    A phrase inside a longer one heard on the same calls is left out ("manual" when
+    "manual reporting" says it all).
+    """
+    index = _PhraseIndex(sorted(docs, key=lambda d: d.id), shortest, longest)
+    found = [(key, index.docs[key]) for key in index.docs if index.calls(key) >= max(1, min_calls)]
+    found.sort(key=lambda item: (-index.calls(item[0]), -len(item[0]), index.label(item[0])))
+    kept: list[tuple[tuple[str, ...], frozenset[uuid.UUID]]] = []
+    result: list[Phrase] = []
+    for key, members in found:
+        calls = frozenset(index.call_of[i] for i in members)
+        if any(_inside(key, longer) and calls == theirs for longer, theirs in kept):
+            continue
+        kept.append((key, calls))
+        result.append(Phrase(text=index.label(key), calls=len(calls)))
+        if len(result) >= limit:
+            break
+    return tuple(result)
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    size = len(short)
+    return size < len(long) and any(
+        long[i : i + size] == short for i in range(len(long) - size + 1)
+    )

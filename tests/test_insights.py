@@ -1,0 +1,516 @@
+"""The insights a marketing lead reads each month, on SQLite and on PostgreSQL.
+
+Each test builds a small, explicit month of ride-alongs through the services and checks
+what the report would say about it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStatus, Verdict
+from desktop.errors import Cancelled, UserError
+from desktop.progress import CancelToken
+from desktop.services import Services
+from desktop.services.insights import InsightFilters, Insights, Period
+
+MARCH = Period.month(2024, 3)
+
+
+def at(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    """A local time in 2024, as the marketer's laptop would record it."""
+    return datetime(2024, month, day, hour, minute).astimezone()
+
+
+def call(
+    services: Services,
+    account: str,
+    when: datetime,
+    *,
+    rep: str = "Riley Rep",
+    marketer: str = "Mo Marketer",
+    framework: str | None = None,
+):
+    return services.calls.start(
+        account, rep=rep, marketer=marketer, framework=framework, started_at=when
+    )
+
+
+def note(services: Services, call_id, kind: NoteKind, text: str, **details):
+    details.setdefault("offset_ms", 60_000)
+    return services.notes.add(call_id, kind, text, **details)
+
+
+def march(services: Services, filters: InsightFilters | None = None) -> Insights:
+    return services.insights.compute(MARCH, filters)
+
+
+def names(section) -> list[str]:
+    return [t.name for t in section.themes]
+
+
+# -- periods -------------------------------------------------------------------------
+
+
+def test_a_month_and_the_period_before_it_have_the_same_length():
+    assert Period(date(2024, 3, 1), date(2024, 3, 31)) == MARCH
+    assert MARCH.previous() == Period(date(2024, 1, 30), date(2024, 2, 29))
+    assert MARCH.label == "March 2024"
+    assert Period.parse_month("2024-03") == MARCH
+    assert Period(date(2024, 3, 4), date(2024, 3, 10)).previous() == Period(
+        date(2024, 2, 26), date(2024, 3, 3)
+    )
+
+
+@pytest.mark.parametrize("text", ["2024-13", "March", "", "2024-3-1"])
+def test_a_bad_month_is_a_user_error(text):
+    with pytest.raises(UserError):
+        Period.parse_month(text)
+
+
+def test_a_period_cannot_end_before_it_starts():
+    with pytest.raises(UserError):
+        Period(date(2024, 3, 10), date(2024, 3, 1))
+
+
+# -- totals, period edges, trash -----------------------------------------------------
+
+
+def test_totals_count_the_period_and_the_one_before(services):
+    a = call(services, "Acme", at(3, 5))
+    b = call(services, "Acme", at(3, 6))
+    c = call(services, "Beta", at(3, 7))
+    note(services, a.id, NoteKind.PAIN, "Reporting takes days")
+    note(services, b.id, NoteKind.QUOTE, "We love the idea")
+    note(services, c.id, NoteKind.GENERAL, "Asked for a follow-up")
+    before = call(services, "Gamma", at(2, 20))
+    note(services, before.id, NoteKind.PAIN, "Too many tools")
+    call(services, "Ancient", at(1, 2))  # before both periods
+
+    insights = march(services)
+
+    assert (insights.totals.calls, insights.totals.accounts, insights.totals.notes) == (3, 2, 3)
+    previous = insights.previous_totals
+    assert (previous.calls, previous.accounts, previous.notes) == (1, 1, 1)
+    assert insights.previous_period == Period(date(2024, 1, 30), date(2024, 2, 29))
+
+
+def test_calls_just_outside_the_period_are_left_out(services):
+    inside = call(services, "Late Night", at(3, 31, 23, 30))
+    early = call(services, "Early Bird", at(3, 1, 0, 15))
+    after = call(services, "April Fool", at(4, 1, 0, 30))
+    for c in (inside, early, after):
+        note(services, c.id, NoteKind.PAIN, "Month-end close is painful", tags=["close"])
+
+    insights = march(services)
+
+    assert insights.totals.calls == 2
+    theme = insights.pains.get("close")
+    assert theme is not None and theme.calls == 2
+    assert {e.account for e in theme.evidence} == {"Late Night", "Early Bird"}
+
+
+def test_trashed_notes_and_calls_count_nowhere(services):
+    a = call(services, "Acme", at(3, 5))
+    b = call(services, "Beta", at(3, 6))
+    kept = note(services, a.id, NoteKind.PAIN, "Audit prep is manual #audit")
+    trashed = note(services, b.id, NoteKind.PAIN, "Audit season kills us #audit")
+    services.notes.delete(trashed.id)
+    gone = call(services, "Gone Ltd", at(3, 7))
+    note(services, gone.id, NoteKind.PAIN, "Audits everywhere #audit", quote_worthy=True)
+    services.calls.delete(gone.id)
+
+    insights = march(services)
+
+    assert insights.totals.calls == 2
+    assert insights.totals.notes == 1
+    theme = insights.pains.get("audit")
+    assert theme is not None
+    assert (theme.calls, theme.notes) == (1, 1)
+    assert [e.note_id for e in theme.evidence] == [kept.id]
+    assert insights.quote_bank.total == 0
+
+
+# -- ranking -------------------------------------------------------------------------
+
+
+def test_themes_rank_by_distinct_calls_not_by_notes(services):
+    loud = call(services, "Loud Co", at(3, 4))
+    for text in ("Price is high", "Price again", "Did I say price"):
+        note(services, loud.id, NoteKind.PAIN, text, tags=["price"], intensity=5)
+    for account, day in (("Acme", 5), ("Beta", 6)):
+        c = call(services, account, at(3, day))
+        note(services, c.id, NoteKind.PAIN, "Reports by hand #manual-reporting", intensity=2)
+
+    pains = march(services).pains
+
+    assert names(pains) == ["manual-reporting", "price"]
+    manual, price = pains.themes
+    assert (manual.calls, manual.accounts, manual.notes) == (2, 2, 2)
+    assert (price.calls, price.accounts, price.notes) == (1, 1, 3)
+    assert price.mean_intensity == 5 and price.max_intensity == 5
+
+
+def test_equal_calls_are_ranked_by_how_hard_it_hurts(services):
+    a = call(services, "Acme", at(3, 4))
+    b = call(services, "Beta", at(3, 5))
+    note(services, a.id, NoteKind.PAIN, "Onboarding is slow", tags=["onboarding"], intensity=2)
+    note(services, b.id, NoteKind.PAIN, "Churn is killing us", tags=["churn"], intensity=5)
+    note(services, a.id, NoteKind.PAIN, "Churn again", tags=["churn"], intensity=3)
+    note(services, b.id, NoteKind.PAIN, "Onboarding takes weeks", tags=["onboarding"], intensity=2)
+
+    pains = march(services).pains
+
+    assert names(pains) == ["churn", "onboarding"]
+    assert pains.themes[0].mean_intensity == 4.0
+
+
+def test_pains_and_objections_are_ranked_separately(services):
+    a = call(services, "Acme", at(3, 4))
+    note(services, a.id, NoteKind.PAIN, "Budget is tight #budget")
+    note(services, a.id, NoteKind.OBJECTION, "No budget this year #budget")
+    note(services, a.id, NoteKind.OBJECTION, "Security review needed #security")
+
+    insights = march(services)
+
+    assert names(insights.pains) == ["budget"]
+    assert names(insights.objections) == ["budget", "security"]
+
+
+# -- evidence ------------------------------------------------------------------------
+
+
+def test_evidence_prefers_confirmed_notes_and_never_shows_disputed_ones(services):
+    texts = {
+        "unreviewed": "Nobody trusts the pipeline numbers",
+        "disputed": "They said the CRM is fine actually",
+        "corrected": "Forecasts are always wrong",
+        "confirmed": "Forecast calls are guesswork",
+    }
+    made = {}
+    for day, (status, text) in enumerate(texts.items(), start=3):
+        c = call(services, f"Account {status}", at(3, day))
+        made[status] = note(services, c.id, NoteKind.PAIN, text, tags=["forecasting"])
+    services.review.annotate(made["confirmed"].id, Verdict.CONFIRMED, "Riley Rep")
+    services.review.annotate(
+        made["corrected"].id, Verdict.CORRECTED, "Riley Rep", correction="Forecasts slip monthly"
+    )
+    services.review.annotate(made["disputed"].id, Verdict.DISPUTED, "Riley Rep")
+
+    theme = march(services).pains.get("forecasting")
+
+    assert theme is not None
+    assert theme.calls == 4 and theme.notes == 4  # a disputed note still counts
+    assert [e.text for e in theme.evidence] == [
+        texts["confirmed"],
+        texts["corrected"],
+        texts["unreviewed"],
+    ]
+    statuses = [e.review_status for e in theme.evidence]
+    assert statuses == [ReviewStatus.CONFIRMED, ReviewStatus.CORRECTED, ReviewStatus.UNREVIEWED]
+    assert theme.evidence[1].correction == "Forecasts slip monthly"
+    assert theme.evidence[0].correction is None
+
+
+def test_evidence_is_capped_but_counts_include_every_note(services):
+    for day in range(1, 9):
+        c = call(services, f"Account {day}", at(3, day))
+        note(services, c.id, NoteKind.PAIN, f"Integration pain number {day} #integrations")
+
+    theme = march(services).pains.get("integrations")
+
+    assert theme is not None
+    assert theme.calls == 8 and theme.notes == 8
+    assert len(theme.evidence) == 5
+    assert len({e.call_id for e in theme.evidence}) == 5
+
+
+def test_evidence_comes_from_different_calls_before_a_second_from_the_same_call(services):
+    busy = call(services, "Busy Co", at(3, 3))
+    quiet = call(services, "Quiet Co", at(3, 4))
+    for i in range(5):
+        note(services, busy.id, NoteKind.PAIN, f"Slow exports, take {i}", tags=["exports"])
+    note(services, quiet.id, NoteKind.PAIN, "Exports time out", tags=["exports"])
+
+    theme = march(services).pains.get("exports")
+
+    assert theme is not None
+    assert {e.account for e in theme.evidence[:2]} == {"Busy Co", "Quiet Co"}
+
+
+def test_evidence_carries_attribution_and_flags(services):
+    services.accounts.ensure("Acme", industry="Logistics", segment="Mid-market")
+    c = call(services, "Acme", at(3, 12), rep="Dana Rep")
+    made = note(
+        services,
+        c.id,
+        NoteKind.PAIN,
+        "Dispatch runs on whiteboards #dispatch",
+        intensity=4,
+        quote_worthy=True,
+        case_study=True,
+        offset_ms=125_000,
+    )
+    services.review.grade(c.id, Grade.SQL, "Dana Rep")
+
+    evidence = march(services).pains.themes[0].evidence[0]
+
+    assert evidence.note_id == made.id and evidence.call_id == c.id
+    assert (evidence.account, evidence.industry, evidence.segment) == (
+        "Acme",
+        "Logistics",
+        "Mid-market",
+    )
+    assert evidence.rep == "Dana Rep"
+    assert evidence.text == "Dispatch runs on whiteboards #dispatch"
+    assert evidence.intensity == 4 and evidence.offset_ms == 125_000
+    assert evidence.quote_worthy and evidence.case_study
+    assert evidence.call_date == date(2024, 3, 12)
+    assert evidence.call_grade is Grade.SQL
+
+
+# -- trends --------------------------------------------------------------------------
+
+
+def test_previous_period_counts_give_each_theme_a_trend(services):
+    for day in (10, 20):
+        c = call(services, f"Old {day}", at(2, day))
+        note(services, c.id, NoteKind.PAIN, "Too slow #speed")
+    old = call(services, "Old price", at(2, 11))
+    note(services, old.id, NoteKind.PAIN, "Pricey #price")
+    for day in (3, 4, 5):
+        c = call(services, f"New {day}", at(3, day))
+        note(services, c.id, NoteKind.PAIN, "Way too expensive #price")
+    c = call(services, "Now slow", at(3, 6))
+    note(services, c.id, NoteKind.PAIN, "Sluggish UI #speed")
+    c = call(services, "Fresh", at(3, 7))
+    note(services, c.id, NoteKind.PAIN, "Security worries #security")
+
+    pains = march(services).pains
+
+    price, security, speed = (pains.get(n) for n in ("price", "security", "speed"))
+    assert price is not None and security is not None and speed is not None
+    assert (price.calls, price.previous_calls, price.change, price.trend) == (3, 1, 2, "up")
+    assert (speed.calls, speed.previous_calls, speed.change, speed.trend) == (1, 2, -1, "down")
+    assert (security.previous_calls, security.trend) == (0, "new")
+
+
+# -- filters -------------------------------------------------------------------------
+
+
+def test_filters_narrow_every_number(services):
+    services.accounts.ensure("Small One", segment="SMB", industry="Retail")
+    services.accounts.ensure("Big One", segment="Enterprise", industry="Banking")
+    small = call(services, "Small One", at(3, 4), rep="Riley Rep", marketer="Mo Marketer")
+    big = call(services, "Big One", at(3, 5), rep="Sam Seller", marketer="Kim Marketer")
+    note(services, small.id, NoteKind.PAIN, "Cash flow is tight #cash")
+    note(services, big.id, NoteKind.PAIN, "Compliance reviews take months #compliance")
+    services.review.grade(big.id, Grade.MQL, "Sam Seller")
+
+    smb = march(services, InsightFilters(segment="smb"))
+    assert smb.totals.calls == 1
+    assert names(smb.pains) == ["cash"]
+    assert smb.grades.mql == 0
+
+    sam = march(services, InsightFilters(rep="  sam   SELLER "))
+    assert sam.totals.calls == 1
+    assert names(sam.pains) == ["compliance"]
+    assert sam.grades.mql == 1
+
+    assert names(march(services, InsightFilters(industry="Retail")).pains) == ["cash"]
+    assert names(march(services, InsightFilters(marketer="kim marketer")).pains) == ["compliance"]
+    assert names(march(services, InsightFilters(account="big one")).pains) == ["compliance"]
+    nobody = march(services, InsightFilters(rep="Nobody"))
+    assert nobody.totals.calls == 0 and nobody.pains.themes == ()
+
+
+def test_filters_describe_themselves_for_the_cover():
+    assert InsightFilters().describe() == "all calls"
+    filters = InsightFilters(segment="SMB", rep="Dana", account="  ")
+    assert filters.describe() == "segment: SMB; rep: Dana"
+
+
+# -- grades --------------------------------------------------------------------------
+
+
+def test_grade_mix_counts_calls_by_grade_in_each_period(services):
+    grades = [Grade.SQL, Grade.SQL, Grade.MQL, Grade.UNQUALIFIED, None]
+    for day, grade in enumerate(grades, start=1):
+        c = call(services, f"Account {day}", at(3, day))
+        if grade:
+            services.review.grade(c.id, grade, "Riley Rep")
+    old = call(services, "Old", at(2, 14))
+    services.review.grade(old.id, Grade.MQL, "Riley Rep")
+
+    insights = march(services)
+
+    mix = insights.grades
+    assert (mix.sql, mix.mql, mix.unqualified, mix.ungraded) == (2, 1, 1, 1)
+    assert mix.count(Grade.SQL) == 2 and mix.count(None) == 1
+    assert mix.calls == insights.totals.calls == 5
+    assert len(mix.revisions) == 1
+    previous = insights.previous_grades
+    assert (previous.mql, previous.sql, previous.ungraded) == (1, 0, 0)
+
+
+# -- objections ----------------------------------------------------------------------
+
+
+def test_objections_show_how_reps_answered_and_how_often_those_calls_became_sql(services):
+    answered = call(services, "Acme", at(3, 4))
+    note(
+        services,
+        answered.id,
+        NoteKind.OBJECTION,
+        "We already have a tool for this #switching-cost",
+        response="Offered a free migration",
+    )
+    services.review.grade(answered.id, Grade.SQL, "Riley Rep")
+    silent = call(services, "Beta", at(3, 5))
+    note(services, silent.id, NoteKind.OBJECTION, "Switching is a hassle #switching-cost")
+    services.review.grade(silent.id, Grade.MQL, "Riley Rep")
+    disputed = call(services, "Gamma", at(3, 6))
+    bad = note(
+        services,
+        disputed.id,
+        NoteKind.OBJECTION,
+        "Migration scares them #switching-cost",
+        response="Something the rep never said",
+    )
+    services.review.annotate(bad.id, Verdict.DISPUTED, "Riley Rep")
+
+    theme = march(services).objections.get("switching-cost")
+
+    assert theme is not None
+    assert theme.calls == 3
+    assert theme.sql_calls == 1
+    assert theme.responded_calls == 2  # counted, like every live note
+    assert [r.response for r in theme.responses] == ["Offered a free migration"]
+
+
+# -- qualification coverage ----------------------------------------------------------
+
+
+def test_coverage_counts_calls_per_criterion(services):
+    statuses = [
+        {"budget": CriterionStatus.ANSWERED, "need": CriterionStatus.ASKED},
+        {"budget": CriterionStatus.DISQUALIFYING, "authority": CriterionStatus.ASKED},
+        {"budget": CriterionStatus.ASKED},
+        {},
+    ]
+    for day, answers in enumerate(statuses, start=1):
+        c = call(services, f"Account {day}", at(3, day), framework="bant")
+        for criterion, status in answers.items():
+            services.qualification.set_status(c.id, criterion, status)
+        if day == 1:
+            services.review.grade(c.id, Grade.SQL, "Riley Rep")
+    call(services, "No framework", at(3, 9))
+
+    (bant,) = march(services).coverage
+
+    assert (bant.key, bant.calls) == ("bant", 4)
+    criteria = {c.key: c for c in bant.criteria}
+    assert [c.key for c in bant.criteria] == ["budget", "authority", "need", "timeline"]
+    budget = criteria["budget"]
+    assert (budget.calls, budget.asked, budget.answered, budget.disqualifying) == (4, 3, 2, 1)
+    assert budget.answered_sql == 1
+    assert (criteria["authority"].asked, criteria["authority"].answered) == (1, 0)
+    assert (criteria["need"].asked, criteria["need"].answered) == (1, 0)
+    assert criteria["timeline"].asked == 0
+    assert [c.key for c in bant.never_answered] == ["authority", "need", "timeline"]
+    assert bant.mean_asked == pytest.approx(5 / 4)
+
+
+def test_coverage_counts_confirmed_answers(services):
+    c = call(services, "Acme", at(3, 4), framework="bant")
+    question = note(
+        services, c.id, NoteKind.QUESTION, "Is there budget?", answer="Yes, 50k approved"
+    )
+    services.qualification.link_note(question.id, "budget")
+    services.review.annotate(question.id, Verdict.CONFIRMED, "Riley Rep")
+
+    (bant,) = march(services).coverage
+
+    budget = bant.criteria[0]
+    assert (budget.answered, budget.confirmed) == (1, 1)
+
+
+# -- competitors ---------------------------------------------------------------------
+
+
+def test_competitor_mentions_are_counted_per_competitor_in_calls(services):
+    a = call(services, "Acme", at(3, 4))
+    b = call(services, "Beta", at(3, 5))
+    note(services, a.id, NoteKind.COMPETITOR, "Trialling #rivalsoft")
+    note(services, a.id, NoteKind.COMPETITOR, "Rivalsoft is cheaper #rivalsoft")
+    note(services, b.id, NoteKind.COMPETITOR, "Rivalsoft demo next week #rivalsoft")
+    note(services, b.id, NoteKind.COMPETITOR, "Also looked at #otherco")
+    note(services, b.id, NoteKind.COMPETITOR, "Some spreadsheet vendor, name unknown")
+    note(services, a.id, NoteKind.PAIN, "Rivalsoft is not a pain #pain-tag")
+
+    competitors = march(services).competitors
+
+    assert names(competitors) == ["rivalsoft", "otherco"]
+    rival = competitors.themes[0]
+    assert (rival.calls, rival.notes) == (2, 3)
+    assert (competitors.untagged_notes, competitors.untagged_calls) == (1, 1)
+
+
+# -- outcomes and the quote bank -----------------------------------------------------
+
+
+def test_themes_know_which_deals_were_won_or_lost(services):
+    for account, outcome in (("Won Co", Outcome.WON), ("Lost Co", Outcome.LOST), ("Open", None)):
+        c = call(services, account, at(3, 4))
+        note(services, c.id, NoteKind.PAIN, "Data silos #silos")
+        if outcome:
+            services.accounts.set_outcome(account, outcome, on=date(2024, 4, 1))
+
+    theme = march(services).pains.get("silos")
+
+    assert theme is not None
+    assert (theme.calls, theme.won_accounts, theme.lost_accounts) == (3, 1, 1)
+
+
+def test_quote_bank_holds_flagged_notes_except_disputed_ones(services):
+    c = call(services, "Acme", at(3, 4))
+    best = note(services, c.id, NoteKind.QUOTE, "This would save my weekends", quote_worthy=True)
+    services.review.annotate(best.id, Verdict.CONFIRMED, "Riley Rep")
+    note(services, c.id, NoteKind.PAIN, "We lost a client over a late report", case_study=True)
+    wrong = note(services, c.id, NoteKind.QUOTE, "Misheard quote", quote_worthy=True)
+    services.review.annotate(wrong.id, Verdict.DISPUTED, "Riley Rep")
+    note(services, c.id, NoteKind.QUOTE, "Not flagged")
+
+    bank = march(services).quote_bank
+
+    assert bank.total == 2
+    assert [q.text for q in bank.quotes] == [
+        "This would save my weekends",
+        "We lost a client over a late report",
+    ]
+
+
+# -- long work -----------------------------------------------------------------------
+
+
+def test_progress_is_reported_and_cancel_stops_the_work(services):
+    call(services, "Acme", at(3, 4))
+    seen: list[tuple[int, int]] = []
+    services.insights.compute(MARCH, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1]
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        services.insights.compute(MARCH, cancel=token)
+
+
+def test_an_empty_month_is_all_zeros(services):
+    insights = services.insights.month(2024, 3)
+
+    assert insights.totals.calls == 0 and insights.previous_totals.calls == 0
+    assert insights.grades.calls == 0
+    assert insights.pains.themes == () and insights.pains.groups == ()
+    assert insights.coverage == () and insights.quote_bank.total == 0
