@@ -406,10 +406,7 @@ class InsightsService(Service):
             done += 1
             progress(done, steps)
 
-        with self._db.read() as s:
-            if self._db.dialect == "postgresql":
-                # One snapshot for every query, so the numbers agree with each other.
-                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        with self._db.read(snapshot=True) as s:
             totals = _totals(s, window)
             step()
             grades = _grades(s, window)

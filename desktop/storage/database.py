@@ -134,9 +134,16 @@ class Database:
         return sqlite_path(self.engine.url)
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for queries; its transaction ends (rolled back) on exit."""
+    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A session for queries; its transaction ends (rolled back) on exit.
+
+        With `snapshot`, every query in the session sees the database as of its first
+        query, so several aggregates agree with each other. SQLite's transactions are
+        snapshots already; PostgreSQL needs REPEATABLE READ for it.
+        """
         with _translated(self), self._reads() as session:
+            if snapshot and self.dialect == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
 
     @contextmanager
@@ -155,6 +162,13 @@ class Database:
             reindex_notes(session.connection(), self.search, touched)
 
     def close(self) -> None:
+        """Let SQLite refresh the statistics its query planner uses, then disconnect."""
+        if self.dialect == "sqlite":
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except exc.DBAPIError:
+                pass  # a read-only or busy file keeps its old statistics
         self.engine.dispose()
 
 
