@@ -566,6 +566,37 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+_GLOBAL_VALUE_OPTIONS = frozenset({"--data-dir", "--database-url"})
+_SEARCH_VALUE_OPTIONS = frozenset(
+    {"--kind", "--since", "--until", "--account", "--rep", "--tag", "--limit"}
+)
+_SEARCH_FLAGS = frozenset({"--json", "-h", "--help"})
+
+
+def _query_last(argv: list[str]) -> list[str]:
+    """Let a search query start with '-' (`-word` excludes a word), as argparse would
+    take it for an option: the first argument of `search` that is none of its options is
+    moved behind a `--`, where only positionals go."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        i += 2 if argv[i] in _GLOBAL_VALUE_OPTIONS else 1
+    if i >= len(argv) or argv[i] != "search":
+        return argv
+    rest = argv[i + 1 :]
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":
+            return argv
+        if arg in _SEARCH_VALUE_OPTIONS:
+            j += 2
+        elif arg in _SEARCH_FLAGS or arg.split("=", 1)[0] in _SEARCH_VALUE_OPTIONS:
+            j += 1
+        else:
+            return [*argv[: i + 1], *rest[:j], *rest[j + 1 :], "--", arg]
+    return argv
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui,
     "demo": cmd_demo,
@@ -587,7 +618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_query_last(sys.argv[1:] if argv is None else list(argv)))
     try:
         return COMMANDS[args.command or "gui"](args)
     except RidealongError as error:
