@@ -229,6 +229,10 @@ def _configure_sqlite(engine: Engine) -> None:
 def create_db_engine(url: str) -> Engine:
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if parsed.drivername not in ("sqlite", "sqlite+pysqlite"):
+            raise UserError(
+                f"unsupported database driver {parsed.drivername!r}: use sqlite:///PATH"
+            )
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -238,6 +242,10 @@ def create_db_engine(url: str) -> Engine:
         raise UserError(
             f"the PostgreSQL driver is not installed ({error.name}); "
             "install it with: pip install 'ridealong[postgres]'"
+        ) from None
+    except exc.NoSuchModuleError:
+        raise UserError(
+            f"unknown database driver {parsed.drivername!r}: use postgresql+psycopg://..."
         ) from None
 
 
