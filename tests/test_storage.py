@@ -141,6 +141,31 @@ def test_a_damaged_search_index_is_found_by_check(tmp_path: Path, filled_db: Pat
         maintenance.check(f"sqlite:///{path}")
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "DELETE FROM search_fts_data WHERE id = 10",
+        "UPDATE search_fts_config SET v = 99 WHERE k = 'version'",
+    ],
+)
+def test_searching_a_damaged_index_is_a_clear_error(
+    tmp_path: Path, filled_db: Path, damage: str
+) -> None:
+    path = tmp_path / "ridealong.db"
+    shutil.copy(filled_db, path)
+    conn = sqlite3.connect(path)
+    conn.execute(damage)
+    conn.commit()
+    conn.close()
+    services = Services.open(f"sqlite:///{path}")
+    try:
+        assert services.calls.count() == 1
+        with pytest.raises(StorageUnavailable, match=r"damaged.*db check"):
+            services.search.search("budget")
+    finally:
+        services.close()
+
+
 def test_check_reports_a_sound_database(db_url: str) -> None:
     services = Services.open(db_url)
     call = services.calls.start("Acme")

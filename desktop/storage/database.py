@@ -200,7 +200,14 @@ def _explain(url: str, error: exc.DBAPIError) -> str | None:
         return f"{where} is read-only; nothing could be saved"
     if "disk is full" in lowered or "no space" in lowered:
         return f"the disk holding {where} is full; nothing could be saved"
-    if "malformed" in lowered or "not a database" in lowered:
+    damage = (
+        "malformed",
+        "not a database",
+        "corrupt",
+        "vtable constructor failed",
+        "invalid fts5 file format",
+    )
+    if any(sign in lowered for sign in damage):
         return f"{where} is damaged ({reason}); run `ridealong db check`"
     if any(s in lowered for s in ("unable to open", "disk i/o", "could not connect", "connection")):
         return f"cannot use the database {where}: {reason}"
