@@ -59,6 +59,13 @@ def test_names_differing_only_in_case_and_spacing_are_the_same(services: Service
     assert len(services.people.list()) == 1
 
 
+def test_a_call_reads_back_as_it_was_returned(services: Services) -> None:
+    names = ["Zoe Quinn", "yann tiersen", "Xavier Niel", "Walt", "Vera Wang", "ursula"]
+    call = services.calls.start("Acme", contacts=names)
+    assert [c.name for c in call.contacts] == sorted(names, key=str.casefold)
+    assert services.calls.get(call.id) == call
+
+
 def test_someone_who_is_rep_and_marketer_becomes_both(services: Services) -> None:
     services.calls.start("Acme", rep="Kim")
     call = services.calls.start("Acme", marketer="Kim")

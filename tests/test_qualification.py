@@ -159,6 +159,19 @@ def test_link_a_question_as_evidence(services: Services, call: CallView) -> None
     assert [c.key for c in gaps.unanswered] == ["timeline"]
 
 
+def test_evidence_is_listed_in_call_order(services: Services, call: CallView) -> None:
+    notes = [
+        services.notes.add(call.id, NoteKind.QUESTION, f"Budget question {i}", offset_ms=ms)
+        for i, ms in enumerate([50_000, 10_000, 40_000, 20_000, 30_000, 60_000])
+    ]
+    for note in notes:
+        linked = services.qualification.link_note(note.id, "budget")
+    in_call_order = tuple(n.id for n in sorted(notes, key=lambda n: n.offset_ms))
+    assert linked.note_ids == in_call_order
+    (budget, *_) = services.qualification.checklist(call.id)
+    assert budget == linked
+
+
 def test_linking_never_moves_a_criterion_back(services: Services, call: CallView) -> None:
     services.qualification.set_status(call.id, "need", CriterionStatus.DISQUALIFYING)
     note = services.notes.add(call.id, NoteKind.QUESTION, "Is this a priority?")

@@ -146,7 +146,7 @@ def call_view(call: m.Call) -> v.CallView:
             v.ContactView(
                 id=c.id, account_id=c.account_id, name=c.name, title=c.title, deal_role=c.deal_role
             )
-            for c in call.contacts
+            for c in sorted(call.contacts, key=lambda c: (name_key(c.name), str(c.id)))
         ),
         call_type=CallType(call.call_type),
         stage=call.stage,

@@ -258,7 +258,11 @@ class QualificationService(Service):
             criterion=criterion_view(criterion),
             status=CriterionStatus(row.status),
             answer=row.answer,
-            note_ids=tuple(n.id for n in row.notes if n.deleted_at is None),
+            note_ids=tuple(
+                n.id
+                for n in sorted(row.notes, key=lambda n: (n.offset_ms, n.created_at, str(n.id)))
+                if n.deleted_at is None
+            ),
             updated_by=person_view(s.get(m.Person, row.updated_by_id))
             if row.updated_by_id
             else None,
