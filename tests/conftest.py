@@ -42,7 +42,15 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
     host = server.get_uri().split("host=", 1)[1]
-    yield f"postgresql+psycopg://postgres@/{{name}}?host={host}"
+    url = f"postgresql+psycopg://postgres@/{{name}}?host={host}"
+    # A throwaway server: durability buys nothing here, and fsync makes every CREATE
+    # DATABASE and the final shutdown wait for the disk (seconds over a whole run).
+    admin = create_engine(url.format(name="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("ALTER SYSTEM SET fsync = off"))
+        conn.execute(text("SELECT pg_reload_conf()"))
+    admin.dispose()
+    yield url
     server.cleanup()
 
 
