@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -132,6 +134,12 @@ def test_snippet_marks_every_match_in_the_original_spelling() -> None:
     assert marked(text, "equipe budg") == "L'[Équipe] says the [équipe] [budget] is frozen"
 
 
+def test_snippet_keeps_accents_typed_as_separate_characters_inside_the_mark() -> None:
+    decomposed = unicodedata.normalize("NFD", "Équipe café")
+    assert marked(decomposed, "cafe equipe") == f"[{decomposed[:7]}] [{decomposed[8:]}]"
+    assert marked(decomposed, unicodedata.normalize("NFD", "café")).endswith("]")
+
+
 def test_snippet_marks_a_phrase_and_hyphenated_word_as_one_span() -> None:
     assert marked("We need a follow-up next week", "follow-up") == (
         "We need a [follow-up] next week"
@@ -188,4 +196,5 @@ def test_snippet_spans_lie_inside_the_snippet_and_hold_matching_words(text: str,
         assert previous_end <= start < end <= len(cut.text)
         previous_end = end
         assert words(cut.text[start:end])
+        assert end == len(cut.text) or unicodedata.category(cut.text[end]) != "Mn"
     assert cut.marked("", "") == cut.text

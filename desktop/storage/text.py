@@ -101,7 +101,18 @@ def _words_with_places(text: str) -> list[tuple[str, int, int]]:
             folded.append(part)
             origin.append(i)
     flat = "".join(folded)
-    return [(m.group(), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(flat)]
+    return [
+        (m.group(), origin[m.start()], _past_marks(text, origin[m.end() - 1] + 1))
+        for m in _WORD.finditer(flat)
+    ]
+
+
+def _past_marks(text: str, end: int) -> int:
+    """Extend a word's end over the accents typed as separate characters after its last
+    letter (decomposed text), so a marked match never splits a letter from its accent."""
+    while end < len(text) and unicodedata.category(text[end]) == "Mn":
+        end += 1
+    return end
 
 
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
