@@ -82,6 +82,28 @@ def test_accented_query_finds_unaccented_text(services: Services) -> None:
     assert [h.note_id for h in services.search.search("café naïve")] == [note.id]
 
 
+SCRIPTS = [
+    ("Ο προϋπολογισμός είναι παγωμένος", "προϋπολογισμός"),
+    ("Мой бюджет заморожен до осени", "мой"),
+    ("Наш отдел тратит часы на отчёты", "отчёты"),
+    ("हमारा बजट अभी रुका हुआ है", "रुका"),
+    ("งบประมาณถูกระงับ", "งบประมาณถูกระงับ"),
+    ("Ngân sách bị đóng băng đến quý ba", "đóng băng"),
+    ("予算は第3四半期まで凍結", "予算は第3四半期まで凍結"),
+]
+
+
+def test_words_of_every_script_are_found_as_typed(services: Services) -> None:
+    call = services.calls.start("Initech")
+    notes = {text: services.notes.add(call.id, NoteKind.PAIN, text).id for text, _ in SCRIPTS}
+    missed = [
+        query
+        for text, query in SCRIPTS
+        if notes[text] not in {h.note_id for h in services.search.search(query)}
+    ]
+    assert missed == []
+
+
 def test_quoted_phrase_matches_words_in_a_row(corpus: Corpus) -> None:
     assert corpus.find('"frozen budget"') == {"phrase"}
     assert corpus.find('"budget frozen"') == {"frozen"}

@@ -115,8 +115,16 @@ class SqliteSearch(SearchBackend):
 
     @staticmethod
     def _term(term: Term) -> str:
-        phrase = " ".join(term.words).replace('"', '""')
-        return f'"{phrase}"' + ("*" if term.prefix else "")
+        star = "*" if term.prefix else ""
+        folded = " ".join(term.words)
+        typed = term.typed.strip()
+        if not typed or typed == folded:
+            return f'"{folded}"{star}'
+        # unicode61 removes accents from Latin letters only: a Greek or Cyrillic word
+        # (`ά`, `й`) or a Thai or Hindi one is indexed with its marks, so it is also
+        # looked for as typed, which the same tokenizer reads the way it read the note.
+        quoted = typed.replace('"', '""')
+        return f'("{folded}"{star} OR "{quoted}"{star})'
 
     def expression(self, query: Query) -> str:
         """The FTS5 MATCH string: every word quoted, so nothing typed is FTS syntax."""

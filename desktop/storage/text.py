@@ -1,8 +1,9 @@
 """Words, as both search backends see them, and the web-search query language.
 
 Text is folded (accents removed, lower case) and split into runs of letters and digits,
-which is what SQLite's `unicode61 remove_diacritics 2` tokenizer does; PostgreSQL is
-given text already folded this way, so both dialects agree on what a word is.
+which is what SQLite's `unicode61 remove_diacritics 2` tokenizer does for Latin letters
+(other scripts keep their marks there, so SQLite is also given each term as typed);
+PostgreSQL is given text already folded this way, so both dialects agree on what a word is.
 
 The query language is the one people know from web search: every word must match, in
 any order, each as a prefix; `"a quoted phrase"` matches those words in a row; `OR`
@@ -39,10 +40,14 @@ def index_text(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One word (or a phrase of words in a row); `prefix` lets the last word be a prefix."""
+    """One word (or a phrase of words in a row); `prefix` lets the last word be a prefix.
+
+    `typed` is the term as the user wrote it, for a backend whose own tokenizer must see
+    the original letters (see `SqliteSearch`)."""
 
     words: tuple[str, ...]
     prefix: bool
+    typed: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +79,12 @@ def parse_query(raw: str) -> Query:
                 pending_or = last_positive
                 continue
             negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
-            tokens = words(bare[1:] if negated else bare)
-            term = Term(tuple(tokens), prefix=True) if tokens else None
+            typed = bare[1:] if negated else bare
+            tokens = words(typed)
+            term = Term(tuple(tokens), prefix=True, typed=typed) if tokens else None
         else:
             tokens = words(quoted)
-            term = Term(tuple(tokens), prefix=False) if tokens else None
+            term = Term(tuple(tokens), prefix=False, typed=quoted) if tokens else None
         if term is None:
             continue
         if negated:
