@@ -86,6 +86,13 @@ def test_hyphen_inside_a_word_is_part_of_it() -> None:
     assert parse_query("-kill-round").excluded == (term("kill", "round"),)
 
 
+def test_each_term_remembers_how_it_was_typed() -> None:
+    query = parse_query('Προϋπολογισμός "Мой бюджет" -Équipe')
+    assert [t.typed for t in query.positive_terms()] == ["Προϋπολογισμός", "Мой бюджет"]
+    assert [t.typed for t in query.excluded] == ["Équipe"]
+    assert query.positive_terms()[0].words == ("προυπολογισμος",)
+
+
 def test_a_query_of_exclusions_only_finds_nothing() -> None:
     assert parse_query("-budget -price").is_empty
 
