@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from desktop.domain import CallStatus, Grade, Role, Verdict
+from desktop.domain import CallStatus, CriterionStatus, Grade, ReviewStatus, Role, Verdict
 from desktop.errors import UserError
 from desktop.services import values as v
 from desktop.services.base import Service, annotation_view, ensure_person, get_live
@@ -109,7 +109,50 @@ class ReviewService(Service):
             call.status = CallStatus.REVIEWED.value
         return CallService(self._db, self._now).get(call_id)
 
-    def inbox(self, rep: str | None = None, limit: int = 200) -> tuple[v.CallRow, ...]:
-        """Calls waiting for review (for one rep, if named), newest first."""
+    def inbox(self, rep: str | None = None, limit: int = 200) -> tuple[v.InboxRow, ...]:
+        """Calls waiting for review (for one rep, if named), newest first, with how many
+        notes are reviewed and how many qualification criteria are still open."""
         filters = CallFilters(statuses=(CallStatus.AWAITING_REVIEW,), rep=rep)
-        return CallService(self._db, self._now).page(filters, limit=limit)
+        rows = CallService(self._db, self._now).page(filters, limit=limit)
+        if not rows:
+            return ()
+        ids = [r.id for r in rows]
+        closed = (CriterionStatus.ANSWERED.value, CriterionStatus.DISQUALIFYING.value)
+        with self._db.read() as s:
+            reviewed = dict(
+                s.execute(
+                    select(m.Note.call_id, func.count(m.Note.id))
+                    .where(
+                        m.Note.call_id.in_(ids),
+                        m.Note.deleted_at.is_(None),
+                        m.Note.review_status != ReviewStatus.UNREVIEWED.value,
+                    )
+                    .group_by(m.Note.call_id)
+                ).all()
+            )
+            criteria = dict(
+                s.execute(
+                    select(m.Call.id, func.count(m.Criterion.id))
+                    .join(m.Criterion, m.Criterion.framework_id == m.Call.framework_id)
+                    .where(m.Call.id.in_(ids))
+                    .group_by(m.Call.id)
+                ).all()
+            )
+            answered = dict(
+                s.execute(
+                    select(m.CriterionAnswer.call_id, func.count(m.CriterionAnswer.id))
+                    .where(
+                        m.CriterionAnswer.call_id.in_(ids), m.CriterionAnswer.status.in_(closed)
+                    )
+                    .group_by(m.CriterionAnswer.call_id)
+                ).all()
+            )
+        return tuple(
+            v.InboxRow(
+                call=row,
+                reviewed_notes=reviewed.get(row.id, 0),
+                criteria=criteria.get(row.id, 0),
+                open_criteria=criteria.get(row.id, 0) - answered.get(row.id, 0),
+            )
+            for row in rows
+        )

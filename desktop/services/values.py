@@ -98,6 +98,20 @@ class CallRow:
 
 
 @dataclass(frozen=True, slots=True)
+class InboxRow:
+    """A call waiting for review, with how far its review and qualification got."""
+
+    call: CallRow
+    reviewed_notes: int
+    criteria: int
+    open_criteria: int
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.call.id
+
+
+@dataclass(frozen=True, slots=True)
 class CallView:
     id: uuid.UUID
     account: AccountView
