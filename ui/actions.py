@@ -40,6 +40,8 @@ class ActionId(Enum):
     EDIT_NOTE = auto()
     DELETE_NOTE = auto()
     VIEW_CALLS = auto()
+    VIEW_REVIEW = auto()
+    REVIEW_CALL = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,10 @@ SPECS: dict[ActionId, Spec] = {
         "&Delete note", QKeySequence.StandardKey.Delete, "Delete the selected note (undoable)"
     ),
     ActionId.VIEW_CALLS: Spec("&Calls", "Ctrl+Shift+1", "The call list and live capture"),
+    ActionId.VIEW_REVIEW: Spec("&Review", "Ctrl+Shift+2", "Calls waiting for review, and grading"),
+    ActionId.REVIEW_CALL: Spec(
+        "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
+    ),
 }
 
 

@@ -38,6 +38,7 @@ from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_a
 from ui.calls.view import CallsView
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
+from ui.review.view import ReviewView
 from ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -237,14 +238,21 @@ class MainWindow(QMainWindow):
         self.calls_view = CallsView(
             services, self.events, self.undo, drafts, settings, identity, self
         )
+        self.review_view = ReviewView(services, self.events, settings, identity, self)
         self.views = QStackedWidget(self)
         self.views.setObjectName("views")
-        self.views.addWidget(self.calls_view)
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("viewSidebar")
         self.sidebar.setAccessibleName("Views")
         self.sidebar.setToolTip("Switch views (Ctrl+Shift+1 …)")
-        self.sidebar.addItem("Calls")
+        self._view_actions: list[ActionId] = []
+        for name, view, action_id in (
+            ("Calls", self.calls_view, ActionId.VIEW_CALLS),
+            ("Review", self.review_view, ActionId.VIEW_REVIEW),
+        ):
+            self.views.addWidget(view)
+            self.sidebar.addItem(name)
+            self._view_actions.append(action_id)
         self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("Definitions") + 24)
         self.sidebar.setCurrentRow(0)
 
@@ -305,7 +313,8 @@ class MainWindow(QMainWindow):
         call_menu.addActions([a[action] for action in INTENSITY_ACTIONS])
         call_menu.addAction(a[ActionId.QUOTE_WORTHY])
         view_menu = menu.addMenu("&View")
-        view_menu.addAction(a[ActionId.VIEW_CALLS])
+        view_menu.addActions([a[action_id] for action_id in self._view_actions])
+        call_menu.addAction(a[ActionId.REVIEW_CALL])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         for action in a.values():
@@ -317,6 +326,18 @@ class MainWindow(QMainWindow):
             self.removeAction(a[action_id])
             timeline.addAction(a[action_id])
             a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        # Capture keys belong to the Calls view, so Alt+digits and the like stay free in
+        # the other views (the review's grade uses Alt+M/S/U).
+        for action_id in (
+            *KIND_ACTIONS.values(),
+            *INTENSITY_ACTIONS,
+            ActionId.QUOTE_WORTHY,
+            ActionId.END_CALL,
+            ActionId.REVIEW_CALL,
+        ):
+            self.removeAction(a[action_id])
+            self.calls_view.addAction(a[action_id])
+            a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _connect_signals(self) -> None:
         a = self.actions
@@ -328,7 +349,9 @@ class MainWindow(QMainWindow):
         a[ActionId.FIND].triggered.connect(self._on_find)
         a[ActionId.SET_IDENTITY].triggered.connect(self._on_set_identity)
         a[ActionId.SHORTCUTS].triggered.connect(self.show_shortcuts)
-        a[ActionId.VIEW_CALLS].triggered.connect(lambda: self.sidebar.setCurrentRow(0))
+        for row, action_id in enumerate(self._view_actions):
+            a[action_id].triggered.connect(lambda _=False, r=row: self.show_view(r))
+        a[ActionId.REVIEW_CALL].triggered.connect(self._on_review_call)
         a[ActionId.QUOTE_WORTHY].triggered.connect(page.toggle_quote_worthy)
         a[ActionId.EDIT_NOTE].triggered.connect(page.edit_selected)
         a[ActionId.DELETE_NOTE].triggered.connect(page.delete_selected)
@@ -350,8 +373,20 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(row)
         self.settings.current_view = row
         view = self.views.currentWidget()
-        if isinstance(view, CallsView):
-            view.ensure_loaded()
+        ensure_loaded = getattr(view, "ensure_loaded", None)
+        if ensure_loaded is not None:
+            ensure_loaded()
+
+    def show_view(self, row: int) -> None:
+        self.sidebar.setCurrentRow(row)
+
+    def _on_review_call(self) -> None:
+        call_id = self.calls_view.selected_call_id()
+        if call_id is None:
+            self.statusBar().showMessage("Select a call to review first", STATUS_MS)
+            return
+        self.show_view(self.views.indexOf(self.review_view))
+        self.review_view.open_call(call_id)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -401,6 +436,7 @@ class MainWindow(QMainWindow):
     def _on_identity_saved(self, identity: Identity) -> None:
         self.identity = identity
         self.calls_view.set_identity(identity)
+        self.review_view.set_identity(identity)
         self.statusBar().showMessage(f"Notes are now signed {identity.name}", STATUS_MS)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
@@ -474,6 +510,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.jobs.shutdown()
         self.calls_view.save_state()
+        self.review_view.save_state()
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from desktop.services.values import NoteView
 from ui.models.timeline import NOTE_ROLE
-from ui.theme import is_dark, kind_color, review_color
+from ui.paint import badge_width, draw_kind_badge, mono_font, offset_width, small_font
+from ui.theme import kind_color, review_color
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -39,17 +40,10 @@ def _tags_not_in_text(note: NoteView) -> list[str]:
 class NoteDelegate(QStyledItemDelegate):
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         base = QFont(option.font)
-        mono = QFont(base)
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setFamily("monospace")
-        small = QFont(base)
-        small.setPointSizeF(max(base.pointSizeF() * 0.85, 7.0))
-        return base, mono, small
+        return base, mono_font(base), small_font(base)
 
     def _layout(self, option: QStyleOptionViewItem) -> tuple[int, int, int]:
-        _base, mono, small = self._fonts(option)
-        offset_w = QFontMetrics(mono).horizontalAdvance("00:00:00") + PAD
-        badge_w = QFontMetrics(small).horizontalAdvance("Buying signal") + 2 * PAD
+        offset_w, badge_w = offset_width(option.font), badge_width(option.font)
         return offset_w, badge_w, offset_w + badge_w + 2 * PAD
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
@@ -91,14 +85,9 @@ class NoteDelegate(QStyledItemDelegate):
             note.offset_label,
         )
 
-        painter.setFont(small)
-        badge = QRect(rect.left() + offset_w, rect.top(), badge_w, QFontMetrics(small).height() + 4)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(kind_color(note.kind))
-        painter.drawRoundedRect(badge, 4, 4)
-        # Dark mode uses light badge colours, which need dark lettering.
-        painter.setPen(Qt.GlobalColor.black if is_dark() else Qt.GlobalColor.white)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, note.kind.label)
+        draw_kind_badge(
+            painter, QRect(rect.left() + offset_w, rect.top(), badge_w, 0), note.kind, base
+        )
 
         right_w = 84
         text_rect = QRect(

@@ -1,0 +1,248 @@
+"""Reviewing a call in the window, from the keyboard only, checked in the database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListView, QTextBrowser, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.config import save_identity
+from desktop.domain import CallStatus, Grade, NoteKind, Outcome, ReviewStatus, Role, Verdict
+from desktop.services import Services
+from desktop.services.demo import generate
+from tests.ui_support import ALT, CTRL, SHIFT, focused, open_window
+from ui.mainwindow import MainWindow
+from ui.review.panel import item_html
+
+pytestmark = pytest.mark.usefixtures("ui_env")
+
+
+def open_review(qtbot: QtBot, url: str) -> MainWindow:
+    save_identity("Rita Rep", Role.REP)
+    window = open_window(qtbot, url)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL | SHIFT)
+    assert window.views.currentWidget() is window.review_view
+    return window
+
+
+def ended_call(url: str, rep: str = "Rita Rep") -> tuple[object, list[object]]:
+    services = Services.open(url)
+    try:
+        call = services.calls.start("Acme Freight", rep=rep, framework="BANT")
+        notes = [
+            services.notes.add(
+                call.id, NoteKind.PAIN, "Reporting takes two days", offset_ms=60_000
+            ),
+            services.notes.add(call.id, NoteKind.OBJECTION, "Too expensive", offset_ms=120_000),
+            services.notes.add(
+                call.id, NoteKind.QUOTE, "We spend Mondays on it", offset_ms=180_000
+            ),
+            services.notes.add(call.id, NoteKind.SIGNAL, "Asked for pricing", offset_ms=240_000),
+        ]
+        services.calls.end(call.id)
+        return call, notes
+    finally:
+        services.close()
+
+
+def test_review_a_demo_call_with_the_keyboard_only(qtbot: QtBot, db_url: str) -> None:
+    services = Services.open(db_url)
+    generate(services, calls=12, months=1, seed=4)
+    waiting = services.review.inbox()
+    services.close()
+    assert waiting, "the demo leaves recent calls waiting for review"
+
+    window = open_review(qtbot, db_url)
+    view = window.review_view
+    view.mine.setChecked(False)
+    inbox = window.findChild(QListView, "reviewInbox")
+    inbox.setFocus()
+    qtbot.keyClick(inbox, Qt.Key.Key_Return)
+    call_id = view._call_id
+    assert call_id is not None
+    notes = view.panel.model.items()
+    assert len(notes) >= 4
+    panel = window.findChild(QWidget, "reviewPanel")
+    keys = panel.findChild(QListView, "reviewNotes")
+    keys.setCurrentIndex(view.panel.model.index(0))
+    keys.setFocus()
+
+    qtbot.keyClick(keys, Qt.Key.Key_C)  # confirm the first, move on
+    qtbot.keyClick(keys, Qt.Key.Key_X)  # dispute the second
+    qtbot.keyClick(keys, Qt.Key.Key_E)  # correct the third
+    editor = view.panel.editor
+    assert editor.hasFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "They said three days, not two")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.keyClick(keys, Qt.Key.Key_K)  # back to the corrected note
+    qtbot.keyClick(keys, Qt.Key.Key_M)  # and comment on it
+    qtbot.keyClicks(editor, "Check the recording")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+    qtbot.keyClick(keys, Qt.Key.Key_S, ALT)
+    qtbot.keyClick(keys, Qt.Key.Key_Return, CTRL)
+
+    services = Services.open(db_url)
+    try:
+        stored = services.calls.notes(call_id)
+        annotations = services.review.annotations(n.id for n in stored)
+        call = services.calls.get(call_id)
+        revision = services.definitions.revision()
+    finally:
+        services.close()
+    assert [n.review_status for n in stored[:3]] == [
+        ReviewStatus.CONFIRMED,
+        ReviewStatus.DISPUTED,
+        ReviewStatus.CORRECTED,
+    ]
+    third = annotations[stored[2].id]
+    assert third[0].correction == "They said three days, not two"
+    assert third[0].author.name == "Rita Rep"
+    assert third[1].comment == "Check the recording" and third[1].verdict is None
+    assert stored[2].text == notes[2].note.text  # the original words are kept
+    assert call.grade is Grade.SQL
+    assert call.graded_by.name == "Rita Rep"
+    assert call.grade_definitions_revision == revision
+    assert call.status is CallStatus.REVIEWED
+    assert view.inbox_model.row_of(call_id) == -1
+
+
+def test_grading_needs_a_choice_and_shows_the_definitions(qtbot: QtBot, sqlite_url: str) -> None:
+    call, _notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    definitions = window.findChild(QTextBrowser, "gradeDefinitions").toPlainText()
+    assert "Sales-qualified lead" in definitions
+    assert "Never asked: Budget, Authority, Need, Timeline" in view.grade.gaps.text()
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_Return, CTRL)
+    assert "Choose MQL, SQL or Unqualified" in view.grade.status.text()
+    services = Services.open(sqlite_url)
+    try:
+        assert services.calls.get(call.id).grade is None
+    finally:
+        services.close()
+
+
+def test_reviewed_notes_look_different(qtbot: QtBot, sqlite_url: str) -> None:
+    call, _notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    keys = view.panel.notes
+    qtbot.keyClick(keys, Qt.Key.Key_E)
+    view.panel.editor.selectAll()
+    qtbot.keyClicks(view.panel.editor, "Reporting takes <three> days & more")
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    corrected = view.panel.model.item_at(0)
+    assert corrected.note.review_status is ReviewStatus.CORRECTED
+    shown = item_html(corrected, "#888")
+    assert "line-through" in shown and "Reporting takes two days" in shown
+    assert "Reporting takes &lt;three&gt; days &amp; more" in shown
+    assert "line-through" not in item_html(view.panel.model.item_at(1), "#888")
+    assert view.panel.notes.currentIndex().row() == 1  # moved on to the next unreviewed
+
+
+def test_themes_are_added_and_removed_from_the_keyboard(qtbot: QtBot, sqlite_url: str) -> None:
+    call, notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_T)
+    qtbot.keyClicks(view.panel.editor, "#manual-reporting #price")
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_T)
+    view.panel.editor.selectAll()
+    qtbot.keyClicks(view.panel.editor, "#manual-reporting")
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    services = Services.open(sqlite_url)
+    try:
+        assert services.notes.get(notes[0].id).tags == ("manual-reporting",)
+    finally:
+        services.close()
+
+
+def test_a_failed_correction_keeps_the_editor_and_its_text(qtbot: QtBot, sqlite_url: str) -> None:
+    call, notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    services = Services.open(sqlite_url)
+    services.notes.delete(notes[0].id)  # gone meanwhile, e.g. deleted by the marketer
+    services.close()
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_E)
+    view.panel.editor.selectAll()
+    qtbot.keyClicks(view.panel.editor, "My correction")
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    assert view.panel.editor.isVisible()
+    assert view.panel.editor.toPlainText() == "My correction"
+    assert "Not saved" in view.panel.editor_label.text()
+
+
+def test_inbox_shows_my_calls_with_counts(qtbot: QtBot, sqlite_url: str) -> None:
+    _mine, notes = ended_call(sqlite_url)
+    ended_call(sqlite_url, rep="Sam Other")
+    services = Services.open(sqlite_url)
+    services.review.annotate(notes[0].id, Verdict.CONFIRMED, "Rita Rep")
+    services.close()
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    assert view.inbox_model.rowCount() == 1
+    text = view.inbox_model.index(0).data()
+    assert "Acme Freight" in text and "1 of 4 notes reviewed" in text
+    assert "4 of 4 criteria open" in text
+    view.mine.setChecked(False)
+    assert view.inbox_model.rowCount() == 2
+
+
+def test_deal_outcome_is_recorded_from_the_review(qtbot: QtBot, sqlite_url: str) -> None:
+    call, _notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    grade = view.grade
+    grade.outcome.setCurrentIndex(grade.outcome.findData(Outcome.WON.value))
+    grade.outcome_reason.setFocus()
+    qtbot.keyClicks(grade.outcome_reason, "Chose us over Clarivo")
+    qtbot.keyClick(grade.outcome_reason, Qt.Key.Key_Return)
+    services = Services.open(sqlite_url)
+    try:
+        account = services.accounts.get("Acme Freight")
+    finally:
+        services.close()
+    assert account.outcome is Outcome.WON
+    assert account.outcome_reason == "Chose us over Clarivo"
+    assert account.outcome_on is not None
+
+
+def test_ctrl_r_opens_the_selected_call_for_review(qtbot: QtBot, sqlite_url: str) -> None:
+    call, _notes = ended_call(sqlite_url)
+    save_identity("Rita Rep", Role.REP)
+    window = open_window(qtbot, sqlite_url)
+    window.calls_view.select_call(call.id)
+    window.calls_view.call_list.setFocus()
+    qtbot.keyClick(focused(window), Qt.Key.Key_R, CTRL)
+    assert window.views.currentWidget() is window.review_view
+    assert window.review_view.panel.heading.text() == "Acme Freight"
+
+
+def test_grading_against_definitions_then_editing_them_keeps_the_grade_revision(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    call, _notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_M, ALT)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_Return, CTRL)
+    services = Services.open(sqlite_url)
+    try:
+        before = services.calls.get(call.id).grade_definitions_revision
+        services.definitions.set("MQL", "A new wording", by="Priya")
+        graded = services.calls.get(call.id)
+    finally:
+        services.close()
+    assert graded.grade is Grade.MQL
+    assert graded.grade_definitions_revision == before

@@ -1,0 +1,1 @@
+"""The definitions editor: the agreed terms, edited as new versions."""

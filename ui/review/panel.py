@@ -1,0 +1,385 @@
+"""Reviewing one call note by note, from the keyboard.
+
+J/K move, C confirms, X disputes, E corrects (the original stays visible), M comments,
+T edits themes. A verdict moves on to the next note not yet reviewed, so a rep can go
+through a call with one hand on the keys.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from enum import Enum
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QShortcut,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import ReviewStatus
+from ui.models.review import ROW_ROLE, ReviewItem, ReviewNotesModel
+from ui.paint import badge_width, draw_kind_badge, offset_width
+from ui.theme import review_color
+
+Index = QModelIndex | QPersistentModelIndex
+PAD = 6
+BAR = 4
+REVIEW_MARKS = {
+    ReviewStatus.UNREVIEWED: "",
+    ReviewStatus.CONFIRMED: "✓ Confirmed",
+    ReviewStatus.CORRECTED: "✎ Corrected",
+    ReviewStatus.DISPUTED: "✕ Disputed",
+}
+
+
+def item_html(item: ReviewItem, muted: str) -> str:
+    """The note as the rep sees it: every piece of user text escaped."""
+    note = item.note
+    esc = html.escape
+    text = esc(note.text).replace("\n", "<br>")
+    status = note.review_status
+    parts: list[str] = []
+    if status is ReviewStatus.CORRECTED and item.correction:
+        parts.append(f"<span style='color:{muted}; text-decoration:line-through'>{text}</span>")
+        parts.append(f"<div>→ {esc(item.correction).replace(chr(10), '<br>')}</div>")
+    elif status is ReviewStatus.DISPUTED:
+        parts.append(f"<span style='color:{muted}'><i>{text}</i></span>")
+    else:
+        parts.append(text)
+    extra = []
+    if note.answer:
+        extra.append(f"Answer: {esc(note.answer)}")
+    if note.response:
+        extra.append(f"Response: {esc(note.response)}")
+    if note.tags:
+        extra.append(" ".join(f"#{esc(t)}" for t in note.tags))
+    if extra:
+        parts.append(f"<div style='color:{muted}; font-size:small'>{' · '.join(extra)}</div>")
+    for comment in item.comments:
+        who = esc(comment.author.name) if comment.author else "someone"
+        when = comment.created_at.astimezone().strftime("%d %b %H:%M")
+        parts.append(
+            f"<div style='font-size:small'><b>{who}</b> <span style='color:{muted}'>{when}"
+            f"</span>: {esc(comment.comment or '').replace(chr(10), '<br>')}</div>"
+        )
+    return "".join(parts)
+
+
+class ReviewDelegate(QStyledItemDelegate):
+    def _document(
+        self, option: QStyleOptionViewItem, item: ReviewItem, width: int
+    ) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        muted = option.palette.color(QPalette.ColorRole.PlaceholderText).name()
+        doc.setHtml(item_html(item, muted))
+        doc.setTextWidth(max(width, 100))
+        return doc
+
+    def _text_left(self, option: QStyleOptionViewItem) -> int:
+        return BAR + PAD + offset_width(option.font) + badge_width(option.font) + 2 * PAD
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        view = option.widget
+        full = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        return max(full, 320) - self._text_left(option) - 110
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        item: ReviewItem = index.data(ROW_ROLE)
+        doc = self._document(option, item, self._text_width(option))
+        return QSize(self._text_width(option), int(doc.size().height()) + 2 * PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        item: ReviewItem = index.data(ROW_ROLE)
+        note = item.note
+        painter.save()
+        if option.widget is not None:
+            option.widget.style().drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+            )
+        rect = option.rect
+        if note.review_status is not ReviewStatus.UNREVIEWED:
+            painter.fillRect(
+                QRect(rect.left(), rect.top(), BAR, rect.height()), review_color(note.review_status)
+            )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_color = option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        top = rect.top() + PAD
+        left = rect.left() + BAR + PAD
+        painter.setPen(text_color)
+        painter.drawText(
+            QRect(left, top, offset_width(option.font), 20),
+            Qt.AlignmentFlag.AlignLeft,
+            note.offset_label,
+        )
+        draw_kind_badge(
+            painter,
+            QRect(left + offset_width(option.font), top, badge_width(option.font), 18),
+            note.kind,
+            option.font,
+        )
+
+        doc = self._document(option, item, self._text_width(option))
+        painter.translate(rect.left() + self._text_left(option), top)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, text_color)
+        doc.documentLayout().draw(painter, context)
+        painter.resetTransform()
+
+        mark = REVIEW_MARKS[note.review_status]
+        if mark:
+            painter.setPen(text_color if selected else review_color(note.review_status))
+            painter.drawText(
+                QRect(rect.right() - 104, top, 100, 20), Qt.AlignmentFlag.AlignRight, mark
+            )
+        painter.restore()
+
+
+class EditMode(Enum):
+    CORRECT = "correct"
+    COMMENT = "comment"
+    TAGS = "tags"
+
+
+class ReviewEditor(QPlainTextEdit):
+    """Signals: submitted(), cancelled()."""
+
+    submitted = Signal()
+    cancelled = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ReviewPanel(QWidget):
+    """One call's notes with verdict keys.
+
+    Signals: verdict_requested(note_id, Verdict value), correction_submitted(note_id, str),
+    comment_submitted(note_id, str), tags_submitted(note_id, list[str]).
+    """
+
+    verdict_requested = Signal(object, str)
+    correction_submitted = Signal(object, str)
+    comment_submitted = Signal(object, str)
+    tags_submitted = Signal(object, list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPanel")
+        self.setAccessibleName("Review")
+        self.setToolTip("J/K move · C confirm · E correct · X dispute · M comment · T themes")
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.subheading = QLabel(self)
+        self.subheading.setProperty("role", "hint")
+        self.model = ReviewNotesModel(self)
+        self.notes = QListView(self)
+        self.notes.setObjectName("reviewNotes")
+        self.notes.setAccessibleName("Notes to review")
+        self.notes.setToolTip(self.toolTip())
+        self.notes.setModel(self.model)
+        self.notes.setItemDelegate(ReviewDelegate(self.notes))
+        self.notes.setWordWrap(True)
+        self.notes.setResizeMode(QListView.ResizeMode.Adjust)
+        self.notes.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.notes.setAlternatingRowColors(True)
+
+        self.buttons = QWidget(self)
+        self.buttons.setObjectName("verdictButtons")
+        self.buttons.setAccessibleName("Verdicts")
+        row = QHBoxLayout(self.buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        self._button_keys: dict[str, QPushButton] = {}
+        for key, label, tip in (
+            ("C", "Confirm", "The note is right (C)"),
+            ("E", "Correct…", "Write what was really said; the original stays visible (E)"),
+            ("X", "Dispute", "The note is wrong; it will not be used as evidence (X)"),
+            ("M", "Comment…", "Add a comment for the marketer (M)"),
+            ("T", "Themes…", "Add or remove theme tags (T)"),
+        ):
+            button = QPushButton(f"{label} ({key})", self.buttons)
+            button.setObjectName(f"verdict{label.rstrip('…')}")
+            button.setAccessibleName(label.rstrip("…"))
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(button)
+            self._button_keys[key] = button
+        row.addStretch(1)
+
+        self.editor_label = QLabel(self)
+        self.editor_label.setObjectName("reviewEditorLabel")
+        self.editor_label.setWordWrap(True)
+        self.editor = ReviewEditor(self)
+        self.editor.setObjectName("reviewEditor")
+        self.editor.setAccessibleName("Correction or comment")
+        self.editor.setToolTip("Enter saves, Shift+Enter adds a line, Esc cancels")
+        self.editor.setMaximumHeight(90)
+        self.editor_label.hide()
+        self.editor.hide()
+        self._mode: EditMode | None = None
+        self._editing: uuid.UUID | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addWidget(self.notes, 1)
+        layout.addWidget(self.buttons)
+        layout.addWidget(self.editor_label)
+        layout.addWidget(self.editor)
+        self._shortcuts()
+        self._connect_signals()
+
+    def _shortcuts(self) -> None:
+        handlers = {
+            "J": self.next_note,
+            "K": self.previous_note,
+            "C": lambda: self._verdict("confirmed"),
+            "X": lambda: self._verdict("disputed"),
+            "E": lambda: self.begin_edit(EditMode.CORRECT),
+            "M": lambda: self.begin_edit(EditMode.COMMENT),
+            "T": lambda: self.begin_edit(EditMode.TAGS),
+        }
+        for key, handler in handlers.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setAutoRepeat(key in "JK")
+            shortcut.activated.connect(handler)
+            if key in self._button_keys:
+                self._button_keys[key].clicked.connect(handler)
+
+    def _connect_signals(self) -> None:
+        self.editor.submitted.connect(self._on_editor_submitted)
+        self.editor.cancelled.connect(self.end_edit)
+
+    # -- contents --------------------------------------------------------------------
+
+    def show_items(self, heading: str, subheading: str, items: list[ReviewItem]) -> None:
+        self.end_edit()
+        self.heading.setText(heading)
+        self.subheading.setText(subheading)
+        self.model.set_items(items)
+        first = next(
+            (i for i, it in enumerate(items) if it.note.review_status is ReviewStatus.UNREVIEWED),
+            0,
+        )
+        if items:
+            self.notes.setCurrentIndex(self.model.index(first))
+        self.notes.setFocus()
+
+    def current(self) -> ReviewItem | None:
+        index = self.notes.currentIndex()
+        return self.model.item_at(index.row()) if index.isValid() else None
+
+    def replace(self, item: ReviewItem) -> None:
+        self.model.replace(item)
+
+    # -- moving ----------------------------------------------------------------------
+
+    def _move(self, step: int) -> None:
+        row = self.notes.currentIndex().row() + step
+        if 0 <= row < self.model.rowCount():
+            self.notes.setCurrentIndex(self.model.index(row))
+
+    def next_note(self) -> None:
+        self._move(1)
+
+    def previous_note(self) -> None:
+        self._move(-1)
+
+    def next_unreviewed(self) -> None:
+        start = self.notes.currentIndex().row()
+        items = self.model.items()
+        for row in [*range(start + 1, len(items)), *range(0, start)]:
+            if items[row].note.review_status is ReviewStatus.UNREVIEWED:
+                self.notes.setCurrentIndex(self.model.index(row))
+                return
+
+    # -- verdicts and editing --------------------------------------------------------
+
+    def _verdict(self, verdict: str) -> None:
+        item = self.current()
+        if item is not None and self._mode is None:
+            self.verdict_requested.emit(item.note.id, verdict)
+
+    def begin_edit(self, mode: EditMode) -> None:
+        item = self.current()
+        if item is None:
+            return
+        self._mode = mode
+        self._editing = item.note.id
+        if mode is EditMode.CORRECT:
+            self.editor_label.setText(
+                f"Correcting: “{item.note.text}”. Write what was really said; Enter saves, "
+                "Esc cancels."
+            )
+            self.editor.setPlainText(item.correction or item.note.text)
+        elif mode is EditMode.COMMENT:
+            self.editor_label.setText("Comment for the marketer; Enter saves, Esc cancels.")
+            self.editor.clear()
+        else:
+            self.editor_label.setText(
+                "Themes, separated by spaces (e.g. #price #security-review); Enter saves."
+            )
+            self.editor.setPlainText(" ".join(f"#{t}" for t in item.note.tags))
+        self.editor_label.show()
+        self.editor.show()
+        self.editor.setFocus()
+        self.editor.selectAll() if mode is EditMode.CORRECT else self.editor.moveCursor(
+            self.editor.textCursor().MoveOperation.End
+        )
+
+    def end_edit(self) -> None:
+        self._mode = None
+        self._editing = None
+        self.editor.hide()
+        self.editor_label.hide()
+        self.editor.clear()
+        self.notes.setFocus()
+
+    def _on_editor_submitted(self) -> None:
+        mode, note_id, text = self._mode, self._editing, self.editor.toPlainText()
+        if mode is None or note_id is None:
+            return
+        if mode is EditMode.TAGS:
+            tags = [t for t in text.replace(",", " ").split() if t.strip("#")]
+            self.tags_submitted.emit(note_id, tags)
+        elif not text.strip():
+            self.editor_label.setText("Write something first, or press Esc to cancel.")
+            return
+        elif mode is EditMode.CORRECT:
+            self.correction_submitted.emit(note_id, text)
+        else:
+            self.comment_submitted.emit(note_id, text)
+
+    def edit_failed(self, message: str) -> None:
+        """Keep the editor open with its text, and say why it was not saved."""
+        self.editor_label.setText(f"Not saved: {message}")

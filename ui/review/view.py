@@ -1,0 +1,268 @@
+"""The Review view: the inbox of calls waiting for review, the call's notes with their
+verdicts, and the grade beside the agreed definitions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QListView,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.config import Identity
+from desktop.domain import CallStatus, Grade, Outcome, Role, Verdict
+from desktop.errors import RidealongError
+from desktop.services import Services
+from ui.events import AppEvents, Changes
+from ui.models.review import CALL_ID_ROLE, InboxModel, ReviewItem
+from ui.review.grade import GRADE_KEYS, GradePanel
+from ui.review.panel import ReviewPanel
+from ui.settings import Settings
+
+
+class ReviewView(QWidget):
+    def __init__(
+        self,
+        services: Services,
+        events: AppEvents,
+        settings: Settings,
+        identity: Identity,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewView")
+        self._services = services
+        self._events = events
+        self._settings = settings
+        self._identity = identity
+        self._loaded = False
+        self._call_id: uuid.UUID | None = None
+
+        heading = QLabel("To review", self)
+        heading.setProperty("role", "heading")
+        self.mine = QCheckBox("Only calls where I am the rep", self)
+        self.mine.setObjectName("inboxMine")
+        self.mine.setAccessibleName("Only my calls")
+        self.mine.setToolTip("Show only the calls you were the rep on")
+        self.mine.setChecked(identity.role is not Role.MARKETER)
+        self.inbox_model = InboxModel(self)
+        self.inbox = QListView(self)
+        self.inbox.setObjectName("reviewInbox")
+        self.inbox.setAccessibleName("Calls to review")
+        self.inbox.setToolTip("Calls waiting for review, newest first. Enter opens one.")
+        self.inbox.setModel(self.inbox_model)
+        self.inbox.setAlternatingRowColors(True)
+        self.inbox.setSpacing(2)
+        self.empty = QLabel("Nothing waits for review.", self)
+        self.empty.setProperty("role", "hint")
+        self.empty.setWordWrap(True)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(heading)
+        left_layout.addWidget(self.mine)
+        left_layout.addWidget(self.inbox, 1)
+        left_layout.addWidget(self.empty)
+
+        self.panel = ReviewPanel(self)
+        self.grade = GradePanel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("reviewSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.grade)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+        self._set_call_visible(False)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.mine.toggled.connect(self.reload_inbox)
+        self.inbox.activated.connect(self._on_inbox_activated)
+        self.inbox.clicked.connect(self._on_inbox_activated)
+        self.panel.verdict_requested.connect(self._on_verdict_requested)
+        self.panel.correction_submitted.connect(self._on_correction_submitted)
+        self.panel.comment_submitted.connect(self._on_comment_submitted)
+        self.panel.tags_submitted.connect(self._on_tags_submitted)
+        self.grade.grade_submitted.connect(self._on_grade_submitted)
+        self.grade.outcome_submitted.connect(self._on_outcome_submitted)
+        submit = QShortcut(QKeySequence("Ctrl+Return"), self)
+        submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        submit.activated.connect(self.grade.submit)
+        for grade, key in GRADE_KEYS.items():
+            choose = QShortcut(QKeySequence(key), self)
+            choose.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            choose.activated.connect(lambda g=grade: self.grade.choose(g))
+        self._events.changed.connect(self._on_changed)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        self._settings.restore_splitter(self.splitter)
+        self.reload_inbox()
+
+    def reload_inbox(self) -> None:
+        rep = self._identity.name if self.mine.isChecked() else None
+        try:
+            rows = self._services.review.inbox(rep=rep)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+            return
+        self.inbox_model.set_rows(rows)
+        self.empty.setVisible(not rows)
+        self.empty.setText("Nothing waits for your review." if rep else "Nothing waits for review.")
+        row = self.inbox_model.row_of(self._call_id) if self._call_id else -1
+        if row >= 0:
+            self.inbox.setCurrentIndex(self.inbox_model.index(row))
+        elif rows and self._call_id is None:
+            self.inbox.setCurrentIndex(self.inbox_model.index(0))
+
+    def _on_inbox_activated(self, index: QModelIndex) -> None:
+        call_id = index.data(CALL_ID_ROLE)
+        if call_id is not None:
+            self.open_call(call_id)
+
+    def open_call(self, call_id: uuid.UUID) -> None:
+        """Review this call (from the inbox, or any call the user picks)."""
+        try:
+            call = self._services.calls.get(call_id)
+            notes = self._services.calls.notes(call_id)
+            annotations = self._services.review.annotations(n.id for n in notes)
+            definitions = self._services.definitions.current()
+            revision = self._services.definitions.revision()
+            gaps = self._services.qualification.gaps(call_id)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+            return
+        self._call_id = call_id
+        items = [ReviewItem(n, annotations.get(n.id, ())) for n in notes]
+        people = " · ".join(
+            f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p
+        )
+        when = call.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+        self.panel.show_items(
+            call.account.name,
+            f"{call.call_type.label} call, {when}" + (f" · {people}" if people else ""),
+            items,
+        )
+        self.grade.show_call(call, definitions, revision, gaps)
+        self._set_call_visible(True)
+
+    def _set_call_visible(self, visible: bool) -> None:
+        self.panel.setVisible(visible)
+        self.grade.setVisible(visible)
+
+    # -- review actions --------------------------------------------------------------
+
+    def _refresh_note(self, note_id: uuid.UUID) -> None:
+        note = self._services.notes.get(note_id)
+        annotations = self._services.review.annotations([note_id]).get(note_id, ())
+        self.panel.replace(ReviewItem(note, annotations))
+        if self._call_id is not None:
+            self._events.changed.emit(
+                Changes(call_ids=frozenset({self._call_id}), notes=True, source=self)
+            )
+
+    def _annotate(self, note_id: uuid.UUID, verdict: Verdict | None, **text: str) -> bool:
+        try:
+            self._services.review.annotate(note_id, verdict, self._identity.name, **text)
+        except RidealongError as error:
+            self.panel.edit_failed(str(error))
+            self._events.status.emit(str(error))
+            return False
+        self._refresh_note(note_id)
+        return True
+
+    def _on_verdict_requested(self, note_id: uuid.UUID, verdict: str) -> None:
+        if self._annotate(note_id, Verdict(verdict)):
+            self.panel.next_unreviewed()
+
+    def _on_correction_submitted(self, note_id: uuid.UUID, text: str) -> None:
+        if self._annotate(note_id, Verdict.CORRECTED, correction=text):
+            self.panel.end_edit()
+            self.panel.next_unreviewed()
+
+    def _on_comment_submitted(self, note_id: uuid.UUID, text: str) -> None:
+        if self._annotate(note_id, None, comment=text):
+            self.panel.end_edit()
+
+    def _on_tags_submitted(self, note_id: uuid.UUID, tags: list[str]) -> None:
+        try:
+            self._services.notes.edit(note_id, tags=tags)
+        except RidealongError as error:
+            self.panel.edit_failed(str(error))
+            return
+        self.panel.end_edit()
+        self._refresh_note(note_id)
+
+    def _on_grade_submitted(self, grade: str, reason: str) -> None:
+        call_id = self._call_id
+        if call_id is None:
+            return
+        try:
+            self._services.review.grade(call_id, Grade(grade), self._identity.name, reason)
+            call = self._services.calls.get(call_id)
+            if call.status is CallStatus.AWAITING_REVIEW:
+                self._services.review.mark_reviewed(call_id)
+        except RidealongError as error:
+            self.grade.status.setText(str(error))
+            return
+        self._events.status.emit(f"{call.account.name}: graded {Grade(grade).label}, reviewed")
+        self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
+        self._call_id = None
+        self.reload_inbox()
+        index = self.inbox.currentIndex()
+        if index.isValid():
+            self.open_call(index.data(CALL_ID_ROLE))
+        else:
+            self._set_call_visible(False)
+
+    def _on_outcome_submitted(self, outcome: str, on: date | None, reason: str) -> None:
+        call_id = self._call_id
+        if call_id is None:
+            return
+        try:
+            account = self._services.calls.get(call_id).account
+            saved = self._services.accounts.set_outcome(
+                account.name, Outcome(outcome), on=on, reason=reason
+            )
+        except RidealongError as error:
+            self.grade.status.setText(str(error))
+            return
+        self.grade.show_account(saved)
+        self._events.status.emit(f"{saved.name}: deal {saved.outcome.label.lower()}")
+        self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
+
+    # -- elsewhere -------------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.source is self or not self._loaded:
+            return
+        if changes.calls:
+            self.reload_inbox()
+        if changes.touches(self._call_id) and self.isVisible():
+            self.open_call(self._call_id)  # type: ignore[arg-type]
+
+    def set_identity(self, identity: Identity) -> None:
+        self._identity = identity
+        if self._loaded:
+            self.reload_inbox()
+
+    def save_state(self) -> None:
+        if self._loaded:
+            self._settings.save_splitter(self.splitter)

@@ -1,0 +1,1 @@
+"""Search everywhere: notes, answers, responses, corrections and comments across calls."""
