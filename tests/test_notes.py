@@ -232,6 +232,20 @@ def test_add_and_remove_a_tag(services: Services, call: CallView) -> None:
     assert services.notes.remove_tag(note.id, "BUDGET").tags == ()
 
 
+def test_a_tag_change_is_an_edit_others_are_warned_of(services: Services, call: CallView) -> None:
+    note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen", tags=["a", "b"])
+    tagged = services.notes.add_tag(note.id, "c")
+    assert tagged.version == note.version + 1
+    with pytest.raises(Conflict):
+        services.notes.edit(note.id, expected_version=note.version, tags=["a"])
+    assert services.notes.get(note.id).tags == ("a", "b", "c")
+    untagged = services.notes.remove_tag(note.id, "c")
+    assert untagged.version == tagged.version + 1
+    assert services.notes.remove_tag(note.id, "zzz").version == untagged.version
+    same = services.notes.edit(note.id, expected_version=untagged.version, tags=["b", "a"])
+    assert same.version == untagged.version
+
+
 def test_tags_in_use_are_counted_most_used_first(services: Services, call: CallView) -> None:
     services.notes.add(call.id, NoteKind.PAIN, "a #price")
     services.notes.add(call.id, NoteKind.PAIN, "b #price #pipeline")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import func, select
@@ -107,6 +108,12 @@ def check_version(row: m.Note, expected: int | None) -> None:
         raise Conflict("this note was changed elsewhere since you opened it; reload and try again")
 
 
+def _touch(note: m.Note, now: datetime) -> None:
+    """Tags live in another table, so changing only them would not UPDATE the note's row:
+    touch it, so its version moves and a stale edit of its tags is caught."""
+    note.updated_at = now
+
+
 class NoteService(Service):
     def add(
         self,
@@ -202,8 +209,9 @@ class NoteService(Service):
                 note.response = _optional_text(response, "the response")
             if answer is not UNSET:
                 note.answer = _optional_text(answer, "the answer")
-            if [t.name for t in note.tags] != list(dict.fromkeys(names)):
+            if {t.name for t in note.tags} != set(names):
                 note.tags = ensure_tags(s, names)
+                _touch(note, self._now())
             s.flush()
             return note_view(note)
 
@@ -213,6 +221,7 @@ class NoteService(Service):
             name = normalize_tag(tag)
             if name not in {t.name for t in note.tags}:
                 note.tags = [*note.tags, *ensure_tags(s, [name])]
+                _touch(note, self._now())
             s.flush()
             return note_view(note)
 
@@ -220,7 +229,9 @@ class NoteService(Service):
         with self._db.write() as s:
             note = self._load(s, note_id)
             name = normalize_tag(tag)
-            note.tags = [t for t in note.tags if t.name != name]
+            if name in {t.name for t in note.tags}:
+                note.tags = [t for t in note.tags if t.name != name]
+                _touch(note, self._now())
             s.flush()
             return note_view(note)
 
