@@ -73,6 +73,31 @@ def show(url: str) -> QWidget:
     return window
 
 
+def review(window: QWidget) -> None:
+    """Part-way through reviewing a call: verdicts given, one correction, a grade chosen."""
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window)
+    QTest.keyClick(window, Qt.Key.Key_2, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    view = window.review_view
+    view.mine.setChecked(False)
+    view.open_call(view.inbox_model.index(0).data(Qt.ItemDataRole.UserRole + 2))
+    notes = view.panel.notes
+    for key in (Qt.Key.Key_C, Qt.Key.Key_C, Qt.Key.Key_X):
+        QTest.keyClick(notes, key)
+    QTest.keyClick(notes, Qt.Key.Key_E)
+    view.panel.editor.selectAll()
+    QTest.keyClicks(view.panel.editor, "They said this about the enterprise plan only")
+    QTest.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    QTest.keyClick(notes, Qt.Key.Key_C)
+    QTest.keyClick(notes, Qt.Key.Key_M)
+    QTest.keyClicks(view.panel.editor, "Good catch on the Q1 deadline")
+    QTest.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    QTest.keyClick(notes, Qt.Key.Key_S, ALT)
+    QTest.keyClicks(view.grade.reason, "Pain confirmed, CFO involved, pilot in Q1")
+    notes.setFocus()
+    shot(window, "review.png")
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -131,6 +156,7 @@ def main() -> int:
         window = show(url)
         window.calls_view.call_list.selectRow(3)
         shot(window, "call-list.png")
+        review(window)
         close(window)
     app.quit()
     return 0

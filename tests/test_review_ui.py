@@ -191,8 +191,8 @@ def test_inbox_shows_my_calls_with_counts(qtbot: QtBot, sqlite_url: str) -> None
     view = window.review_view
     assert view.inbox_model.rowCount() == 1
     text = view.inbox_model.index(0).data()
-    assert "Acme Freight" in text and "1 of 4 notes reviewed" in text
-    assert "4 of 4 criteria open" in text
+    assert "Acme Freight" in text and "1/4 notes reviewed" in text
+    assert "4/4 criteria open" in text
     view.mine.setChecked(False)
     assert view.inbox_model.rowCount() == 2
 

@@ -43,13 +43,18 @@ class InboxModel(QAbstractListModel):
         if role == CALL_ID_ROLE:
             return row.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            parts = [f"{row.reviewed_notes} of {call.note_count} notes reviewed"]
+            parts = [f"{row.reviewed_notes}/{call.note_count} notes reviewed"]
             if row.criteria:
-                parts.append(f"{row.open_criteria} of {row.criteria} criteria open")
+                parts.append(f"{row.open_criteria}/{row.criteria} criteria open")
             who = f" · {call.marketer}" if call.marketer else ""
             return f"{call.account}\n{short_date(call.started_at)}{who}\n" + " · ".join(parts)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{call.account}: {call.call_type.label} call. Enter opens it for review."
+            return (
+                f"{call.account}: {call.call_type.label} call. {row.reviewed_notes} of "
+                f"{call.note_count} notes reviewed"
+                + (f", {row.open_criteria} of {row.criteria} criteria open" if row.criteria else "")
+                + ". Enter opens it for review."
+            )
         return None
 
 

@@ -61,6 +61,8 @@ class ReviewView(QWidget):
         self.inbox.setModel(self.inbox_model)
         self.inbox.setAlternatingRowColors(True)
         self.inbox.setSpacing(2)
+        self.inbox.setWordWrap(True)
+        self.inbox.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel("Nothing waits for review.", self)
         self.empty.setProperty("role", "hint")
         self.empty.setWordWrap(True)
