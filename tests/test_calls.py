@@ -240,3 +240,13 @@ def test_review_inbox_lists_ended_calls_for_a_rep(services: Services) -> None:
     services.calls.end(other.id)
     assert [r.id for r in services.review.inbox(rep="rita")] == [mine.id]
     assert {r.id for r in services.review.inbox()} == {mine.id, other.id}
+
+
+def test_calls_narrow_to_those_with_a_theme(services: Services) -> None:
+    priced = services.calls.start("Acme")
+    services.notes.add(priced.id, NoteKind.OBJECTION, "Too expensive", tags=["price"])
+    trashed = services.calls.start("Globex")
+    gone = services.notes.add(trashed.id, NoteKind.OBJECTION, "Pricey #price")
+    services.notes.delete(gone.id)
+    services.calls.start("Initech")
+    assert [r.id for r in services.calls.page(CallFilters(tag="#Price"))] == [priced.id]

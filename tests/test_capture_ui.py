@@ -189,7 +189,7 @@ def test_hash_completes_themes_already_in_use(qtbot: QtBot, sqlite_url: str) -> 
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     qtbot.keyClicks(box, "Reports by hand #manu")
-    popup = box._completer.popup()
+    popup = box.completer.popup()
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
@@ -358,3 +358,27 @@ def test_a_killed_capture_loses_no_note_and_offers_its_draft(
     window = open_window(qtbot, sqlite_url)
     qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
     assert window.calls_view.call_page.capture.input.toPlainText() == UNSENT
+
+
+def test_the_call_list_narrows_by_name_and_theme(qtbot: QtBot, sqlite_url: str) -> None:
+    services = Services.open(sqlite_url)
+    priced = services.calls.start("Acme Freight", rep="Rita")
+    services.notes.add(priced.id, NoteKind.OBJECTION, "Too expensive #price")
+    services.calls.start("Globex", rep="Rita")
+    services.calls.start("Acme Bakery", rep="Sam")
+    services.close()
+    window = open_window(qtbot, sqlite_url)
+    view = window.calls_view
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    assert view.search_box.hasFocus()
+
+    def accounts() -> list[str]:
+        return sorted(view.model.call_at(i).account for i in range(view.model.rowCount()))
+
+    qtbot.keyClicks(view.search_box, "acme")
+    qtbot.waitUntil(lambda: accounts() == ["Acme Bakery", "Acme Freight"])
+    qtbot.keyClicks(view.search_box, " #price")
+    qtbot.waitUntil(lambda: accounts() == ["Acme Freight"])
+    view.search_box.clear()
+    view.rep_filter.setCurrentIndex(view.rep_filter.findData("Sam"))
+    qtbot.waitUntil(lambda: accounts() == ["Acme Bakery"])

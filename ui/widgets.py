@@ -2,8 +2,101 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QCompleter, QLayout, QLayoutItem, QPlainTextEdit, QWidget
+
+
+class NoteEditor(QPlainTextEdit):
+    """A text box for notes: Enter submits, Shift+Enter adds a line, Esc cancels, and
+    `#` completes themes already in use.
+
+    Signals: submitted(), cancelled().
+    """
+
+    submitted = Signal()
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tags = QStringListModel(self)
+        self._completer = QCompleter(self._tags, self)
+        self._completer.setWidget(self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self._completer.activated.connect(self._on_completion)
+
+    @property
+    def completer(self) -> QCompleter:
+        return self._completer
+
+    def set_tags(self, tags: list[str]) -> None:
+        self._tags.setStringList(tags)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def _tag_prefix(self) -> str | None:
+        """The `#word` being typed at the cursor, without its `#`, if any."""
+        before = self.toPlainText()[: self.textCursor().position()]
+        start = len(before)
+        while start > 0 and (before[start - 1].isalnum() or before[start - 1] in "-_"):
+            start -= 1
+        if start > 0 and before[start - 1] == "#" and (start == 1 or before[start - 2].isspace()):
+            return before[start:]
+        return None
+
+    def _on_completion(self, tag: str) -> None:
+        prefix = self._tag_prefix()
+        if prefix is None:
+            return
+        cursor = self.textCursor()
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix)
+        )
+        cursor.insertText(tag + " ")
+        self.setTextCursor(cursor)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self._completer.popup().isVisible() and key in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Escape,
+        ):
+            event.ignore()  # the completer's popup takes these
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submitted.emit()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+        self._update_completion()
+
+    def inputMethodEvent(self, event: QEvent) -> None:
+        super().inputMethodEvent(event)
+        self._update_completion()
+
+    def _update_completion(self) -> None:
+        prefix = self._tag_prefix()
+        popup = self._completer.popup()
+        if prefix is None or not self._tags.stringList():
+            popup.hide()
+            return
+        self._completer.setCompletionPrefix(prefix)
+        count = self._completer.completionCount()
+        if count == 0 or (count == 1 and self._completer.currentCompletion() == prefix):
+            popup.hide()  # nothing to offer beyond what is typed: Enter must submit
+            return
+        rect = self.cursorRect()
+        rect.setWidth(220)
+        self._completer.complete(rect)
 
 
 class FlowLayout(QLayout):

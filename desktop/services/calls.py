@@ -45,6 +45,8 @@ class CallFilters:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+    #: Only calls with a note of this theme.
+    tag: str | None = None
 
 
 def ensure_account(session: Session, name: str, **details: str | None) -> m.Account:
@@ -240,6 +242,18 @@ class CallService(Service):
             stmt = stmt.where(m.Call.started_at >= day_start(filters.since))
         if filters.until:
             stmt = stmt.where(m.Call.started_at < day_end(filters.until))
+        if filters.tag and filters.tag.strip():
+            tagged = (
+                select(m.Note.id)
+                .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+                .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                .where(
+                    m.Note.call_id == m.Call.id,
+                    m.Note.deleted_at.is_(None),
+                    m.Tag.name == filters.tag.strip().lstrip("#").lower(),
+                )
+            )
+            stmt = stmt.where(tagged.exists())
         if filters.text and filters.text.strip():
             pattern = "%" + _escape_like(name_key(filters.text)) + "%"
             stmt = stmt.where(

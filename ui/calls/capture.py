@@ -8,13 +8,11 @@ use, Alt+1..5 sets intensity and Ctrl+D marks the note quote-worthy.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCompleter,
     QLabel,
-    QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,7 +22,7 @@ from desktop.domain import NoteKind
 from desktop.services.values import NoteView
 from ui.actions import KIND_ACTIONS, SPECS, key_text
 from ui.theme import kind_color
-from ui.widgets import FlowLayout
+from ui.widgets import FlowLayout, NoteEditor
 
 PREFIXES: dict[str, NoteKind] = {
     "pain": NoteKind.PAIN,
@@ -55,12 +53,10 @@ def split_kind_prefix(text: str) -> tuple[NoteKind | None, str]:
     return kind, rest
 
 
-class CaptureInput(QPlainTextEdit):
-    """Signals: submitted(), edit_last_requested(), cancel_requested()."""
+class CaptureInput(NoteEditor):
+    """Signals: submitted(), cancelled(), edit_last_requested()."""
 
-    submitted = Signal()
     edit_last_requested = Signal()
-    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,40 +72,6 @@ class CaptureInput(QPlainTextEdit):
         )
         self.setTabChangesFocus(True)
         self.setMaximumHeight(120)
-        self._tags = QStringListModel(self)
-        self._completer = QCompleter(self._tags, self)
-        self._completer.setWidget(self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self._completer.activated.connect(self._on_completion)
-
-    def set_tags(self, tags: list[str]) -> None:
-        self._tags.setStringList(tags)
-
-    def text(self) -> str:
-        return self.toPlainText()
-
-    def _tag_prefix(self) -> str | None:
-        """The `#word` being typed at the cursor, without its `#`, if any."""
-        cursor = self.textCursor()
-        before = self.toPlainText()[: cursor.position()]
-        start = len(before)
-        while start > 0 and (before[start - 1].isalnum() or before[start - 1] in "-_"):
-            start -= 1
-        if start > 0 and before[start - 1] == "#" and (start == 1 or before[start - 2].isspace()):
-            return before[start:]
-        return None
-
-    def _on_completion(self, tag: str) -> None:
-        prefix = self._tag_prefix()
-        if prefix is None:
-            return
-        cursor = self.textCursor()
-        cursor.movePosition(
-            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix)
-        )
-        cursor.insertText(tag + " ")
-        self.setTextCursor(cursor)
 
     def event(self, event: QEvent) -> bool:
         # Ctrl+Z undoes typing while there is typing to undo; otherwise it belongs to the
@@ -125,49 +87,10 @@ class CaptureInput(QPlainTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        popup = self._completer.popup()
-        key = event.key()
-        if popup.isVisible() and key in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-            Qt.Key.Key_Tab,
-            Qt.Key.Key_Escape,
-        ):
-            event.ignore()
-            return
-        mods = event.modifiers()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if mods & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            else:
-                self.submitted.emit()
-            return
-        if key == Qt.Key.Key_Up and not self.toPlainText():
+        if event.key() == Qt.Key.Key_Up and not self.toPlainText():
             self.edit_last_requested.emit()
             return
-        if key == Qt.Key.Key_Escape:
-            self.cancel_requested.emit()
-            return
         super().keyPressEvent(event)
-        self._update_completion()
-
-    def inputMethodEvent(self, event: QEvent) -> None:
-        super().inputMethodEvent(event)
-        self._update_completion()
-
-    def _update_completion(self) -> None:
-        prefix = self._tag_prefix()
-        popup = self._completer.popup()
-        if prefix is None or not self._tags.stringList():
-            popup.hide()
-            return
-        self._completer.setCompletionPrefix(prefix)
-        if self._completer.completionCount() == 0:
-            popup.hide()
-            return
-        rect = self.cursorRect()
-        rect.setWidth(220)
-        self._completer.complete(rect)
 
 
 class CapturePanel(QWidget):
@@ -247,7 +170,7 @@ class CapturePanel(QWidget):
     def _connect_signals(self) -> None:
         self.input.submitted.connect(self._on_submitted)
         self.input.edit_last_requested.connect(self.edit_last_requested)
-        self.input.cancel_requested.connect(self.cancel_edit)
+        self.input.cancelled.connect(self.cancel_edit)
         self.input.textChanged.connect(self.typing)
 
     # -- state of the next note ------------------------------------------------------

@@ -71,8 +71,10 @@ class CallsView(QWidget):
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("searchBox")
         self.search_box.setAccessibleName("Find calls")
-        self.search_box.setPlaceholderText("Find calls by account or person (Ctrl+F)")
-        self.search_box.setToolTip("Narrow the call list by account, rep or marketer (Ctrl+F)")
+        self.search_box.setPlaceholderText("Find calls by account, person or #theme (Ctrl+F)")
+        self.search_box.setToolTip(
+            "Narrow the call list by account, rep or marketer, or by a #theme in its notes (Ctrl+F)"
+        )
         self.search_box.setClearButtonEnabled(True)
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("statusFilter")
@@ -213,11 +215,15 @@ class CallsView(QWidget):
         status = self.status_filter.currentData()
         days = self.period_filter.currentData()
         since = date.today() - timedelta(days=days) if days is not None else None
+        words = self.search_box.text().split()
+        tags = [w for w in words if w.startswith("#") and len(w) > 1]
+        text = " ".join(w for w in words if w not in tags)
         return CallFilters(
             statuses=(CallStatus(status),) if status else (),
             rep=self.rep_filter.currentData(),
             since=since,
-            text=self.search_box.text().strip() or None,
+            text=text or None,
+            tag=tags[0] if tags else None,
         )
 
     def _apply_filters(self) -> None:

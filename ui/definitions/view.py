@@ -88,6 +88,7 @@ class DefinitionsView(QWidget):
         self.terms.setAccessibleName("Definitions in force")
         self.terms.setToolTip("The terms in force, with the revision of their current words")
         self.terms.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.terms.setSpacing(2)
         self.new_term = QLineEdit(self)
         self.new_term.setObjectName("newTerm")
         self.new_term.setAccessibleName("New term")
@@ -170,8 +171,7 @@ class DefinitionsView(QWidget):
         self.status.setProperty("role", "hint")
         self.status.setWordWrap(True)
 
-        history_label = QLabel("History", self)
-        history_label.setProperty("role", "heading")
+        history_label = QLabel("<b>History</b>", self)
         self.history = QTreeWidget(self)
         self.history.setObjectName("definitionHistory")
         self.history.setAccessibleName("Definition history")
@@ -202,6 +202,7 @@ class DefinitionsView(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([280, 720])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
@@ -296,7 +297,7 @@ class DefinitionsView(QWidget):
 
     @staticmethod
     def _author(definition: DefinitionView) -> str:
-        return definition.author.name if definition.author else "the shipped defaults"
+        return definition.author.name if definition.author else "Ridealong (default)"
 
     # -- one term --------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -38,6 +37,7 @@ from desktop.domain import ReviewStatus
 from ui.models.review import ROW_ROLE, ReviewItem, ReviewNotesModel
 from ui.paint import badge_width, draw_kind_badge, offset_width
 from ui.theme import review_color
+from ui.widgets import NoteEditor
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -161,24 +161,6 @@ class EditMode(Enum):
     TAGS = "tags"
 
 
-class ReviewEditor(QPlainTextEdit):
-    """Signals: submitted(), cancelled()."""
-
-    submitted = Signal()
-    cancelled = Signal()
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        super().keyPressEvent(event)
-
-
 class ReviewPanel(QWidget):
     """One call's notes with verdict keys.
 
@@ -237,7 +219,7 @@ class ReviewPanel(QWidget):
         self.editor_label = QLabel(self)
         self.editor_label.setObjectName("reviewEditorLabel")
         self.editor_label.setWordWrap(True)
-        self.editor = ReviewEditor(self)
+        self.editor = NoteEditor(self)
         self.editor.setObjectName("reviewEditor")
         self.editor.setAccessibleName("Correction or comment")
         self.editor.setToolTip("Enter saves, Shift+Enter adds a line, Esc cancels")

@@ -152,6 +152,7 @@ class ReviewView(QWidget):
             self._events.status.emit(str(error))
             return
         self._call_id = call_id
+        self.panel.editor.set_tags([t.name for t in self._services.notes.tags_in_use(limit=500)])
         items = [ReviewItem(n, annotations.get(n.id, ())) for n in notes]
         people = " · ".join(
             f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p
