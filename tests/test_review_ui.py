@@ -260,3 +260,49 @@ def test_grading_against_definitions_then_editing_them_keeps_the_grade_revision(
         services.close()
     assert graded.grade is Grade.MQL
     assert graded.grade_definitions_revision == before
+
+
+def test_a_search_hit_opens_its_call_at_the_note(qtbot: QtBot, sqlite_url: str) -> None:
+    call, notes = ended_call(sqlite_url)
+    window = open_window(qtbot, sqlite_url)
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL | SHIFT)
+    view = window.search_view
+    assert view.isVisible()
+    query = view.findChild(QWidget, "searchQuery")
+    query.setFocus()
+    with qtbot.waitSignal(view.results_shown):
+        qtbot.keyClicks(query, "mondays")
+    results = view.findChild(QListView, "searchResults")
+    qtbot.keyClick(query, Qt.Key.Key_Down)
+    qtbot.keyClick(results, Qt.Key.Key_Return)
+    assert window.views.currentWidget() is window.calls_view
+    assert window.calls_view.call_page.call.id == call.id
+    assert window.calls_view.call_page.timeline.current_note().id == notes[2].id
+
+
+def test_ctrl_f_searches_everywhere_outside_the_calls_view(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_review(qtbot, sqlite_url)
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    assert window.views.currentWidget() is window.search_view
+    assert window.focusWidget().objectName() == "searchQuery"
+
+
+def test_a_new_definition_reaches_the_grade_panel(qtbot: QtBot, sqlite_url: str) -> None:
+    call, _notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    window.review_view.open_call(call.id)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL | SHIFT)
+    editor = window.definitions_view
+    terms = editor.findChild(QWidget, "definitionList")
+    rows = terms.model().rowCount()
+    sql = next(r for r in range(rows) if terms.model().index(r, 0).data().startswith("SQL"))
+    terms.setCurrentIndex(terms.model().index(sql, 0))
+    body = editor.findChild(QWidget, "definitionBody")
+    body.setFocus()
+    body.selectAll()
+    qtbot.keyClicks(body, "A lead with budget, authority, need and timeline confirmed")
+    qtbot.keyClick(body, Qt.Key.Key_S, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL | SHIFT)
+    shown = window.findChild(QTextBrowser, "gradeDefinitions").toPlainText()
+    assert "budget, authority, need and timeline confirmed" in shown
+    assert "revision 2" in window.review_view.grade.revision.text()

@@ -41,6 +41,8 @@ class ActionId(Enum):
     DELETE_NOTE = auto()
     VIEW_CALLS = auto()
     VIEW_REVIEW = auto()
+    VIEW_SEARCH = auto()
+    VIEW_DEFINITIONS = auto()
     REVIEW_CALL = auto()
 
 
@@ -88,7 +90,11 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.LOAD_DEMO: Spec("Load &sample data", None, "Add 40 realistic sample calls"),
     ActionId.QUIT: Spec("&Quit", QKeySequence.StandardKey.Quit, "Close Ridealong"),
-    ActionId.FIND: Spec("&Find calls", QKeySequence.StandardKey.Find, "Filter the call list"),
+    ActionId.FIND: Spec(
+        "&Find",
+        QKeySequence.StandardKey.Find,
+        "Find: the call list's filter in Calls, else search every call",
+    ),
     ActionId.SET_IDENTITY: Spec("&Who am I…", None, "Your name and role, put on your notes"),
     ActionId.SHORTCUTS: Spec("&Keyboard shortcuts", "F1", "Every shortcut in one list"),
     **{
@@ -113,6 +119,12 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.VIEW_CALLS: Spec("&Calls", "Ctrl+Shift+1", "The call list and live capture"),
     ActionId.VIEW_REVIEW: Spec("&Review", "Ctrl+Shift+2", "Calls waiting for review, and grading"),
+    ActionId.VIEW_SEARCH: Spec(
+        "&Search everywhere", "Ctrl+Shift+3", "Search notes, answers, corrections and comments"
+    ),
+    ActionId.VIEW_DEFINITIONS: Spec(
+        "&Definitions", "Ctrl+Shift+4", "The agreed terms: MQL, SQL, qualified pain…"
+    ),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
     ),

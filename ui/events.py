@@ -16,6 +16,7 @@ class Changes:
     calls: bool = False
     notes: bool = False
     qualification: bool = False
+    definitions: bool = False
     source: object | None = None
 
     def touches(self, call_id: uuid.UUID | None) -> bool:

@@ -36,9 +36,11 @@ from desktop.services import Services
 from desktop.storage.database import describe
 from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_actions, key_text
 from ui.calls.view import CallsView
+from ui.definitions.view import DefinitionsView
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.review.view import ReviewView
+from ui.search.view import SearchView
 from ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -239,6 +241,10 @@ class MainWindow(QMainWindow):
             services, self.events, self.undo, drafts, settings, identity, self
         )
         self.review_view = ReviewView(services, self.events, settings, identity, self)
+        self.search_view = SearchView(services, self.events, self.jobs, self)
+        self.definitions_view = DefinitionsView(
+            services, self.events, lambda: self.identity.name, self
+        )
         self.views = QStackedWidget(self)
         self.views.setObjectName("views")
         self.sidebar = QListWidget(self)
@@ -249,6 +255,8 @@ class MainWindow(QMainWindow):
         for name, view, action_id in (
             ("Calls", self.calls_view, ActionId.VIEW_CALLS),
             ("Review", self.review_view, ActionId.VIEW_REVIEW),
+            ("Search", self.search_view, ActionId.VIEW_SEARCH),
+            ("Definitions", self.definitions_view, ActionId.VIEW_DEFINITIONS),
         ):
             self.views.addWidget(view)
             self.sidebar.addItem(name)
@@ -361,6 +369,7 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, n=value: page.capture.set_intensity(n))
         self.sidebar.currentRowChanged.connect(self._on_view_changed)
         self.calls_view.demo_requested.connect(self.load_demo)
+        self.search_view.open_note_requested.connect(self._on_open_note)
         self.identity_bar.saved.connect(self._on_identity_saved)
         self.events.status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.jobs.started.connect(self.job_status.track)
@@ -395,6 +404,7 @@ class MainWindow(QMainWindow):
             self._on_view_changed(self.sidebar.currentRow())
             # After the first layout pass, so the splitter restores at its final width.
             QTimer.singleShot(0, self.calls_view.restore_state)
+            self.settings.restore_splitter(self.definitions_view.splitter)
 
     def _fit_to_screen(self) -> None:
         """A first-run size that suits the screen: most of it, up to 1400x860."""
@@ -417,9 +427,18 @@ class MainWindow(QMainWindow):
         self.calls_view.begin_start()
 
     def _on_find(self) -> None:
-        self.sidebar.setCurrentRow(0)
-        self.calls_view.search_box.setFocus()
-        self.calls_view.search_box.selectAll()
+        """Ctrl+F narrows the call list in Calls and searches every call elsewhere."""
+        if self.views.currentWidget() is self.calls_view:
+            self.calls_view.search_box.setFocus()
+            self.calls_view.search_box.selectAll()
+            return
+        self.show_view(self.views.indexOf(self.search_view))
+        self.search_view.focus_query()
+
+    def _on_open_note(self, call_id: object, note_id: object) -> None:
+        self.show_view(self.views.indexOf(self.calls_view))
+        self.calls_view.select_call(call_id)  # type: ignore[arg-type]
+        self.calls_view.call_page.show_note(note_id)  # type: ignore[arg-type]
 
     def _on_file_as(self, kind: object) -> None:
         page = self.calls_view.call_page
@@ -511,6 +530,7 @@ class MainWindow(QMainWindow):
         self.jobs.shutdown()
         self.calls_view.save_state()
         self.review_view.save_state()
+        self.settings.save_splitter(self.definitions_view.splitter)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()

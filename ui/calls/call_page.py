@@ -132,6 +132,15 @@ class CallPage(QWidget):
             self._events.status.emit(f"Recovered the text you were typing at {when}")
         self._draft_timer.start()
 
+    def show_note(self, note_id: uuid.UUID) -> None:
+        """Select a note of the shown call and bring it into view (from a search hit)."""
+        row = self.model.row_of(note_id)
+        if row >= 0:
+            index = self.model.index(row)
+            self.timeline.setCurrentIndex(index)
+            self.timeline.scrollTo(index, self.timeline.ScrollHint.PositionAtCenter)
+            self.timeline.setFocus()
+
     def close_call(self) -> None:
         """Show no call (keeping any draft of the one that was shown)."""
         if self._call is not None:

@@ -462,7 +462,7 @@ class DefinitionsView(QWidget):
     def _after_write(self, definition: DefinitionView, select: str | None = None) -> None:
         self.reload(select=definition.term if select is None else select)
         self.saved.emit(definition)
-        self._events.changed.emit(Changes(source=self))
+        self._events.changed.emit(Changes(definitions=True, source=self))
 
     @Slot()
     def _on_new_term_return_pressed(self) -> None:

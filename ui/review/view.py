@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -45,6 +45,7 @@ class ReviewView(QWidget):
         self._identity = identity
         self._loaded = False
         self._call_id: uuid.UUID | None = None
+        self._stale = False
 
         heading = QLabel("To review", self)
         heading.setProperty("role", "heading")
@@ -258,8 +259,19 @@ class ReviewView(QWidget):
             return
         if changes.calls:
             self.reload_inbox()
-        if changes.touches(self._call_id) and self.isVisible():
-            self.open_call(self._call_id)  # type: ignore[arg-type]
+        current = self._call_id
+        # A definition edited elsewhere changes what the grade is given against.
+        if current is not None and (changes.touches(current) or changes.definitions):
+            if self.isVisible():
+                self.open_call(current)
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self._call_id is not None:
+            self._stale = False
+            self.open_call(self._call_id)
 
     def set_identity(self, identity: Identity) -> None:
         self._identity = identity
