@@ -98,6 +98,21 @@ def review(window: QWidget) -> None:
     shot(window, "review.png")
 
 
+def search(window: QWidget) -> None:
+    """Search everywhere, with a hit in a rep's correction among the notes."""
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    view = window.search_view
+    query = view.findChild(QWidget, "searchQuery")
+    query.setFocus()
+    QTest.keyClicks(query, "spreadsheet OR excel")
+    for _ in range(100):
+        if view.model.rowCount():
+            break
+        QTest.qWait(50)
+    QTest.keyClick(query, Qt.Key.Key_Down)
+    shot(window, "search.png")
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -157,6 +172,7 @@ def main() -> int:
         window.calls_view.call_list.selectRow(3)
         shot(window, "call-list.png")
         review(window)
+        search(window)
         close(window)
     app.quit()
     return 0
