@@ -1,0 +1,385 @@
+"""`ridealong demo`: sample data that looks real, hangs together, and comes back the same."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop.cli import main
+from desktop.domain import CallStatus, CriterionStatus, NoteKind, Outcome, SearchField
+from desktop.errors import Cancelled, UserError
+from desktop.progress import CancelToken
+from desktop.services import Services, demo
+from desktop.services.demo import generate
+from desktop.storage import models as m
+
+NOW = datetime(2026, 3, 18, 16, 45, tzinfo=UTC)
+
+
+def snapshot(services: Services) -> dict[str, list[Any]]:
+    """Everything the demo wrote, in a form two databases can be compared by."""
+    with services.db.read() as s:
+        calls = s.execute(
+            select(
+                m.Call.id,
+                m.Account.name,
+                m.Account.industry,
+                m.Account.segment,
+                m.Account.outcome,
+                m.Call.call_type,
+                m.Call.stage,
+                m.Call.started_at,
+                m.Call.ended_at,
+                m.Call.status,
+                m.Call.grade,
+                m.Call.grade_reason,
+                m.Call.next_step,
+                m.Framework.key,
+            )
+            .join(m.Account, m.Account.id == m.Call.account_id)
+            .outerjoin(m.Framework, m.Framework.id == m.Call.framework_id)
+            .order_by(m.Call.started_at, m.Call.id)
+        ).all()
+        notes = s.execute(
+            select(
+                m.Note.id,
+                m.Note.call_id,
+                m.Note.kind,
+                m.Note.text,
+                m.Note.offset_ms,
+                m.Note.intensity,
+                m.Note.answer,
+                m.Note.response,
+                m.Note.review_status,
+                m.Note.quote_worthy,
+                m.Note.case_study,
+                m.Criterion.key,
+            )
+            .outerjoin(m.Criterion, m.Criterion.id == m.Note.criterion_id)
+            .order_by(m.Note.id)
+        ).all()
+        tags = s.execute(
+            select(m.note_tags.c.note_id, m.Tag.name)
+            .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+            .order_by(m.note_tags.c.note_id, m.Tag.name)
+        ).all()
+        annotations = s.execute(
+            select(
+                m.Annotation.note_id,
+                m.Annotation.verdict,
+                m.Annotation.correction,
+                m.Annotation.comment,
+                m.Annotation.created_at,
+            ).order_by(m.Annotation.note_id, m.Annotation.created_at)
+        ).all()
+        answers = s.execute(
+            select(
+                m.CriterionAnswer.call_id,
+                m.Criterion.key,
+                m.CriterionAnswer.status,
+                m.CriterionAnswer.answer,
+            )
+            .join(m.Criterion, m.Criterion.id == m.CriterionAnswer.criterion_id)
+            .order_by(m.CriterionAnswer.call_id, m.Criterion.key)
+        ).all()
+    return {
+        "calls": calls,
+        "notes": notes,
+        "tags": tags,
+        "annotations": annotations,
+        "answers": answers,
+    }
+
+
+def count(services: Services, model: Any) -> int:
+    with services.db.read() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_same_seed_and_time_give_the_same_data(
+    services: Services, tmp_path: Path, sqlite_template: Path
+) -> None:
+    other_path = tmp_path / "other.db"
+    shutil.copy(sqlite_template, other_path)
+    other = Services.open(f"sqlite:///{other_path}")
+    try:
+        generate(services, calls=20, seed=11, now=NOW)
+        generate(other, calls=20, seed=11, now=NOW)
+        first, second = snapshot(services), snapshot(other)
+    finally:
+        other.close()
+    assert first["notes"]
+    assert first == second
+
+
+def test_another_seed_gives_other_data(tmp_path: Path, sqlite_template: Path) -> None:
+    texts = []
+    for seed in (1, 2):
+        path = tmp_path / f"seed{seed}.db"
+        shutil.copy(sqlite_template, path)
+        services = Services.open(f"sqlite:///{path}")
+        try:
+            generate(services, calls=10, seed=seed, now=NOW)
+            texts.append({n.text for n in snapshot(services)["notes"]})
+        finally:
+            services.close()
+    assert len(texts[0] & texts[1]) < 0.1 * len(texts[0])
+
+
+def test_summary_counts_what_was_written(services: Services) -> None:
+    summary = generate(services, calls=15, now=NOW)
+    assert summary.calls == 15 == count(services, m.Call)
+    assert summary.notes == count(services, m.Note) > 15 * 6
+    assert summary.annotations == count(services, m.Annotation) > 0
+    assert summary.accounts == count(services, m.Account)
+    assert summary.describe().startswith(f"Added 15 calls ({summary.notes:,} notes, ")
+
+
+def test_every_kind_of_note_in_varied_words(services: Services) -> None:
+    generate(services, calls=25, seed=3, now=NOW)
+    notes = snapshot(services)["notes"]
+    assert {n.kind for n in notes} == {k.value for k in NoteKind}
+    texts = [n.text for n in notes]
+    assert len(set(texts)) > 0.9 * len(texts)
+    # Prospects' own words: the same pain is worded differently on different calls.
+    pains = [n.text for n in notes if n.kind == NoteKind.PAIN]
+    assert len(set(pains)) == len(pains)
+
+
+def test_themes_recur_across_calls_and_some_pains_are_left_untagged(
+    services: Services,
+) -> None:
+    generate(services, calls=30, seed=5, now=NOW)
+    data = snapshot(services)
+    tags: dict[Any, set[str]] = defaultdict(set)
+    for note_id, name in data["tags"]:
+        tags[note_id].add(name)
+    pains = [n for n in data["notes"] if n.kind == NoteKind.PAIN]
+    untagged = [n for n in pains if not tags[n.id]]
+    assert 0.1 < len(untagged) / len(pains) < 0.5
+    calls_by_tag: dict[str, set[Any]] = defaultdict(set)
+    for note in data["notes"]:
+        for name in tags[note.id]:
+            calls_by_tag[name].add(note.call_id)
+    assert sum(len(calls) >= 3 for calls in calls_by_tag.values()) >= 3
+    # An untagged pain still shares its wording with tagged ones (for the theme suggester).
+    tagged_words = {w for n in pains if tags[n.id] for w in n.text.lower().split()}
+    for note in untagged:
+        shared = set(note.text.lower().split()) & tagged_words
+        assert len(shared) >= 3, note.text
+
+
+def test_competitor_mentions_are_tagged_with_the_competitor(services: Services) -> None:
+    generate(services, calls=25, seed=8, now=NOW)
+    data = snapshot(services)
+    tags: dict[Any, set[str]] = defaultdict(set)
+    for note_id, name in data["tags"]:
+        tags[note_id].add(name)
+    mentions = [n for n in data["notes"] if n.kind == NoteKind.COMPETITOR]
+    assert mentions
+    for note in mentions:
+        assert tags[note.id], note.text
+        assert all(name in note.text.lower() for name in tags[note.id]), note.text
+
+
+def test_calls_happened_in_business_hours_over_the_period(services: Services) -> None:
+    generate(services, calls=30, months=2, seed=4, now=NOW)
+    calls = snapshot(services)["calls"]
+    assert all(NOW - timedelta(days=62) <= c.started_at for c in calls)
+    assert all(c.ended_at <= NOW for c in calls)
+    assert {c.status for c in calls} <= {CallStatus.AWAITING_REVIEW, CallStatus.REVIEWED}
+    for call in calls:
+        local = call.started_at.astimezone()
+        assert local.weekday() < 5 and 9 <= local.hour <= 16, local
+        assert timedelta(minutes=20) <= call.ended_at - call.started_at <= timedelta(minutes=61)
+    assert len({c.call_type for c in calls}) >= 3
+    assert len({c.started_at.date() for c in calls}) > 10
+
+
+def test_notes_follow_the_call_in_order(services: Services) -> None:
+    generate(services, calls=10, seed=6, now=NOW)
+    data = snapshot(services)
+    length = {c.id: (c.ended_at - c.started_at).total_seconds() * 1000 for c in data["calls"]}
+    offsets: dict[Any, list[int]] = defaultdict(list)
+    for note in data["notes"]:
+        assert 0 <= note.offset_ms <= length[note.call_id]
+        offsets[note.call_id].append(note.offset_ms)
+    for values in offsets.values():
+        assert len(set(values)) == len(values)
+
+
+def test_review_status_is_the_latest_verdict(services: Services) -> None:
+    generate(services, calls=25, seed=9, now=NOW)
+    data = snapshot(services)
+    latest: dict[Any, str] = {}
+    for annotation in data["annotations"]:  # oldest first per note
+        if annotation.verdict:
+            latest[annotation.note_id] = annotation.verdict
+    for note in data["notes"]:
+        assert note.review_status == latest.get(note.id, "unreviewed")
+    verdicts = Counter(a.verdict for a in data["annotations"])
+    assert verdicts["confirmed"] > verdicts["corrected"] > 0
+    assert verdicts["disputed"] > 0 and verdicts[None] > 0
+    corrected = [a for a in data["annotations"] if a.verdict == "corrected"]
+    assert all(a.correction for a in corrected)
+
+
+def test_older_calls_are_reviewed_and_graded_against_current_definitions(
+    services: Services,
+) -> None:
+    generate(services, calls=30, seed=10, now=NOW)
+    revision = services.definitions.revision()
+    with services.db.read() as s:
+        calls = s.scalars(select(m.Call)).all()
+    reviewed = [c for c in calls if c.status == CallStatus.REVIEWED]
+    waiting = [c for c in calls if c.status == CallStatus.AWAITING_REVIEW]
+    assert reviewed and all(NOW - c.ended_at > timedelta(days=1) for c in reviewed)
+    assert all(c.grade is None for c in waiting)
+    for call in reviewed:
+        assert call.grade in {"mql", "sql", "unqualified"}
+        assert call.grade_reason
+        assert call.graded_by_id == call.rep_id
+        assert call.grade_definitions_revision == revision
+        assert call.ended_at < call.graded_at <= NOW
+    older = [c for c in calls if NOW - c.ended_at > timedelta(days=7)]
+    assert sum(c.status == CallStatus.REVIEWED for c in older) > 0.8 * len(older)
+
+
+def test_qualification_answers_cite_their_questions(services: Services) -> None:
+    generate(services, calls=40, seed=12, now=NOW)
+    with services.db.read() as s:
+        links = s.execute(
+            select(
+                m.CriterionAnswer.call_id,
+                m.CriterionAnswer.criterion_id,
+                m.Note.call_id,
+                m.Note.criterion_id,
+                m.Note.kind,
+            )
+            .join(
+                m.criterion_answer_notes,
+                m.criterion_answer_notes.c.answer_id == m.CriterionAnswer.id,
+            )
+            .join(m.Note, m.Note.id == m.criterion_answer_notes.c.note_id)
+        ).all()
+        statuses = set(s.scalars(select(m.CriterionAnswer.status)))
+    assert statuses == {s.value for s in CriterionStatus}
+    assert links
+    for answer_call, criterion, note_call, note_criterion, kind in links:
+        assert (note_call, note_criterion, kind) == (answer_call, criterion, "question")
+    # Through the service too: a call's checklist shows the evidence.
+    call_id = links[0][0]
+    checklist = services.qualification.checklist(call_id)
+    assert any(item.note_ids for item in checklist)
+
+
+def test_objections_and_questions_carry_what_was_said_back(services: Services) -> None:
+    generate(services, calls=20, seed=13, now=NOW)
+    notes = snapshot(services)["notes"]
+    objections = [n for n in notes if n.kind == NoteKind.OBJECTION]
+    questions = [n for n in notes if n.kind == NoteKind.QUESTION]
+    assert sum(bool(n.response) for n in objections) > 0.6 * len(objections)
+    assert sum(bool(n.answer) for n in questions) > 0.5 * len(questions)
+    assert any(n.quote_worthy for n in notes if n.kind == NoteKind.QUOTE)
+    intensities = {n.intensity for n in notes if n.kind == NoteKind.PAIN}
+    assert len(intensities) >= 3 and intensities <= {1, 2, 3, 4, 5}
+
+
+def test_accounts_people_and_outcomes_look_like_a_real_pipeline(services: Services) -> None:
+    generate(services, calls=40, seed=14, now=NOW)
+    with services.db.read() as s:
+        accounts = s.scalars(select(m.Account)).all()
+        contacts = s.scalars(select(m.Contact)).all()
+        roles = Counter(s.scalars(select(m.Person.role)))
+    assert len({a.industry for a in accounts}) >= 5
+    assert {a.segment for a in accounts} == {"SMB", "Mid-market", "Enterprise"}
+    assert all(a.size for a in accounts)
+    closed = [a for a in accounts if a.outcome != Outcome.OPEN]
+    assert closed and any(a.outcome == Outcome.OPEN for a in accounts)
+    for account in closed:
+        assert account.outcome_reason and account.outcome_on <= NOW.date()
+    assert all(c.title and c.deal_role for c in contacts)
+    assert roles["rep"] >= 3 and roles["marketer"] >= 2
+
+
+def test_search_finds_demo_notes_and_annotations(services: Services) -> None:
+    generate(services, calls=20, seed=15, now=NOW)
+    data = snapshot(services)
+    pain = next(n for n in data["notes"] if n.kind == NoteKind.PAIN)
+    word = max(pain.text.split(), key=len).strip(".,;:—“”'")
+    hits = services.search.search(word, limit=10_000)
+    assert pain.id in {h.note_id for h in hits}
+    corrected = next(a for a in data["annotations"] if a.correction)
+    hits = services.search.search(f'"{corrected.correction}"', limit=10_000)
+    assert any(h.note_id == corrected.note_id and h.field is SearchField.CORRECTION for h in hits)
+
+
+def test_running_twice_adds_calls_for_the_same_team(services: Services) -> None:
+    first = generate(services, calls=12, seed=7, now=NOW)
+    people = count(services, m.Person)
+    tags = count(services, m.Tag)
+    second = generate(services, calls=12, seed=7, now=NOW)
+    assert first.calls == second.calls == 12
+    assert count(services, m.Call) == 24
+    assert count(services, m.Person) == people
+    assert count(services, m.Tag) >= tags
+    texts = [n.text for n in snapshot(services)["notes"]]
+    assert len(set(texts)) > 0.9 * len(texts)
+
+
+def test_a_cancel_before_the_start_writes_nothing(services: Services) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        generate(services, calls=10, cancel=token, now=NOW)
+    assert count(services, m.Call) == 0
+    assert count(services, m.Account) == 0
+
+
+def test_a_cancel_keeps_whole_chunks(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo, "CHUNK_CALLS", 5)
+    token = CancelToken()
+    reports = []
+
+    def progress(done: int, total: int) -> None:
+        reports.append((done, total))
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        generate(services, calls=15, progress=progress, cancel=token, now=NOW)
+    assert reports == [(5, 15)]
+    assert count(services, m.Call) == 5
+    with services.db.read() as s:
+        empty = s.scalar(
+            select(func.count())
+            .select_from(m.Call)
+            .where(~select(m.Note.id).where(m.Note.call_id == m.Call.id).exists())
+        )
+    assert empty == 0
+
+
+def test_progress_reaches_the_total(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo, "CHUNK_CALLS", 4)
+    reports: list[tuple[int, int]] = []
+    generate(services, calls=10, progress=lambda d, t: reports.append((d, t)), now=NOW)
+    assert reports == [(4, 10), (8, 10), (10, 10)]
+
+
+@pytest.mark.parametrize(("calls", "months"), [(0, 3), (-1, 3), (1_000_001, 3), (10, 0), (10, 121)])
+def test_nonsense_sizes_are_refused(services: Services, calls: int, months: int) -> None:
+    with pytest.raises(UserError):
+        generate(services, calls=calls, months=months)
+
+
+def test_cli_demo(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database-url", db_url, "demo", "--calls", "5", "--months", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Added 5 calls (") and "accounts" in out
+    assert main(["--database-url", db_url, "call", "list", "--json"]) == 0
+    assert capsys.readouterr().out.count('"id"') >= 5
