@@ -141,9 +141,7 @@ class ReviewService(Service):
             answered = dict(
                 s.execute(
                     select(m.CriterionAnswer.call_id, func.count(m.CriterionAnswer.id))
-                    .where(
-                        m.CriterionAnswer.call_id.in_(ids), m.CriterionAnswer.status.in_(closed)
-                    )
+                    .where(m.CriterionAnswer.call_id.in_(ids), m.CriterionAnswer.status.in_(closed))
                     .group_by(m.CriterionAnswer.call_id)
                 ).all()
             )
