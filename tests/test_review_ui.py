@@ -306,3 +306,21 @@ def test_a_new_definition_reaches_the_grade_panel(qtbot: QtBot, sqlite_url: str)
     shown = window.findChild(QTextBrowser, "gradeDefinitions").toPlainText()
     assert "budget, authority, need and timeline confirmed" in shown
     assert "revision 2" in window.review_view.grade.revision.text()
+
+
+def test_review_search_and_definitions_exist_with_the_window(qtbot: QtBot, sqlite_url: str) -> None:
+    from ui.app import create_window
+
+    window = create_window(database_url=sqlite_url)
+    qtbot.addWidget(window)
+    for name in (
+        "reviewInbox",
+        "reviewPanel",
+        "verdictButtons",
+        "gradePicker",
+        "definitionsEditor",
+        "searchResults",
+    ):
+        widget = window.findChild(QWidget, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
