@@ -66,6 +66,7 @@ class DefinitionsView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("definitionsEditor")
+        self.setAccessibleName("Agreed definitions")
         self._services = services
         self._events = events
         self._identity_name = identity_name
