@@ -6,6 +6,7 @@ returns) and hands back frozen values from `desktop.services.values`.
 
 from __future__ import annotations
 
+from desktop.services.alignment import AlignmentService
 from desktop.services.base import Clock
 from desktop.services.calls import CallService
 from desktop.services.definitions import DefinitionService
@@ -13,8 +14,10 @@ from desktop.services.insights import InsightsService
 from desktop.services.notes import NoteService
 from desktop.services.people import AccountService, PeopleService
 from desktop.services.qualification import FrameworkService, QualificationService
+from desktop.services.redaction import RedactionService
 from desktop.services.review import ReviewService
 from desktop.services.search import SearchService
+from desktop.services.trends import TrendService
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import utcnow
 
@@ -35,6 +38,9 @@ class Services:
         self.definitions = DefinitionService(db, clock)
         self.search = SearchService(db, clock)
         self.insights = InsightsService(db, clock)
+        self.alignment = AlignmentService(db, clock)
+        self.trends = TrendService(db, clock)
+        self.redaction = RedactionService(db, clock)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock = utcnow, upgrade: bool = True) -> Services:

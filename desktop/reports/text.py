@@ -1,0 +1,277 @@
+"""User text on a PDF page: escaped, in a font that has its characters, never dropped.
+
+A reportlab `Paragraph` parses its text as markup, so a note reading `<b>` or `&amp;`
+or `</para>` would change the page or break it. Every piece of user text therefore
+reaches a Paragraph only through `para()`, which escapes it (`xml.sax.saxutils.escape`)
+and turns line breaks into `<br/>`. On the way it picks a font per run of characters:
+
+- DejaVu Sans (shipped in `desktop/resources/fonts`, embedded in the PDF) for Latin,
+  Greek, Cyrillic, Arabic, Hebrew, symbols and the black-and-white emoticons it has;
+- reportlab's built-in CID fonts for Chinese and Japanese (`STSong-Light`) and Korean
+  (`HYSMyeongJo-Medium`): no font file needed; a PDF viewer supplies the glyphs;
+- for anything else (most emoji, Thai, Devanagari, private-use characters, control
+  characters) a visible grey stand-in naming the character, e.g. `[rocket]` or
+  `[U+0007]`, so nothing disappears silently. Invisible format characters that no
+  font draws (zero-width joiners, variation selectors, direction marks) are left out.
+
+Arabic and Hebrew are shaped with `arabic-reshaper` (letters take their joined forms)
+and put in display order line by line with `python-bidi`, after the paragraph knows its
+width, so a long right-to-left note wraps in the right order. Text extractors such as
+pypdf give back the logical order; the letters come back as Unicode presentation forms
+(NFKC turns them into the typed letters).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any, Final
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
+
+FONT: Final = "RidealongSans"
+FONT_BOLD: Final = "RidealongSans-Bold"
+FONT_ITALIC: Final = "RidealongSans-Oblique"
+FONT_BOLD_ITALIC: Final = "RidealongSans-BoldOblique"
+CJK_FONT: Final = "STSong-Light"
+HANGUL_FONT: Final = "HYSMyeongJo-Medium"
+STAND_IN_COLOUR: Final = "#8a8f98"
+
+_FILES: Final = {
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
+_NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029\x0b\x0c]")
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_CJK_RANGES: Final = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # kana
+    (0x3100, 0x312F),  # bopomofo
+    (0x31C0, 0x31FF),  # strokes, kana extensions
+    (0x3200, 0x33FF),  # enclosed and compatibility
+    (0x3400, 0x4DBF),  # extension A
+    (0x4E00, 0x9FFF),  # unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFE30, 0xFE4F),  # compatibility forms
+    (0xFF00, 0xFFEF),  # half- and full-width forms
+)
+_HANGUL_RANGES: Final = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF))
+#: Joiners inside an emoji sequence: they glue stand-ins together, e.g. [man + girl].
+_JOINERS: Final = frozenset({0x200D, 0xFE0F, 0xFE0E, *range(0x1F3FB, 0x1F400)})
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the shipped DejaVu family and the CID fonts once per process."""
+    from importlib import resources
+
+    folder = resources.files("desktop.resources").joinpath("fonts")
+    for name, filename in _FILES.items():
+        data = folder.joinpath(filename).read_bytes()
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+    )
+    for cid in (CJK_FONT, HANGUL_FONT):
+        pdfmetrics.registerFont(UnicodeCIDFont(cid))
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    register_fonts()
+    face: Any = pdfmetrics.getFont(FONT).face
+    return frozenset(face.charToGlyph)
+
+
+def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _font_for(ch: str) -> str | None:
+    """The font that draws `ch`, '' for the base font, or None when none does."""
+    code = ord(ch)
+    if _in(_CJK_RANGES, code):
+        return CJK_FONT
+    if _in(_HANGUL_RANGES, code):
+        return HANGUL_FONT
+    if code <= 0xFFFF and code in _covered():
+        # reportlab writes a broken ToUnicode entry for characters past U+FFFF, so
+        # DejaVu's few emoticons there would not copy out of the PDF: stand-ins instead.
+        return ""
+    return None
+
+
+def _invisible(ch: str) -> bool:
+    return ord(ch) in _JOINERS or unicodedata.category(ch) == "Cf"
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    if not name or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs"):
+        return f"U+{ord(ch):04X}"
+    return name.lower()
+
+
+def _stand_in(run: str) -> str:
+    """A visible name for characters no font here draws: each named when few (emoji),
+    counted by script when many (a Thai or Hindi sentence)."""
+    shown = [c for c in run if not _invisible(c)]
+    if shown and all(unicodedata.category(c) == "Cc" for c in shown):
+        return "[" + " ".join(f"U+{ord(c):04X}" for c in shown) + "]"
+    if len(shown) <= 3:
+        return "[" + " + ".join(_describe(c) for c in shown) + "]" if shown else ""
+    letters = [c for c in shown if unicodedata.category(c).startswith(("L", "M"))]
+    script = unicodedata.name(letters[0], "").split(" ")[0].capitalize() if letters else ""
+    what = f"{script} text" if script else "characters"
+    return f"[{what}: {len(shown)} characters this font cannot show]"
+
+
+def normalise(text: str) -> str:
+    """One kind of line break, tabs as spaces: what a reader would see as typed."""
+    return _NEWLINES.sub("\n", text).replace("\t", "    ")
+
+
+def _runs(text: str) -> Iterator[tuple[str | None, str]]:
+    """(font, text) runs; font None marks characters to show as stand-ins."""
+    font: str | None = ""
+    run: list[str] = []
+    for ch in text:
+        if font is None and run and ord(ch) in _JOINERS:
+            run.append(ch)  # part of an emoji sequence being described
+            continue
+        wanted = "" if ch == "\n" else _font_for(ch)
+        if wanted is None and _invisible(ch):
+            continue
+        if wanted != font and run:
+            yield font, "".join(run)
+            run = []
+        font = wanted
+        run.append(ch)
+    if run:
+        yield font, "".join(run)
+
+
+def markup(text: str) -> str:
+    """Paragraph markup that shows `text` as typed: escaped, in fonts that have it."""
+    parts = []
+    for font, run in _runs(normalise(text)):
+        if font is None:
+            stand_in = escape(_stand_in(run))
+            parts.append(f'<font color="{STAND_IN_COLOUR}">{stand_in}</font>')
+        elif font:
+            parts.append(f'<font face="{font}">{escape(run)}</font>')
+        else:
+            parts.append(escape(run))
+    return "".join(parts).replace("\n", "<br/>")
+
+
+def trim(text: str, limit: int | None) -> tuple[str, int]:
+    """The text cut at a word boundary near `limit`, and how many characters were cut."""
+    if limit is None or len(text) <= limit:
+        return text, 0
+    cut = text.rfind(" ", int(limit * 0.8), limit)
+    cut = cut if cut > 0 else limit
+    return text[:cut].rstrip(), len(text) - len(text[:cut].rstrip())
+
+
+def para(text: str, style: ParagraphStyle, *, limit: int | None = None) -> Paragraph:
+    """The only way user text becomes a Paragraph (see the module docstring).
+
+    With `limit`, a longer text is cut and ends with a visible "trimmed" marker saying
+    how many characters are left out: never a silent cut.
+    """
+    register_fonts()
+    shown, cut = trim(text, limit)
+    tail = ""
+    if cut:
+        tail = f' <font color="{STAND_IN_COLOUR}"><i>… trimmed: {cut:,} more characters</i></font>'
+    if _RTL.search(shown):
+        return _BidiParagraph(markup(shown) + tail, style, source=(shown, tail))
+    return Paragraph(markup(shown) + tail, style)
+
+
+def label(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of the report's own wording (which may hold markup)."""
+    register_fonts()
+    return Paragraph(text, style)
+
+
+class _BidiParagraph(Paragraph):
+    """A paragraph holding right-to-left text: wrapped in logical order at the width it
+    is given, then each line reshaped and put in display order."""
+
+    def __init__(
+        self,
+        text: Any,
+        style: Any,
+        *args: Any,
+        source: tuple[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        self._source = source
+        self._laid_out_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._source is not None and self._laid_out_at != availWidth:
+            self._laid_out_at = availWidth
+            text, tail = self._source
+            lines, rtl = _display_lines(text, self.style, availWidth)
+            style = self.style
+            if rtl and style.alignment == TA_LEFT:
+                style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+            source, laid_out = self._source, self._laid_out_at
+            Paragraph.__init__(self, "<br/>".join(markup(line) for line in lines) + tail, style)
+            self._source, self._laid_out_at = source, laid_out
+        return super().wrap(availWidth, availHeight)
+
+
+def _display_lines(text: str, style: ParagraphStyle, width: float) -> tuple[list[str], bool]:
+    """Lines that fit `width`, each shaped and in display order; and whether the text
+    reads right to left."""
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    shaped = arabic_reshaper.reshape(normalise(text))
+    strong = (unicodedata.bidirectional(c) for c in text)
+    first_strong = next((d for d in strong if d in ("L", "R", "AL")), "L")
+    lines = []
+    for source_line in shaped.split("\n"):
+        for line in _fit(source_line, style, width):
+            lines.append(get_display(line))
+    return lines, first_strong in ("R", "AL")
+
+
+def _fit(line: str, style: ParagraphStyle, width: float) -> list[str]:
+    """Greedy word wrap of a logical line (measured in the base font)."""
+    words = line.split(" ")
+    found: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and _width(candidate, style) > width:
+            found.append(current)
+            current = word
+        else:
+            current = candidate
+    found.append(current)
+    return found
+
+
+def _width(text: str, style: ParagraphStyle) -> float:
+    try:
+        return pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
+    except (KeyError, ValueError):  # a character the metrics do not know
+        return len(text) * style.fontSize * 0.6

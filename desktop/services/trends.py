@@ -1,0 +1,146 @@
+"""Trends: the months (or periods) leading up to a report's period, for its line charts.
+
+Calls, the rep's agreement with the marketers' notes, and the calls raising chosen
+themes, per period, counted in SQL in three grouped queries whatever the number of
+periods: each call falls in a bucket by a CASE over the periods' local boundaries, which
+reads the same on SQLite and PostgreSQL. Counting follows the insights (filters, trash,
+distinct calls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, distinct, func, select, tuple_
+
+from desktop.domain import NoteKind, ReviewStatus
+from desktop.services.base import Service
+from desktop.services.calls import day_end, day_start
+from desktop.services.insights import InsightFilters, Period, _filter_conditions
+from desktop.storage import models as m
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    period: Period
+    calls: int
+    reviewed: int
+    confirmed: int
+    themes: tuple[tuple[NoteKind, str, int], ...]  # (kind, theme, calls)
+
+    @property
+    def label(self) -> str:
+        return (
+            self.period.start.strftime("%b %Y")
+            if self.period.is_month
+            else (f"{self.period.start:%d %b}")
+        )
+
+    def theme_calls(self, kind: NoteKind, name: str) -> int:
+        return next((n for k, t, n in self.themes if k is kind and t == name), 0)
+
+    @property
+    def agreement(self) -> float | None:
+        return self.confirmed / self.reviewed if self.reviewed else None
+
+
+def periods_before(period: Period, count: int) -> tuple[Period, ...]:
+    """`count` periods ending with `period`, oldest first: calendar months for a month,
+    else periods of the same length back to back."""
+    found = [period]
+    while len(found) < count:
+        first = found[0]
+        if period.is_month:
+            year, month = (
+                (first.start.year, first.start.month - 1)
+                if first.start.month > 1
+                else (
+                    first.start.year - 1,
+                    12,
+                )
+            )
+            if year < 1:
+                break
+            found.insert(0, Period.month(year, month))
+        else:
+            if first.start.toordinal() - first.days < date(1, 1, 1).toordinal():
+                break
+            found.insert(0, first.previous())
+    return tuple(found)
+
+
+class TrendService(Service):
+    def series(
+        self,
+        period: Period,
+        filters: InsightFilters | None = None,
+        *,
+        count: int = 6,
+        themes: Sequence[tuple[NoteKind, str]] = (),
+    ) -> tuple[TrendPoint, ...]:
+        """One point per period, oldest first, ending with `period`."""
+        filters = filters or InsightFilters()
+        periods = periods_before(period, count)
+        bucket = case(
+            *((m.Call.started_at < day_end(p.end), i) for i, p in enumerate(periods)),
+            else_=-1,
+        )
+        where: list[ColumnElement[bool]] = [
+            m.Call.deleted_at.is_(None),
+            *_filter_conditions(filters),
+            m.Call.started_at >= day_start(periods[0].start),
+            m.Call.started_at < day_end(periods[-1].end),
+        ]
+        calls_stmt = select(bucket, func.count(m.Call.id)).where(*where).group_by(bucket)
+        verdicts_stmt = (
+            select(bucket, m.Note.review_status, func.count(m.Note.id))
+            .select_from(m.Note)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .where(m.Note.deleted_at.is_(None), *where)
+            .group_by(bucket, m.Note.review_status)
+        )
+        theme_rows: list[Any] = []
+        with self._db.read(snapshot=True) as s:
+            calls = {b: n for b, n in s.execute(calls_stmt)}
+            verdicts: dict[int, dict[str, int]] = {}
+            for b, status, n in s.execute(verdicts_stmt):
+                verdicts.setdefault(b, {})[status] = n
+            if themes:
+                wanted = [(k.value, name) for k, name in themes]
+                theme_stmt = (
+                    select(bucket, m.Note.kind, m.Tag.name, func.count(distinct(m.Call.id)))
+                    .select_from(m.Note)
+                    .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+                    .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                    .join(m.Call, m.Call.id == m.Note.call_id)
+                    .where(
+                        m.Note.deleted_at.is_(None),
+                        *where,
+                        tuple_(m.Note.kind, m.Tag.name).in_(wanted),
+                    )
+                    .group_by(bucket, m.Note.kind, m.Tag.name)
+                )
+                theme_rows = s.execute(theme_stmt).all()
+        per_bucket: dict[int, list[tuple[NoteKind, str, int]]] = {}
+        for b, kind, name, n in theme_rows:
+            per_bucket.setdefault(b, []).append((NoteKind(kind), name, n))
+        points = []
+        for i, p in enumerate(periods):
+            statuses = verdicts.get(i, {})
+            confirmed = statuses.get(ReviewStatus.CONFIRMED.value, 0)
+            reviewed = confirmed + sum(
+                statuses.get(st.value, 0) for st in (ReviewStatus.CORRECTED, ReviewStatus.DISPUTED)
+            )
+            points.append(
+                TrendPoint(
+                    period=p,
+                    calls=calls.get(i, 0),
+                    reviewed=reviewed,
+                    confirmed=confirmed,
+                    themes=tuple(sorted(per_bucket.get(i, []), key=lambda t: (t[0], t[1]))),
+                )
+            )
+        return tuple(points)
