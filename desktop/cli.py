@@ -201,6 +201,30 @@ def build_parser() -> argparse.ArgumentParser:
     frameworks = commands.add_parser("frameworks", help="list qualification frameworks")
     frameworks.add_argument("--json", action="store_true")
 
+    export = commands.add_parser("export", help="write a call summary or a month's insights as PDF")
+    reports = export.add_subparsers(
+        dest="action", metavar="WHAT", required=True, parser_class=_Parser
+    )
+    export_call = reports.add_parser("call", help="one call's summary PDF")
+    export_call.add_argument("call_id", metavar="CALL_ID")
+    export_month = reports.add_parser("month", help="the insights PDF of a month (or any dates)")
+    export_month.add_argument("month", metavar="YYYY-MM")
+    export_month.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="instead of the month's first day"
+    )
+    export_month.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="instead of its last day"
+    )
+    for what in ("segment", "industry", "rep", "account"):
+        export_month.add_argument(f"--{what}", metavar=what.upper())
+    export_month.add_argument("--by", metavar="NAME", help="who generates it (default: you)")
+    for command in (export_call, export_month):
+        command.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+        command.add_argument(
+            "--redact", action="store_true", help="hide names, e-mails, phones and accounts"
+        )
+        command.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
     db = commands.add_parser("db", help="check, upgrade or locate the database").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -566,6 +590,61 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.services.redaction import RedactionOptions
+
+    redaction = RedactionOptions() if args.redact else None
+    progress = _no_output if args.quiet or not sys.stderr.isatty() else _progress_line
+    if args.action == "call":
+        from desktop.reports.call_summary import build_call_summary
+
+        call_id = _parse_id(args.call_id, "call id")
+        services = _open(args)
+        try:
+            info = build_call_summary(
+                services, call_id, args.output, redaction=redaction, progress=progress
+            )
+        finally:
+            services.close()
+    else:
+        from desktop.config import load_identity
+        from desktop.reports.insights_report import build_insights_report
+        from desktop.services.insights import InsightFilters, Period
+
+        month = Period.parse_month(args.month)
+        period = Period(args.since or month.start, args.until or month.end)
+        filters = InsightFilters(
+            segment=args.segment, industry=args.industry, rep=args.rep, account=args.account
+        )
+        services = _open(args)
+        try:
+            info = build_insights_report(
+                services,
+                period,
+                filters,
+                args.output,
+                generated_by=args.by or load_identity().name,
+                redaction=redaction,
+                progress=progress,
+            )
+        finally:
+            services.close()
+    if progress is _progress_line:
+        sys.stderr.write("\r\033[K")
+    print(info.path)
+    return 0
+
+
+def _no_output(_done: int, _total: int) -> None:
+    """Progress nobody watches."""
+
+
+def _progress_line(done: int, total: int) -> None:
+    """Progress on one terminal line, rewritten in place."""
+    sys.stderr.write(f"\rexporting… {100 * done // max(1, total)}%")
+    sys.stderr.flush()
+
+
 _GLOBAL_VALUE_OPTIONS = frozenset({"--data-dir", "--database-url"})
 _SEARCH_VALUE_OPTIONS = frozenset(
     {"--kind", "--since", "--until", "--account", "--rep", "--tag", "--limit"}
@@ -609,6 +688,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "outcome": cmd_outcome,
     "frameworks": cmd_frameworks,
     "db": cmd_db,
+    "export": cmd_export,
 }
 
 

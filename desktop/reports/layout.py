@@ -199,14 +199,15 @@ def table(
     right: Sequence[int] = (),
     zebra: bool = True,
     repeat: bool = True,
+    tight: bool = False,
 ) -> Table:
     """A report table: a quiet header, zebra rows, hairlines, no vertical rules."""
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5 if tight else 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5 if tight else 5),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
     ]
     if header:
@@ -251,11 +252,12 @@ def bar_chart(
     register_fonts()
     items = list(items)
     bar_h = 15 if previous is None else 20
-    height = max(60, bar_h * len(items) + 40)
+    top_room = 0 if previous is None else 16
+    height = max(60, bar_h * len(items) + 40 + top_room)
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 26
-    chart.width, chart.height = width - 190, height - 40
+    chart.width, chart.height = width - 190, height - 40 - top_room
     values = [n for _, n in reversed(items)]
     data = [values]
     if previous is not None:
@@ -296,7 +298,10 @@ def bar_chart(
     chart.barLabels.dx = 3
     drawing.add(chart)
     if previous is not None:
-        _legend(drawing, [(ACCENT, "this period"), (PREVIOUS, "previous period")], width)
+        _legend(
+            drawing, [(ACCENT, "this period"), (PREVIOUS, "previous period")], width,
+            y=height - 12, x=150,
+        )  # fmt: skip
     if caption:
         drawing.add(String(150, 4, caption, fontName=FONT, fontSize=7, fillColor=MUTED))
     return drawing
@@ -314,7 +319,7 @@ def line_chart(
     register_fonts()
     drawing = Drawing(width, height)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 40, 40
+    chart.x, chart.y = 40, 48
     chart.width, chart.height = width - 60, height - 60
     chart.data = [[v if v is not None else None for v in values] for _, values in series]
     chart.categoryAxis.categoryNames = list(labels)
@@ -345,12 +350,17 @@ def line_chart(
         chart.lines[i].strokeWidth = 1.8
         chart.lines[i].symbol = None
     drawing.add(chart)
+    room = (width - 40) / max(1, len(series))
     _legend(
         drawing,
-        [(SERIES[i % len(SERIES)], _short(name, 30)) for i, (name, _) in enumerate(series)],
+        [
+            (SERIES[i % len(SERIES)], _short(name, int(room / 4.5)))
+            for i, (name, _) in enumerate(series)
+        ],
         width,
-        y=10,
+        y=6,
         x=40,
+        spacing=room,
     )
     return drawing
 
@@ -362,6 +372,7 @@ def _legend(
     *,
     y: float | None = None,
     x: float | None = None,
+    spacing: float | None = None,
 ) -> None:
     legend = Legend()
     legend.alignment = "right"
@@ -372,7 +383,7 @@ def _legend(
     legend.fontSize = 7.5
     legend.fillColor = TEXT
     legend.columnMaximum = 1
-    legend.deltax = 110 if len(pairs) > 2 else 90
+    legend.deltax = spacing or 90
     legend.colorNamePairs = list(pairs)
     legend.strokeColor = None
     legend.boxAnchor = "sw"
