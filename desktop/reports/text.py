@@ -52,6 +52,7 @@ _FILES: Final = {
     FONT_ITALIC: "DejaVuSans-Oblique.ttf",
     FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
+_UPRIGHT: Final = {FONT_ITALIC: FONT, FONT_BOLD_ITALIC: FONT_BOLD}
 _NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029\x0b\x0c]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CJK_RANGES: Final = (
@@ -89,27 +90,33 @@ def register_fonts() -> None:
 
 
 @functools.cache
-def _covered() -> frozenset[int]:
+def _covered(font: str = FONT) -> frozenset[int]:
+    """The characters a shipped font has glyphs for (the oblique has no Arabic, say)."""
     register_fonts()
-    face: Any = pdfmetrics.getFont(FONT).face
-    return frozenset(face.charToGlyph)
+    face: Any = getattr(pdfmetrics.getFont(font), "face", None)
+    return frozenset(face.charToGlyph) if face is not None else frozenset()
 
 
 def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
-def _font_for(ch: str) -> str | None:
-    """The font that draws `ch`, '' for the base font, or None when none does."""
+def _font_for(ch: str, base: str) -> str | None:
+    """The font that draws `ch`: '' for the paragraph's own font, another font's name,
+    or None when no font here does."""
     code = ord(ch)
     if _in(_CJK_RANGES, code):
         return CJK_FONT
     if _in(_HANGUL_RANGES, code):
         return HANGUL_FONT
-    if code <= 0xFFFF and code in _covered():
+    if code > 0xFFFF:
         # reportlab writes a broken ToUnicode entry for characters past U+FFFF, so
         # DejaVu's few emoticons there would not copy out of the PDF: stand-ins instead.
+        return None
+    if base not in _FILES or code in _covered(base):
         return ""
+    if code in _covered(FONT):
+        return FONT
     return None
 
 
@@ -143,7 +150,7 @@ def normalise(text: str) -> str:
     return _NEWLINES.sub("\n", text).replace("\t", "    ")
 
 
-def _runs(text: str) -> Iterator[tuple[str | None, str]]:
+def _runs(text: str, base: str = FONT) -> Iterator[tuple[str | None, str]]:
     """(font, text) runs; font None marks characters to show as stand-ins."""
     font: str | None = ""
     run: list[str] = []
@@ -151,7 +158,7 @@ def _runs(text: str) -> Iterator[tuple[str | None, str]]:
         if font is None and run and ord(ch) in _JOINERS:
             run.append(ch)  # part of an emoji sequence being described
             continue
-        wanted = "" if ch == "\n" else _font_for(ch)
+        wanted = "" if ch == "\n" else _font_for(ch, base)
         if wanted is None and _invisible(ch):
             continue
         if wanted != font and run:
@@ -163,10 +170,11 @@ def _runs(text: str) -> Iterator[tuple[str | None, str]]:
         yield font, "".join(run)
 
 
-def markup(text: str) -> str:
-    """Paragraph markup that shows `text` as typed: escaped, in fonts that have it."""
+def markup(text: str, base: str = FONT) -> str:
+    """Paragraph markup that shows `text` as typed: escaped, in fonts that have it.
+    `base` is the font of the paragraph it goes into."""
     parts = []
-    for font, run in _runs(normalise(text)):
+    for font, run in _runs(normalise(text), base):
         if font is None:
             stand_in = escape(_stand_in(run))
             parts.append(f'<font color="{STAND_IN_COLOUR}">{stand_in}</font>')
@@ -198,8 +206,11 @@ def para(text: str, style: ParagraphStyle, *, limit: int | None = None) -> Parag
     if cut:
         tail = f' <font color="{STAND_IN_COLOUR}"><i>… trimmed: {cut:,} more characters</i></font>'
     if _RTL.search(shown):
-        return _BidiParagraph(markup(shown) + tail, style, source=(shown, tail))
-    return Paragraph(markup(shown) + tail, style)
+        upright = _UPRIGHT.get(style.fontName)
+        if upright is not None:  # Arabic has no oblique here: set the paragraph upright
+            style = ParagraphStyle(f"{style.name}-upright", parent=style, fontName=upright)
+        return _BidiParagraph(markup(shown, style.fontName) + tail, style, source=(shown, tail))
+    return Paragraph(markup(shown, style.fontName) + tail, style)
 
 
 def label(text: str, style: ParagraphStyle) -> Paragraph:
@@ -233,7 +244,8 @@ class _BidiParagraph(Paragraph):
             if rtl and style.alignment == TA_LEFT:
                 style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
             source, laid_out = self._source, self._laid_out_at
-            Paragraph.__init__(self, "<br/>".join(markup(line) for line in lines) + tail, style)
+            body = "<br/>".join(markup(line, style.fontName) for line in lines)
+            Paragraph.__init__(self, body + tail, style)
             self._source, self._laid_out_at = source, laid_out
         return super().wrap(availWidth, availHeight)
 

@@ -14,6 +14,7 @@ from desktop.services.base import (
     Service,
     account_view,
     check_storable,
+    clean_name,
     ensure_person,
     name_key,
     person_view,
@@ -66,6 +67,35 @@ class AccountService(Service):
                 escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 stmt = stmt.where(m.Account.name_key.like(f"%{escaped}%", escape="\\"))
             return tuple(s.scalars(stmt))
+
+    def ensure_contact(
+        self,
+        account: str,
+        name: str,
+        *,
+        title: str | None = None,
+        deal_role: str | None = None,
+    ) -> v.ContactView:
+        """A contact at the account (made on first mention), with a title or deal role
+        filled in if given: what reports print instead of the name when redacting."""
+        with self._db.write() as s:
+            acct = ensure_account(s, account)
+            key = name_key(clean_name(name, "a contact's name"))
+            contact = next((c for c in acct.contacts if name_key(c.name) == key), None)
+            if contact is None:
+                contact = m.Contact(account=acct, name=clean_name(name, "a contact's name"))
+                s.add(contact)
+            for attr, value in (("title", title), ("deal_role", deal_role)):
+                if value is not None:
+                    setattr(contact, attr, check_storable(value, f"the {attr}").strip() or None)
+            s.flush()
+            return v.ContactView(
+                id=contact.id,
+                account_id=acct.id,
+                name=contact.name,
+                title=contact.title,
+                deal_role=contact.deal_role,
+            )
 
     def set_outcome(
         self,
