@@ -342,6 +342,18 @@ def test_hostile_note_texts_come_out_as_typed(services: Services, hostile_call, 
     assert contains(report_text, LONG[:500])
 
 
+SHOWN_WHEN_REDACTED = (
+    "[contact: CFO]",
+    "[email]",
+    "[phone]",
+    "[name]",
+    "[redacted]",
+    "mid-market logistics company",
+    "from IT agreed",
+    "Will they sign?",
+)
+
+
 def test_redaction_hides_people_and_contact_details(services: Services, out: Path) -> None:
     services.accounts.ensure(
         "Acme Freight", industry="Logistics", segment="Mid-market", size="201-500"
@@ -364,8 +376,7 @@ def test_redaction_hides_people_and_contact_details(services: Services, out: Pat
         for secret in ("Whitfield", "jane.whitfield@", "555-0199", "Priya", "Kapoor",
                        "Acme Freight", "Project Falcon", "7946"):  # fmt: skip
             assert secret not in text, (name, secret)
-        for shown in ("[contact: CFO]", "[email]", "[phone]", "[name]", "[redacted]",
-                      "mid-market logistics company", "from IT agreed", "Will they sign?"):  # fmt: skip
+        for shown in SHOWN_WHEN_REDACTED:
             assert contains(text, shown), (name, shown)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Final
 
 from reportlab.lib.units import mm
@@ -282,7 +281,8 @@ def _cover(r: _Report) -> list[Flowable]:
     rows = [
         (
             "Period",
-            f"{ins.period.start:%d %B %Y} to {ins.period.end:%d %B %Y} ({plural(ins.period.days, 'day')})",
+            f"{ins.period.start:%d %B %Y} to {ins.period.end:%d %B %Y} "
+            f"({plural(ins.period.days, 'day')})",
         ),
         (
             "Compared with",
@@ -421,7 +421,8 @@ def _headlines(r: _Report) -> list[str]:
     found = []
     before = ins.previous_totals.calls
     found.append(
-        f"Marketers rode along on {plural(n, 'call')} with {plural(ins.totals.accounts, 'account')}, "
+        f"Marketers rode along on {plural(n, 'call')} with "
+        f"{plural(ins.totals.accounts, 'account')}, "
         + (
             f"against {before} in the previous period."
             if before
@@ -502,9 +503,11 @@ def _themes(r: _Report, sec: ThemeSection, title: str, noun: str) -> list[Flowab
         out.append(
             label(
                 f"{plural(len(sec.themes), 'theme')} of {noun}s, ranked by the number of calls "
-                f"that raised them, then by how hard (mean intensity, 1–5). Base: {plural(n, 'call')} "
+                "that raised them, then by how hard (mean intensity, 1–5). "
+                f"Base: {plural(n, 'call')} "
                 f"in the period. {plural(sec.untagged_notes, f'{noun} note')} on "
-                f"{plural(sec.untagged_calls, 'call')} had no theme; suggested groups for them follow "
+                f"{plural(sec.untagged_calls, 'call')} had no theme; "
+                "suggested groups for them follow "
                 "the ranking.",
                 s.body,
             )
@@ -600,7 +603,8 @@ def _theme_detail(r: _Report, theme: ThemeRank, rank: int, noun: str) -> list[Fl
     if theme.kind is NoteKind.OBJECTION and theme.responses:
         body.append(
             label(
-                f"<b>How reps answered</b> — a response was noted on {k_of_n(theme.responded_calls, theme.calls)} "
+                "<b>How reps answered</b> — a response was noted on "
+                f"{k_of_n(theme.responded_calls, theme.calls)} "
                 "raising it:",
                 s.small,
             )
@@ -731,7 +735,8 @@ def _framework(r: _Report, fw: FrameworkCoverage) -> list[Flowable]:
             label(
                 f"<b>Too many questions for one call.</b> Calls using {_esc(fw.name)} got through "
                 f"{fw.mean_asked:.1f} of its {total} questions on average. Consider dropping or "
-                f"merging the {plural(drop, 'least asked criterion', 'least asked criteria')}: {_esc(names)}.",
+                f"merging the {plural(drop, 'least asked criterion', 'least asked criteria')}: "
+                f"{_esc(names)}.",
                 s.warning,
             )
         )
@@ -777,7 +782,8 @@ def _competitors(r: _Report) -> list[Flowable]:
     if sec.untagged_notes:
         out.append(
             label(
-                f"{plural(sec.untagged_notes, 'competitor note')} on {plural(sec.untagged_calls, 'call')} "
+                f"{plural(sec.untagged_notes, 'competitor note')} on "
+                f"{plural(sec.untagged_calls, 'call')} "
                 "named no tagged competitor and are not counted here.",
                 s.muted,
             )
@@ -875,7 +881,7 @@ def _quote_bank(r: _Report) -> list[Flowable]:
     out.append(
         label(
             f"{plural(bank.total, 'note')} flagged quote-worthy or as a case-study candidate "
-            f"(never a disputed one); {'all' if len(bank.quotes) == bank.total else f'the best {len(bank.quotes)}'} "
+            f"(never a disputed one); {_shown(len(bank.quotes), bank.total)} "
             "below, those the rep confirmed first.",
             s.body,
         )
@@ -897,6 +903,10 @@ def _quote_bank(r: _Report) -> list[Flowable]:
         )
     out.append(table(rows, [100 * mm, 42 * mm, BODY_WIDTH - 142 * mm]))
     return out
+
+
+def _shown(shown: int, total: int) -> str:
+    return "all" if shown == total else f"the best {shown}"
 
 
 def _pct(counts: VerdictCounts) -> str:
@@ -989,7 +999,8 @@ def _alignment(r: _Report) -> list[Flowable]:
     out.append(table(rows, [46 * mm] + [w] * 7, right=(1, 2, 3, 4, 5, 6, 7), tight=True))
     out.append(
         label(
-            f"Kappa needs at least {MIN_REVIEWS_FOR_KAPPA} reviewed notes; the appendix explains it.",
+            f"Kappa needs at least {MIN_REVIEWS_FOR_KAPPA} reviewed notes; the appendix "
+            "explains it.",
             s.muted,
         )
     )
@@ -1026,10 +1037,8 @@ def _appendix(r: _Report) -> list[Flowable]:
     out += section("B. How the numbers are computed", s.h2, level=1)
     out.append(para(RANKING_RULES, s.body))
     out.append(para(_MORE_RULES, s.body))
+    generated = r.insights.generated_at.astimezone()
     out.append(
-        label(
-            f"Generated {datetime.now().astimezone():%d %B %Y, %H:%M} by Ridealong for {_esc(r.generated_by)}.",
-            s.muted,
-        )
+        para(f"Generated {generated:%d %B %Y, %H:%M} by Ridealong for {r.generated_by}.", s.muted)
     )
     return out

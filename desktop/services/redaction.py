@@ -193,6 +193,11 @@ class Redactor:
             (re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE), ph, cat, prio)
             for term, ph, cat, prio in literal
         ]
+        self._kept = [
+            re.compile(rf"(?<!\w){re.escape(term.strip())}(?!\w)", re.IGNORECASE)
+            for term in options.keep
+            if term.strip()
+        ]
 
     # -- applying --
 
@@ -266,12 +271,13 @@ class Redactor:
             found.append(_Span(match.start(), match.end(), 0, PLACEHOLDER_EMAIL, "email"))
         found.extend(_phones(text))
         found.extend(_names(text))
+        kept = [m.span() for pattern in self._kept for m in pattern.finditer(text)]
         chosen: list[_Span] = []
         for span in sorted(found, key=lambda s: (s.start, -(s.end - s.start), s.priority)):
             if chosen and span.start < chosen[-1].end:
                 continue
-            if name_key(text[span.start : span.end]) in self._keep:
-                continue
+            if any(start < span.end and span.start < end for start, end in kept):
+                continue  # the user keeps this term, and every part of it
             chosen.append(span)
         return chosen
 

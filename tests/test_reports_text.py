@@ -1,0 +1,97 @@
+"""User text on the page: escaped, in a font that has it, or a visible stand-in; never a
+crash, whatever a note holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reportlab.platypus import SimpleDocTemplate
+
+from desktop.domain import NoteKind
+from desktop.reports.call_summary import build_call_summary
+from desktop.reports.insights_report import build_insights_report
+from desktop.reports.layout import Styles
+from desktop.reports.text import markup, para, trim
+from desktop.services import Services
+from desktop.services.insights import Period
+from desktop.services.redaction import RedactionOptions
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("<b>x</b> & y", "&lt;b&gt;x&lt;/b&gt; &amp; y"),
+        ("line one\nline two\r\nthree", "line one<br/>line two<br/>three"),
+        ("预算", '<font face="STSong-Light">预算</font>'),
+        ("한국어", '<font face="HYSMyeongJo-Medium">한국어</font>'),
+        ("🚀", '<font color="#8a8f98">[rocket]</font>'),
+        ("👨\u200d👩\u200d👧", '<font color="#8a8f98">[man + woman + girl]</font>'),
+        ("a\x01b", 'a<font color="#8a8f98">[U+0001]</font>b'),
+        ("zero\u200bwidth", "zero\u200bwidth"),
+    ],
+)
+def test_markup_escapes_and_switches_fonts(typed: str, expected: str) -> None:
+    assert markup(typed) == expected
+
+
+def test_a_long_text_is_trimmed_only_with_a_marker(tmp_path: Path) -> None:
+    text = "word " * 1000
+    shown, cut = trim(text, 600)
+    assert len(shown) <= 600 and cut == len(text) - len(shown)
+    path = tmp_path / "t.pdf"
+    SimpleDocTemplate(str(path)).build([para(text, Styles().body, limit=600)])
+    extracted = pypdf.PdfReader(path).pages[0].extract_text()
+    assert f"trimmed: {cut:,} more characters" in extracted
+
+
+# Everything a database keeps: any code point but NUL and lone surrogates (the services
+# refuse those), control and format characters, private use and unassigned included.
+note_texts = st.text(
+    alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+    min_size=1,
+    max_size=400,
+).filter(lambda text: bool(text.strip()))
+
+
+@pytest.fixture
+def fuzz_services(sqlite_url: str) -> Iterator[Services]:
+    services = Services.open(sqlite_url)
+    yield services
+    services.close()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=note_texts, redact=st.booleans())
+def test_any_note_text_makes_both_pdfs(
+    fuzz_services: Services, tmp_path: Path, text: str, redact: bool
+) -> None:
+    services = fuzz_services
+    call = services.calls.start("Fuzz Co", started_at=datetime(2024, 3, 5, 10).astimezone())
+    services.notes.add(call.id, NoteKind.PAIN, text, tags=["fuzz"], quote_worthy=True)
+    services.notes.add(call.id, NoteKind.OBJECTION, "x", response=text, tags=["fuzz"])
+    options = RedactionOptions() if redact else None
+
+    summary = build_call_summary(services, call.id, tmp_path / "call.pdf", redaction=options)
+    report = build_insights_report(
+        services,
+        Period.month(2024, 3),
+        None,
+        tmp_path / "month.pdf",
+        generated_by=text[:50],
+        redaction=options,
+    )
+
+    for info in (summary, report):
+        assert len(pypdf.PdfReader(info.path).pages) == info.pages
+    services.calls.delete(call.id)
