@@ -252,6 +252,11 @@ class CallsView(QWidget):
         except ValueError:
             return False
         row = self.model.row_of(wanted)
+        if row < 0:
+            try:
+                self._services.calls.row(wanted)  # page on only for a call that exists
+            except RidealongError:
+                return False
         while row < 0 and self.model.canFetchMore(QModelIndex()) and self.model.rowCount() < 2000:
             self.model.fetchMore(QModelIndex())
             row = self.model.row_of(wanted)
