@@ -382,3 +382,16 @@ def test_the_call_list_narrows_by_name_and_theme(qtbot: QtBot, sqlite_url: str) 
     view.search_box.clear()
     view.rep_filter.setCurrentIndex(view.rep_filter.findData("Sam"))
     qtbot.waitUntil(lambda: accounts() == ["Acme Bakery"])
+
+
+def test_sample_data_loads_off_the_gui_thread_from_the_welcome(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    window = open_window(qtbot, sqlite_url)
+    assert window.calls_view.centre.currentWidget().objectName() == "welcomePage"
+    button = window.findChild(QWidget, "welcomeDemoButton")
+    with qtbot.waitSignal(window.jobs.started):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.calls_view.model.rowCount() == 40, timeout=30_000)
+    assert window.calls_view.centre.currentWidget().objectName() == "noCallPage"
+    assert "Added 40 calls" in window.statusBar().currentMessage()
