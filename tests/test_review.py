@@ -175,3 +175,34 @@ def test_mark_reviewed_needs_an_ended_graded_call(services: Services, call: Call
         services.review.mark_reviewed(call.id)
     services.calls.end(call.id)
     assert services.review.mark_reviewed(call.id).status is CallStatus.REVIEWED
+
+
+def test_retracting_a_verdict_falls_back_to_the_one_before(services: Services) -> None:
+    call = services.calls.start("Acme")
+    note = services.notes.add(call.id, NoteKind.PAIN, "Reporting is manual")
+    services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+    fixed = services.review.annotate(
+        note.id, Verdict.CORRECTED, "Rita", correction="Reporting is half manual"
+    )
+    assert services.search.search("half")[0].field.value == "correction"
+
+    services.review.retract(fixed.id)
+    assert services.notes.get(note.id).review_status is ReviewStatus.CONFIRMED
+    assert [a.verdict for a in services.review.annotations([note.id])[note.id]] == [
+        Verdict.CONFIRMED
+    ]
+    assert services.search.search("half") == ()
+
+    services.review.reinstate(fixed.id)
+    assert services.notes.get(note.id).review_status is ReviewStatus.CORRECTED
+    assert services.search.search("half")[0].note_id == note.id
+    with pytest.raises(UserError):
+        services.review.reinstate(fixed.id)
+
+
+def test_retracting_the_only_verdict_leaves_the_note_unreviewed(services: Services) -> None:
+    call = services.calls.start("Acme")
+    note = services.notes.add(call.id, NoteKind.PAIN, "Reporting is manual")
+    only = services.review.annotate(note.id, Verdict.DISPUTED, "Rita")
+    services.review.retract(only.id)
+    assert services.notes.get(note.id).review_status is ReviewStatus.UNREVIEWED

@@ -324,3 +324,28 @@ def test_review_search_and_definitions_exist_with_the_window(qtbot: QtBot, sqlit
         widget = window.findChild(QWidget, name)
         assert widget is not None, name
         assert widget.accessibleName(), name
+
+
+def test_verdicts_and_corrections_are_undoable(qtbot: QtBot, sqlite_url: str) -> None:
+    call, notes = ended_call(sqlite_url)
+    window = open_review(qtbot, sqlite_url)
+    view = window.review_view
+    view.open_call(call.id)
+    keys = view.panel.notes
+    qtbot.keyClick(keys, Qt.Key.Key_C)
+    qtbot.keyClick(keys, Qt.Key.Key_X)
+
+    def status(note: object) -> ReviewStatus:
+        services = Services.open(sqlite_url)
+        try:
+            return services.notes.get(note.id).review_status
+        finally:
+            services.close()
+
+    assert status(notes[1]) is ReviewStatus.DISPUTED
+    qtbot.keyClick(keys, Qt.Key.Key_Z, CTRL)
+    assert status(notes[1]) is ReviewStatus.UNREVIEWED
+    assert view.panel.model.item_at(1).note.review_status is ReviewStatus.UNREVIEWED
+    assert status(notes[0]) is ReviewStatus.CONFIRMED
+    qtbot.keyClick(keys, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert status(notes[1]) is ReviewStatus.DISPUTED

@@ -1,6 +1,8 @@
-"""Undoable changes to notes. A command holds the service, ids and plain values, never
-widgets or rows; the first write happens before the command is pushed (so its error
-reaches the caller), and `redo`/`undo` repeat it from the stack."""
+"""Undoable changes to notes and their review.
+
+A command holds the service, ids and plain values, never widgets or rows; the first
+write happens before the command is pushed (so its error reaches the caller), and
+`redo`/`undo` repeat it from the stack."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from PySide6.QtGui import QUndoCommand
 
 from desktop.errors import RidealongError
 from desktop.services.notes import NoteService
-from desktop.services.values import NoteView
+from desktop.services.review import ReviewService
+from desktop.services.values import AnnotationView, NoteView
 
 Notify = Callable[[uuid.UUID], None]
 Report = Callable[[RidealongError], None]
@@ -103,3 +106,40 @@ class EditNoteCommand(_NoteCommand):
 def edit_snapshot(note: NoteView, fields: list[str]) -> dict[str, Any]:
     """The current values of `fields`, in the form `NoteService.edit` takes them."""
     return {f: (list(note.tags) if f == "tags" else getattr(note, f)) for f in fields}
+
+
+class AnnotateCommand(QUndoCommand):
+    """A verdict, correction or comment; undo takes it back, redo reinstates it."""
+
+    def __init__(
+        self,
+        review: ReviewService,
+        annotation: AnnotationView,
+        notify: Notify,
+        report: Report,
+    ) -> None:
+        what = annotation.verdict.value if annotation.verdict else "comment"
+        super().__init__(f"Review: {what}")
+        self._review = review
+        self._id = annotation.id
+        self._note_id = annotation.note_id
+        self._notify = notify
+        self._report = report
+        self._pushed = False
+
+    def _apply(self, change: Callable[[uuid.UUID], Any]) -> None:
+        try:
+            change(self._id)
+        except RidealongError as error:
+            self.setObsolete(True)
+            self._report(error)
+        self._notify(self._note_id)
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # the caller already annotated
+            return
+        self._apply(self._review.reinstate)
+
+    def undo(self) -> None:
+        self._apply(self._review.retract)

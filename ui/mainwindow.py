@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         self.calls_view = CallsView(
             services, self.events, self.undo, drafts, settings, identity, self
         )
-        self.review_view = ReviewView(services, self.events, settings, identity, self)
+        self.review_view = ReviewView(services, self.events, settings, identity, self.undo, self)
         self.search_view = SearchView(services, self.events, self.jobs, self)
         self.definitions_view = DefinitionsView(
             services, self.events, lambda: self.identity.name, self

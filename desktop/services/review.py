@@ -58,6 +58,38 @@ class ReviewService(Service):
             s.flush()
             return annotation_view(annotation)
 
+    def retract(self, annotation_id: uuid.UUID) -> v.AnnotationView:
+        """Take an annotation back (to the trash): the note's status falls back to the
+        newest verdict still standing."""
+        return self._set_retracted(annotation_id, retracted=True)
+
+    def reinstate(self, annotation_id: uuid.UUID) -> v.AnnotationView:
+        """Bring a retracted annotation back (redo, or restore from the trash)."""
+        return self._set_retracted(annotation_id, retracted=False)
+
+    def _set_retracted(self, annotation_id: uuid.UUID, *, retracted: bool) -> v.AnnotationView:
+        with self._db.write() as s:
+            annotation = s.get(m.Annotation, annotation_id)
+            if annotation is None or (annotation.deleted_at is not None) == retracted:
+                state = "taken back" if retracted else "standing"
+                raise UserError(f"no annotation {annotation_id} that is not already {state}")
+            note = get_live(s, m.Note, annotation.note_id, "note")
+            annotation.deleted_at = self._now() if retracted else None
+            s.flush()
+            latest = s.scalar(
+                select(m.Annotation.verdict)
+                .where(
+                    m.Annotation.note_id == note.id,
+                    m.Annotation.deleted_at.is_(None),
+                    m.Annotation.verdict.is_not(None),
+                )
+                .order_by(m.Annotation.created_at.desc())
+                .limit(1)
+            )
+            note.review_status = latest or ReviewStatus.UNREVIEWED.value
+            s.flush()
+            return annotation_view(annotation)
+
     def annotations(
         self, note_ids: Iterable[uuid.UUID]
     ) -> dict[uuid.UUID, tuple[v.AnnotationView, ...]]:

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -21,6 +21,7 @@ from desktop.config import Identity
 from desktop.domain import CallStatus, Grade, Outcome, Role, Verdict
 from desktop.errors import RidealongError
 from desktop.services import Services
+from ui.commands import AnnotateCommand
 from ui.events import AppEvents, Changes
 from ui.models.review import CALL_ID_ROLE, InboxModel, ReviewItem
 from ui.review.grade import GRADE_KEYS, GradePanel
@@ -35,11 +36,13 @@ class ReviewView(QWidget):
         events: AppEvents,
         settings: Settings,
         identity: Identity,
+        undo: QUndoStack,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewView")
         self._services = services
+        self._undo = undo
         self._events = events
         self._settings = settings
         self._identity = identity
@@ -184,13 +187,27 @@ class ReviewView(QWidget):
 
     def _annotate(self, note_id: uuid.UUID, verdict: Verdict | None, **text: str) -> bool:
         try:
-            self._services.review.annotate(note_id, verdict, self._identity.name, **text)
+            annotation = self._services.review.annotate(
+                note_id, verdict, self._identity.name, **text
+            )
         except RidealongError as error:
             self.panel.edit_failed(str(error))
             self._events.status.emit(str(error))
             return False
         self._refresh_note(note_id)
+        self._undo.push(
+            AnnotateCommand(
+                self._services.review, annotation, self._on_undone, self._report_undo_error
+            )
+        )
         return True
+
+    def _on_undone(self, note_id: uuid.UUID) -> None:
+        if self.panel.model.row_of(note_id) >= 0:
+            self._refresh_note(note_id)
+
+    def _report_undo_error(self, error: RidealongError) -> None:
+        self._events.status.emit(str(error))
 
     def _on_verdict_requested(self, note_id: uuid.UUID, verdict: str) -> None:
         if self._annotate(note_id, Verdict(verdict)):
