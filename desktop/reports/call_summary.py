@@ -305,7 +305,7 @@ def _coverage(
     out: list[Flowable] = section("Qualification", styles.h2)
     out.append(
         label(
-            f"{answered} of {plural(len(checklist), 'criterion', 'criteria')} answered on the call.",
+            f"{answered} of {plural(len(checklist), 'criterion', 'criteria')} answered.",
             styles.muted,
         )
     )

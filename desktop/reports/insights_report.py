@@ -380,6 +380,7 @@ def _summary(r: _Report) -> list[Flowable]:
     )
     out += [strip, gap(10)]
     out += [label(sentence, s.lead) for sentence in _headlines(r)]
+    out += _at_a_glance(r)
     out += section("Lead grades", s.h2, level=1)
     rows: list[list[object]] = [
         heads(s, "Grade", "This period", "Previous period", "Change", right=(1, 2, 3))
@@ -412,6 +413,44 @@ def _summary(r: _Report) -> list[Flowable]:
         out.append(label(caveat, s.warning))
     out.append(PageBreak())
     return out
+
+
+def _at_a_glance(r: _Report) -> list[Flowable]:
+    """The leading themes of each kind side by side, counted in calls."""
+    s, ins, n = r.styles, r.insights, r.insights.totals.calls
+    columns = [
+        ("Leading pains", ins.pains.themes[:5]),
+        ("Leading objections", ins.objections.themes[:5]),
+        ("Competitors named", ins.competitors.themes[:5]),
+    ]
+    if not any(themes for _, themes in columns):
+        return []
+    cells: list[list[Flowable]] = []
+    for title, themes in columns:
+        cell: list[Flowable] = [label(title, s.cell_head)]
+        for theme in themes:
+            cell.append(
+                label(
+                    f"{_esc(theme_title(theme.name))} "
+                    f'<font color="#69707d">{theme.calls} of {n}</font>',
+                    s.cell,
+                )
+            )
+        if not themes:
+            cell.append(label("none tagged", s.muted))
+        cells.append(cell)
+    grid = Table([cells], colWidths=[BODY_WIDTH / 3] * 3, hAlign="LEFT")
+    grid.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return [*section("At a glance", s.h2, level=1), grid, gap(4)]
 
 
 def _headlines(r: _Report) -> list[str]:
@@ -995,8 +1034,8 @@ def _alignment(r: _Report) -> list[Flowable]:
                 label(f"{pair.kappa:.2f}" if pair.kappa is not None else "–", s.cell_right),
             ]
         )
-    w = (BODY_WIDTH - 46 * mm) / 7
-    out.append(table(rows, [46 * mm] + [w] * 7, right=(1, 2, 3, 4, 5, 6, 7), tight=True))
+    w = (BODY_WIDTH - 32 * mm) / 7
+    out.append(table(rows, [32 * mm] + [w] * 7, right=(1, 2, 3, 4, 5, 6, 7), tight=True))
     out.append(
         label(
             f"Kappa needs at least {MIN_REVIEWS_FOR_KAPPA} reviewed notes; the appendix "

@@ -300,7 +300,7 @@ def bar_chart(
     if previous is not None:
         _legend(
             drawing, [(ACCENT, "this period"), (PREVIOUS, "previous period")], width,
-            y=height - 12, x=150,
+            y=height - 2, x=150, anchor="nw",
         )  # fmt: skip
     if caption:
         drawing.add(String(150, 4, caption, fontName=FONT, fontSize=7, fillColor=MUTED))
@@ -373,6 +373,7 @@ def _legend(
     y: float | None = None,
     x: float | None = None,
     spacing: float | None = None,
+    anchor: str = "sw",
 ) -> None:
     legend = Legend()
     legend.alignment = "right"
@@ -386,7 +387,7 @@ def _legend(
     legend.deltax = spacing or 90
     legend.colorNamePairs = list(pairs)
     legend.strokeColor = None
-    legend.boxAnchor = "sw"
+    legend.boxAnchor = anchor
     drawing.add(legend)
 
 
@@ -536,7 +537,10 @@ def write_pdf(
             keywords=list(keywords),
             invariant=False,
         )
-        frame = Frame(MARGIN, MARGIN, BODY_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body")
+        frame = Frame(
+            MARGIN, MARGIN, BODY_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        )  # fmt: skip
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         doc.build(story, canvasmaker=_numbered_canvas(title))
         pages = doc.page
