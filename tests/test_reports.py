@@ -175,6 +175,9 @@ def test_insights_pdf_has_coverage_alignment_appendix_and_metadata(
     assert contains(text, "BANT — 1 call")
     assert contains(text, "Budget 1 of 1 1 of 1")
     assert contains(text, "Never answered this period: Authority, Need, Timeline.")
+    assert contains(
+        text, "Too many questions for one call. Calls using BANT got through 1.0 of its 4"
+    )
     assert contains(text, "Alignment between marketing and sales")
     assert contains(text, "Reps confirmed 1 of 3 reviewed notes as the marketer filed them")
     assert contains(text, "Mo Marketer → Riley Rep")
@@ -342,6 +345,48 @@ def test_hostile_note_texts_come_out_as_typed(services: Services, hostile_call, 
     assert contains(report_text, LONG[:500])
 
 
+def test_tall_texts_run_across_pages_instead_of_failing(services: Services, out: Path) -> None:
+    from desktop.domain import Outcome
+
+    services.accounts.ensure("Tall Co")
+    call = start(services, "Tall Co", at(3, 9), framework="bant")
+    many_lines = "".join(f"line {i}\n" for i in range(3000))
+    for kind in (NoteKind.PAIN, NoteKind.QUOTE):
+        note(services, call.id, kind, many_lines, tags=["tall"], quote_worthy=True)
+    note(services, call.id, NoteKind.OBJECTION, "short #tall", response=many_lines)
+    services.qualification.set_status(
+        call.id, "budget", CriterionStatus.ANSWERED, answer=many_lines
+    )
+    services.accounts.set_outcome("Tall Co", Outcome.LOST, reason=many_lines)
+
+    build_call_summary(services, call.id, out / "call.pdf")
+    text = march_report(services, out / "march.pdf")
+
+    call_text = pdf_text(out / "call.pdf")
+    assert re.findall(r"line (\d+)", call_text).count("2999") >= 2  # both notes, whole
+    assert "trimmed" in text and "trimmed" in call_text  # the answer and the reason
+
+
+def test_hostile_names_come_out_as_typed(services: Services, out: Path) -> None:
+    account, rep, contact = "<b>Acme & Sons</b>", "Riley <i>Rep", "Jo </para> O'Neil"
+    services.accounts.ensure_contact(account, contact, title="CFO & <CEO>")
+    call = start(services, account, at(3, 9), rep=rep, marketer="Mo & <Co>", contacts=[contact])
+    pain = note(services, call.id, NoteKind.PAIN, "Pain #tall", quote_worthy=True)
+    services.review.annotate(pain.id, Verdict.CONFIRMED, rep, comment="Fine <b>")
+    services.definitions.set("SQL", "Sales-qualified & <confirmed>", by="Pat <Lead>")
+    services.review.grade(call.id, Grade.SQL, rep, "Because <reasons> & more")
+
+    build_call_summary(services, call.id, out / "call.pdf")
+    call_text = pdf_text(out / "call.pdf")
+    report_text = march_report(services, out / "march.pdf")
+
+    for typed in (account, rep, contact, "CFO & <CEO>", "Mo & <Co>", "Because <reasons> & more",
+                  "Sales-qualified & <confirmed>", f"graded by {rep}", "Fine <b>"):  # fmt: skip
+        assert contains(call_text, typed), typed
+    for typed in (account, f"Mo & <Co> → {rep}", "Sales-qualified & <confirmed>"):
+        assert contains(report_text, typed), typed
+
+
 SHOWN_WHEN_REDACTED = (
     "[contact: CFO]",
     "[email]",
@@ -423,6 +468,14 @@ def test_progress_reaches_the_end_and_cancel_leaves_no_file(month: Services, out
             progress=cancel_midway, cancel=token,
         )  # fmt: skip
     assert sorted(p.name for p in out.iterdir()) == ["done.pdf"]
+
+
+def test_a_cancelled_call_summary_leaves_no_file(services: Services, one_call, out: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        build_call_summary(services, one_call.id, out / "call.pdf", cancel=token)
+    assert list(out.iterdir()) == []
 
 
 def test_an_unwritable_path_is_a_user_error(services: Services, out: Path) -> None:

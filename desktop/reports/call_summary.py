@@ -36,7 +36,7 @@ from desktop.reports.layout import (
     table,
     write_pdf,
 )
-from desktop.reports.text import label, para
+from desktop.reports.text import label, markup, para
 from desktop.services import Services
 from desktop.services import values as v
 from desktop.services.redaction import RedactionOptions, RedactionPreview, Redactor
@@ -240,8 +240,8 @@ def _facts(styles: Styles, t: _Text, call: v.CallView, notes: Sequence[v.NoteVie
                 outcome + (f": {t(account.outcome_reason)}" if account.outcome_reason else ""),
             )
         )
-    body = [[label(k, styles.cell_head), para(value, styles.cell)] for k, value in rows]
-    grid = Table(body, colWidths=[32 * mm, BODY_WIDTH - 32 * mm], hAlign="LEFT")
+    body = [[label(k, styles.cell_head), para(value, styles.cell, limit=1500)] for k, value in rows]
+    grid = Table(body, colWidths=[32 * mm, BODY_WIDTH - 32 * mm], hAlign="LEFT", splitInRow=1)
     grid.setStyle(
         TableStyle(
             [
@@ -272,7 +272,7 @@ def _grade(
     if call.grade is None:
         out.append(label("Not graded yet.", styles.body))
         return out
-    by = f" by {call.graded_by.name}" if call.graded_by else ""
+    by = f" by {_esc(call.graded_by.name)}" if call.graded_by else ""
     at = f" on {call.graded_at.astimezone():%d %B %Y}" if call.graded_at else ""
     revision = (
         f", against the definitions of revision {call.grade_definitions_revision}"
@@ -286,7 +286,9 @@ def _grade(
     term = next((d for d in definitions if d.term.casefold() == call.grade.label.casefold()), None)
     if term is not None:
         out.append(
-            label(f"<b>{term.term}</b>, as defined at revision {term.revision}:", styles.small)
+            label(
+                f"<b>{_esc(term.term)}</b>, as defined at revision {term.revision}:", styles.small
+            )
         )
         out.append(para(term.body, styles.quote))
     return out
@@ -316,7 +318,7 @@ def _coverage(
                 para(item.criterion.name, styles.cell),
                 para(item.criterion.question, styles.cell),
                 label(_CRITERION[item.status], styles.cell),
-                para(t(item.answer) or "—", styles.cell),
+                para(t(item.answer) or "—", styles.cell, limit=1000),
             ]
         )
     out.append(table(rows, [28 * mm, 62 * mm, 24 * mm, BODY_WIDTH - 114 * mm]))
@@ -342,12 +344,9 @@ def _kind_section(
 
     for note in notes:
         review = annotations.get(note.id, ())
-        size = (
-            len(note.text)
-            + len(note.response or "")
-            + len(note.answer or "")
-            + sum(len(a.correction or "") + len(a.comment or "") for a in review)
-        )
+        texts = [note.text, note.response, note.answer]
+        texts += [x for a in review for x in (a.correction, a.comment)]
+        size = sum(_footprint(x) for x in texts if x)
         if size > LONG_NOTE:
             flush()
             out += _long_note(styles, t, note, review)
@@ -361,6 +360,12 @@ def _kind_section(
         )
     flush()
     return out
+
+
+def _footprint(text: str) -> int:
+    """About how much room a text takes in a cell, in characters (a line break counts as
+    a line's worth)."""
+    return len(text) + 60 * text.count("\n")
 
 
 def _details(note: v.NoteView) -> str:
@@ -406,7 +411,7 @@ def _review_cell(
         who = a.author.name if a.author else "someone"
         when = a.created_at.astimezone().strftime("%d %b %H:%M")
         if a.verdict is not None and len(review) > 1:
-            cell.append(label(f"{a.verdict.label} by {who}, {when}", styles.muted))
+            cell.append(label(f"{a.verdict.label} by {_esc(who)}, {when}", styles.muted))
         if a.verdict is Verdict.CORRECTED and a.correction:
             cell.append(para(f"Correction: {t(a.correction)}", styles.small))
         if a.comment:
@@ -423,13 +428,46 @@ def _long_note(
         gap(4),
         KeepTogether([label(head + (f" · {details}" if details else ""), styles.small)]),
     ]
-    out.append(para(t(note.text), styles.body))
-    for flowable in _note_cell(styles, t, note)[1:] + _review_cell(styles, t, note, review)[1:]:
-        out.append(flowable)
+    out += _chunked(t(note.text), styles)
+    if note.answer:
+        out += _chunked(f"Answer: {t(note.answer)}", styles)
+    if note.response:
+        out += _chunked(f"Rep's response: {t(note.response)}", styles)
+    tags = " ".join(f"#{t(tag)}" for tag in note.tags)
+    if tags:
+        out.append(para(tags, styles.muted))
+    for a in review:
+        who = a.author.name if a.author else "someone"
+        when = a.created_at.astimezone().strftime("%d %b %H:%M")
+        if a.verdict is not None:
+            out.append(label(f"{a.verdict.label} by {_esc(who)}, {when}", styles.muted))
+        if a.verdict is Verdict.CORRECTED and a.correction:
+            out += _chunked(f"Correction: {t(a.correction)}", styles)
+        if a.comment:
+            out += _chunked(f"“{t(a.comment)}” — {who}, {when}", styles)
     line = Table([[""]], colWidths=[BODY_WIDTH], rowHeights=[2])
     line.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, ACCENT_LIGHT)]))
     out.append(line)
     return out
+
+
+def _esc(text: str) -> str:
+    """User text inside the report's own markup: escaped, in fonts that have it."""
+    return markup(text)
+
+
+def _chunked(text: str, styles: Styles, lines: int = 40) -> list[Flowable]:
+    """A long text as paragraphs of at most `lines` lines, cut only at its own line
+    breaks (so it reads the same): reportlab splits a paragraph of thousands of lines
+    across pages in quadratic time, and these are linear."""
+    rows = text.split("\n")
+    if len(rows) <= lines:
+        return [para(text, styles.body)]
+    style = styles.body_tight
+    found: list[Flowable] = [
+        para("\n".join(rows[i : i + lines]), style) for i in range(0, len(rows), lines)
+    ]
+    return [*found, gap(4)]
 
 
 def _next_steps(

@@ -500,9 +500,10 @@ def _trend_words(theme: ThemeRank) -> str:
 
 
 def _esc(text: str) -> str:
-    from xml.sax.saxutils import escape
+    """User text inside the report's own markup: escaped, in fonts that have it."""
+    from desktop.reports.text import markup
 
-    return escape(text)
+    return markup(text)
 
 
 def _attribution(r: _Report, e: Evidence) -> str:
@@ -816,7 +817,7 @@ def _competitors(r: _Report) -> list[Flowable]:
     for theme in sec.themes[:5]:
         if theme.evidence:
             out.append(
-                KeepTogether([label(theme_title(theme.name), s.h3), *_quote(r, theme.evidence[0])])
+                KeepTogether([para(theme_title(theme.name), s.h3), *_quote(r, theme.evidence[0])])
             )
     if sec.untagged_notes:
         out.append(

@@ -89,6 +89,7 @@ class Styles:
             "body", fontName=FONT, fontSize=9.5, leading=13.5, textColor=TEXT, spaceAfter=4
         )
         self.body = base
+        self.body_tight = ParagraphStyle("body_tight", parent=base, spaceAfter=0)
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5, spaceAfter=0)
@@ -228,6 +229,7 @@ def table(
         style=TableStyle(commands),
         repeatRows=1 if header and repeat else 0,
         hAlign="LEFT",
+        splitInRow=1,  # a row taller than a page splits rather than failing the export
     )
 
 

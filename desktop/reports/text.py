@@ -54,6 +54,7 @@ _FILES: Final = {
 }
 _UPRIGHT: Final = {FONT_ITALIC: FONT, FONT_BOLD_ITALIC: FONT_BOLD}
 _NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029\x0b\x0c]")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029\x0b\x0c]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CJK_RANGES: Final = (
     (0x2E80, 0x2FDF),  # radicals
@@ -185,13 +186,24 @@ def markup(text: str, base: str = FONT) -> str:
     return "".join(parts).replace("\n", "<br/>")
 
 
+#: Line breaks a trimmed text keeps: a short text of many lines is as tall as a long one.
+MAX_LINES: Final = 12
+
+
 def trim(text: str, limit: int | None) -> tuple[str, int]:
-    """The text cut at a word boundary near `limit`, and how many characters were cut."""
-    if limit is None or len(text) <= limit:
+    """The text cut at a word boundary near `limit` characters (or after `MAX_LINES`
+    line breaks), and how many characters were cut."""
+    if limit is None:
+        return text, 0
+    breaks = [m.start() for m in _LINE_BREAK.finditer(text, 0, limit)]
+    if len(breaks) > MAX_LINES:
+        limit = breaks[MAX_LINES]
+    elif len(text) <= limit:
         return text, 0
     cut = text.rfind(" ", int(limit * 0.8), limit)
     cut = cut if cut > 0 else limit
-    return text[:cut].rstrip(), len(text) - len(text[:cut].rstrip())
+    kept = text[:cut].rstrip()
+    return kept, len(text) - len(kept)
 
 
 def para(text: str, style: ParagraphStyle, *, limit: int | None = None) -> Paragraph:
