@@ -750,11 +750,12 @@ def _framework(r: _Report, fw: FrameworkCoverage) -> list[Flowable]:
         )
     w = (BODY_WIDTH - 40 * mm) / 5
     out.append(table(rows, [40 * mm, w, w, w, w, w], right=(1, 2, 3, 4, 5)))
+    out.append(gap(6))
     answered = sorted(
         (c for c in fw.criteria if c.answered), key=lambda c: (-c.answered, c.position)
     )
     if answered:
-        best = ", ".join(f"{c.name} ({k_of_n(c.answered, n)})" for c in answered[:3])
+        best = "; ".join(f"{c.name}, {k_of_n(c.answered, n)}" for c in answered[:3])
         out.append(label(f"<b>Most often answered:</b> {_esc(best)}.", s.body))
     never = fw.never_answered
     if never:
