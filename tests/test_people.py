@@ -91,3 +91,12 @@ def test_outcome_refuses_bad_input(services: Services) -> None:
     with pytest.raises(UserError, match="NUL"):
         services.accounts.get("Ac\x00me")
     assert services.accounts.get("Acme").outcome is Outcome.OPEN
+
+
+def test_segments_and_industries_offered_as_report_filters(services: Services) -> None:
+    services.accounts.ensure("Acme", industry="Logistics", segment="SMB")
+    services.accounts.ensure("Globex", industry="fintech ", segment="Enterprise")
+    services.accounts.ensure("Initech", industry="Logistics")
+    services.accounts.ensure("Hooli")
+    assert services.accounts.segments() == ("Enterprise", "SMB")
+    assert services.accounts.industries() == ("fintech", "Logistics")

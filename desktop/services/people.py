@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -96,6 +97,18 @@ class AccountService(Service):
                 title=contact.title,
                 deal_role=contact.deal_role,
             )
+
+    def segments(self) -> tuple[str, ...]:
+        """The segments accounts are filed under, for report filters."""
+        return self._distinct(m.Account.segment)
+
+    def industries(self) -> tuple[str, ...]:
+        return self._distinct(m.Account.industry)
+
+    def _distinct(self, column: Any) -> tuple[str, ...]:
+        with self._db.read() as s:
+            values = s.scalars(select(column).where(column.is_not(None)).distinct())
+            return tuple(sorted({v.strip() for v in values if v.strip()}, key=str.casefold))
 
     def set_outcome(
         self,
