@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__
@@ -231,7 +232,48 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("check", help="a full integrity check; exit 2 if damaged")
     db.add_parser("upgrade", help="bring the schema up to this version")
     db.add_parser("path", help="print where the database is")
+    _add_durability_commands(commands)
     return parser
+
+
+def _days(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days")
+    return number
+
+
+def _add_durability_commands(commands: Any) -> None:
+    """`backup`, `restore` and `trash` (see docs/reliability.md)."""
+    backup = commands.add_parser(
+        "backup", help="back up the database into backups/ beside it (or to FILE); prints its path"
+    )
+    backup.add_argument("-o", "--output", metavar="FILE", help="write the backup to FILE instead")
+    backup.add_argument("--list", action="store_true", help="list the backups, newest first")
+    backup.add_argument("--json", action="store_true", help="with --list")
+    backup.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the current one is kept first)"
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    trash = commands.add_parser(
+        "trash", help="deleted calls, notes and annotations: list, restore, empty"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    trash_list = trash.add_parser("list", help="what is in the trash, newest first")
+    trash_list.add_argument("--json", action="store_true")
+    trash_restore = trash.add_parser("restore", help="put an item back; prints its id")
+    trash_restore.add_argument("item_id", metavar="ID")
+    trash_empty = trash.add_parser("empty", help="delete what is in the trash for good")
+    trash_empty.add_argument(
+        "--older-than",
+        type=_days,
+        metavar="DAYS",
+        help="only what was deleted more than DAYS days ago (the app purges after 30)",
+    )
 
 
 # -- output helpers ----------------------------------------------------------------
@@ -263,7 +305,9 @@ def _open(args: argparse.Namespace) -> Services:
     from desktop.config import resolve_database_url
     from desktop.services import Services
 
-    return Services.open(resolve_database_url(args.database_url, args.data_dir))
+    url = resolve_database_url(args.database_url, args.data_dir)
+    _warn_if_risky(url)
+    return Services.open(url)
 
 
 def _parse_id(value: str, what: str) -> Any:
@@ -578,6 +622,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     from desktop.storage import maintenance
 
     url = resolve_database_url(args.database_url, args.data_dir)
+    _warn_if_risky(url)
     if args.action == "path":
         from desktop.storage.database import describe
 
@@ -645,6 +690,145 @@ def _progress_line(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+# -- durability: backup, restore, trash, risky places ----------------------------------
+
+_warned = False
+
+
+def _warn_if_risky(url: str) -> None:
+    """Once per command: a database in a synced folder or on a network share."""
+    global _warned
+    if _warned:
+        return
+    _warned = True
+    from desktop.errors import UserError as _UrlError
+    from desktop.services.backup import risky_place_of
+
+    try:
+        place = risky_place_of(url)
+    except _UrlError:
+        return  # the command itself reports a bad URL
+    if place is not None:
+        sys.stderr.write(f"{PROG}: {place.message}\n")
+
+
+def _percent_line(verb: str, quiet: bool) -> Callable[[int, int], None]:
+    if quiet or not sys.stderr.isatty():
+        return _no_output
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{verb}… {100 * done // max(1, total)}%")
+        sys.stderr.flush()
+
+    return show
+
+
+def _backup_json(info: Any) -> dict[str, Any]:
+    return {
+        "path": str(info.path),
+        "created_at": _iso(info.created_at),
+        "kind": info.kind.value,
+        "size": info.size,
+        "revision": info.revision,
+        "calls": info.calls,
+        "notes": info.notes,
+        "problem": info.problem,
+    }
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.services import backup
+    from desktop.storage import backup as files
+
+    url = resolve_database_url(args.database_url, args.data_dir)
+    _warn_if_risky(url)
+    path = backup.database_file(url)
+    if args.list:
+        found = files.list_backups(path)
+        if args.json:
+            _emit_json([_backup_json(b) for b in found])
+        for b in [] if args.json else found:
+            counts = f"{b.calls} calls, {b.notes} notes" if b.good else f"unusable: {b.problem}"
+            when = _local(b.created_at)
+            print(f"{b.path}  {when}  {b.kind.value:<14}  {b.size:>12,} B  {counts}")
+        return 0
+    progress = _percent_line("backing up", args.quiet)
+    target = Path(args.output) if args.output else None
+    try:
+        info = files.create_backup(path, target, progress=progress)
+    finally:
+        if progress is not _no_output:
+            sys.stderr.write("\r\033[K")
+    print(info.path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.services import backup
+
+    url = resolve_database_url(args.database_url, args.data_dir)
+    _warn_if_risky(url)
+    progress = _percent_line("restoring", args.quiet)
+    try:
+        result = backup.restore(url, Path(args.file), progress=progress)
+    finally:
+        if progress is not _no_output:
+            sys.stderr.write("\r\033[K")
+    upgraded = f", upgraded to schema {result.revision}" if result.upgraded else ""
+    print(f"restored {result.restored_from} ({result.calls} calls, {result.notes} notes{upgraded})")
+    if result.previous_kept_at:
+        print(f"the database it replaced is kept at {result.previous_kept_at}")
+    return 0
+
+
+def cmd_trash(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    services = _open(args)
+    try:
+        if args.action == "restore":
+            item = services.trash.restore(_parse_id(args.item_id, "id"))
+            print(item.id)
+            return 0
+        if args.action == "empty":
+            older = timedelta(days=args.older_than) if args.older_than is not None else None
+            purged = services.trash.empty(older)
+            print(
+                f"deleted for good: {purged.calls} calls, {purged.notes} notes, "
+                f"{purged.annotations} annotations"
+            )
+            return 0
+        items = services.trash.list()
+    finally:
+        services.close()
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "id": str(i.id),
+                    "kind": i.kind.value,
+                    "call_id": str(i.call_id),
+                    "account": i.account,
+                    "deleted_at": _iso(i.deleted_at),
+                    "purge_after": _iso(i.purge_after),
+                    "summary": i.summary,
+                    "notes": i.notes,
+                }
+                for i in items
+            ]
+        )
+        return 0
+    if not items:
+        print("the trash is empty", file=sys.stderr)
+    for i in items:
+        carried = f" (with {i.notes} notes)" if i.notes else ""
+        when = _local(i.deleted_at)
+        print(f"{i.id}  {i.kind.value:<10}  {when}  {i.account}  {i.summary}{carried}")
+    return 0
+
+
 _GLOBAL_VALUE_OPTIONS = frozenset({"--data-dir", "--database-url"})
 _SEARCH_VALUE_OPTIONS = frozenset(
     {"--kind", "--since", "--until", "--account", "--rep", "--tag", "--limit"}
@@ -689,6 +873,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "frameworks": cmd_frameworks,
     "db": cmd_db,
     "export": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "trash": cmd_trash,
 }
 
 

@@ -18,7 +18,16 @@ class NotFound(UserError):
 
 
 class StorageUnavailable(RidealongError):
-    """The database cannot be used: damaged, foreign, newer than the app, unreachable."""
+    """The database cannot be used: damaged, foreign, newer than the app, unreachable.
+
+    `transient` says that trying the same thing again may work once the cause clears
+    (locked, read-only, disk full, connection lost, file moved): the window keeps the
+    unsaved work queued and retries. Damage and foreign files are never transient.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Conflict(RidealongError):
@@ -27,3 +36,8 @@ class Conflict(RidealongError):
 
 class Cancelled(RidealongError):
     """Long work stopped because the user asked it to."""
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether to keep the work queued and retry it: a storage failure that may clear."""
+    return isinstance(error, StorageUnavailable) and error.transient

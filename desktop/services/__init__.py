@@ -7,6 +7,7 @@ returns) and hands back frozen values from `desktop.services.values`.
 from __future__ import annotations
 
 from desktop.services.alignment import AlignmentService
+from desktop.services.backup import BackupService
 from desktop.services.base import Clock
 from desktop.services.calls import CallService
 from desktop.services.definitions import DefinitionService
@@ -17,6 +18,7 @@ from desktop.services.qualification import FrameworkService, QualificationServic
 from desktop.services.redaction import RedactionService
 from desktop.services.review import ReviewService
 from desktop.services.search import SearchService
+from desktop.services.trash import TrashService
 from desktop.services.trends import TrendService
 from desktop.storage.database import Database, open_database
 from desktop.storage.models import utcnow
@@ -41,12 +43,16 @@ class Services:
         self.alignment = AlignmentService(db, clock)
         self.trends = TrendService(db, clock)
         self.redaction = RedactionService(db, clock)
+        self.trash = TrashService(db, clock)
+        self.backups = BackupService(db, clock)
 
     @classmethod
-    def open(cls, url: str, *, clock: Clock = utcnow, upgrade: bool = True) -> Services:
+    def open(
+        cls, url: str, *, clock: Clock = utcnow, upgrade: bool = True, verify: bool = True
+    ) -> Services:
         """Open the database (migrating it if needed) and make sure it has the shipped
-        frameworks and starting definitions."""
-        services = cls(open_database(url, upgrade=upgrade), clock)
+        frameworks and starting definitions. `verify`: see `open_database`."""
+        services = cls(open_database(url, upgrade=upgrade, verify=verify), clock)
         services.frameworks.ensure_builtin()
         services.definitions.ensure_defaults()
         return services

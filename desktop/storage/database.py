@@ -2,9 +2,12 @@
 
 `open_database(url)` refuses anything it should not touch before it writes a byte: a
 file that is not SQLite, a SQLite file of another program, a Ridealong database newer
-than this app, a damaged file. Only then does it set pragmas and, if the stored schema
-revision is behind, run the Alembic migrations (Alembic is imported only then, since
-importing it costs a noticeable part of start-up).
+than this app, a damaged file. A SQLite file changed since this app last found it sound
+gets a `PRAGMA quick_check` first (see `sqlite_files.is_verified`). Only then does it
+set pragmas and, if the stored schema revision is behind, run the Alembic migrations
+(Alembic is imported only then, since importing it costs a noticeable part of
+start-up). A SQLite file is migrated as a copy that replaces the original only once the
+whole upgrade has worked, so a failed upgrade leaves the original as it was.
 
 Sessions come in two kinds: `read()` for queries and `write()` for changes. On SQLite a
 write transaction starts with BEGIN IMMEDIATE, so it takes the write lock up front and
@@ -14,7 +17,9 @@ a long search on a background thread never holds up a note being filed.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,11 +32,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm import exc as orm_exc
 
 from desktop.errors import Conflict, StorageUnavailable, UserError
-from desktop.storage import migrations
+from desktop.storage import migrations, sqlite_files
 from desktop.storage.models import Annotation, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
+from desktop.storage.sqlite_files import SQLITE_HEADER
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "ridealong_write"
 
@@ -78,16 +83,19 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
     if path.is_dir():
         raise StorageUnavailable(f"{path} is a directory, not a Ridealong database")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        header = sqlite_files.read_header(path)
+        size = path.stat().st_size
     except OSError as error:
         raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
     if not header:
         # Never a database this app made (it writes the header at once): a file emptied
         # by a crash or a failed copy, or the wrong file. Filling it would hide the loss.
         raise StorageUnavailable(f"{path} is an empty file, not a Ridealong database")
-    if header != SQLITE_HEADER:
+    if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise StorageUnavailable(f"{path} is not a Ridealong database (not a SQLite file)")
+    problem = sqlite_files.header_problem(header, size)
+    if problem:
+        raise StorageUnavailable(f"{path} is damaged: {problem}")
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -118,10 +126,16 @@ def check_revision(state: SchemaState, where: str) -> None:
 class Database:
     """An open database: an engine, its sessions and its full-text search backend."""
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    def __init__(self, url: str, engine: Engine, *, verified: bool = False) -> None:
         self.url = url
         self.engine = engine
         self.dialect = engine.dialect.name
+        #: Set once any query met damage: from then on nothing is written to the file.
+        self.damaged = False
+        #: The file was found sound at open, so closing may say it still is.
+        self._verified = verified
+        path = self.path
+        self._file = _file_key(path) if path is not None and path.exists() else None
         self.search: SearchBackend = backend_for(self.dialect)
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(
@@ -149,8 +163,39 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: committed on a clean exit, rolled back on an exception."""
+        self._check_writable()
         with _translated(self), self._writes.begin() as session:
             yield session
+
+    def _check_writable(self) -> None:
+        """Refuse to write to a file found damaged, or to a file that is no longer the one
+        opened (deleted, moved, or replaced by a restore elsewhere): on most systems
+        SQLite would go on writing to the vanished file, and the note would be lost."""
+        if self.damaged:
+            raise StorageUnavailable(
+                f"{describe(self.url)} is damaged; nothing more is written to it. "
+                "Run `ridealong db check`, or restore a backup"
+            )
+        path = self.path
+        if self._file is None or path is None:
+            return
+        try:
+            now = _file_key(path)
+        except FileNotFoundError:
+            raise StorageUnavailable(
+                f"{path} has disappeared (moved, deleted, or its drive is gone); "
+                "nothing could be saved",
+                transient=True,
+            ) from None
+        except OSError as error:
+            raise StorageUnavailable(
+                f"cannot reach {path}: {error.strerror}; nothing could be saved", transient=True
+            ) from None
+        if now != self._file:
+            raise StorageUnavailable(
+                f"{path} was replaced by another file while open (restored elsewhere?); "
+                "reopen it. Nothing was saved"
+            )
 
     def _after_flush(self, session: Session, _context: Any) -> None:
         touched = {
@@ -162,14 +207,28 @@ class Database:
             reindex_notes(session.connection(), self.search, touched)
 
     def close(self) -> None:
-        """Let SQLite refresh the statistics its query planner uses, then disconnect."""
-        if self.dialect == "sqlite":
+        """Let SQLite refresh the statistics its query planner uses, then disconnect.
+
+        A damaged file is left exactly as it is: no optimize, no stamp."""
+        if self.dialect == "sqlite" and not self.damaged:
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA optimize")
             except exc.DBAPIError:
                 pass  # a read-only or busy file keeps its old statistics
         self.engine.dispose()
+        path = self.path
+        if self._verified and not self.damaged and path is not None and self._file is not None:
+            try:
+                if _file_key(path) == self._file:
+                    sqlite_files.mark_verified(path)
+            except OSError:
+                pass
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 @contextmanager
@@ -181,25 +240,32 @@ def _translated(db: Database) -> Iterator[None]:
         # The version counter moved between our read and our write: someone else saved.
         raise Conflict("this was changed elsewhere meanwhile; reload and try again") from None
     except exc.DBAPIError as error:
-        message = _explain(db.url, error)
-        if message is None:
+        explained = _explain(db.url, error)
+        if explained is None:
             raise
-        raise StorageUnavailable(message) from error
+        message, kind = explained
+        if kind is _DAMAGE:
+            db.damaged = True
+        raise StorageUnavailable(message, transient=kind is _TRANSIENT) from error
 
 
-def _explain(url: str, error: exc.DBAPIError) -> str | None:
-    """A sentence for failures of the storage itself; None for anything else (a bug)."""
+_TRANSIENT, _DAMAGE = "transient", "damage"
+
+
+def _explain(url: str, error: exc.DBAPIError) -> tuple[str, str] | None:
+    """A sentence for failures of the storage itself, and whether they may clear by
+    themselves (so retrying makes sense) or are damage; None for anything else (a bug)."""
     where = describe(url)
     reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
     lowered = reason.lower()
     if error.connection_invalidated or isinstance(error, exc.InterfaceError):
-        return f"lost the connection to {where}: {reason}"
+        return f"lost the connection to {where}: {reason}", _TRANSIENT
     if "locked" in lowered or "busy" in lowered:
-        return f"{where} is busy (another program is writing to it); try again"
+        return f"{where} is busy (another program is writing to it); try again", _TRANSIENT
     if "readonly" in lowered or "read-only" in lowered:
-        return f"{where} is read-only; nothing could be saved"
+        return f"{where} is read-only; nothing could be saved", _TRANSIENT
     if "disk is full" in lowered or "no space" in lowered:
-        return f"the disk holding {where} is full; nothing could be saved"
+        return f"the disk holding {where} is full; nothing could be saved", _TRANSIENT
     damage = (
         "malformed",
         "not a database",
@@ -208,9 +274,9 @@ def _explain(url: str, error: exc.DBAPIError) -> str | None:
         "invalid fts5 file format",
     )
     if any(sign in lowered for sign in damage):
-        return f"{where} is damaged ({reason}); run `ridealong db check`"
+        return f"{where} is damaged ({reason}); run `ridealong db check`", _DAMAGE
     if any(s in lowered for s in ("unable to open", "disk i/o", "could not connect", "connection")):
-        return f"cannot use the database {where}: {reason}"
+        return f"cannot use the database {where}: {reason}", _TRANSIENT
     return None
 
 
@@ -279,28 +345,48 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
     return SchemaState(revision=revision, is_empty=False)
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Database:
-    """Open (creating and migrating if needed) the database at `url`."""
+def verify_file(path: Path) -> None:
+    """Refuse a damaged file before anything writes to it: a quick check, run only when the
+    file changed since this app last knew it sound."""
+    if sqlite_files.is_verified(path):
+        return
+    problems = sqlite_files.quick_check(path)
+    if problems:
+        raise StorageUnavailable(f"{path} is damaged: {'; '.join(problems[:3])}")
+    sqlite_files.mark_verified(path)
+
+
+def open_database(url: str, *, upgrade: bool = True, verify: bool = True) -> Database:
+    """Open (creating and migrating if needed) the database at `url`.
+
+    With `verify` (the default), a SQLite file changed since this app last found it sound
+    is quick-checked first (about a second per million notes); the window may pass False
+    and run `desktop.storage.health.check_health(url, deep=True)` off the GUI thread.
+    """
     parsed = parse_url(url)
     where = describe(url)
     path = sqlite_path(parsed)
     if path is not None:
         state = inspect_sqlite_file(path)
         check_revision(state, where)
-        if state.is_empty:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StorageUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
-        engine = create_db_engine(url)
-    else:
-        engine = create_db_engine(url)
-        try:
-            state = _server_state(engine, where)
-            check_revision(state, where)
-        except BaseException:
-            engine.dispose()
-            raise
+        if verify and not state.is_empty:
+            verify_file(path)
+        engine = create_db_engine(url)  # refuses a bad driver before a file is made
+        if state.revision != migrations.head():
+            if not upgrade:
+                raise StorageUnavailable(
+                    f"{where} needs an upgrade to schema {migrations.head()}; "
+                    "run `ridealong db upgrade`"
+                )
+            upgrade_file(path, state)
+        return Database(url, engine, verified=verify)
+    engine = create_db_engine(url)
+    try:
+        state = _server_state(engine, where)
+        check_revision(state, where)
+    except BaseException:
+        engine.dispose()
+        raise
     db = Database(url, engine)
     if state.revision != migrations.head():
         if not upgrade:
@@ -316,3 +402,72 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
             db.close()
             raise
     return db
+
+
+def upgrade_file(path: Path, state: SchemaState) -> None:
+    """Create or upgrade the SQLite file at `path` without ever writing to it in place.
+
+    A new database is built beside it and moved into place. An existing one is first
+    copied to a verified backup (kept in `backups/`, so the version before the upgrade
+    stays at hand); a copy of that is migrated, checked and swapped in. Whatever fails
+    on the way, the original file is left byte for byte as it was.
+    """
+    from desktop.storage import backup
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
+    work = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.upgrading")
+    try:
+        if path.exists():
+            sqlite_files.refuse_if_in_use(path)
+            if state.is_empty:
+                sqlite_files.copy_database(path, work)
+            else:
+                before = backup.keep_before_upgrade(path, state.revision or "")
+                sqlite_files.copy_database(before, work)
+        _migrate(work, str(path))
+        if path.exists():
+            sqlite_files.swap_in(work, path)
+        else:
+            _put_new(work, path)
+    finally:
+        sqlite_files.remove_database_file(work)
+
+
+def _migrate(work: Path, where: str) -> None:
+    """Bring the file `work` to the head revision and leave it checked and self-contained."""
+    engine = create_db_engine(f"sqlite:///{work}")
+    try:
+        migrations.upgrade(engine)
+    except Exception as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise StorageUnavailable(
+            f"could not upgrade {where} to schema {migrations.head()} ({reason}); "
+            "it was left as it was"
+        ) from error
+    finally:
+        engine.dispose()
+    problems = sqlite_files.quick_check(work)
+    if problems:
+        raise StorageUnavailable(
+            f"the upgrade of {where} failed its check ({problems[0]}); it was left as it was"
+        )
+    conn = sqlite3.connect(work)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+    sqlite_files.fsync_file(work)
+
+
+def _put_new(work: Path, path: Path) -> None:
+    """Move a freshly built database into place, unless another process just did."""
+    try:
+        os.link(work, path)
+    except FileExistsError:
+        return  # another instance created it meanwhile: use theirs
+    except OSError:
+        os.replace(work, path)
+    sqlite_files.fsync_dir(path.parent)

@@ -1,0 +1,232 @@
+"""SQLite databases handled as files: checked, copied, swapped in, never left half-written.
+
+Everything here uses the standard `sqlite3` module only (no SQLAlchemy), so opening
+checks, backups and restores cost no import time. The rules it keeps:
+
+- a file is inspected through a read-only connection before anything writes to it;
+- a copy is made with SQLite's online backup API (a consistent snapshot, whatever
+  another connection is doing), turned into one self-contained file (rollback journal,
+  no `-wal`), checked with `PRAGMA quick_check`, fsynced, and only then renamed to its
+  final name;
+- a database is replaced with `os.replace` (atomic on every platform), never
+  rewritten in place, and only when no other connection has it open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+from desktop.errors import StorageUnavailable
+from desktop.progress import CancelToken, Progress, no_progress
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+#: Pages copied per step of the backup API: about 4 MB with 4 KB pages, so progress and
+#: Cancel answer many times a second, and each step holds the read lock only briefly.
+PAGES_PER_STEP = 1024
+
+
+def sidecars(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and shared-memory files SQLite keeps beside a database."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def read_header(path: Path) -> bytes:
+    """The first 100 bytes (SQLite's header); never more, whatever the file's size."""
+    with path.open("rb") as handle:
+        return handle.read(HEADER_SIZE)
+
+
+def header_problem(header: bytes, size: int) -> str | None:
+    """What is wrong with a file that starts like SQLite, from its header alone."""
+    if len(header) < HEADER_SIZE:
+        return "its header is cut short"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "its page size is invalid"
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is only kept up to date when the two counters agree.
+    if pages and header[24:28] == header[92:96] and size < pages * page_size:
+        return f"it is cut short ({size:,} of {pages * page_size:,} bytes)"
+    return None
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the file, whatever the caller runs."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+
+
+def quick_check(path: Path) -> list[str]:
+    """What `PRAGMA quick_check` finds wrong (empty when sound), read-only."""
+    try:
+        with closing(connect_read_only(path)) as conn:
+            found = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [] if found == ["ok"] else found
+
+
+def fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (a no-op where directories cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def copy_database(
+    source: Path,
+    target: Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> None:
+    """Copy a live database to `target` (a new file) as one consistent, self-contained,
+    verified file. The source is only read; on any failure `target` is removed."""
+    try:
+        with closing(connect_read_only(source)) as src, closing(sqlite3.connect(target)) as dst:
+            # One read transaction for the whole copy: every step reads the same snapshot,
+            # so a writer elsewhere never makes the backup start over.
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                progress(total - remaining, total)
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+
+            src.backup(dst, pages=PAGES_PER_STEP, progress=step)
+            src.execute("ROLLBACK")
+            # The copy keeps the source's WAL mode; a backup must be a single file.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        problems = quick_check(target)
+        if problems:
+            raise StorageUnavailable(f"the copy of {source} failed its check: {problems[0]}")
+        fsync_file(target)
+    except BaseException:
+        remove_database_file(target)
+        raise
+
+
+def copy_bytes(path: Path, target: Path) -> None:
+    """Copy a database's files as bytes (for a file SQLite may not be able to read),
+    its write-ahead log too, so nothing is lost whatever state it is in."""
+    shutil.copyfile(path, target)
+    fsync_file(target)
+    wal = sidecars(path)[0]
+    if wal.exists() and wal.stat().st_size:
+        copied = sidecars(target)[0]
+        shutil.copyfile(wal, copied)
+        fsync_file(copied)
+
+
+def remove_database_file(path: Path) -> None:
+    for leftover in (path, *sidecars(path), path.with_name(path.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def exclusive_use(path: Path) -> Iterator[None]:
+    """Hold the only connection to `path`, or say plainly that it is in use.
+
+    In WAL mode every open connection (another Ridealong window, a CLI command, a sync
+    client's reader) holds a shared lock, so an exclusive one is granted only when
+    nobody else has the file open. A file SQLite cannot read cannot be in use by
+    Ridealong either, so it is not refused here.
+    """
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as error:
+            lowered = str(error).lower()
+            if "locked" in lowered or "busy" in lowered:
+                raise StorageUnavailable(
+                    f"{path} is in use by another Ridealong window or program; "
+                    "close it and try again",
+                    transient=True,
+                ) from None
+        except sqlite3.DatabaseError:
+            pass
+        yield
+    finally:
+        conn.close()
+
+
+def refuse_if_in_use(path: Path) -> None:
+    """Say plainly that another window or program has the file open."""
+    with exclusive_use(path):
+        pass
+
+
+def swap_in(new: Path, path: Path) -> None:
+    """Put the self-contained database `new` at `path` in one atomic step.
+
+    The old file's `-wal` and `-shm` go first: left beside the new file, SQLite would
+    replay the old log into it. Callers keep a copy of the old file (log included)
+    before calling, so a crash between the two steps loses nothing.
+    """
+    if path.exists():
+        refuse_if_in_use(path)
+    for leftover in sidecars(path):
+        leftover.unlink(missing_ok=True)
+    os.replace(new, path)
+    fsync_dir(path.parent)
+
+
+# -- the verification stamp ---------------------------------------------------------------
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.checked")
+
+
+def identity(path: Path) -> list[int]:
+    """Which file this is and how it stood: device, inode, size, modification time."""
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def is_verified(path: Path) -> bool:
+    """Whether the file is exactly as it was when last found sound (by a quick check, or
+    when this app last closed it after using it): then the check need not run again."""
+    try:
+        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
+        return stamp == identity(path)
+    except (OSError, ValueError):
+        return False
+
+
+def mark_verified(path: Path) -> None:
+    """Remember that the file, as it stands now, is sound (best effort)."""
+    stamp = _stamp_path(path)
+    temporary = stamp.with_name(stamp.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(identity(path)), encoding="utf-8")
+        os.replace(temporary, stamp)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def forget_verified(path: Path) -> None:
+    _stamp_path(path).unlink(missing_ok=True)
