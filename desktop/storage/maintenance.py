@@ -47,7 +47,12 @@ def _check_file(path: Path) -> str:
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
+            problems = [
+                " ".join(line.split())
+                for row in conn.execute("PRAGMA quick_check")
+                for line in str(row[0]).splitlines()
+                if line.strip()
+            ]
             if problems != ["ok"]:
                 raise StorageUnavailable(f"{path} is damaged: " + "; ".join(problems[:3]))
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()

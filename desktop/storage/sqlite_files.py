@@ -67,9 +67,11 @@ def quick_check(path: Path) -> list[str]:
     """What `PRAGMA quick_check` finds wrong (empty when sound), read-only."""
     try:
         with closing(connect_read_only(path)) as conn:
-            found = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as error:
-        return [str(error)]
+        rows = [str(error)]
+    # One problem a line: a message goes on one line, so a row may hold several.
+    found = [" ".join(line.split()) for row in rows for line in row.splitlines() if line.strip()]
     return [] if found == ["ok"] else found
 
 
