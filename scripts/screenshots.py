@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -43,8 +43,15 @@ LIVE_NOTES = [
 ]
 
 
+def wait(ms: int) -> None:
+    """Run the event loop for a while; unlike QTest.qWait it lets worker threads run."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def shot(window: QWidget, name: str) -> None:
-    QTest.qWait(300)
+    wait(300)
     path = OUT / name
     window.grab().save(str(path))
     print(path)
@@ -62,7 +69,7 @@ def fresh(tmp: Path, name: str) -> str:
 def close(window: QWidget) -> None:
     window.close()
     window.deleteLater()
-    QTest.qWait(50)
+    wait(50)
 
 
 def show(url: str) -> QWidget:
@@ -108,9 +115,28 @@ def search(window: QWidget) -> None:
     for _ in range(100):
         if view.model.rowCount():
             break
-        QTest.qWait(50)
+        wait(50)
     QTest.keyClick(query, Qt.Key.Key_Down)
     shot(window, "search.png")
+
+
+def reports(window: QWidget, target: Path) -> None:
+    """The month's insights on screen, then the exported PDF previewed in place."""
+    QTest.keyClick(window, Qt.Key.Key_5, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    view = window.reports_view
+    for _ in range(200):
+        if "calls" in view.summary.toPlainText() and "Computing" not in view.summary.toPlainText():
+            break
+        wait(50)
+    shot(window, "reports-screen.png")
+    view.output.setText(str(target))
+    view.export_insights()
+    for _ in range(600):
+        if view.pdf.pageCount():
+            break
+        wait(50)
+    wait(500)
+    shot(window, "reports-pdf.png")
 
 
 def main() -> int:
@@ -173,6 +199,7 @@ def main() -> int:
         shot(window, "call-list.png")
         review(window)
         search(window)
+        reports(window, tmp / "demo" / "insights.pdf")
         close(window)
     app.quit()
     return 0

@@ -43,6 +43,8 @@ class ActionId(Enum):
     VIEW_REVIEW = auto()
     VIEW_SEARCH = auto()
     VIEW_DEFINITIONS = auto()
+    VIEW_REPORTS = auto()
+    EXPORT_CALL = auto()
     REVIEW_CALL = auto()
 
 
@@ -124,6 +126,12 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.VIEW_DEFINITIONS: Spec(
         "&Definitions", "Ctrl+Shift+4", "The agreed terms: MQL, SQL, qualified pain…"
+    ),
+    ActionId.VIEW_REPORTS: Spec(
+        "Re&ports", "Ctrl+Shift+5", "Monthly insights on screen and as a PDF"
+    ),
+    ActionId.EXPORT_CALL: Spec(
+        "Export call &summary PDF", "Ctrl+P", "Write the selected call's summary PDF"
     ),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"

@@ -39,6 +39,7 @@ from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
+from ui.reports.view import ReportsView
 from ui.review.view import ReviewView
 from ui.search.view import SearchView
 from ui.settings import Settings
@@ -245,6 +246,9 @@ class MainWindow(QMainWindow):
         self.definitions_view = DefinitionsView(
             services, self.events, lambda: self.identity.name, self
         )
+        self.reports_view = ReportsView(
+            services, self.events, self.jobs, lambda: self.identity.name, self
+        )
         self.views = QStackedWidget(self)
         self.views.setObjectName("views")
         self.sidebar = QListWidget(self)
@@ -257,6 +261,7 @@ class MainWindow(QMainWindow):
             ("Review", self.review_view, ActionId.VIEW_REVIEW),
             ("Search", self.search_view, ActionId.VIEW_SEARCH),
             ("Definitions", self.definitions_view, ActionId.VIEW_DEFINITIONS),
+            ("Reports", self.reports_view, ActionId.VIEW_REPORTS),
         ):
             self.views.addWidget(view)
             self.sidebar.addItem(name)
@@ -323,6 +328,7 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addActions([a[action_id] for action_id in self._view_actions])
         call_menu.addAction(a[ActionId.REVIEW_CALL])
+        call_menu.addAction(a[ActionId.EXPORT_CALL])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         for action in a.values():
@@ -360,6 +366,7 @@ class MainWindow(QMainWindow):
         for row, action_id in enumerate(self._view_actions):
             a[action_id].triggered.connect(lambda _=False, r=row: self.show_view(r))
         a[ActionId.REVIEW_CALL].triggered.connect(self._on_review_call)
+        a[ActionId.EXPORT_CALL].triggered.connect(self._on_export_call)
         a[ActionId.QUOTE_WORTHY].triggered.connect(page.toggle_quote_worthy)
         a[ActionId.EDIT_NOTE].triggered.connect(page.edit_selected)
         a[ActionId.DELETE_NOTE].triggered.connect(page.delete_selected)
@@ -397,6 +404,23 @@ class MainWindow(QMainWindow):
         self.show_view(self.views.indexOf(self.review_view))
         self.review_view.open_call(call_id)
 
+    def _on_export_call(self) -> None:
+        """The call open in Review, else the one selected in Calls, as a summary PDF."""
+        call_id = None
+        if self.views.currentWidget() is self.review_view:
+            call_id = self.review_view.current_call_id()
+        call_id = call_id or self.calls_view.selected_call_id()
+        if call_id is None:
+            self.statusBar().showMessage("Select a call to export first", STATUS_MS)
+            return
+        try:
+            call = self.services.calls.get(call_id)
+        except RidealongError as error:
+            self.statusBar().showMessage(str(error), STATUS_MS)
+            return
+        self.show_view(self.views.indexOf(self.reports_view))
+        self.reports_view.export_call(call.id, call.account.name, call.started_at)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
@@ -405,6 +429,7 @@ class MainWindow(QMainWindow):
             # After the first layout pass, so the splitter restores at its final width.
             QTimer.singleShot(0, self.calls_view.restore_state)
             self.settings.restore_splitter(self.definitions_view.splitter)
+            self.settings.restore_splitter(self.reports_view.splitter)
 
     def _fit_to_screen(self) -> None:
         """A first-run size that suits the screen: most of it, up to 1400x860."""
@@ -531,6 +556,7 @@ class MainWindow(QMainWindow):
         self.calls_view.save_state()
         self.review_view.save_state()
         self.settings.save_splitter(self.definitions_view.splitter)
+        self.settings.save_splitter(self.reports_view.splitter)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()

@@ -143,6 +143,9 @@ class ReviewView(QWidget):
         if call_id is not None:
             self.open_call(call_id)
 
+    def current_call_id(self) -> uuid.UUID | None:
+        return self._call_id
+
     def open_call(self, call_id: uuid.UUID) -> None:
         """Review this call (from the inbox, or any call the user picks)."""
         try:

@@ -1,0 +1,1 @@
+"""The Reports view: insights on screen, redaction preview, PDF export and preview."""
