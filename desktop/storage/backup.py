@@ -414,11 +414,17 @@ def restore_file(
         except (StorageUnavailable, sqlite3.DatabaseError) as error:
             raise UserError(f"{source} is damaged and cannot be restored ({error})") from None
         if db_path.exists():
-            sqlite_files.refuse_if_in_use(db_path)
+            # Bytes first, as they are (a probe for other users may replay a crash's log).
             backups_dir(db_path).mkdir(parents=True, exist_ok=True)
             kept = _new_name(db_path, BackupKind.BEFORE_RESTORE, now)
             sqlite_files.copy_bytes(db_path, kept)
             sqlite_files.fsync_dir(kept.parent)
+            try:
+                sqlite_files.refuse_if_in_use(db_path)
+            except StorageUnavailable:
+                sqlite_files.remove_database_file(kept)
+                kept = None
+                raise
         sqlite_files.swap_in(work, db_path)
     finally:
         sqlite_files.remove_database_file(work)
