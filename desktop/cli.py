@@ -306,7 +306,7 @@ def _open(args: argparse.Namespace) -> Services:
     from desktop.services import Services
 
     url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(url)
+    _warn_if_risky(args, url)
     return Services.open(url)
 
 
@@ -622,7 +622,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     from desktop.storage import maintenance
 
     url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(url)
+    _warn_if_risky(args, url)
     if args.action == "path":
         from desktop.storage.database import describe
 
@@ -692,15 +692,12 @@ def _progress_line(done: int, total: int) -> None:
 
 # -- durability: backup, restore, trash, risky places ----------------------------------
 
-_warned = False
 
-
-def _warn_if_risky(url: str) -> None:
+def _warn_if_risky(args: argparse.Namespace, url: str) -> None:
     """Once per command: a database in a synced folder or on a network share."""
-    global _warned
-    if _warned:
+    if getattr(args, "risky_place_checked", False):
         return
-    _warned = True
+    args.risky_place_checked = True
     from desktop.errors import UserError as _UrlError
     from desktop.services.backup import risky_place_of
 
@@ -742,7 +739,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from desktop.storage import backup as files
 
     url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(url)
+    _warn_if_risky(args, url)
     path = backup.database_file(url)
     if args.list:
         found = files.list_backups(path)
@@ -769,7 +766,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from desktop.services import backup
 
     url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(url)
+    _warn_if_risky(args, url)
     progress = _percent_line("restoring", args.quiet)
     try:
         result = backup.restore(url, Path(args.file), progress=progress)
