@@ -10,10 +10,14 @@ from desktop.services import values as v
 from desktop.services.base import Service, check_storable, name_key
 from desktop.services.calls import day_end, day_start
 from desktop.storage import models as m
-from desktop.storage.text import Query, parse_query, snippet
+from desktop.storage.text import Query, Term, parse_query, snippet
 
 #: The most hits one search returns; far more than a person reads, enough for scripts.
 MAX_LIMIT = 1_000_000
+#: The most words of a phrase looked for in a row, and of a whole query: a pasted page
+#: would overflow PostgreSQL's query parser (found by tests/test_fuzz_text.py).
+MAX_PHRASE_WORDS = 64
+MAX_QUERY_WORDS = 1024
 
 
 class SearchService(Service):
@@ -29,7 +33,7 @@ class SearchService(Service):
         """
         if limit < 1:
             raise UserError(f"the limit must be at least 1, not {limit}")
-        parsed = parse_query(query)
+        parsed = _shortened(parse_query(query))
         if parsed.is_empty:
             return ()
         limit = min(limit, MAX_LIMIT)
@@ -133,3 +137,34 @@ class SearchService(Service):
         if filters.until:
             stmt = stmt.where(m.Call.started_at < day_end(filters.until))
         return stmt
+
+
+def _shortened(query: Query) -> Query:
+    """Look for an overlong phrase by its first words, and for an overlong query by its
+    first 1,024 words: every hit still has those, so a pasted page still finds its note."""
+
+    def cut(term: Term) -> Term:
+        if len(term.words) <= MAX_PHRASE_WORDS:
+            return term
+        return Term(term.words[:MAX_PHRASE_WORDS], prefix=False)
+
+    budget = MAX_QUERY_WORDS
+
+    def take(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+        nonlocal budget
+        kept = []
+        for term in map(cut, terms):
+            if len(term.words) > budget:
+                break
+            budget -= len(term.words)
+            kept.append(term)
+        return tuple(kept)
+
+    clauses = []
+    for clause in query.clauses:
+        kept = take(clause)
+        if not kept:
+            break
+        clauses.append(kept)
+    budget = MAX_QUERY_WORDS
+    return Query(tuple(clauses), take(query.excluded))

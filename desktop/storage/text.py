@@ -14,6 +14,7 @@ character can make a query fail.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -124,10 +125,27 @@ def _past_marks(text: str, end: int) -> int:
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
     """Where the query's positive terms occur in `text`, as (start, end) pairs."""
     runs = _words_with_places(text)
+    # Where each word occurs, and the words in order, so a term is looked for only where
+    # its first word is (a pasted page of a query over a long note stays fast).
+    places: dict[str, list[int]] = {}
+    for i, run in enumerate(runs):
+        places.setdefault(run[0], []).append(i)
+    ordered = sorted(places)
     spans: list[tuple[int, int]] = []
     for term in query.positive_terms():
         n = len(term.words)
-        for i in range(len(runs) - n + 1):
+        first = term.words[0]
+        if n == 1 and term.prefix:
+            starts: list[int] = []
+            at = bisect.bisect_left(ordered, first)
+            while at < len(ordered) and ordered[at].startswith(first):
+                starts += places[ordered[at]]
+                at += 1
+        else:
+            starts = places.get(first, [])
+        for i in starts:
+            if i + n > len(runs):
+                continue
             window = runs[i : i + n]
             if all(w[0] == t for w, t in zip(window[:-1], term.words[:-1], strict=True)):
                 last, want = window[-1][0], term.words[-1]
