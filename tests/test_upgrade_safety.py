@@ -282,3 +282,22 @@ def test_a_failed_upgrade_on_a_server_is_rolled_back(db_url: str, next_revision:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == old
         assert conn.execute(text("SELECT count(*) FROM notes")).scalar() == 1
     engine.dispose()
+
+
+def test_restoring_a_backup_of_an_older_schema_upgrades_it(
+    tmp_path: Path, sqlite_template: Path, next_revision: Any
+) -> None:
+    from desktop.services.backup import restore
+    from desktop.storage.backup import create_backup
+
+    path = filled_file(tmp_path, sqlite_template)
+    old = create_backup(path, tmp_path / "old-schema.db")
+    new = next_revision(GOOD)
+    Services.open(f"sqlite:///{path}").close()  # the app moved on to the new schema
+    result = restore(f"sqlite:///{path}", old.path)
+    assert result.upgraded and result.revision == new and result.notes == 50
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (new,)
+    assert conn.execute("SELECT count(*) FROM notes").fetchone() == (50,)
+    conn.close()
+    assert maintenance.check(f"sqlite:///{path}").startswith("ok: ")
