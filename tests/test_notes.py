@@ -287,3 +287,16 @@ def test_restore_needs_a_note_in_the_trash(services: Services, call: CallView) -
         services.notes.restore(note.id)
     with pytest.raises(UserError, match="trash"):
         services.notes.restore(uuid.uuid4())
+
+
+def test_a_retried_add_with_the_same_id_stores_the_note_once(services: Services) -> None:
+    call = services.calls.start("Acme")
+    wanted = uuid.uuid4()
+    first = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen #budget", note_id=wanted)
+    again = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen #budget", note_id=wanted)
+    assert first.id == again.id == wanted
+    assert again.tags == ("budget",)
+    assert [n.id for n in services.calls.notes(call.id)] == [wanted]
+    other = services.calls.start("Globex")
+    with pytest.raises(UserError):
+        services.notes.add(other.id, NoteKind.PAIN, "x", note_id=wanted)

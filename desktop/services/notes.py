@@ -130,19 +130,30 @@ class NoteService(Service):
         author: str | None = None,
         response: str | None = None,
         answer: str | None = None,
+        note_id: uuid.UUID | None = None,
     ) -> v.NoteView:
-        """File a note; it is committed (and searchable) when this returns."""
+        """File a note; it is committed (and searchable) when this returns.
+
+        A caller that retries after a failure passes the same `note_id` each time: if an
+        earlier attempt was stored after all, that note is returned, never a second one.
+        """
         check_text(text)
         check_intensity(intensity)
         if offset_ms is not None:
             check_offset(offset_ms)
         names = [normalize_tag(t) for t in tags] + inline_tags(text)
         with self._db.write() as s:
+            if note_id is not None and (stored := s.get(m.Note, note_id)) is not None:
+                if stored.call_id != call_id:
+                    raise UserError(f"note {note_id} belongs to another call")
+                s.refresh(stored, ["tags", "author"])
+                return note_view(stored)
             call = get_live(s, m.Call, call_id, "call")
             if offset_ms is None:
                 elapsed = self._now() - call.started_at
                 offset_ms = min(max(0, int(elapsed.total_seconds() * 1000)), MAX_OFFSET_MS)
             note = m.Note(
+                id=note_id or uuid.uuid4(),
                 call_id=call.id,
                 kind=kind.value,
                 text=text,
