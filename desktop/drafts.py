@@ -1,4 +1,5 @@
-"""Text still being typed, kept on disk so a crash or a kill loses nothing.
+"""Text still being typed, and notes the database could not take yet, kept on disk so a
+crash, a kill or a full disk loses nothing.
 
 The capture box saves its draft at least once a second; a draft is one small JSON file
 per call, replaced atomically, and removed when the note is filed. On the next start
@@ -82,4 +83,73 @@ class DraftStore:
             return None
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("ignoring unreadable draft %s: %s", path, error)
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingNote:
+    """A filed note the database could not take yet: kept on disk, retried until stored.
+
+    Its id is chosen before the first attempt, so retries store it exactly once.
+    """
+
+    note_id: uuid.UUID
+    call_id: uuid.UUID
+    kind: NoteKind
+    text: str
+    offset_ms: int | None
+    intensity: int | None
+    quote_worthy: bool
+    author: str | None
+    filed_at: datetime
+
+
+class Outbox:
+    """Filed notes waiting for the database, one JSON file each, oldest first."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    def _path(self, note_id: uuid.UUID) -> Path:
+        return self._folder / f"{note_id}.json"
+
+    def put(self, note: PendingNote) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)
+        data = asdict(note)
+        data.update(
+            note_id=str(note.note_id),
+            call_id=str(note.call_id),
+            kind=note.kind.value,
+            filed_at=note.filed_at.isoformat(),
+        )
+        write_atomically(self._path(note.note_id), json.dumps(data).encode("utf-8"))
+
+    def remove(self, note_id: uuid.UUID) -> None:
+        self._path(note_id).unlink(missing_ok=True)
+
+    def pending(self) -> list[PendingNote]:
+        if not self._folder.is_dir():
+            return []
+        notes = [n for p in self._folder.glob("*.json") if (n := self._read(p)) is not None]
+        return sorted(notes, key=lambda n: n.filed_at)
+
+    @staticmethod
+    def _read(path: Path) -> PendingNote | None:
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            return PendingNote(
+                note_id=uuid.UUID(data["note_id"]),
+                call_id=uuid.UUID(data["call_id"]),
+                kind=NoteKind(data["kind"]),
+                text=str(data["text"]),
+                offset_ms=data.get("offset_ms"),
+                intensity=data.get("intensity"),
+                quote_worthy=bool(data.get("quote_worthy")),
+                author=data.get("author"),
+                filed_at=datetime.fromisoformat(data["filed_at"]),
+            )
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("ignoring unreadable queued note %s: %s", path, error)
             return None

@@ -395,3 +395,47 @@ def test_sample_data_loads_off_the_gui_thread_from_the_welcome(
     qtbot.waitUntil(lambda: window.calls_view.model.rowCount() == 40, timeout=30_000)
     assert window.calls_view.centre.currentWidget().objectName() == "noCallPage"
     assert "Added 40 calls" in window.statusBar().currentMessage()
+
+
+def test_a_note_the_database_refuses_is_kept_queued_and_saved_later(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    from tests.test_durability import read_only
+
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    page = window.calls_view.call_page
+    qtbot.keyClicks(box, "Saved before the trouble")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    with read_only(window.services, sqlite_url):
+        qtbot.keyClicks(box, "Budget frozen until Q3")
+        qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
+        assert box.toPlainText() == ""  # the box is free for the next note
+        queued = page.model.note_at(1)
+        assert queued.text == "Budget frozen until Q3" and page.model.is_pending(queued.id)
+        assert "Not saved yet" in page.capture.error.text()
+        assert [n.note_id for n in window.outbox.pending()] == [queued.id]
+        assert [n[1] for n in notes_in_db(sqlite_url)] == ["Saved before the trouble"]
+    qtbot.waitUntil(lambda: len(notes_in_db(sqlite_url)) == 2, timeout=15_000)
+    assert notes_in_db(sqlite_url)[1][:2] == ("pain", "Budget frozen until Q3")
+    qtbot.waitUntil(lambda: not page.model.is_pending(queued.id))
+    assert not page.capture.error.isVisible()
+    assert window.outbox.pending() == []
+
+
+def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str) -> None:
+    from tests.test_durability import read_only
+
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    with read_only(window.services, sqlite_url):
+        qtbot.keyClicks(box, "Kept through a restart")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        window.outbox.stop()
+        window.close()
+    assert notes_in_db(sqlite_url) == []
+    again = open_window(qtbot, sqlite_url)
+    qtbot.waitUntil(lambda: again.outbox.pending() == [], timeout=15_000)
+    assert [n[1] for n in notes_in_db(sqlite_url)] == ["Kept through a restart"]

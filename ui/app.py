@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.config import drafts_dir, load_identity
-from desktop.drafts import DraftStore
+from desktop.drafts import DraftStore, Outbox
 from desktop.errors import RidealongError
 from desktop.services import Services
 from ui import theme
@@ -31,7 +31,10 @@ def create_window(database_url: str) -> MainWindow:
     if isinstance(app, QApplication):
         theme.apply(app)
     services = Services.open(database_url)
-    window = MainWindow(services, Settings(), load_identity(), DraftStore(drafts_dir(database_url)))
+    drafts = drafts_dir(database_url)
+    window = MainWindow(
+        services, Settings(), load_identity(), DraftStore(drafts), Outbox(drafts / "outbox")
+    )
     window.restore_geometry()
     window.destroyed.connect(services.close)
     return window

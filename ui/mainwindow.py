@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.config import Identity, save_identity
 from desktop.domain import Role
-from desktop.drafts import Draft, DraftStore
+from desktop.drafts import Draft, DraftStore, Outbox
 from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.storage.database import describe
@@ -39,6 +39,7 @@ from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
+from ui.outbox import OutboxRetrier
 from ui.reports.view import ReportsView
 from ui.review.view import ReviewView
 from ui.search.view import SearchView
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         identity: Identity,
         drafts: DraftStore,
+        outbox: Outbox,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -238,8 +240,9 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self._shown_once = False
 
+        self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
         self.calls_view = CallsView(
-            services, self.events, self.undo, drafts, settings, identity, self
+            services, self.events, self.undo, drafts, self.outbox, settings, identity, self
         )
         self.review_view = ReviewView(services, self.events, settings, identity, self.undo, self)
         self.search_view = SearchView(services, self.events, self.jobs, self)
@@ -426,6 +429,7 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             self._on_view_changed(self.sidebar.currentRow())
+            self.outbox.start()
             # After the first layout pass, so the splitter restores at its final width.
             QTimer.singleShot(0, self.calls_view.restore_state)
             self.settings.restore_splitter(self.definitions_view.splitter)
@@ -552,6 +556,7 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.outbox.stop()
         self.jobs.shutdown()
         self.calls_view.save_state()
         self.review_view.save_state()

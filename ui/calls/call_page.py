@@ -17,15 +17,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.config import Identity
 from desktop.domain import CallStatus, NoteKind
-from desktop.drafts import Draft, DraftStore
-from desktop.errors import RidealongError
+from desktop.drafts import Draft, DraftStore, PendingNote
+from desktop.errors import RidealongError, StorageUnavailable
 from desktop.services import Services
+from desktop.services.notes import MAX_OFFSET_MS
 from desktop.services.values import CallView, NoteView, format_offset
 from ui.calls.capture import CapturePanel
 from ui.calls.timeline import NoteTimeline
 from ui.commands import AddNoteCommand, DeleteNoteCommand, EditNoteCommand, edit_snapshot
 from ui.events import AppEvents, Changes
 from ui.models.timeline import TimelineModel
+from ui.outbox import OutboxRetrier, pending_view
 
 log = logging.getLogger(__name__)
 DRAFT_INTERVAL_MS = 500
@@ -42,6 +44,7 @@ class CallPage(QWidget):
         events: AppEvents,
         undo: QUndoStack,
         drafts: DraftStore,
+        outbox: OutboxRetrier,
         identity: Identity,
         parent: QWidget | None = None,
     ) -> None:
@@ -51,6 +54,7 @@ class CallPage(QWidget):
         self._events = events
         self._undo = undo
         self._drafts = drafts
+        self._outbox = outbox
         self.identity = identity
         self._call: CallView | None = None
         self._draft_dirty = False
@@ -102,7 +106,9 @@ class CallPage(QWidget):
         self.capture.edit_submitted.connect(self._on_edit_submitted)
         self.capture.edit_last_requested.connect(self._on_edit_last)
         self.capture.typing.connect(self._on_typing)
-        self.timeline.edit_requested.connect(self.capture.begin_edit)
+        self.timeline.edit_requested.connect(self._on_edit_requested)
+        self._outbox.stored.connect(self._on_queued_note_stored)
+        self._outbox.failing.connect(self._on_queue_failing)
 
     # -- showing a call --------------------------------------------------------------
 
@@ -115,7 +121,7 @@ class CallPage(QWidget):
             self.save_draft()
             self.capture.accepted()
         self._call = self._services.calls.get(call_id)
-        self.model.set_notes(self._services.calls.notes(call_id))
+        self.model.set_notes(self._services.calls.notes(call_id), self._pending_views())
         self.timeline.scrollToBottom()
         self._show_header()
         self.capture.input.set_tags([t.name for t in self._services.notes.tags_in_use(limit=500)])
@@ -161,7 +167,7 @@ class CallPage(QWidget):
         except RidealongError:
             self._call = None
             return
-        self.model.set_notes(self._services.calls.notes(self._call.id))
+        self.model.set_notes(self._services.calls.notes(self._call.id), self._pending_views())
         if current is not None and (row := self.model.row_of(current.id)) >= 0:
             self.timeline.setCurrentIndex(self.model.index(row))
         self._show_header()
@@ -207,37 +213,94 @@ class CallPage(QWidget):
 
     # -- filing notes ----------------------------------------------------------------
 
-    def _offset_for_new_note(self) -> int | None:
-        """Live calls stamp notes with the time since the start; an ended call files
-        late notes at its end."""
-        call = self._call
-        if call is None or call.status is CallStatus.LIVE or call.duration is None:
-            return None
-        return int(call.duration.total_seconds() * 1000)
+    def _offset_for_new_note(self, call: CallView) -> int:
+        """Live calls stamp notes with the time since the start (taken now, so a note
+        saved later keeps its moment); an ended call files late notes at its end."""
+        if call.status is CallStatus.LIVE or call.duration is None:
+            elapsed = datetime.now(UTC) - call.started_at
+        else:
+            elapsed = call.duration
+        return min(max(0, int(elapsed.total_seconds() * 1000)), MAX_OFFSET_MS)
 
     @Slot(object, str)
     def _on_file_requested(self, kind: NoteKind, text: str) -> None:
         call = self._call
         if call is None:
             return
+        pending = PendingNote(
+            note_id=uuid.uuid4(),
+            call_id=call.id,
+            kind=kind,
+            text=text,
+            offset_ms=self._offset_for_new_note(call),
+            intensity=self.capture.intensity,
+            quote_worthy=self.capture.quote_worthy,
+            author=self.identity.name,
+            filed_at=datetime.now(UTC),
+        )
         try:
             note = self._services.notes.add(
                 call.id,
                 kind,
                 text,
-                offset_ms=self._offset_for_new_note(),
-                intensity=self.capture.intensity,
-                quote_worthy=self.capture.quote_worthy,
-                author=self.identity.name,
+                offset_ms=pending.offset_ms,
+                intensity=pending.intensity,
+                quote_worthy=pending.quote_worthy,
+                author=pending.author,
+                note_id=pending.note_id,
             )
+        except StorageUnavailable as error:
+            self._queue(pending, error)
+            return
         except RidealongError as error:
-            self.capture.show_error(
-                f"Not saved yet: {error}. Your text is kept; press Enter to retry."
-            )
+            self.capture.show_error(f"Not saved: {error}. Your text is still in the box.")
             self.save_draft()
             return
         self._after_filed(note)
         self._undo.push(AddNoteCommand(self._services.notes, note, self._notify, self._report))
+
+    def _queue(self, pending: PendingNote, error: StorageUnavailable) -> None:
+        """Keep the note (on disk and in the timeline) and retry it until it is stored."""
+        self._outbox.queue(pending)
+        row = self.model.upsert(pending_view(pending), pending=True)
+        self.timeline.scrollTo(self.model.index(row))
+        self.capture.accepted()
+        self._drafts.clear(pending.call_id)
+        self._draft_dirty = False
+        self._show_queue_state(str(error))
+
+    def _show_queue_state(self, reason: str) -> None:
+        call = self._call
+        waiting = len(self._outbox.pending(call.id)) if call else 0
+        if not waiting:
+            self.capture.show_error(None)
+            return
+        notes = "1 note is" if waiting == 1 else f"{waiting} notes are"
+        self.capture.show_error(
+            f"Not saved yet: {reason} {notes} kept on this computer and retried every few "
+            "seconds; keep typing."
+        )
+
+    def _on_queued_note_stored(self, note: NoteView) -> None:
+        if self._call is not None and note.call_id == self._call.id:
+            self.model.upsert(note)
+            self._show_queue_state("")
+        self._announce(note.call_id)
+
+    def _on_queue_failing(self, reason: str) -> None:
+        self._show_queue_state(reason)
+
+    def _pending_views(self) -> tuple[NoteView, ...]:
+        call = self._call
+        if call is None:
+            return ()
+        return tuple(pending_view(p) for p in self._outbox.pending(call.id))
+
+    def _on_edit_requested(self, note: NoteView) -> None:
+        if self.model.is_pending(note.id):
+            self.capture.show_error("This note is not saved yet; it can be changed once it is.")
+            return
+        self.capture.begin_edit(note)
 
     def _after_filed(self, note: NoteView) -> None:
         row = self.model.upsert(note)
@@ -277,7 +340,7 @@ class CallPage(QWidget):
         )
 
     def _on_edit_last(self) -> None:
-        notes = self.model.notes()
+        notes = [n for n in self.model.notes() if not self.model.is_pending(n.id)]
         if notes:
             last = max(notes, key=lambda n: n.created_at)
             self.timeline.setCurrentIndex(self.model.index(self.model.row_of(last.id)))
@@ -286,11 +349,14 @@ class CallPage(QWidget):
     def edit_selected(self) -> None:
         note = self.timeline.current_note()
         if note is not None:
-            self.capture.begin_edit(note)
+            self._on_edit_requested(note)
 
     def delete_selected(self) -> None:
         note = self.timeline.current_note()
         if note is None:
+            return
+        if self.model.is_pending(note.id):
+            self.capture.show_error("This note is not saved yet; it can be deleted once it is.")
             return
         try:
             self._services.notes.delete(note.id)
@@ -306,6 +372,9 @@ class CallPage(QWidget):
         note = self.timeline.current_note()
         if self.capture.input.text().strip() or note is None or not self.timeline.hasFocus():
             self.capture.toggle_quote_worthy()
+            return
+        if self.model.is_pending(note.id):
+            self.capture.show_error("This note is not saved yet; it can be changed once it is.")
             return
         before = edit_snapshot(note, ["quote_worthy"])
         after = {"quote_worthy": not note.quote_worthy}

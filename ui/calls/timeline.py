@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.values import NoteView
-from ui.models.timeline import NOTE_ROLE
+from ui.models.timeline import NOTE_ROLE, PENDING_ROLE
 from ui.paint import badge_width, draw_kind_badge, mono_font, offset_width, small_font
 from ui.theme import kind_color, review_color
 
@@ -125,9 +125,12 @@ class NoteDelegate(QStyledItemDelegate):
             marks += " ★"
         painter.setPen(option.palette.color(text_role) if selected else kind_color(note.kind))
         painter.drawText(marks_rect, Qt.AlignmentFlag.AlignRight, marks)
-        if note.review_status.value != "unreviewed":
+        status_rect = marks_rect.translated(0, QFontMetrics(small).height() + 2)
+        if index.data(PENDING_ROLE):
+            painter.setPen(option.palette.color(text_role) if selected else muted)
+            painter.drawText(status_rect, Qt.AlignmentFlag.AlignRight, "⏳ not saved yet")
+        elif note.review_status.value != "unreviewed":
             painter.setPen(review_color(note.review_status))
-            status_rect = marks_rect.translated(0, QFontMetrics(small).height() + 2)
             painter.drawText(status_rect, Qt.AlignmentFlag.AlignRight, note.review_status.label)
         painter.restore()
 

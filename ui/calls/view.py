@@ -32,6 +32,7 @@ from ui.calls.side import CallDetails, QualificationPanel
 from ui.calls.start import NoCallPage, StartCallPanel, StartRequest, WelcomePage
 from ui.events import AppEvents, Changes
 from ui.models.call_list import CALL_ID_ROLE, CallListModel
+from ui.outbox import OutboxRetrier
 from ui.settings import Settings
 
 SEARCH_DELAY_MS = 250
@@ -56,6 +57,7 @@ class CallsView(QWidget):
         events: AppEvents,
         undo: QUndoStack,
         drafts: DraftStore,
+        outbox: OutboxRetrier,
         settings: Settings,
         identity: Identity,
         parent: QWidget | None = None,
@@ -137,7 +139,7 @@ class CallsView(QWidget):
 
         self.welcome = WelcomePage(self)
         self.start_panel = StartCallPanel(self)
-        self.call_page = CallPage(services, events, undo, drafts, identity, self)
+        self.call_page = CallPage(services, events, undo, drafts, outbox, identity, self)
         self.no_call = NoCallPage(self)
         self.centre = QStackedWidget(self)
         self.centre.setObjectName("callCentre")

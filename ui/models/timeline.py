@@ -11,6 +11,8 @@ from desktop.services.values import NoteView
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+#: True for a note filed but not yet taken by the database (queued in the outbox).
+PENDING_ROLE = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -19,14 +21,23 @@ class TimelineModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._notes: list[NoteView] = []
+        self._pending: set[uuid.UUID] = set()
 
-    def set_notes(self, notes: tuple[NoteView, ...]) -> None:
+    def set_notes(self, notes: tuple[NoteView, ...], pending: tuple[NoteView, ...] = ()) -> None:
         self.beginResetModel()
-        self._notes = list(notes)
+        self._notes = sorted([*notes, *pending], key=lambda n: (n.offset_ms, n.created_at))
+        self._pending = {n.id for n in pending}
         self.endResetModel()
 
-    def upsert(self, note: NoteView) -> int:
+    def is_pending(self, note_id: uuid.UUID) -> bool:
+        return note_id in self._pending
+
+    def upsert(self, note: NoteView, *, pending: bool = False) -> int:
         """Show a new or changed note in its place by offset; returns its row."""
+        if pending:
+            self._pending.add(note.id)
+        else:
+            self._pending.discard(note.id)
         for i, existing in enumerate(self._notes):
             if existing.id == note.id:
                 if existing.offset_ms == note.offset_ms:
@@ -73,6 +84,8 @@ class TimelineModel(QAbstractListModel):
             return note
         if role == NOTE_ID_ROLE:
             return note.id
+        if role == PENDING_ROLE:
+            return note.id in self._pending
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{note.offset_label} {note.kind.label}: {note.text}"
         if role == Qt.ItemDataRole.ToolTipRole:
