@@ -45,6 +45,8 @@ class ActionId(Enum):
     VIEW_DEFINITIONS = auto()
     VIEW_REPORTS = auto()
     EXPORT_CALL = auto()
+    BACKUPS = auto()
+    TRASH = auto()
     REVIEW_CALL = auto()
 
 
@@ -133,6 +135,8 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.EXPORT_CALL: Spec(
         "Export call &summary PDF", "Ctrl+P", "Write the selected call's summary PDF"
     ),
+    ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
+    ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
     ),

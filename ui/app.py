@@ -5,17 +5,22 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from dataclasses import replace
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from desktop import __version__
 from desktop.config import drafts_dir, load_identity
 from desktop.drafts import DraftStore, Outbox
-from desktop.errors import RidealongError
+from desktop.errors import RidealongError, StorageUnavailable
 from desktop.services import Services
+from desktop.services.backup import Health, RestoreResult, check_health, restore
 from ui import theme
+from ui.durability import RecoveryDialog
+from ui.jobs import Job
 from ui.mainwindow import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 
@@ -55,6 +60,102 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
     box.open()
 
 
+class WindowKeeper(QObject):
+    """Keeps one main window open over the database, and swaps it out for a restore:
+    the window (and its database) closes, the backup is restored, a new window opens."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        self._url = database_url
+        self.window: MainWindow | None = None
+        #: What the last restore did, shown in the next window (or recovery dialog).
+        self._notice = ""
+
+    def open(self) -> bool:
+        """Open the window, or the recovery dialog while the database cannot be opened;
+        False when the user chose to quit."""
+        while True:
+            try:
+                health = check_health(self._url, deep=False)
+            except RidealongError as error:
+                QMessageBox.critical(None, "Ridealong cannot open its database", str(error))
+                return False
+            if health.can_open:
+                try:
+                    window = create_window(self._url)
+                except StorageUnavailable as error:
+                    health = replace(health, health=Health.DAMAGED, problem=str(error))
+                else:
+                    window.restore_requested.connect(self._on_restore_requested)
+                    window.show()
+                    if self._notice:
+                        window.notify(self._notice)
+                        self._notice = ""
+                    self.window = window
+                    return True
+            if self._notice:
+                health = replace(health, problem=f"{health.problem}\n\n{self._notice}")
+                self._notice = ""
+            dialog = RecoveryDialog(health)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+                return False
+            self._restore(dialog.choice)
+
+    def _restore(self, source: Path) -> bool:
+        """Restore off the GUI thread, with a progress dialog; say how it went."""
+        progress = QProgressDialog("Restoring the backup…", "Cancel", 0, 1000)
+        progress.setWindowTitle("Ridealong")
+        progress.setMinimumDuration(300)
+        url = self._url
+        job = Job(
+            "Restoring…", lambda report, token: restore(url, source, progress=report, cancel=token)
+        )
+        outcome: list[object] = []
+        loop = QEventLoop()
+
+        def on_progress(done: int, total: int) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(done)
+
+        job.signals.progressed.connect(on_progress)
+        job.signals.succeeded.connect(outcome.append)
+        job.signals.failed.connect(outcome.append)
+        job.signals.finished.connect(loop.quit)
+        progress.canceled.connect(job.cancel)
+        QThreadPool.globalInstance().start(job)
+        loop.exec()
+        progress.close()
+        result = outcome[0] if outcome else None
+        if isinstance(result, RestoreResult):
+            kept = (
+                f" The database it replaced is kept at {result.previous_kept_at}."
+                if result.previous_kept_at
+                else ""
+            )
+            self._notice = (
+                f"Restored {result.calls:,} calls and {result.notes:,} notes from "
+                f"{result.restored_from.name}.{kept}"
+            )
+            return True
+        if isinstance(result, RidealongError):
+            self._notice = f"Nothing was restored: {result}"
+        elif isinstance(result, BaseException):
+            sys.excepthook(type(result), result, result.__traceback__)
+        return False
+
+    def _on_restore_requested(self, source: Path) -> None:
+        window = self.window
+        if window is None:
+            return
+        self.window = None
+        window.close()
+        window.services.close()
+        window.deleteLater()
+        self._restore(source)
+        if not self.open():
+            QApplication.quit()
+
+
 def run(database_url: str) -> int:
     """Open the window and run until it closes; the `gui` command's exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -63,10 +164,9 @@ def run(database_url: str) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("ridealong")
     sys.excepthook = _excepthook
-    try:
-        window = create_window(database_url)
-    except RidealongError as error:
-        QMessageBox.critical(None, "Ridealong cannot open its database", str(error))
+    if isinstance(app, QApplication):
+        theme.apply(app)
+    keeper = WindowKeeper(database_url)
+    if not keeper.open():
         return 2
-    window.show()
     return app.exec()

@@ -33,10 +33,12 @@ from desktop.domain import Role
 from desktop.drafts import Draft, DraftStore, Outbox
 from desktop.errors import RidealongError
 from desktop.services import Services
+from desktop.services.backup import DatabaseHealth, Health, check_health, risky_place_of
 from desktop.storage.database import describe
 from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_actions, key_text
 from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
+from ui.durability import BackupsDialog, Banner, TrashDialog
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.outbox import OutboxRetrier
@@ -47,6 +49,7 @@ from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 500
+MAINTENANCE_CHECK_MS = 5 * 60 * 1000
 STATUS_MS = 6000
 
 #: Keys handled by widgets rather than window actions, for the shortcuts list.
@@ -218,6 +221,11 @@ class ShortcutsDialog(QDialog):
 
 
 class MainWindow(QMainWindow):
+    """Signals: restore_requested(Path): the user asked to replace the database with a
+    backup; the app closes this window and its database first."""
+
+    restore_requested = Signal(object)
+
     def __init__(
         self,
         services: Services,
@@ -289,6 +297,11 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
+        place = risky_place_of(services.db.url)
+        if place is not None:
+            self.banners.addWidget(Banner("placeBanner", place.message, parent=self))
+        self._maintenance = QTimer(self)
+        self._maintenance.setInterval(MAINTENANCE_CHECK_MS)
         self.job_status = JobStatus(self)
         self.statusBar().addPermanentWidget(self.job_status)
         self._build_menus()
@@ -314,6 +327,7 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addActions([a[ActionId.NEW_CALL], a[ActionId.LOAD_DEMO]])
         file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.BACKUPS])
         file_menu.addAction(a[ActionId.SET_IDENTITY])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.QUIT])
@@ -321,6 +335,8 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addActions([a[ActionId.EDIT_NOTE], a[ActionId.DELETE_NOTE], a[ActionId.FIND]])
+        edit_menu.addSeparator()
+        edit_menu.addAction(a[ActionId.TRASH])
         call_menu = menu.addMenu("&Call")
         call_menu.addAction(a[ActionId.END_CALL])
         call_menu.addSeparator()
@@ -370,6 +386,9 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, r=row: self.show_view(r))
         a[ActionId.REVIEW_CALL].triggered.connect(self._on_review_call)
         a[ActionId.EXPORT_CALL].triggered.connect(self._on_export_call)
+        a[ActionId.BACKUPS].triggered.connect(self.show_backups)
+        a[ActionId.TRASH].triggered.connect(self.show_trash)
+        self._maintenance.timeout.connect(self._on_maintenance_due)
         a[ActionId.QUOTE_WORTHY].triggered.connect(page.toggle_quote_worthy)
         a[ActionId.EDIT_NOTE].triggered.connect(page.edit_selected)
         a[ActionId.DELETE_NOTE].triggered.connect(page.delete_selected)
@@ -430,6 +449,8 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             self._on_view_changed(self.sidebar.currentRow())
             self.outbox.start()
+            self._maintenance.start()
+            self._check_health()
             # After the first layout pass, so the splitter restores at its final width.
             QTimer.singleShot(0, self.calls_view.restore_state)
             self.settings.restore_splitter(self.definitions_view.splitter)
@@ -553,11 +574,66 @@ class MainWindow(QMainWindow):
             return
         sys.excepthook(type(error), error, error.__traceback__)
 
+    # -- durability ------------------------------------------------------------------
+
+    def notify(self, message: str) -> None:
+        """A message that must not be missed, inline above the views."""
+        self.banners.addWidget(Banner("noticeBanner", message, parent=self))
+
+    def show_backups(self) -> None:
+        dialog = BackupsDialog(self.services, self.jobs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_requested.connect(self.restore_requested)
+        dialog.show()
+
+    def show_trash(self) -> None:
+        dialog = TrashDialog(self.services, self.events, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def _check_health(self) -> None:
+        """The full integrity check, off the GUI thread, once the window is up."""
+        url = self.services.db.url
+        job = Job("Checking the database…", lambda _p, _t: check_health(url, deep=True))
+        job.signals.succeeded.connect(self._on_health)
+        job.signals.failed.connect(self._on_job_failed)
+        self.jobs.start(job)
+
+    def _on_health(self, health: DatabaseHealth) -> None:
+        if health.health in (Health.DAMAGED, Health.FOREIGN):
+            self.banners.addWidget(
+                Banner(
+                    "damageBanner",
+                    f"{health.problem} Your notes are being kept on this computer; restore "
+                    "the newest good backup to go on safely.",
+                    ("Backups…", self.show_backups),
+                    self,
+                )
+            )
+
+    def _on_maintenance_due(self) -> None:
+        """Every few minutes: the automatic backup (every 30 minutes of activity) and
+        the trash purge, on the write thread."""
+        backups = self.services.backups
+        if not backups.due():
+            return
+        job = Job(
+            "Backing up…",
+            lambda progress, token: backups.run_automatic(progress=progress, cancel=token),
+        )
+        job.signals.failed.connect(self._on_job_failed)
+        self.jobs.start(job, writes=True)
+
     # -- closing ---------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.outbox.stop()
+        self._maintenance.stop()
         self.jobs.shutdown()
+        try:
+            self.services.backups.run_automatic(closing=True)
+        except RidealongError as error:
+            log.warning("no backup on close: %s", error)
         self.calls_view.save_state()
         self.review_view.save_state()
         self.settings.save_splitter(self.definitions_view.splitter)

@@ -1,0 +1,183 @@
+"""Backups, restore, recovery and the trash, as a user meets them in the window."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QTableWidget, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.domain import NoteKind
+from desktop.services import Services
+from tests.ui_support import open_window
+from ui.app import WindowKeeper
+
+pytestmark = pytest.mark.usefixtures("ui_env")
+
+
+def note_texts(url: str) -> list[str]:
+    services = Services.open(url)
+    try:
+        return [
+            n.text for row in services.calls.page(limit=100) for n in services.calls.notes(row.id)
+        ]
+    finally:
+        services.close()
+
+
+def add_note(url: str, text: str) -> None:
+    services = Services.open(url)
+    try:
+        rows = services.calls.page(limit=1)
+        call_id = rows[0].id if rows else services.calls.start("Acme").id
+        services.notes.add(call_id, NoteKind.PAIN, text)
+    finally:
+        services.close()
+
+
+def backups_of(url: str) -> list[Path]:
+    services = Services.open(url)
+    try:
+        return [b.path for b in services.backups.list()]
+    finally:
+        services.close()
+
+
+def test_closing_the_window_backs_up_what_changed(qtbot: QtBot, sqlite_url: str) -> None:
+    add_note(sqlite_url, "Worth keeping")
+    window = open_window(qtbot, sqlite_url)
+    assert backups_of(sqlite_url) == []
+    window.close()
+    assert len(backups_of(sqlite_url)) == 1
+
+
+def test_back_up_now_from_the_backups_dialog(qtbot: QtBot, sqlite_url: str) -> None:
+    add_note(sqlite_url, "Worth keeping")
+    window = open_window(qtbot, sqlite_url)
+    window.show_backups()
+    dialog = window.findChild(QDialog, "backupsDialog")
+    table = dialog.findChild(QTableWidget, "backupList")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "backupNow"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=15_000)
+    assert "Backed up to" in dialog.status.text() or table.item(0, 5).text() == "good"
+    assert table.item(0, 5).text() == "good"
+
+
+def test_restore_from_the_window_replaces_the_database_and_reopens(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    add_note(sqlite_url, "Before the backup")
+    keeper = WindowKeeper(sqlite_url)
+    assert keeper.open()
+    first = keeper.window  # not given to qtbot: the restore itself closes and deletes it
+    first.services.backups.create()
+    add_note(sqlite_url, "After the backup")
+    first.show_backups()
+    dialog = first.findChild(QDialog, "backupsDialog")
+    table = dialog.findChild(QTableWidget, "backupList")
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=15_000)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "backupRestore"), Qt.MouseButton.LeftButton)
+    assert dialog.confirm.isVisible()  # asked inline, nothing done yet
+    assert note_texts(sqlite_url) == ["Before the backup", "After the backup"]
+    qtbot.mouseClick(dialog.confirm.yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: keeper.window is not None and keeper.window is not first)
+    second = keeper.window
+    qtbot.addWidget(second)
+    assert note_texts(sqlite_url) == ["Before the backup"]
+    notice = second.findChild(QWidget, "noticeBanner")
+    assert notice is not None
+    qtbot.waitUntil(notice.isVisible)
+    kept = [p for p in backups_of(sqlite_url) if "before-restore" in p.name]
+    assert kept, "the replaced database is kept"
+
+
+def test_a_damaged_database_opens_the_recovery_offer_and_changes_nothing(
+    qtbot: QtBot, sqlite_url: str
+) -> None:
+    add_note(sqlite_url, "Safe in the backup")
+    services = Services.open(sqlite_url)
+    backup = services.backups.create()
+    services.close()
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the first page's b-tree, after the header
+    path.write_bytes(bytes(data))
+    damaged = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "recoveryDialog":
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.findChild(QWidget, "recoveryProblem").text())
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == damaged
+        dialog.findChild(QPushButton, "recoveryRestore").click()
+
+    keeper = WindowKeeper(sqlite_url)
+    QTimer.singleShot(0, answer)
+    assert keeper.open()
+    qtbot.addWidget(keeper.window)
+    assert seen and "damaged" in seen[0]
+    assert note_texts(sqlite_url) == ["Safe in the backup"]
+    assert backup.path.exists()
+
+
+def test_quitting_the_recovery_offer_leaves_the_file_as_it_was(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    foreign = tmp_path / "ridealong.db"
+    foreign.write_bytes(b"not a database at all\n" * 100)
+    before = foreign.read_bytes()
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        dialog.findChild(QPushButton, "recoveryQuit").click()
+
+    QTimer.singleShot(0, answer)
+    assert not WindowKeeper(f"sqlite:///{foreign}").open()
+    assert foreign.read_bytes() == before
+
+
+def test_deleted_notes_come_back_from_the_trash(qtbot: QtBot, sqlite_url: str) -> None:
+    add_note(sqlite_url, "Deleted by mistake")
+    window = open_window(qtbot, sqlite_url)
+    calls = window.calls_view
+    calls.select_call(calls.model.call_at(0).id)
+    timeline = calls.call_page.timeline
+    timeline.setFocus()
+    timeline.setCurrentIndex(timeline.model().index(0, 0))
+    qtbot.keyClick(timeline, Qt.Key.Key_Delete)
+    window.undo.clear()  # so only the trash can bring it back
+    assert note_texts(sqlite_url) == []
+    window.show_trash()
+    dialog = window.findChild(QDialog, "trashDialog")
+    table = dialog.findChild(QTableWidget, "trashList")
+    assert table.rowCount() == 1 and "Deleted by mistake" in table.item(0, 1).text()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert note_texts(sqlite_url) == ["Deleted by mistake"]
+    qtbot.waitUntil(lambda: timeline.model().rowCount() == 1)
+
+
+def test_a_data_folder_in_a_synced_folder_gets_a_warning(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "Dropbox" / "Ridealong"
+    folder.mkdir(parents=True)
+    window = open_window(qtbot, f"sqlite:///{folder / 'ridealong.db'}")
+    banner = window.findChild(QWidget, "placeBanner")
+    assert banner is not None and banner.isVisible()
+
+
+def test_backup_and_trash_are_in_the_menus(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    texts = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
+    assert "&Backups…" in texts and "&Trash…" in texts
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.findChild(QDialog, "shortcutsDialog") is not None
