@@ -439,3 +439,64 @@ def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str) -> None:
     again = open_window(qtbot, sqlite_url)
     qtbot.waitUntil(lambda: again.outbox.pending() == [], timeout=15_000)
     assert [n[1] for n in notes_in_db(sqlite_url)] == ["Kept through a restart"]
+
+
+def test_killing_capture_at_random_moments_loses_no_filed_note(
+    qtbot: QtBot, sqlite_url: str, ui_env: Path
+) -> None:
+    """kill -9 of the window while it files notes as fast as it can, at random moments,
+    then once mid-sentence: every note whose Enter returned is stored, the database is
+    sound, and the half-typed note is offered back."""
+    import random
+    import time
+
+    from desktop.storage import maintenance
+
+    services = Services.open(sqlite_url)
+    call = services.calls.start("Flooded Co")
+    services.close()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    filed: list[str] = []
+    rng = random.Random()
+    for round_ in range(4):
+        pause = ["25"] if round_ == 3 else []  # the last time, killed mid-sentence
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.helpers.capture_flood",
+                sqlite_url,
+                str(ui_env / "qs"),
+                *pause,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=Path(__file__).parents[1],
+            text=True,
+        )
+        watchdog = threading.Timer(60, worker.kill)
+        watchdog.start()
+        with worker:
+            assert worker.stdout is not None
+            lines = [worker.stdout.readline().strip()]  # it is filing
+            if pause:
+                while lines[-1] != "paused":
+                    lines.append(worker.stdout.readline().strip())
+                lines.pop()
+            else:
+                time.sleep(rng.uniform(0.05, 1.0))  # a random moment
+            worker.kill()
+            lines += [line.strip() for line in worker.stdout]
+            watchdog.cancel()
+        assert worker.returncode == -signal.SIGKILL
+        filed += [line for line in lines if line]
+    stored = {n[1] for n in notes_in_db(sqlite_url)}
+    assert set(filed) <= stored, f"lost {set(filed) - stored}"
+    assert maintenance.check(sqlite_url).startswith("ok: ")
+
+    window = open_window(qtbot, sqlite_url)
+    draft = window.drafts.load(call.id)
+    assert draft is not None and draft.text.startswith("Flood note ")
+    qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
+    assert window.calls_view.call_page.capture.input.toPlainText() == draft.text
