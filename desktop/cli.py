@@ -328,18 +328,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from desktop.services.demo import generate
 
-    services = _open(args)
-    try:
+    with _open(args) as services:
         summary = generate(services, calls=args.calls, months=args.months, seed=args.seed)
-    finally:
-        services.close()
     print(summary.describe())
     return 0
 
 
 def cmd_call(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with _open(args) as services:
         if args.action == "start":
             call = services.calls.start(
                 args.account,
@@ -356,8 +352,6 @@ def cmd_call(args: argparse.Namespace) -> int:
             _call_list(services, as_json=args.json)
         else:
             _call_show(services, _parse_id(args.call_id, "call id"), as_json=args.json)
-    finally:
-        services.close()
     return 0
 
 
@@ -462,8 +456,7 @@ def _call_show(services: Services, call_id: Any, as_json: bool) -> None:
 
 def cmd_note(args: argparse.Namespace) -> int:
     text = _note_text(args.text)
-    services = _open(args)
-    try:
+    with _open(args) as services:
         note = services.notes.add(
             _parse_id(args.call_id, "call id"),
             args.kind,
@@ -472,15 +465,12 @@ def cmd_note(args: argparse.Namespace) -> int:
             intensity=args.intensity,
             tags=args.tag,
         )
-    finally:
-        services.close()
     print(note.id)
     return 0
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with _open(args) as services:
         annotation = services.review.annotate(
             _parse_id(args.note_id, "note id"),
             args.verdict,
@@ -488,20 +478,15 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             correction=args.correction,
             comment=args.comment,
         )
-    finally:
-        services.close()
     print(annotation.id)
     return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with _open(args) as services:
         call = services.review.grade(
             _parse_id(args.call_id, "call id"), args.grade, args.by, args.reason
         )
-    finally:
-        services.close()
     print(call.id)
     return 0
 
@@ -519,11 +504,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         since=args.since,
         until=args.until,
     )
-    services = _open(args)
-    try:
+    with _open(args) as services:
         hits = services.search.search(args.query, filters, limit=args.limit)
-    finally:
-        services.close()
     if args.json:
         _emit_json(
             [
@@ -553,8 +535,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_definitions(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with _open(args) as services:
         if args.action == "set":
             row = services.definitions.set(args.term, args.body, by=args.by)
             print(f"{row.term}: revision {row.revision}")
@@ -564,8 +545,6 @@ def cmd_definitions(args: argparse.Namespace) -> int:
             if args.revision
             else services.definitions.current()
         )
-    finally:
-        services.close()
     if args.json:
         _emit_json(
             [
@@ -579,24 +558,18 @@ def cmd_definitions(args: argparse.Namespace) -> int:
 
 
 def cmd_outcome(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with _open(args) as services:
         account = services.accounts.set_outcome(
             args.account, args.outcome, on=args.on, reason=args.reason
         )
-    finally:
-        services.close()
     when = f" on {account.outcome_on}" if account.outcome_on else ""
     print(f"{account.name}: {account.outcome.value}{when}")
     return 0
 
 
 def cmd_frameworks(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with _open(args) as services:
         frameworks = services.frameworks.list()
-    finally:
-        services.close()
     if args.json:
         _emit_json(
             [
@@ -644,13 +617,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         from desktop.reports.call_summary import build_call_summary
 
         call_id = _parse_id(args.call_id, "call id")
-        services = _open(args)
-        try:
+        with _open(args) as services:
             info = build_call_summary(
                 services, call_id, args.output, redaction=redaction, progress=progress
             )
-        finally:
-            services.close()
     else:
         from desktop.config import load_identity
         from desktop.reports.insights_report import build_insights_report
@@ -661,8 +631,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         filters = InsightFilters(
             segment=args.segment, industry=args.industry, rep=args.rep, account=args.account
         )
-        services = _open(args)
-        try:
+        with _open(args) as services:
             info = build_insights_report(
                 services,
                 period,
@@ -672,8 +641,6 @@ def cmd_export(args: argparse.Namespace) -> int:
                 redaction=redaction,
                 progress=progress,
             )
-        finally:
-            services.close()
     if progress is _progress_line:
         sys.stderr.write("\r\033[K")
     print(info.path)
@@ -783,8 +750,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_trash(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    services = _open(args)
-    try:
+    with _open(args) as services:
         if args.action == "restore":
             item = services.trash.restore(_parse_id(args.item_id, "id"))
             print(item.id)
@@ -798,8 +764,6 @@ def cmd_trash(args: argparse.Namespace) -> int:
             )
             return 0
         items = services.trash.list()
-    finally:
-        services.close()
     if args.json:
         _emit_json(
             [

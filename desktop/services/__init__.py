@@ -57,5 +57,11 @@ class Services:
         services.definitions.ensure_defaults()
         return services
 
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self.db.close()
