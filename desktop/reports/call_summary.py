@@ -36,7 +36,7 @@ from desktop.reports.layout import (
     table,
     write_pdf,
 )
-from desktop.reports.text import label, markup, para
+from desktop.reports.text import ReportText, label, markup, para
 from desktop.services import Services
 from desktop.services import values as v
 from desktop.services.redaction import RedactionOptions, RedactionPreview, Redactor
@@ -118,26 +118,6 @@ def preview_call_redaction(
 # -- the story -----------------------------------------------------------------------
 
 
-class _Text:
-    """User text as this report prints it: redacted when asked."""
-
-    def __init__(self, redactor: Redactor | None) -> None:
-        self.redactor = redactor
-
-    def __call__(self, text: str | None) -> str:
-        if not text:
-            return ""
-        return self.redactor(text) if self.redactor is not None else text
-
-    def account(self, name: str) -> str:
-        return self.redactor.account(name) if self.redactor is not None else name
-
-    def contact(self, contact: v.ContactView) -> str:
-        if self.redactor is None:
-            return contact.name
-        return self.redactor.contact(contact.name, contact.title, contact.deal_role)
-
-
 def _story(
     services: Services, call: v.CallView, options: RedactionOptions | None, phases: Phases
 ) -> tuple[list[Flowable], str, Redactor | None]:
@@ -145,7 +125,7 @@ def _story(
     redactor = (
         services.redaction.redactor([call.account.name], options) if options is not None else None
     )
-    t = _Text(redactor)
+    t = ReportText(redactor)
     notes = services.calls.notes(call.id)
     phases.part(0, 0.3)(1, 4)
     annotations = services.review.annotations(n.id for n in notes)
@@ -198,7 +178,7 @@ def _story(
     return story, title, redactor
 
 
-def _facts(styles: Styles, t: _Text, call: v.CallView, notes: Sequence[v.NoteView]) -> Table:
+def _facts(styles: Styles, t: ReportText, call: v.CallView, notes: Sequence[v.NoteView]) -> Table:
     when = call.started_at.astimezone()
     if call.ended_at:
         minutes = max(1, round((call.ended_at - call.started_at).total_seconds() / 60))
@@ -210,7 +190,7 @@ def _facts(styles: Styles, t: _Text, call: v.CallView, notes: Sequence[v.NoteVie
     if account.size:
         about += f" ({account.size} employees)" if about else f"{account.size} employees"
     people = [
-        f"{t.contact(c)}"
+        f"{t.contact(c.name, c.title, c.deal_role)}"
         + (f" — {c.title}" if c.title else "")
         + (f" ({c.deal_role})" if c.deal_role else "")
         for c in call.contacts
@@ -266,7 +246,7 @@ def _reviewed(notes: Sequence[v.NoteView]) -> str:
 
 
 def _grade(
-    styles: Styles, t: _Text, call: v.CallView, definitions: Sequence[v.DefinitionView]
+    styles: Styles, t: ReportText, call: v.CallView, definitions: Sequence[v.DefinitionView]
 ) -> list[Flowable]:
     out: list[Flowable] = section("Lead grade", styles.h2)
     if call.grade is None:
@@ -295,7 +275,7 @@ def _grade(
 
 
 def _coverage(
-    styles: Styles, t: _Text, checklist: Sequence[v.CriterionAnswerView]
+    styles: Styles, t: ReportText, checklist: Sequence[v.CriterionAnswerView]
 ) -> list[Flowable]:
     if not checklist:
         return []
@@ -327,7 +307,7 @@ def _coverage(
 
 def _kind_section(
     styles: Styles,
-    t: _Text,
+    t: ReportText,
     kind: NoteKind,
     notes: Sequence[v.NoteView],
     annotations: dict[uuid.UUID, tuple[v.AnnotationView, ...]],
@@ -388,7 +368,7 @@ def _details(note: v.NoteView) -> str:
     return "   ".join(bits)
 
 
-def _note_cell(styles: Styles, t: _Text, note: v.NoteView) -> list[Flowable]:
+def _note_cell(styles: Styles, t: ReportText, note: v.NoteView) -> list[Flowable]:
     cell: list[Flowable] = [para(t(note.text), styles.cell)]
     if note.answer:
         cell.append(para(f"Answer: {t(note.answer)}", styles.small))
@@ -404,7 +384,7 @@ def _note_cell(styles: Styles, t: _Text, note: v.NoteView) -> list[Flowable]:
 
 
 def _review_cell(
-    styles: Styles, t: _Text, note: v.NoteView, review: Sequence[v.AnnotationView]
+    styles: Styles, t: ReportText, note: v.NoteView, review: Sequence[v.AnnotationView]
 ) -> list[Flowable]:
     cell: list[Flowable] = [label(_STATUS[note.review_status][0], styles.cell)]
     for a in review:
@@ -420,7 +400,7 @@ def _review_cell(
 
 
 def _long_note(
-    styles: Styles, t: _Text, note: v.NoteView, review: Sequence[v.AnnotationView]
+    styles: Styles, t: ReportText, note: v.NoteView, review: Sequence[v.AnnotationView]
 ) -> list[Flowable]:
     head = f"<b>{note.offset_label}</b> · {note.kind.label} · {_STATUS[note.review_status][0]}"
     details = _details(note)
@@ -471,7 +451,7 @@ def _chunked(text: str, styles: Styles, lines: int = 40) -> list[Flowable]:
 
 
 def _next_steps(
-    styles: Styles, t: _Text, call: v.CallView, notes: Sequence[v.NoteView]
+    styles: Styles, t: ReportText, call: v.CallView, notes: Sequence[v.NoteView]
 ) -> list[Flowable]:
     out: list[Flowable] = [CondPageBreak(30 * mm), *section("Next steps", styles.h2)]
     if call.next_step:

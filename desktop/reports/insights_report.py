@@ -45,7 +45,7 @@ from desktop.reports.layout import (
     trend_mark,
     write_pdf,
 )
-from desktop.reports.text import label, para
+from desktop.reports.text import ReportText, label, para
 from desktop.services import Services
 from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA, Alignment, VerdictCounts
 from desktop.services.insights import (
@@ -58,7 +58,7 @@ from desktop.services.insights import (
     ThemeRank,
     ThemeSection,
 )
-from desktop.services.redaction import RedactionOptions, RedactionPreview, Redactor
+from desktop.services.redaction import RedactionOptions, RedactionPreview
 from desktop.services.trends import TrendPoint
 from desktop.services.values import DefinitionView
 
@@ -155,21 +155,6 @@ def preview_insights_redaction(
 # -- gathering -----------------------------------------------------------------------
 
 
-class _Text:
-    """User text as this report prints it: redacted when asked."""
-
-    def __init__(self, redactor: Redactor | None) -> None:
-        self.redactor = redactor
-
-    def __call__(self, text: str | None) -> str:
-        if not text:
-            return ""
-        return self.redactor(text) if self.redactor is not None else text
-
-    def account(self, name: str) -> str:
-        return self.redactor.account(name) if self.redactor is not None else name
-
-
 class _Report:
     def __init__(
         self,
@@ -178,7 +163,7 @@ class _Report:
         trends: tuple[TrendPoint, ...],
         definitions: list[tuple[str, int, Sequence[DefinitionView]]],
         generated_by: str,
-        t: _Text,
+        t: ReportText,
     ) -> None:
         self.insights = insights
         self.alignment = alignment
@@ -232,7 +217,7 @@ def _gather(
             accounts.add(filters.account)
         redactor = services.redaction.redactor(sorted(accounts), redaction)
     phases.part(0.4, 0.5)(2, 2)
-    return _Report(insights, alignment, trends, definitions, generated_by, _Text(redactor))
+    return _Report(insights, alignment, trends, definitions, generated_by, ReportText(redactor))
 
 
 def _all_evidence(insights: Insights) -> Iterable[Evidence]:

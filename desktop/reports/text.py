@@ -38,6 +38,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
+from desktop.services.redaction import Redactor
+
 FONT: Final = "RidealongSans"
 FONT_BOLD: Final = "RidealongSans-Bold"
 FONT_ITALIC: Final = "RidealongSans-Oblique"
@@ -299,3 +301,23 @@ def _width(text: str, style: ParagraphStyle) -> float:
         return pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
     except (KeyError, ValueError):  # a character the metrics do not know
         return len(text) * style.fontSize * 0.6
+
+
+class ReportText:
+    """User text as a report prints it: through the redactor when the PDF is redacted."""
+
+    def __init__(self, redactor: Redactor | None) -> None:
+        self.redactor = redactor
+
+    def __call__(self, text: str | None) -> str:
+        if not text:
+            return ""
+        return self.redactor(text) if self.redactor is not None else text
+
+    def account(self, name: str) -> str:
+        return self.redactor.account(name) if self.redactor is not None else name
+
+    def contact(self, name: str, title: str | None, deal_role: str | None) -> str:
+        if self.redactor is None:
+            return name
+        return self.redactor.contact(name, title, deal_role)
