@@ -7,6 +7,14 @@ from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCompleter, QLayout, QLayoutItem, QPlainTextEdit, QWidget
 
 
+def set_role(widget: QWidget, role: str) -> None:
+    """Restyle a widget by its `role` property (hint, error, banner: see ui/theme.py)."""
+    if widget.property("role") != role:
+        widget.setProperty("role", role)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
 class NoteEditor(QPlainTextEdit):
     """A text box for notes: Enter submits, Shift+Enter adds a line, Esc cancels, and
     `#` completes themes already in use.

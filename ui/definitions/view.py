@@ -33,6 +33,7 @@ from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.values import DefinitionView
 from ui.events import AppEvents, Changes
+from ui.widgets import set_role
 
 TERM_ROLE = Qt.ItemDataRole.UserRole + 1
 BODY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -484,11 +485,7 @@ class DefinitionsView(QWidget):
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        role = "error" if error else "hint"
-        if self.status.property("role") != role:
-            self.status.setProperty("role", role)
-            self.status.style().unpolish(self.status)
-            self.status.style().polish(self.status)
+        set_role(self.status, "error" if error else "hint")
 
     # -- changes elsewhere -----------------------------------------------------------
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import Grade, Outcome
 from desktop.services.qualification import Gaps
 from desktop.services.values import AccountView, CallView, DefinitionView
+from ui.widgets import set_role
 
 #: Grade keys, bound by the Review view so they work wherever the focus is in it.
 GRADE_KEYS = {Grade.MQL: "Alt+M", Grade.SQL: "Alt+S", Grade.UNQUALIFIED: "Alt+U"}
@@ -165,8 +166,7 @@ class GradePanel(QWidget):
         self.gaps.setText(
             "\n".join(lines) if lines else "No qualification gaps." if call.framework else ""
         )
-        self.gaps.setProperty("role", "error" if lines else "hint")
-        self.gaps.style().polish(self.gaps)
+        set_role(self.gaps, "error" if lines else "hint")
         self._show_definitions()
         self.submit_button.setEnabled(call.grade is not None)
         self.show_account(call.account)

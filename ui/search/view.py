@@ -62,6 +62,7 @@ from ui.models.search_results import (
     SearchResultsModel,
     hit_html,
 )
+from ui.widgets import set_role
 
 SEARCH_DELAY_MS = 250
 #: Results shown at most; more than a person reads, and a hint to refine.
@@ -402,11 +403,7 @@ class SearchView(QWidget):
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        role = "error" if error else "hint"
-        if self.status.property("role") != role:
-            self.status.setProperty("role", role)
-            self.status.style().unpolish(self.status)
-            self.status.style().polish(self.status)
+        set_role(self.status, "error" if error else "hint")
 
     def current_note_id(self) -> uuid.UUID | None:
         index = self.results.currentIndex()
