@@ -6,10 +6,12 @@ import logging
 import sys
 import traceback
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from desktop import __version__
@@ -27,6 +29,18 @@ from ui.settings import APPLICATION, ORGANIZATION, Settings
 log = logging.getLogger(__name__)
 
 
+def app_icon() -> QIcon:
+    """The app's icon at every size shipped in `desktop/resources/icons/` (title bars,
+    task switchers and docks pick the nearest), read through importlib.resources so it
+    works from a wheel and from the frozen build alike."""
+    icon = QIcon()
+    for entry in resources.files("desktop.resources").joinpath("icons").iterdir():
+        pixmap = QPixmap()
+        if entry.name.endswith(".png") and pixmap.loadFromData(entry.read_bytes(), "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
+
+
 def create_window(database_url: str) -> MainWindow:
     """The main window over the database at `database_url`, not yet shown.
 
@@ -35,6 +49,7 @@ def create_window(database_url: str) -> MainWindow:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         theme.apply(app)
+        app.setWindowIcon(app_icon())
     services = Services.open(database_url)
     drafts = drafts_dir(database_url)
     window = MainWindow(
@@ -166,6 +181,7 @@ def run(database_url: str) -> int:
     sys.excepthook = _excepthook
     if isinstance(app, QApplication):
         theme.apply(app)
+        app.setWindowIcon(app_icon())
     keeper = WindowKeeper(database_url)
     if not keeper.open():
         return 2
