@@ -64,6 +64,17 @@ def check_storable(text: str, what: str) -> str:
     return text
 
 
+def like_escaped(text: str) -> str:
+    """`text` for a LIKE pattern (with `escape="\\"`): `%` and `_` stand for themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def tag_key(raw: str) -> str:
+    """How a theme typed in a filter or box is looked up: `#Price` is `price`. Unlike
+    `normalize_tag`, never refuses: a filter for a tag nobody uses finds nothing."""
+    return re.sub(r"\s+", "-", raw.strip().lstrip("#").strip().lower())
+
+
 def clean_name(name: str, what: str) -> str:
     cleaned = _SPACES.sub(" ", check_storable(name, what)).strip()
     if not cleaned:

@@ -19,8 +19,10 @@ from desktop.services.base import (
     clean_name,
     ensure_person,
     get_live,
+    like_escaped,
     name_key,
     note_view,
+    tag_key,
 )
 from desktop.storage import models as m
 
@@ -250,12 +252,12 @@ class CallService(Service):
                 .where(
                     m.Note.call_id == m.Call.id,
                     m.Note.deleted_at.is_(None),
-                    m.Tag.name == filters.tag.strip().lstrip("#").lower(),
+                    m.Tag.name == tag_key(filters.tag),
                 )
             )
             stmt = stmt.where(tagged.exists())
         if filters.text and filters.text.strip():
-            pattern = "%" + _escape_like(name_key(filters.text)) + "%"
+            pattern = "%" + like_escaped(name_key(filters.text)) + "%"
             stmt = stmt.where(
                 or_(
                     m.Account.name_key.like(pattern, escape="\\"),
@@ -291,7 +293,3 @@ class CallService(Service):
         if call is None:
             raise NotFound(f"no call with id {call_id}")
         return call_view(call)
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

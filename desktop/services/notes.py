@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from desktop.domain import INTENSITY_MAX, INTENSITY_MIN, NoteKind
 from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import values as v
-from desktop.services.base import Service, check_storable, ensure_person, get_live, note_view
+from desktop.services.base import (
+    Service,
+    check_storable,
+    ensure_person,
+    get_live,
+    like_escaped,
+    note_view,
+    tag_key,
+)
 from desktop.services.calls import NOTE_LOADS
 from desktop.storage import models as m
 
@@ -42,7 +50,7 @@ UNSET: Final[Any] = _Unset()
 
 def normalize_tag(raw: str) -> str:
     """`#Manual Reporting` and `manual-reporting` are one theme: `manual-reporting`."""
-    tag = re.sub(r"\s+", "-", raw.strip().lstrip("#").strip().lower()).strip("-")
+    tag = tag_key(raw).strip("-")
     if not tag or not _TAG.fullmatch(tag):
         raise UserError(f"{raw!r} is not a usable tag (letters, digits and hyphens)")
     if len(tag) > MAX_TAG_CHARS:
@@ -276,10 +284,9 @@ class NoteService(Service):
                 .order_by(count.desc(), m.Tag.name)
                 .limit(limit)
             )
-            cleaned = prefix.strip().lstrip("#").lower()
+            cleaned = tag_key(prefix)
             if cleaned:
-                escaped = cleaned.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                stmt = stmt.where(m.Tag.name.like(escaped + "%", escape="\\"))
+                stmt = stmt.where(m.Tag.name.like(like_escaped(cleaned) + "%", escape="\\"))
             return tuple(v.TagCount(name, n) for name, n in s.execute(stmt))
 
     @staticmethod

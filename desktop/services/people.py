@@ -17,6 +17,7 @@ from desktop.services.base import (
     check_storable,
     clean_name,
     ensure_person,
+    like_escaped,
     name_key,
     person_view,
 )
@@ -65,8 +66,7 @@ class AccountService(Service):
             )
             key = name_key(prefix)
             if key:
-                escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                stmt = stmt.where(m.Account.name_key.like(f"%{escaped}%", escape="\\"))
+                stmt = stmt.where(m.Account.name_key.like(f"%{like_escaped(key)}%", escape="\\"))
             return tuple(s.scalars(stmt))
 
     def ensure_contact(

@@ -7,7 +7,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from desktop.domain import NoteKind, SearchField
 from desktop.errors import UserError
 from desktop.services import values as v
-from desktop.services.base import Service, check_storable, name_key
+from desktop.services.base import Service, check_storable, name_key, tag_key
 from desktop.services.calls import day_end, day_start
 from desktop.storage import models as m
 from desktop.storage.text import Query, Term, parse_query, snippet
@@ -124,7 +124,7 @@ class SearchService(Service):
             rep_ids = select(m.Person.id).where(m.Person.name_key == name_key(filters.rep))
             stmt = stmt.where(m.Call.rep_id.in_(rep_ids))
         if filters.tag:
-            tag = check_storable(filters.tag, "the tag").strip().lstrip("#").lower()
+            tag = tag_key(check_storable(filters.tag, "the tag"))
             stmt = stmt.where(
                 exists(
                     select(1)
