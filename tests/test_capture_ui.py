@@ -500,3 +500,15 @@ def test_killing_capture_at_random_moments_loses_no_filed_note(
     assert draft is not None and draft.text.startswith("Flood note ")
     qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
     assert window.calls_view.call_page.capture.input.toPlainText() == draft.text
+
+
+def test_a_theme_just_used_is_offered_at_once(qtbot: QtBot, sqlite_url: str) -> None:
+    window = open_window(qtbot, sqlite_url)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    qtbot.keyClicks(box, "Security review takes weeks #security-review")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClicks(box, "Again the #secu")
+    popup = box.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert box.completer.currentCompletion() == "security-review"

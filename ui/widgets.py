@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCompleter, QLayout, QLayoutItem, QPlainTextEdit, QWidget
@@ -40,6 +42,13 @@ class NoteEditor(QPlainTextEdit):
 
     def set_tags(self, tags: list[str]) -> None:
         self._tags.setStringList(tags)
+
+    def add_tags(self, tags: Iterable[str]) -> None:
+        """Offer themes just used, without asking the database for all of them again."""
+        current = self._tags.stringList()
+        new = [t for t in tags if t not in current]
+        if new:
+            self._tags.setStringList(current + new)
 
     def text(self) -> str:
         return self.toPlainText()

@@ -58,6 +58,7 @@ class CallPage(QWidget):
         self.identity = identity
         self._call: CallView | None = None
         self._draft_dirty = False
+        self._tags_stale = True
 
         self.title = QLabel(self)
         self.title.setObjectName("callTitle")
@@ -124,7 +125,11 @@ class CallPage(QWidget):
         self.model.set_notes(self._services.calls.notes(call_id), self._pending_views())
         self.timeline.scrollToBottom()
         self._show_header()
-        self.capture.input.set_tags([t.name for t in self._services.notes.tags_in_use(limit=500)])
+        if self._tags_stale:
+            # Counting every theme in use is a scan of the tags: once, then kept current.
+            tags = self._services.notes.tags_in_use(limit=500)
+            self.capture.input.set_tags([t.name for t in tags])
+            self._tags_stale = False
         draft = self._drafts.load(call_id)
         if draft is not None and not self.capture.input.text():
             self.capture.restore(draft.text, draft.kind, draft.intensity, draft.quote_worthy)
@@ -302,7 +307,12 @@ class CallPage(QWidget):
             return
         self.capture.begin_edit(note)
 
+    def forget_tags(self) -> None:
+        """Themes were added elsewhere (sample data, another view): ask again next time."""
+        self._tags_stale = True
+
     def _after_filed(self, note: NoteView) -> None:
+        self.capture.input.add_tags(note.tags)
         row = self.model.upsert(note)
         self.timeline.scrollTo(self.model.index(row))
         self.capture.accepted()

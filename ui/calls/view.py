@@ -420,6 +420,8 @@ class CallsView(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.source is self:
             return
+        if (changes.calls or changes.notes) and changes.source is not self.call_page:
+            self.call_page.forget_tags()
         if changes.calls:
             selected = self.selected_call_id()
             self.model.reload()

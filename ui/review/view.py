@@ -49,6 +49,7 @@ class ReviewView(QWidget):
         self._loaded = False
         self._call_id: uuid.UUID | None = None
         self._stale = False
+        self._tags_stale = True
 
         heading = QLabel("To review", self)
         heading.setProperty("role", "heading")
@@ -159,7 +160,10 @@ class ReviewView(QWidget):
             self._events.status.emit(str(error))
             return
         self._call_id = call_id
-        self.panel.editor.set_tags([t.name for t in self._services.notes.tags_in_use(limit=500)])
+        if self._tags_stale:
+            tags = self._services.notes.tags_in_use(limit=500)
+            self.panel.editor.set_tags([t.name for t in tags])
+            self._tags_stale = False
         items = [ReviewItem(n, annotations.get(n.id, ())) for n in notes]
         people = " · ".join(
             f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p
@@ -227,11 +231,12 @@ class ReviewView(QWidget):
 
     def _on_tags_submitted(self, note_id: uuid.UUID, tags: list[str]) -> None:
         try:
-            self._services.notes.edit(note_id, tags=tags)
+            edited = self._services.notes.edit(note_id, tags=tags)
         except RidealongError as error:
             self.panel.edit_failed(str(error))
             return
         self.panel.end_edit()
+        self.panel.editor.add_tags(edited.tags)
         self._refresh_note(note_id)
 
     def _on_grade_submitted(self, grade: str, reason: str) -> None:
@@ -277,6 +282,8 @@ class ReviewView(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.source is self or not self._loaded:
             return
+        if changes.calls or changes.notes:
+            self._tags_stale = True
         if changes.calls:
             self.reload_inbox()
         current = self._call_id
