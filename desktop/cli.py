@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__
+from desktop.clock import Clock, utcnow
 from desktop.domain import CallType, Grade, NoteKind, Outcome, Verdict
 from desktop.errors import RidealongError, UserError
 
@@ -307,7 +308,7 @@ def _open(args: argparse.Namespace) -> Services:
 
     url = resolve_database_url(args.database_url, args.data_dir)
     _warn_if_risky(args, url)
-    return Services.open(url)
+    return Services.open(url, clock=args.clock)
 
 
 def _parse_id(value: str, what: str) -> Any:
@@ -602,7 +603,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(describe(url))
         return 0
     if args.action == "upgrade":
-        print(maintenance.upgrade(url))
+        print(maintenance.upgrade(url, clock=args.clock))
         return 0
     print(maintenance.check(url))
     return 0
@@ -720,7 +721,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     progress = _percent_line("backing up", args.quiet)
     target = Path(args.output) if args.output else None
     try:
-        info = files.create_backup(path, target, progress=progress)
+        info = files.create_backup(path, target, progress=progress, now=args.clock())
     finally:
         if progress is not _no_output:
             sys.stderr.write("\r\033[K")
@@ -736,7 +737,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     _warn_if_risky(args, url)
     progress = _percent_line("restoring", args.quiet)
     try:
-        result = backup.restore(url, Path(args.file), progress=progress)
+        result = backup.restore(url, Path(args.file), progress=progress, clock=args.clock)
     finally:
         if progress is not _no_output:
             sys.stderr.write("\r\033[K")
@@ -840,13 +841,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code says whether it was a success (0), a user's
-    mistake (2) or a bug (1)."""
+def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
+    """Run one command, telling the time by `clock`; the exit code says whether it was a
+    success (0), a user's mistake (2) or a bug (1)."""
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(_query_last(sys.argv[1:] if argv is None else list(argv)))
+    args.clock = clock
     try:
         return COMMANDS[args.command or "gui"](args)
     except RidealongError as error:

@@ -23,8 +23,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from desktop.services import Services
+from tests.fakes import FakeClock
 
 DIALECTS = ["sqlite", "postgres"]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture(scope="session")
@@ -97,8 +103,8 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def services(db_url: str) -> Iterator[Services]:
-    opened = Services.open(db_url)
+def services(db_url: str, clock: FakeClock) -> Iterator[Services]:
+    opened = Services.open(db_url, clock=clock)
     yield opened
     opened.close()
 

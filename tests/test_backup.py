@@ -24,6 +24,7 @@ from desktop.services import Services
 from desktop.services.backup import BackupKind, restore
 from desktop.storage import backup as files
 from desktop.storage import maintenance, sqlite_files
+from tests.fakes import FakeClock
 
 
 def db_path(url: str) -> Path:
@@ -34,16 +35,16 @@ def fingerprint(path: Path) -> tuple[str, int]:
     return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
 
 
-def texts(url: str) -> list[str]:
-    services = Services.open(url)
+def texts(url: str, clock: FakeClock) -> list[str]:
+    services = Services.open(url, clock=clock)
     try:
         return sorted(n.text for row in services.calls.page() for n in services.calls.notes(row.id))
     finally:
         services.close()
 
 
-def add_notes(url: str, *words: str) -> None:
-    services = Services.open(url)
+def add_notes(url: str, clock: FakeClock, *words: str) -> None:
+    services = Services.open(url, clock=clock)
     try:
         rows = services.calls.page()
         call_id = rows[0].id if rows else services.calls.start("Acme").id
@@ -61,9 +62,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_a_backup_is_a_verified_self_contained_copy_listed_with_its_counts(
     sqlite_url: str,
+    clock: FakeClock,
 ) -> None:
-    add_notes(sqlite_url, "Budget frozen", "Too expensive")
-    services = Services.open(sqlite_url)
+    add_notes(sqlite_url, clock, "Budget frozen", "Too expensive")
+    services = Services.open(sqlite_url, clock=clock)
     try:
         services.notes.delete(services.calls.notes(services.calls.page()[0].id)[0].id)
         seen: list[tuple[int, int]] = []
@@ -84,30 +86,32 @@ def test_a_backup_is_a_verified_self_contained_copy_listed_with_its_counts(
         services.close()
 
 
-def test_cancel_stops_a_backup_and_leaves_no_file(sqlite_url: str) -> None:
-    add_notes(sqlite_url, *(f"note {i} " * 200 for i in range(300)))
+def test_cancel_stops_a_backup_and_leaves_no_file(sqlite_url: str, clock: FakeClock) -> None:
+    add_notes(sqlite_url, clock, *(f"note {i} " * 200 for i in range(300)))
     token = CancelToken()
 
     def progress(done: int, total: int) -> None:
         token.cancel()
 
     with pytest.raises(Cancelled):
-        files.create_backup(db_path(sqlite_url), progress=progress, cancel=token)
+        files.create_backup(db_path(sqlite_url), progress=progress, cancel=token, now=clock())
     folder = db_path(sqlite_url).parent / "backups"
     assert list(folder.iterdir()) == []
 
 
-def test_a_damaged_database_is_not_backed_up_over_good_backups(sqlite_url: str) -> None:
-    add_notes(sqlite_url, *(f"note {i} " * 200 for i in range(300)))
+def test_a_damaged_database_is_not_backed_up_over_good_backups(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    add_notes(sqlite_url, clock, *(f"note {i} " * 200 for i in range(300)))
     path = db_path(sqlite_url)
-    good = files.create_backup(path)
+    good = files.create_backup(path, now=clock())
     data = bytearray(path.read_bytes())
     middle = len(data) // 2 // 4096 * 4096
     data[middle : middle + 4096] = b"\x07" * 4096
     path.write_bytes(bytes(data))
     before = fingerprint(path)
     with pytest.raises(StorageUnavailable, match="not backed up") as refused:
-        files.create_backup(path)
+        files.create_backup(path, now=clock())
     assert str(good.path) in str(refused.value)  # and says which backup to restore
     assert [b.path for b in files.list_backups(path)] == [good.path]
     assert fingerprint(path) == before
@@ -158,8 +162,9 @@ def _fake_backups_names(db: Path, moments: list[datetime]) -> list[Path]:
 
 def test_an_automatic_backup_is_due_on_close_after_a_change_and_every_half_hour(
     sqlite_url: str,
+    clock: FakeClock,
 ) -> None:
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         call = services.calls.start("Acme")
         assert services.backups.due()  # no backup yet
@@ -170,24 +175,26 @@ def test_an_automatic_backup_is_due_on_close_after_a_change_and_every_half_hour(
         services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
         assert services.backups.due(closing=True)
         assert not services.backups.due()  # the newest backup is minutes old
-        later = datetime.now(UTC) + timedelta(minutes=31)
-        assert services.backups.due(now=later)
+        clock.advance(timedelta(minutes=31))
+        assert services.backups.due()
         assert services.backups.run_automatic(closing=True).backup is not None
         assert not services.backups.due(closing=True)
     finally:
         services.close()
 
 
-def test_the_automatic_pass_purges_the_trash_after_the_backup(sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_the_automatic_pass_purges_the_trash_after_the_backup(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     try:
         call = services.calls.start("Acme")
         note = services.notes.add(call.id, NoteKind.PAIN, "Old and deleted")
         services.notes.delete(note.id)
     finally:
         services.close()
-    month_later = datetime.now(UTC) + timedelta(days=31)
-    services = Services.open(sqlite_url, clock=lambda: month_later)
+    clock.advance(timedelta(days=31))
+    services = Services.open(sqlite_url, clock=clock)
     try:
         done = services.backups.run_automatic(closing=True)
         assert done.backup is not None and done.purged.notes == 1
@@ -202,9 +209,9 @@ def test_the_automatic_pass_purges_the_trash_after_the_backup(sqlite_url: str) -
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_a_server_database_is_told_to_use_its_servers_backups(
-    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, clock: FakeClock
 ) -> None:
-    services = Services.open(db_url)
+    services = Services.open(db_url, clock=clock)
     try:
         assert not services.backups.supported
         assert services.backups.list() == () and not services.backups.due(closing=True)
@@ -221,20 +228,20 @@ def test_a_server_database_is_told_to_use_its_servers_backups(
 
 
 def test_backup_and_restore_from_the_command_line(
-    tmp_path: Path, sqlite_template: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, sqlite_template: Path, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(sqlite_template, data / "ridealong.db")
     url = f"sqlite:///{data / 'ridealong.db'}"
-    add_notes(url, "Budget frozen")
+    add_notes(url, clock, "Budget frozen")
     code, out, err = run(capsys, "--data-dir", str(data), "backup")
     assert code == 0, err
     made = Path(out.strip())
     assert made.parent == data / "backups" and out.count("\n") == 1
     code, out, _ = run(capsys, "--data-dir", str(data), "backup", "-o", str(tmp_path / "mine.db"))
     assert (code, out) == (0, f"{tmp_path / 'mine.db'}\n")
-    add_notes(url, "Added after the backup")
+    add_notes(url, clock, "Added after the backup")
     code, out, _ = run(capsys, "--data-dir", str(data), "backup", "--list", "--json")
     listed = json.loads(out)
     assert [b["path"] for b in listed] == [str(made)]
@@ -253,7 +260,7 @@ def test_backup_and_restore_from_the_command_line(
     code, out, err = run(capsys, "--data-dir", str(data), "restore", str(made))
     assert code == 0, err
     assert out.startswith(f"restored {made} (1 calls, 1 notes)")
-    assert texts(url) == ["Budget frozen"]
+    assert texts(url, clock) == ["Budget frozen"]
     kept = [
         b for b in files.list_backups(data / "ridealong.db") if b.kind.value == "before-restore"
     ]
@@ -264,27 +271,28 @@ def test_backup_and_restore_from_the_command_line(
 
 def test_restore_works_when_the_current_database_is_damaged_and_keeps_its_bytes(
     sqlite_url: str,
+    clock: FakeClock,
 ) -> None:
-    add_notes(sqlite_url, "Budget frozen")
+    add_notes(sqlite_url, clock, "Budget frozen")
     path = db_path(sqlite_url)
-    good = files.create_backup(path)
+    good = files.create_backup(path, now=clock())
     path.write_bytes(path.read_bytes()[:5000])  # cut short: unreadable
     damaged = path.read_bytes()
     with pytest.raises(StorageUnavailable, match="damaged"):
-        Services.open(sqlite_url)
+        Services.open(sqlite_url, clock=clock)
     result = restore(sqlite_url, good.path)
     assert result.previous_kept_at is not None
     assert result.previous_kept_at.read_bytes() == damaged
-    assert texts(sqlite_url) == ["Budget frozen"]
+    assert texts(sqlite_url, clock) == ["Budget frozen"]
 
 
 def test_restore_leaves_no_stale_log_of_the_replaced_database(
-    sqlite_url: str, tmp_path: Path
+    sqlite_url: str, tmp_path: Path, clock: FakeClock
 ) -> None:
     """A write-ahead log left by a crash belongs to the old file: replayed into the
     restored one it would corrupt it. It is kept with the old file, not left behind."""
-    add_notes(sqlite_url, "In the backup")
-    backup = files.create_backup(db_path(sqlite_url))
+    add_notes(sqlite_url, clock, "In the backup")
+    backup = files.create_backup(db_path(sqlite_url), now=clock())
     crashed = tmp_path / "crashed"
     crashed.mkdir()
     conn = sqlite3.connect(db_path(sqlite_url))
@@ -298,7 +306,7 @@ def test_restore_leaves_no_stale_log_of_the_replaced_database(
     assert (crashed / "ridealong.db-wal").stat().st_size > 0
     result = restore(url, backup.path)
     assert not (crashed / "ridealong.db-wal").exists()
-    assert texts(url) == ["In the backup"]
+    assert texts(url, clock) == ["In the backup"]
     assert maintenance.check(url).startswith("ok: ")
     assert result.previous_kept_at is not None
     assert sqlite_files.sidecars(result.previous_kept_at)[0].stat().st_size > 0
@@ -373,13 +381,17 @@ HOSTILE = {
 
 @pytest.mark.parametrize("case", list(HOSTILE))
 def test_restore_refuses_a_file_that_is_not_ours_and_changes_nothing(
-    tmp_path: Path, sqlite_template: Path, capsys: pytest.CaptureFixture[str], case: str
+    tmp_path: Path,
+    sqlite_template: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: str,
+    clock: FakeClock,
 ) -> None:
     make, message = HOSTILE[case]
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(sqlite_template, data / "ridealong.db")
-    add_notes(f"sqlite:///{data / 'ridealong.db'}", "Budget frozen")
+    add_notes(f"sqlite:///{data / 'ridealong.db'}", clock, "Budget frozen")
     candidate = tmp_path / "candidate.db"
     make(sqlite_template)(candidate)
     before = fingerprint(data / "ridealong.db")
@@ -394,8 +406,8 @@ def test_restore_refuses_a_file_that_is_not_ours_and_changes_nothing(
     assert sorted(p.name for p in data.iterdir()) == listing
 
 
-def test_restore_of_the_database_onto_itself_is_refused(sqlite_url: str) -> None:
+def test_restore_of_the_database_onto_itself_is_refused(sqlite_url: str, clock: FakeClock) -> None:
     with pytest.raises(UserError, match="the database itself"):
         restore(sqlite_url, db_path(sqlite_url))
     with pytest.raises(UserError, match="the database itself"):
-        files.create_backup(db_path(sqlite_url), db_path(sqlite_url))
+        files.create_backup(db_path(sqlite_url), db_path(sqlite_url), now=clock())

@@ -12,18 +12,9 @@ from desktop.errors import NotFound, UserError
 from desktop.services import Services
 from desktop.services.calls import CallFilters
 from desktop.services.values import CallRow
+from tests.fakes import FakeClock
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def test_start_makes_a_live_call_with_people_made_on_first_mention(services: Services) -> None:
@@ -108,15 +99,10 @@ def test_end_before_the_start_is_clamped_to_the_start(services: Services) -> Non
     assert ended.ended_at == T0
 
 
-def test_end_uses_the_clock(db_url: str) -> None:
-    clock = FakeClock(T0)
-    services = Services.open(db_url, clock=clock)
-    try:
-        call = services.calls.start("Acme")
-        clock.now = T0 + timedelta(minutes=30)
-        assert services.calls.end(call.id).duration == timedelta(minutes=30)
-    finally:
-        services.close()
+def test_end_uses_the_clock(services: Services, clock: FakeClock) -> None:
+    call = services.calls.start("Acme")
+    clock.advance(timedelta(minutes=30))
+    assert services.calls.end(call.id).duration == timedelta(minutes=30)
 
 
 def test_unknown_or_deleted_calls_are_not_found(services: Services) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,16 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain import CallStatus, CriterionStatus, NoteKind
 from desktop.services import Services
+from tests.fakes import FakeClock
 from tests.ui_support import ALT, CTRL, SHIFT, focused, open_window, start_call, type_text
 
 pytestmark = pytest.mark.usefixtures("ui_env")
 
 
-def notes_in_db(url: str) -> list[tuple[str, str, int | None, bool, tuple[str, ...]]]:
-    services = Services.open(url)
+def notes_in_db(
+    url: str, clock: FakeClock
+) -> list[tuple[str, str, int | None, bool, tuple[str, ...]]]:
+    services = Services.open(url, clock=clock)
     try:
         call = services.calls.page(limit=1)[0]
         return [
@@ -55,9 +59,9 @@ def test_the_window_has_its_named_parts_before_it_is_shown(qtbot: QtBot, sqlite_
 
 
 def test_an_empty_first_run_invites_a_ride_along_and_asks_who_you_are(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     assert window.calls_view.centre.currentWidget().objectName() == "welcomePage"
     bar = window.identity_bar
     assert bar.isVisible()
@@ -68,7 +72,7 @@ def test_an_empty_first_run_invites_a_ride_along_and_asks_who_you_are(
     start_call(qtbot, window, "Northwind Logistics")
     qtbot.keyClicks(focused(window), "They rebuild the report every Monday")
     qtbot.keyClick(focused(window), Qt.Key.Key_Return)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         call = services.calls.page(limit=1)[0]
         assert call.marketer == "Priya Marketer"
@@ -77,8 +81,8 @@ def test_an_empty_first_run_invites_a_ride_along_and_asks_who_you_are(
         services.close()
 
 
-def test_capture_every_kind_from_the_keyboard(qtbot: QtBot, db_url: str) -> None:
-    window = open_window(qtbot, db_url)
+def test_capture_every_kind_from_the_keyboard(qtbot: QtBot, db_url: str, clock: FakeClock) -> None:
+    window = open_window(qtbot, db_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     keys = {
@@ -94,7 +98,7 @@ def test_capture_every_kind_from_the_keyboard(qtbot: QtBot, db_url: str) -> None
     for kind, key in keys.items():
         qtbot.keyClicks(box, f"A {kind.value} heard on the call")
         qtbot.keyClick(box, key, CTRL)
-    stored = notes_in_db(db_url)
+    stored = notes_in_db(db_url, clock)
     assert [(k, t) for k, t, *_ in stored] == [
         (kind.value, f"A {kind.value} heard on the call") for kind in keys
     ]
@@ -102,8 +106,10 @@ def test_capture_every_kind_from_the_keyboard(qtbot: QtBot, db_url: str) -> None
     assert box.toPlainText() == ""
 
 
-def test_intensity_quote_worthy_prefixes_and_new_lines(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_intensity_quote_worthy_prefixes_and_new_lines(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     qtbot.keyClick(box, Qt.Key.Key_4, ALT)
@@ -114,7 +120,7 @@ def test_intensity_quote_worthy_prefixes_and_new_lines(qtbot: QtBot, sqlite_url:
     qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
     qtbot.keyClicks(box, "/obj Your price is double what we pay now")
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert notes_in_db(sqlite_url) == [
+    assert notes_in_db(sqlite_url, clock) == [
         (
             "pain",
             "We lose two days a month\non reconciliation #manual-reporting",
@@ -126,22 +132,23 @@ def test_intensity_quote_worthy_prefixes_and_new_lines(qtbot: QtBot, sqlite_url:
     ]
 
 
-def test_text_keeps_every_character_typed(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_text_keeps_every_character_typed(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Équipe Générale")
     box = focused(window)
     text = "Ça coûte <b>trop</b> & \u200fשלום\u200f — “vraiment” 😬"
     type_text(qtbot, box, text)
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert notes_in_db(sqlite_url)[0][1] == text
+    assert notes_in_db(sqlite_url, clock)[0][1] == text
 
 
-def test_edit_delete_undo_and_redo(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_edit_delete_undo_and_redo(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     qtbot.keyClicks(box, "Budget frozen until Q3")
     qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
+    clock.advance(timedelta(seconds=20))
     qtbot.keyClicks(box, "Procurement needs a security review")
     qtbot.keyClick(box, Qt.Key.Key_Return)
 
@@ -149,27 +156,35 @@ def test_edit_delete_undo_and_redo(qtbot: QtBot, sqlite_url: str) -> None:
     assert box.toPlainText() == "Procurement needs a security review"
     qtbot.keyClicks(box, " first")
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert [n[1] for n in notes_in_db(sqlite_url)][1] == "Procurement needs a security review first"
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)][
+        1
+    ] == "Procurement needs a security review first"
 
     qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)
-    assert [n[1] for n in notes_in_db(sqlite_url)][1] == "Procurement needs a security review"
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)][
+        1
+    ] == "Procurement needs a security review"
     qtbot.keyClick(box, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert [n[1] for n in notes_in_db(sqlite_url)][1] == "Procurement needs a security review first"
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)][
+        1
+    ] == "Procurement needs a security review first"
 
     timeline = window.calls_view.call_page.timeline
     timeline.setFocus()
     timeline.setCurrentIndex(timeline.model().index(0, 0))
     qtbot.keyClick(timeline, Qt.Key.Key_Delete)
-    assert [n[1] for n in notes_in_db(sqlite_url)] == ["Procurement needs a security review first"]
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)] == [
+        "Procurement needs a security review first"
+    ]
     qtbot.keyClick(timeline, Qt.Key.Key_Z, CTRL)
-    assert notes_in_db(sqlite_url)[0][1] == "Budget frozen until Q3"
+    assert notes_in_db(sqlite_url, clock)[0][1] == "Budget frozen until Q3"
     assert timeline.model().rowCount() == 2
 
 
 def test_typing_undo_stays_in_the_box_until_the_box_has_nothing_to_undo(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     qtbot.keyClicks(box, "Filed note")
@@ -177,15 +192,17 @@ def test_typing_undo_stays_in_the_box_until_the_box_has_nothing_to_undo(
     qtbot.keyClicks(box, "half typed")
     qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)
     assert box.toPlainText() != "half typed"
-    assert [n[1] for n in notes_in_db(sqlite_url)] == ["Filed note"]
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)] == ["Filed note"]
 
 
-def test_hash_completes_themes_already_in_use(qtbot: QtBot, sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_hash_completes_themes_already_in_use(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     earlier = services.calls.start("Older Co")
     services.notes.add(earlier.id, NoteKind.PAIN, "x", tags=["manual-reporting"])
     services.close()
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     qtbot.keyClicks(box, "Reports by hand #manu")
@@ -195,16 +212,18 @@ def test_hash_completes_themes_already_in_use(qtbot: QtBot, sqlite_url: str) -> 
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert box.toPlainText() == "Reports by hand #manual-reporting "
     qtbot.keyClick(box, Qt.Key.Key_1, CTRL)
-    assert notes_in_db(sqlite_url)[0][4] == ("manual-reporting",)
+    assert notes_in_db(sqlite_url, clock)[0][4] == ("manual-reporting",)
 
 
-def test_end_call_moves_it_to_awaiting_review(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_end_call_moves_it_to_awaiting_review(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     timer = window.findChild(QLabel, "callTimer")
     assert timer.text().count(":") == 1
     qtbot.keyClick(focused(window), Qt.Key.Key_E, CTRL | SHIFT)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         assert services.calls.page(limit=1)[0].status is CallStatus.AWAITING_REVIEW
     finally:
@@ -212,14 +231,16 @@ def test_end_call_moves_it_to_awaiting_review(qtbot: QtBot, sqlite_url: str) -> 
     assert timer.text().startswith("Ended")
 
 
-def test_checklist_cycles_and_links_a_question_with_keys(qtbot: QtBot, sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_checklist_cycles_and_links_a_question_with_keys(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     call = services.calls.start("Acme Freight", framework="BANT")
     question = services.notes.add(
         call.id, NoteKind.QUESTION, "Who signs off?", answer="The CFO, Maria"
     )
     services.close()
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     view = window.calls_view
     view.select_call(call.id)
     timeline = view.call_page.timeline
@@ -230,7 +251,7 @@ def test_checklist_cycles_and_links_a_question_with_keys(qtbot: QtBot, sqlite_ur
     qtbot.keyClick(checklist, Qt.Key.Key_Space)
     checklist.setCurrentRow(1)  # authority
     qtbot.keyClick(checklist, Qt.Key.Key_L)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         items = {i.criterion.key: i for i in services.qualification.checklist(call.id)}
     finally:
@@ -241,12 +262,14 @@ def test_checklist_cycles_and_links_a_question_with_keys(qtbot: QtBot, sqlite_ur
     assert "The CFO, Maria" in checklist.item(1).text()
 
 
-def test_window_state_and_selection_come_back(qtbot: QtBot, sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_window_state_and_selection_come_back(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     first = services.calls.start("First Co")
     services.calls.start("Second Co")
     services.close()
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     window.resize(1100, 700)
     window.calls_view.select_call(first.id)
     splitter = window.calls_view.splitter
@@ -257,7 +280,7 @@ def test_window_state_and_selection_come_back(qtbot: QtBot, sqlite_url: str) -> 
     window.close()
     sizes = window.calls_view.splitter.sizes()
 
-    again = open_window(qtbot, sqlite_url)
+    again = open_window(qtbot, sqlite_url, clock=clock)
     assert (again.width(), again.height()) == (1100, 700)
     assert again.calls_view.selected_call_id() == first.id
 
@@ -268,13 +291,13 @@ def test_window_state_and_selection_come_back(qtbot: QtBot, sqlite_url: str) -> 
     qtbot.waitUntil(restored, timeout=1000)
 
 
-def test_the_call_list_loads_in_pages(qtbot: QtBot, sqlite_url: str) -> None:
+def test_the_call_list_loads_in_pages(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
     from desktop.services.demo import generate
 
-    services = Services.open(sqlite_url)
-    generate(services, calls=450, months=6, seed=3)
+    services = Services.open(sqlite_url, clock=clock)
+    generate(services, calls=450, months=6, seed=3, now=clock())
     services.close()
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     model = window.calls_view.model
     assert model.rowCount() == 200
     window.calls_view.call_list.scrollToBottom()
@@ -285,8 +308,10 @@ def test_the_call_list_loads_in_pages(qtbot: QtBot, sqlite_url: str) -> None:
     assert len({model.call_at(i).id for i in range(450)}) == 450
 
 
-def test_unsent_text_is_kept_as_a_draft_and_offered_back(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_unsent_text_is_kept_as_a_draft_and_offered_back(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     qtbot.keyClicks(focused(window), "They said the board meets in")
     call_id = window.calls_view.call_page.call.id
@@ -294,7 +319,7 @@ def test_unsent_text_is_kept_as_a_draft_and_offered_back(qtbot: QtBot, sqlite_ur
     assert window.drafts.load(call_id).text == "They said the board meets in"
     window.close()
 
-    again = open_window(qtbot, sqlite_url)
+    again = open_window(qtbot, sqlite_url, clock=clock)
     bar = again.findChild(QWidget, "draftBar")
     assert bar is not None and bar.isVisible()
     qtbot.mouseClick(again.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
@@ -303,11 +328,13 @@ def test_unsent_text_is_kept_as_a_draft_and_offered_back(qtbot: QtBot, sqlite_ur
     assert box.toPlainText() == "They said the board meets in"
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert again.drafts.load(call_id) is None
-    assert notes_in_db(sqlite_url)[0][1] == "They said the board meets in"
+    assert notes_in_db(sqlite_url, clock)[0][1] == "They said the board meets in"
 
 
-def test_shortcut_list_comes_from_the_actions(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_shortcut_list_comes_from_the_actions(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     rows = dict(window.shortcut_rows())
     assert "Ctrl+1" in rows and "Alt+5" in rows and "Ctrl+D" in rows and "Ctrl+N" in rows
     for action in window.actions.values():
@@ -315,16 +342,18 @@ def test_shortcut_list_comes_from_the_actions(qtbot: QtBot, sqlite_url: str) -> 
             assert action.shortcut().toString() in action.toolTip()
 
 
-def test_unknown_call_id_in_settings_is_ignored(qtbot: QtBot, sqlite_url: str) -> None:
+def test_unknown_call_id_in_settings_is_ignored(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
     from ui.settings import Settings
 
     Settings().last_call = str(uuid.uuid4())
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     assert window.calls_view.selected_call_id() is None
 
 
 def test_a_killed_capture_loses_no_note_and_offers_its_draft(
-    qtbot: QtBot, sqlite_url: str, ui_env: Path
+    qtbot: QtBot, sqlite_url: str, ui_env: Path, clock: FakeClock
 ) -> None:
     from tests.helpers.capture_worker import UNSENT
 
@@ -354,20 +383,22 @@ def test_a_killed_capture_loses_no_note_and_offers_its_draft(
             watchdog.cancel()
     assert worker.returncode == -signal.SIGKILL
 
-    assert [n[1] for n in notes_in_db(sqlite_url)] == [f"Filed note {n}" for n in range(3)]
-    window = open_window(qtbot, sqlite_url)
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)] == [f"Filed note {n}" for n in range(3)]
+    window = open_window(qtbot, sqlite_url, clock=clock)
     qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
     assert window.calls_view.call_page.capture.input.toPlainText() == UNSENT
 
 
-def test_the_call_list_narrows_by_name_and_theme(qtbot: QtBot, sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_the_call_list_narrows_by_name_and_theme(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     priced = services.calls.start("Acme Freight", rep="Rita")
     services.notes.add(priced.id, NoteKind.OBJECTION, "Too expensive #price")
     services.calls.start("Globex", rep="Rita")
     services.calls.start("Acme Bakery", rep="Sam")
     services.close()
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     view = window.calls_view
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
     assert view.search_box.hasFocus()
@@ -385,9 +416,9 @@ def test_the_call_list_narrows_by_name_and_theme(qtbot: QtBot, sqlite_url: str) 
 
 
 def test_sample_data_loads_off_the_gui_thread_from_the_welcome(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     assert window.calls_view.centre.currentWidget().objectName() == "welcomePage"
     button = window.findChild(QWidget, "welcomeDemoButton")
     with qtbot.waitSignal(window.jobs.started):
@@ -398,11 +429,11 @@ def test_sample_data_loads_off_the_gui_thread_from_the_welcome(
 
 
 def test_a_note_the_database_refuses_is_kept_queued_and_saved_later(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
     from tests.test_durability import read_only
 
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     page = window.calls_view.call_page
@@ -416,18 +447,18 @@ def test_a_note_the_database_refuses_is_kept_queued_and_saved_later(
         assert queued.text == "Budget frozen until Q3" and page.model.is_pending(queued.id)
         assert "Not saved yet" in page.capture.error.text()
         assert [n.note_id for n in window.outbox.pending()] == [queued.id]
-        assert [n[1] for n in notes_in_db(sqlite_url)] == ["Saved before the trouble"]
-    qtbot.waitUntil(lambda: len(notes_in_db(sqlite_url)) == 2, timeout=15_000)
-    assert notes_in_db(sqlite_url)[1][:2] == ("pain", "Budget frozen until Q3")
+        assert [n[1] for n in notes_in_db(sqlite_url, clock)] == ["Saved before the trouble"]
+    qtbot.waitUntil(lambda: len(notes_in_db(sqlite_url, clock)) == 2, timeout=15_000)
+    assert notes_in_db(sqlite_url, clock)[1][:2] == ("pain", "Budget frozen until Q3")
     qtbot.waitUntil(lambda: not page.model.is_pending(queued.id))
     assert not page.capture.error.isVisible()
     assert window.outbox.pending() == []
 
 
-def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str) -> None:
+def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
     from tests.test_durability import read_only
 
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     with read_only(window.services, sqlite_url):
@@ -435,14 +466,14 @@ def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str) -> None:
         qtbot.keyClick(box, Qt.Key.Key_Return)
         window.outbox.stop()
         window.close()
-    assert notes_in_db(sqlite_url) == []
-    again = open_window(qtbot, sqlite_url)
+    assert notes_in_db(sqlite_url, clock) == []
+    again = open_window(qtbot, sqlite_url, clock=clock)
     qtbot.waitUntil(lambda: again.outbox.pending() == [], timeout=15_000)
-    assert [n[1] for n in notes_in_db(sqlite_url)] == ["Kept through a restart"]
+    assert [n[1] for n in notes_in_db(sqlite_url, clock)] == ["Kept through a restart"]
 
 
 def test_killing_capture_at_random_moments_loses_no_filed_note(
-    qtbot: QtBot, sqlite_url: str, ui_env: Path
+    qtbot: QtBot, sqlite_url: str, ui_env: Path, clock: FakeClock
 ) -> None:
     """kill -9 of the window while it files notes as fast as it can, at random moments,
     then once mid-sentence: every note whose Enter returned is stored, the database is
@@ -452,7 +483,7 @@ def test_killing_capture_at_random_moments_loses_no_filed_note(
 
     from desktop.storage import maintenance
 
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     call = services.calls.start("Flooded Co")
     services.close()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
@@ -491,19 +522,21 @@ def test_killing_capture_at_random_moments_loses_no_filed_note(
             watchdog.cancel()
         assert worker.returncode == -signal.SIGKILL
         filed += [line for line in lines if line]
-    stored = {n[1] for n in notes_in_db(sqlite_url)}
+    stored = {n[1] for n in notes_in_db(sqlite_url, clock)}
     assert set(filed) <= stored, f"lost {set(filed) - stored}"
     assert maintenance.check(sqlite_url).startswith("ok: ")
 
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     draft = window.drafts.load(call.id)
     assert draft is not None and draft.text.startswith("Flood note ")
     qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
     assert window.calls_view.call_page.capture.input.toPlainText() == draft.text
 
 
-def test_a_theme_just_used_is_offered_at_once(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_a_theme_just_used_is_offered_at_once(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
     qtbot.keyClicks(box, "Security review takes weeks #security-review")

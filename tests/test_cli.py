@@ -28,6 +28,7 @@ from desktop.cli import main
 from desktop.config import ENV_DATABASE_URL, default_data_dir
 from desktop.domain import CallStatus, Grade, NoteKind, ReviewStatus
 from desktop.services import Services
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
 HIT_KEYS = {
@@ -65,9 +66,9 @@ class Result:
 Cli = Callable[..., Result]
 
 
-def run_main(capsys: pytest.CaptureFixture[str], args: list[str]) -> Result:
+def run_main(capsys: pytest.CaptureFixture[str], args: list[str], clock: FakeClock) -> Result:
     try:
-        code = main(args)
+        code = main(args, clock=clock)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
     captured = capsys.readouterr()
@@ -93,19 +94,19 @@ def _no_database_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cli(db_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(db_url: str, capsys: pytest.CaptureFixture[str], clock: FakeClock) -> Cli:
     """`ridealong --database-url DB_URL ARGS...`, in-process."""
 
     def run(*args: str) -> Result:
-        return run_main(capsys, ["--database-url", db_url, *args])
+        return run_main(capsys, ["--database-url", db_url, *args], clock)
 
     return run
 
 
 @pytest.fixture
-def services(db_url: str) -> Iterator[Services]:
+def services(db_url: str, clock: FakeClock) -> Iterator[Services]:
     """The same database seen through the services, to check what a command did."""
-    opened = Services.open(db_url)
+    opened = Services.open(db_url, clock=clock)
     yield opened
     opened.close()
 
@@ -189,8 +190,9 @@ def test_note_text_from_standard_input_is_kept_exactly(
     assert hit["text"] == text and hit["note_id"] == note_id
 
 
-def test_call_end_and_call_list(cli: Cli) -> None:
+def test_call_end_and_call_list(cli: Cli, clock: FakeClock) -> None:
     older = cli("call", "start", "--account", "Globex", "--rep", "Sam").line
+    clock.advance(timedelta(minutes=5))
     newer = cli("call", "start", "--account", "Acme").line
     cli("note", "add", older, "--kind", "pain", "Hours lost on reports")
     assert cli("call", "end", older).line == older
@@ -209,9 +211,8 @@ def test_call_end_and_call_list(cli: Cli) -> None:
         "grade": None,
         "note_count": 1,
     }
-    assert datetime.fromisoformat(rows[1]["ended_at"]) >= datetime.fromisoformat(
-        rows[1]["started_at"]
-    )
+    assert datetime.fromisoformat(rows[1]["ended_at"]) == clock()
+    assert datetime.fromisoformat(rows[1]["started_at"]) == clock() - timedelta(minutes=5)
     listing = cli("call", "list")
     assert listing.code == 0
     lines = listing.out.splitlines()
@@ -534,10 +535,10 @@ def test_every_bad_input_exits_2_with_one_line(cli: Cli, services: Services) -> 
 
 
 def test_both_data_dir_and_database_url_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, sqlite_url: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sqlite_url: str, clock: FakeClock
 ) -> None:
     result = run_main(
-        capsys, ["--data-dir", str(tmp_path), "--database-url", sqlite_url, "db", "path"]
+        capsys, ["--data-dir", str(tmp_path), "--database-url", sqlite_url, "db", "path"], clock
     )
     assert user_error(result) is None
 
@@ -575,7 +576,7 @@ def places(path: Path) -> list[list[str]]:
 
 
 def test_an_unusable_database_file_exits_2_and_is_never_modified(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, sqlite_url: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sqlite_url: str, clock: FakeClock
 ) -> None:
     files = _spoiled_files(tmp_path, sqlite_url)
     commands = [
@@ -593,7 +594,7 @@ def test_an_unusable_database_file_exits_2_and_is_never_modified(
                 ["--database-url", f"sqlite:///{path}"],
                 ["--data-dir", str(path.parent)],
             ):
-                why = user_error(run_main(capsys, [*where, *command]))
+                why = user_error(run_main(capsys, [*where, *command], clock))
                 if why:
                     problems.append((name, command, where[0], why))
         if digest(path) != before:
@@ -613,25 +614,25 @@ def test_an_unusable_database_file_exits_2_and_is_never_modified(
     ],
 )
 def test_a_bad_or_unreachable_database_url_exits_2(
-    capsys: pytest.CaptureFixture[str], url: str
+    capsys: pytest.CaptureFixture[str], url: str, clock: FakeClock
 ) -> None:
     for command in (("call", "list"), ("db", "check"), ("search", "x")):
-        assert user_error(run_main(capsys, ["--database-url", url, *command])) is None
+        assert user_error(run_main(capsys, ["--database-url", url, *command], clock)) is None
 
 
 def test_an_unknown_sqlite_driver_exits_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, clock: FakeClock
 ) -> None:
     url = f"sqlite+nosuchdriver:///{tmp_path / 'r.db'}"
-    assert user_error(run_main(capsys, ["--database-url", url, "call", "list"])) is None
+    assert user_error(run_main(capsys, ["--database-url", url, "call", "list"], clock)) is None
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_server_database_exits_2(
-    capsys: pytest.CaptureFixture[str], pg_server: str
+    capsys: pytest.CaptureFixture[str], pg_server: str, clock: FakeClock
 ) -> None:
     url = pg_server.format(name="no_such_database")
-    result = run_main(capsys, ["--database-url", url, "call", "list"])
+    result = run_main(capsys, ["--database-url", url, "call", "list"], clock)
     assert user_error(result) is None
     assert "no_such_database" in result.err
 
@@ -652,29 +653,29 @@ def test_db_check_upgrade_and_path(cli: Cli, db_url: str) -> None:
 
 
 def test_db_check_of_a_damaged_file_exits_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, sqlite_url: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sqlite_url: str, clock: FakeClock
 ) -> None:
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     call = services.calls.start("Acme")
     for i in range(200):
         services.notes.add(call.id, NoteKind.PAIN, f"budget frozen {i} " * 10)
     services.close()
     path = Path(sqlite_url.removeprefix("sqlite:///"))
-    assert run_main(capsys, ["--database-url", sqlite_url, "db", "check"]).code == 0
+    assert run_main(capsys, ["--database-url", sqlite_url, "db", "check"], clock).code == 0
     data = bytearray(path.read_bytes())
     middle = (len(data) // 4096 // 2) * 4096
     data[middle : middle + 8192] = b"\x01" * 8192
     path.write_bytes(bytes(data))
     before = digest(path)
-    result = run_main(capsys, ["--database-url", sqlite_url, "db", "check"])
+    result = run_main(capsys, ["--database-url", sqlite_url, "db", "check"], clock)
     assert user_error(result) is None and "damaged" in result.err
     assert digest(path) == before
 
 
 def test_db_check_of_no_database_yet_exits_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, clock: FakeClock
 ) -> None:
-    result = run_main(capsys, ["--data-dir", str(tmp_path), "db", "check"])
+    result = run_main(capsys, ["--data-dir", str(tmp_path), "db", "check"], clock)
     assert user_error(result) is None
     assert not (tmp_path / "ridealong.db").exists()
 
@@ -683,50 +684,58 @@ def test_db_check_of_no_database_yet_exits_2(
 
 
 def test_data_dir_means_dir_slash_ridealong_db(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, clock: FakeClock
 ) -> None:
     folder = tmp_path / "team data"
     path = folder / "ridealong.db"
-    assert run_main(capsys, ["--data-dir", str(folder), "db", "path"]).line == str(path)
-    call_id = run_main(capsys, ["--data-dir", str(folder), "call", "start", "--account", "A"]).line
+    assert run_main(capsys, ["--data-dir", str(folder), "db", "path"], clock).line == str(path)
+    call_id = run_main(
+        capsys, ["--data-dir", str(folder), "call", "start", "--account", "A"], clock
+    ).line
     assert path.is_file()
-    listed = run_main(capsys, ["--database-url", f"sqlite:///{path}", "call", "list", "--json"])
+    listed = run_main(
+        capsys, ["--database-url", f"sqlite:///{path}", "call", "list", "--json"], clock
+    )
     assert [c["id"] for c in listed.json] == [call_id]  # type: ignore[union-attr]
 
 
 def test_the_environment_variable_names_the_database(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    clock: FakeClock,
 ) -> None:
     path = tmp_path / "from-env.db"
     monkeypatch.setenv(ENV_DATABASE_URL, f"sqlite:///{path}")
-    assert run_main(capsys, ["db", "path"]).line == str(path)
-    uuid.UUID(run_main(capsys, ["call", "start", "--account", "Acme"]).line)
+    assert run_main(capsys, ["db", "path"], clock).line == str(path)
+    uuid.UUID(run_main(capsys, ["call", "start", "--account", "Acme"], clock).line)
     assert path.is_file()
     other = tmp_path / "explicit"
-    assert run_main(capsys, ["--data-dir", str(other), "db", "path"]).line == str(
+    assert run_main(capsys, ["--data-dir", str(other), "db", "path"], clock).line == str(
         other / "ridealong.db"
     )
 
 
 def test_without_options_the_database_is_in_the_user_data_directory(
     capsys: pytest.CaptureFixture[str],
+    clock: FakeClock,
 ) -> None:
     expected = default_data_dir() / "ridealong.db"
-    assert run_main(capsys, ["db", "path"]).line == str(expected)
+    assert run_main(capsys, ["db", "path"], clock).line == str(expected)
 
 
 # -- help and version ----------------------------------------------------------------------
 
 
-def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
-    version = run_main(capsys, ["--version"])
+def test_version_and_help(capsys: pytest.CaptureFixture[str], clock: FakeClock) -> None:
+    version = run_main(capsys, ["--version"], clock)
     assert (version.code, version.out) == (0, f"ridealong {__version__}\n")
-    usage = run_main(capsys, ["--help"])
+    usage = run_main(capsys, ["--help"], clock)
     assert usage.code == 0
     for command in ("call", "note", "annotate", "grade", "search", "db", "demo"):
         assert command in usage.out
     for command in (["call", "start"], ["note", "add"], ["search"], ["db"], ["grade"]):
-        helped = run_main(capsys, [*command, "--help"])
+        helped = run_main(capsys, [*command, "--help"], clock)
         assert helped.code == 0 and "usage: ridealong" in helped.out
 
 

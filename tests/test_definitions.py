@@ -6,6 +6,7 @@ import pytest
 
 from desktop.errors import NotFound, UserError
 from desktop.services import Services
+from tests.fakes import FakeClock
 
 
 def bodies(services: Services, revision: int | None = None) -> dict[str, str]:
@@ -20,9 +21,9 @@ def test_a_new_database_starts_with_the_shipped_definitions(services: Services) 
     assert all(d.revision == 1 and d.body for d in current)
 
 
-def test_reopening_does_not_add_them_again(db_url: str) -> None:
+def test_reopening_does_not_add_them_again(db_url: str, clock: FakeClock) -> None:
     for _ in range(2):
-        services = Services.open(db_url)
+        services = Services.open(db_url, clock=clock)
         try:
             assert services.definitions.revision() == 1
             assert len(services.definitions.current()) == 4

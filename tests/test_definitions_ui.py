@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain import Grade
 from desktop.services import Services
+from tests.fakes import FakeClock
 from tests.ui_support import CTRL, type_text
 from ui.definitions.view import DefinitionsView
 from ui.events import AppEvents, Changes
@@ -20,15 +21,15 @@ pytestmark = pytest.mark.usefixtures("ui_env")
 
 
 @pytest.fixture
-def opened(db_url: str) -> Iterator[Services]:
-    services = Services.open(db_url)
+def opened(db_url: str, clock: FakeClock) -> Iterator[Services]:
+    services = Services.open(db_url, clock=clock)
     yield services
     services.close()
 
 
 @pytest.fixture
-def sqlite_services(sqlite_url: str) -> Iterator[Services]:
-    services = Services.open(sqlite_url)
+def sqlite_services(sqlite_url: str, clock: FakeClock) -> Iterator[Services]:
+    services = Services.open(sqlite_url, clock=clock)
     yield services
     services.close()
 

@@ -18,6 +18,7 @@ from desktop.progress import CancelToken
 from desktop.services import Services, demo
 from desktop.services.demo import generate
 from desktop.storage import models as m
+from tests.fakes import FakeClock
 
 NOW = datetime(2026, 3, 18, 16, 45, tzinfo=UTC)
 
@@ -103,11 +104,11 @@ def count(services: Services, model: Any) -> int:
 
 
 def test_same_seed_and_time_give_the_same_data(
-    services: Services, tmp_path: Path, sqlite_template: Path
+    services: Services, tmp_path: Path, sqlite_template: Path, clock: FakeClock
 ) -> None:
     other_path = tmp_path / "other.db"
     shutil.copy(sqlite_template, other_path)
-    other = Services.open(f"sqlite:///{other_path}")
+    other = Services.open(f"sqlite:///{other_path}", clock=clock)
     try:
         generate(services, calls=20, seed=11, now=NOW)
         generate(other, calls=20, seed=11, now=NOW)
@@ -118,12 +119,14 @@ def test_same_seed_and_time_give_the_same_data(
     assert first == second
 
 
-def test_another_seed_gives_other_data(tmp_path: Path, sqlite_template: Path) -> None:
+def test_another_seed_gives_other_data(
+    tmp_path: Path, sqlite_template: Path, clock: FakeClock
+) -> None:
     texts = []
     for seed in (1, 2):
         path = tmp_path / f"seed{seed}.db"
         shutil.copy(sqlite_template, path)
-        services = Services.open(f"sqlite:///{path}")
+        services = Services.open(f"sqlite:///{path}", clock=clock)
         try:
             generate(services, calls=10, seed=seed, now=NOW)
             texts.append({n.text for n in snapshot(services)["notes"]})
@@ -377,9 +380,11 @@ def test_nonsense_sizes_are_refused(services: Services, calls: int, months: int)
         generate(services, calls=calls, months=months)
 
 
-def test_cli_demo(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--database-url", db_url, "demo", "--calls", "5", "--months", "1"]) == 0
+def test_cli_demo(db_url: str, capsys: pytest.CaptureFixture[str], clock: FakeClock) -> None:
+    assert (
+        main(["--database-url", db_url, "demo", "--calls", "5", "--months", "1"], clock=clock) == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("Added 5 calls (") and "accounts" in out
-    assert main(["--database-url", db_url, "call", "list", "--json"]) == 0
+    assert main(["--database-url", db_url, "call", "list", "--json"], clock=clock) == 0
     assert capsys.readouterr().out.count('"id"') >= 5

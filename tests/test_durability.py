@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from desktop.services.backup import Health, check_health
 from desktop.storage import maintenance
 from desktop.storage import models as m
 from desktop.storage.backup import create_backup
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = 4096
@@ -41,9 +43,9 @@ def snapshot(path: Path) -> tuple[bytes, int]:
     return path.read_bytes(), path.stat().st_mtime_ns
 
 
-def stored(url: str, text_: str) -> int:
+def stored(url: str, text_: str, clock: FakeClock) -> int:
     """How many live notes have exactly this text."""
-    services = Services.open(url)
+    services = Services.open(url, clock=clock)
     try:
         with services.db.read() as s:
             return s.scalar(
@@ -55,8 +57,8 @@ def stored(url: str, text_: str) -> int:
         services.close()
 
 
-def start_call(url: str) -> uuid.UUID:
-    services = Services.open(url)
+def start_call(url: str, clock: FakeClock) -> uuid.UUID:
+    services = Services.open(url, clock=clock)
     try:
         return services.calls.start("Acme").id
     finally:
@@ -111,8 +113,8 @@ class Writer:
             stream.close()
 
 
-def test_every_note_whose_add_returned_survives_kill_9(sqlite_url: str) -> None:
-    call_id = start_call(sqlite_url)
+def test_every_note_whose_add_returned_survives_kill_9(sqlite_url: str, clock: FakeClock) -> None:
+    call_id = start_call(sqlite_url, clock)
     rng = random.Random()
     returned: list[str] = []
     delays = []
@@ -127,7 +129,7 @@ def test_every_note_whose_add_returned_survives_kill_9(sqlite_url: str) -> None:
         assert writer.ids, "nothing was written before the kill"
         returned += writer.ids
     assert maintenance.check(sqlite_url).startswith("ok: "), delays
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         present = {str(n.id) for n in services.calls.notes(call_id)}
     finally:
@@ -137,15 +139,17 @@ def test_every_note_whose_add_returned_survives_kill_9(sqlite_url: str) -> None:
     assert len(present) - len(returned) <= 4
 
 
-def test_two_processes_writing_at_once_store_every_note_exactly_once(sqlite_url: str) -> None:
+def test_two_processes_writing_at_once_store_every_note_exactly_once(
+    sqlite_url: str, clock: FakeClock
+) -> None:
     """WAL, BEGIN IMMEDIATE and a busy timeout: a second instance on the same file works."""
-    call_id = start_call(sqlite_url)
+    call_id = start_call(sqlite_url, clock)
     writers = [Writer.start(sqlite_url, call_id, label, 150) for label in ("left", "right")]
     for writer in writers:
         writer.finish()
         assert writer.process.returncode == 0
         assert len(writer.ids) == 150
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         notes = services.calls.notes(call_id)
     finally:
@@ -166,7 +170,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> P
     """A database with a call, 300 notes (many pages) and an annotation."""
     path = tmp_path_factory.mktemp("filled") / "ridealong.db"
     shutil.copy(sqlite_template, path)
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=FakeClock())
     call = services.calls.start("Acme")
     notes = [
         services.notes.add(call.id, NoteKind.PAIN, f"note {i}: budget frozen until Q3 " * 6)
@@ -226,13 +230,13 @@ def _commands(call_id: str, note_id: str, out: Path) -> list[list[str]]:
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_every_command_refuses_a_damaged_database_and_leaves_it_as_it_was(
-    tmp_path: Path, filled: Path, damage: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, filled: Path, damage: str, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
     path = data / "ridealong.db"
     shutil.copy(filled, path)
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=clock)
     call_id = str(services.calls.page()[0].id)
     note_id = str(services.calls.notes(uuid.UUID(call_id))[0].id)
     services.close()
@@ -241,7 +245,7 @@ def test_every_command_refuses_a_damaged_database_and_leaves_it_as_it_was(
     out = tmp_path / "out"
     out.mkdir()
     for command in _commands(call_id, note_id, out):
-        code = main(["--data-dir", str(data), *command])
+        code = main(["--data-dir", str(data), *command], clock=clock)
         captured = capsys.readouterr()
         assert code == 2, (command, captured)
         assert captured.err.startswith("ridealong: ") and captured.err.count("\n") == 1, command
@@ -251,14 +255,16 @@ def test_every_command_refuses_a_damaged_database_and_leaves_it_as_it_was(
     assert not (data / "backups").exists() or not any((data / "backups").glob("*.db"))
 
 
-def test_damage_found_mid_session_stops_every_write(tmp_path: Path, filled: Path) -> None:
+def test_damage_found_mid_session_stops_every_write(
+    tmp_path: Path, filled: Path, clock: FakeClock
+) -> None:
     """Without the check at open (as the window may open), the first damage a query meets
     ends writing: nothing more is written, not even the statistics at close."""
     path = tmp_path / "ridealong.db"
     shutil.copy(filled, path)
     _flip_a_page(path)
     before = snapshot(path)
-    services = Services.open(f"sqlite:///{path}", verify=False)
+    services = Services.open(f"sqlite:///{path}", verify=False, clock=clock)
     call_id = services.calls.page()[0].id
     with pytest.raises(StorageUnavailable, match="damaged") as found:
         services.search.search("budget")
@@ -271,14 +277,14 @@ def test_damage_found_mid_session_stops_every_write(tmp_path: Path, filled: Path
 
 
 def test_the_health_check_offers_the_newest_good_backup_and_changes_nothing(
-    tmp_path: Path, filled: Path
+    tmp_path: Path, filled: Path, clock: FakeClock
 ) -> None:
     path = tmp_path / "ridealong.db"
     shutil.copy(filled, path)
     url = f"sqlite:///{path}"
     assert check_health(url).health is Health.OK
-    older = create_backup(path)
-    newer = create_backup(path)
+    older = create_backup(path, now=clock())
+    newer = create_backup(path, now=clock.advance(timedelta(minutes=1)))
     assert older.path != newer.path
     _flip_a_page(path)
     before = snapshot(path)
@@ -380,10 +386,10 @@ FAILURES = {
 
 @pytest.mark.parametrize("failure", list(FAILURES))
 def test_a_failed_add_keeps_nothing_half_saved_and_the_retry_stores_it_once(
-    sqlite_url: str, failure: str
+    sqlite_url: str, failure: str, clock: FakeClock
 ) -> None:
     simulate, words = FAILURES[failure]
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         call = services.calls.start("Acme")
         services.notes.add(call.id, NoteKind.PAIN, "an earlier note")
@@ -398,13 +404,15 @@ def test_a_failed_add_keeps_nothing_half_saved_and_the_retry_stores_it_once(
         assert services.notes.get(retried.id).text == note
     finally:
         services.close()
-    assert stored(sqlite_url, note) == 1
+    assert stored(sqlite_url, note, clock) == 1
     assert maintenance.check(sqlite_url).startswith("ok: ")
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_a_read_only_server_is_a_transient_failure_and_the_retry_stores_once(db_url: str) -> None:
-    services = Services.open(db_url)
+def test_a_read_only_server_is_a_transient_failure_and_the_retry_stores_once(
+    db_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(db_url, clock=clock)
     try:
         call = services.calls.start("Acme")
         engine = services.db.engine
@@ -427,9 +435,11 @@ def test_a_read_only_server_is_a_transient_failure_and_the_retry_stores_once(db_
         services.close()
 
 
-def test_a_database_replaced_while_open_is_never_written_to(sqlite_url: str) -> None:
+def test_a_database_replaced_while_open_is_never_written_to(
+    sqlite_url: str, clock: FakeClock
+) -> None:
     """A restore from another window swaps the file: this one must not write to the old."""
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         call = services.calls.start("Acme")
         path = db_path(sqlite_url)
@@ -444,11 +454,11 @@ def test_a_database_replaced_while_open_is_never_written_to(sqlite_url: str) -> 
 
 
 def test_a_second_instance_is_refused_a_swap_while_the_first_has_the_file_open(
-    sqlite_url: str, tmp_path: Path
+    sqlite_url: str, tmp_path: Path, clock: FakeClock
 ) -> None:
     from desktop.services.backup import restore
 
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         services.calls.start("Acme")
         copy = services.backups.create(tmp_path / "copy.db")
@@ -461,8 +471,10 @@ def test_a_second_instance_is_refused_a_swap_while_the_first_has_the_file_open(
         services.close()
 
 
-def test_statements_the_app_does_not_know_still_surface_as_bugs(sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_statements_the_app_does_not_know_still_surface_as_bugs(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     try:
         with pytest.raises(Exception, match="no such table") as error, services.db.read() as s:
             s.execute(text("SELECT * FROM no_such_table"))

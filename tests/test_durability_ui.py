@@ -12,14 +12,15 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain import NoteKind
 from desktop.services import Services
+from tests.fakes import FakeClock
 from tests.ui_support import open_window
 from ui.app import WindowKeeper
 
 pytestmark = pytest.mark.usefixtures("ui_env")
 
 
-def note_texts(url: str) -> list[str]:
-    services = Services.open(url)
+def note_texts(url: str, clock: FakeClock) -> list[str]:
+    services = Services.open(url, clock=clock)
     try:
         return [
             n.text for row in services.calls.page(limit=100) for n in services.calls.notes(row.id)
@@ -28,8 +29,8 @@ def note_texts(url: str) -> list[str]:
         services.close()
 
 
-def add_note(url: str, text: str) -> None:
-    services = Services.open(url)
+def add_note(url: str, text: str, clock: FakeClock) -> None:
+    services = Services.open(url, clock=clock)
     try:
         rows = services.calls.page(limit=1)
         call_id = rows[0].id if rows else services.calls.start("Acme").id
@@ -38,25 +39,29 @@ def add_note(url: str, text: str) -> None:
         services.close()
 
 
-def backups_of(url: str) -> list[Path]:
-    services = Services.open(url)
+def backups_of(url: str, clock: FakeClock) -> list[Path]:
+    services = Services.open(url, clock=clock)
     try:
         return [b.path for b in services.backups.list()]
     finally:
         services.close()
 
 
-def test_closing_the_window_backs_up_what_changed(qtbot: QtBot, sqlite_url: str) -> None:
-    add_note(sqlite_url, "Worth keeping")
-    window = open_window(qtbot, sqlite_url)
-    assert backups_of(sqlite_url) == []
+def test_closing_the_window_backs_up_what_changed(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    add_note(sqlite_url, "Worth keeping", clock)
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    assert backups_of(sqlite_url, clock) == []
     window.close()
-    assert len(backups_of(sqlite_url)) == 1
+    assert len(backups_of(sqlite_url, clock)) == 1
 
 
-def test_back_up_now_from_the_backups_dialog(qtbot: QtBot, sqlite_url: str) -> None:
-    add_note(sqlite_url, "Worth keeping")
-    window = open_window(qtbot, sqlite_url)
+def test_back_up_now_from_the_backups_dialog(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    add_note(sqlite_url, "Worth keeping", clock)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     window.show_backups()
     dialog = window.findChild(QDialog, "backupsDialog")
     table = dialog.findChild(QTableWidget, "backupList")
@@ -67,38 +72,38 @@ def test_back_up_now_from_the_backups_dialog(qtbot: QtBot, sqlite_url: str) -> N
 
 
 def test_restore_from_the_window_replaces_the_database_and_reopens(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    add_note(sqlite_url, "Before the backup")
+    add_note(sqlite_url, "Before the backup", clock)
     keeper = WindowKeeper(sqlite_url)
     assert keeper.open()
     first = keeper.window  # not given to qtbot: the restore itself closes and deletes it
     first.services.backups.create()
-    add_note(sqlite_url, "After the backup")
+    add_note(sqlite_url, "After the backup", clock)
     first.show_backups()
     dialog = first.findChild(QDialog, "backupsDialog")
     table = dialog.findChild(QTableWidget, "backupList")
     qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=15_000)
     qtbot.mouseClick(dialog.findChild(QPushButton, "backupRestore"), Qt.MouseButton.LeftButton)
     assert dialog.confirm.isVisible()  # asked inline, nothing done yet
-    assert note_texts(sqlite_url) == ["Before the backup", "After the backup"]
+    assert note_texts(sqlite_url, clock) == ["Before the backup", "After the backup"]
     qtbot.mouseClick(dialog.confirm.yes, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: keeper.window is not None and keeper.window is not first)
     second = keeper.window
     qtbot.addWidget(second)
-    assert note_texts(sqlite_url) == ["Before the backup"]
+    assert note_texts(sqlite_url, clock) == ["Before the backup"]
     notice = second.findChild(QWidget, "noticeBanner")
     assert notice is not None
     qtbot.waitUntil(notice.isVisible)
-    kept = [p for p in backups_of(sqlite_url) if "before-restore" in p.name]
+    kept = [p for p in backups_of(sqlite_url, clock) if "before-restore" in p.name]
     assert kept, "the replaced database is kept"
 
 
 def test_a_damaged_database_opens_the_recovery_offer_and_changes_nothing(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    add_note(sqlite_url, "Safe in the backup")
-    services = Services.open(sqlite_url)
+    add_note(sqlite_url, "Safe in the backup", clock)
+    services = Services.open(sqlite_url, clock=clock)
     backup = services.backups.create()
     services.close()
     path = Path(sqlite_url.removeprefix("sqlite:///"))
@@ -123,7 +128,7 @@ def test_a_damaged_database_opens_the_recovery_offer_and_changes_nothing(
     assert keeper.open()
     qtbot.addWidget(keeper.window)
     assert seen and "damaged" in seen[0]
-    assert note_texts(sqlite_url) == ["Safe in the backup"]
+    assert note_texts(sqlite_url, clock) == ["Safe in the backup"]
     assert backup.path.exists()
 
 
@@ -146,9 +151,11 @@ def test_quitting_the_recovery_offer_leaves_the_file_as_it_was(
     assert foreign.read_bytes() == before
 
 
-def test_deleted_notes_come_back_from_the_trash(qtbot: QtBot, sqlite_url: str) -> None:
-    add_note(sqlite_url, "Deleted by mistake")
-    window = open_window(qtbot, sqlite_url)
+def test_deleted_notes_come_back_from_the_trash(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    add_note(sqlite_url, "Deleted by mistake", clock)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     calls = window.calls_view
     calls.select_call(calls.model.call_at(0).id)
     timeline = calls.call_page.timeline
@@ -156,27 +163,29 @@ def test_deleted_notes_come_back_from_the_trash(qtbot: QtBot, sqlite_url: str) -
     timeline.setCurrentIndex(timeline.model().index(0, 0))
     qtbot.keyClick(timeline, Qt.Key.Key_Delete)
     window.undo.clear()  # so only the trash can bring it back
-    assert note_texts(sqlite_url) == []
+    assert note_texts(sqlite_url, clock) == []
     window.show_trash()
     dialog = window.findChild(QDialog, "trashDialog")
     table = dialog.findChild(QTableWidget, "trashList")
     assert table.rowCount() == 1 and "Deleted by mistake" in table.item(0, 1).text()
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    assert note_texts(sqlite_url) == ["Deleted by mistake"]
+    assert note_texts(sqlite_url, clock) == ["Deleted by mistake"]
     qtbot.waitUntil(lambda: timeline.model().rowCount() == 1)
 
 
-def test_a_data_folder_in_a_synced_folder_gets_a_warning(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_data_folder_in_a_synced_folder_gets_a_warning(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
     folder = tmp_path / "Dropbox" / "Ridealong"
     folder.mkdir(parents=True)
-    window = open_window(qtbot, f"sqlite:///{folder / 'ridealong.db'}")
+    window = open_window(qtbot, f"sqlite:///{folder / 'ridealong.db'}", clock=clock)
     banner = window.findChild(QWidget, "placeBanner")
     assert banner is not None and banner.isVisible()
 
 
-def test_backup_and_trash_are_in_the_menus(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_window(qtbot, sqlite_url)
+def test_backup_and_trash_are_in_the_menus(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
     texts = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
     assert "&Backups…" in texts and "&Trash…" in texts
     qtbot.keyClick(window, Qt.Key.Key_F1)

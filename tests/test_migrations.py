@@ -19,6 +19,7 @@ from desktop.storage import migrations
 from desktop.storage.database import create_db_engine
 from desktop.storage.models import Base
 from desktop.storage.search import backend_for
+from tests.fakes import FakeClock
 
 DIALECTS = ["sqlite", "postgres"]
 
@@ -67,13 +68,15 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("empty_db_url", DIALECTS, indirect=True)
-def test_downgrade_to_base_and_upgrade_again(engine: Engine, empty_db_url: str) -> None:
+def test_downgrade_to_base_and_upgrade_again(
+    engine: Engine, empty_db_url: str, clock: FakeClock
+) -> None:
     migrations.upgrade(engine)
     downgrade(engine, "base")
     assert user_tables(engine) == set()
     migrations.upgrade(engine)
     assert differences(engine) == []
-    services = Services.open(empty_db_url)
+    services = Services.open(empty_db_url, clock=clock)
     try:
         call = services.calls.start("Acme")
         note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen until Q3")
@@ -85,10 +88,10 @@ def test_downgrade_to_base_and_upgrade_again(engine: Engine, empty_db_url: str) 
 @pytest.mark.parametrize("start", migrations.revisions())
 @pytest.mark.parametrize("empty_db_url", DIALECTS, indirect=True)
 def test_opening_upgrades_from_every_earlier_revision(
-    engine: Engine, empty_db_url: str, start: str
+    engine: Engine, empty_db_url: str, start: str, clock: FakeClock
 ) -> None:
     migrations.upgrade(engine, start)
-    services = Services.open(empty_db_url)
+    services = Services.open(empty_db_url, clock=clock)
     try:
         assert services.calls.count() == 0
     finally:

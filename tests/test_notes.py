@@ -13,16 +13,9 @@ from desktop.services import Services
 from desktop.services.notes import MAX_OFFSET_MS
 from desktop.services.values import CallView, TagCount
 from desktop.storage import models as m
+from tests.fakes import FakeClock
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -66,18 +59,15 @@ def test_a_question_keeps_the_answer_heard(services: Services, call: CallView) -
     assert services.notes.get(note.id).answer == "The CFO"
 
 
-def test_offset_defaults_to_the_time_since_the_call_started(db_url: str) -> None:
-    clock = FakeClock(T0)
-    services = Services.open(db_url, clock=clock)
-    try:
-        call = services.calls.start("Acme")
-        clock.now = T0 + timedelta(minutes=3, seconds=7)
-        note = services.notes.add(call.id, NoteKind.PAIN, "Hours lost every week")
-        assert (note.offset_ms, note.offset_label) == (187_000, "03:07")
-        clock.now = T0 + timedelta(hours=1, minutes=2, seconds=3)
-        assert services.notes.add(call.id, NoteKind.PAIN, "x").offset_label == "1:02:03"
-    finally:
-        services.close()
+def test_offset_defaults_to_the_time_since_the_call_started(
+    services: Services, clock: FakeClock
+) -> None:
+    call = services.calls.start("Acme")
+    clock.advance(timedelta(minutes=3, seconds=7))
+    note = services.notes.add(call.id, NoteKind.PAIN, "Hours lost every week")
+    assert (note.offset_ms, note.offset_label) == (187_000, "03:07")
+    clock.advance(timedelta(minutes=58, seconds=56))
+    assert services.notes.add(call.id, NoteKind.PAIN, "x").offset_label == "1:02:03"
 
 
 def test_a_note_on_a_call_started_long_ago_is_filed(services: Services) -> None:
@@ -177,12 +167,12 @@ def test_a_refused_edit_changes_nothing(services: Services, call: CallView, kwar
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_concurrent_saves_on_a_team_server_are_a_conflict(
-    services: Services, call: CallView
+    services: Services, call: CallView, clock: FakeClock
 ) -> None:
     """Two people save the same note at once: the second learns of it, nothing is lost.
     (Only PostgreSQL lets two writers interleave; SQLite serialises them.)"""
     note = services.notes.add(call.id, NoteKind.PAIN, "original")
-    other = Services.open(services.db.url)
+    other = Services.open(services.db.url, clock=clock)
     try:
         with pytest.raises(Conflict), services.db.write() as session:
             row = session.get(m.Note, note.id)

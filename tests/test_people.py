@@ -9,14 +9,7 @@ import pytest
 from desktop.domain import Outcome, Role
 from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import Services
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.fakes import FakeClock
 
 
 def test_people_are_listed_by_role(services: Services) -> None:
@@ -47,8 +40,8 @@ def test_account_names_for_autocomplete(services: Services) -> None:
     assert services.accounts.names("%") == ()
 
 
-def test_outcome_won_lost_and_reopened(db_url: str) -> None:
-    clock = FakeClock(datetime(2025, 5, 20, 12, tzinfo=UTC))
+def test_outcome_won_lost_and_reopened(db_url: str, clock: FakeClock) -> None:
+    clock.now = datetime(2025, 5, 20, 12, tzinfo=UTC)
     services = Services.open(db_url, clock=clock)
     try:
         services.calls.start("Acme")

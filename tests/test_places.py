@@ -9,6 +9,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.storage.places import risky_place, windows_network_path
+from tests.fakes import FakeClock
 
 LOCAL_MOUNTS = "/dev/sda1 / ext4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n"
 
@@ -66,12 +67,12 @@ def test_unc_paths_are_network_shares() -> None:
 
 
 def test_the_cli_warns_once_on_stderr_and_goes_on(
-    tmp_path: Path, sqlite_template: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, sqlite_template: Path, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     data = tmp_path / "Dropbox" / "Ridealong"
     data.mkdir(parents=True)
     shutil.copy(sqlite_template, data / "ridealong.db")
-    code = main(["--data-dir", str(data), "call", "list"])
+    code = main(["--data-dir", str(data), "call", "list"], clock=clock)
     captured = capsys.readouterr()
     assert code == 0 and captured.out == ""
     assert captured.err.count("\n") == 1

@@ -8,6 +8,7 @@ from desktop.domain import CriterionStatus, NoteKind
 from desktop.errors import UserError
 from desktop.services import Services
 from desktop.services.values import CallView
+from tests.fakes import FakeClock
 
 BUILTIN = {
     "BANT": ["budget", "authority", "need", "timeline"],
@@ -47,9 +48,9 @@ def test_shipped_frameworks_are_there_with_their_questions(services: Services) -
         assert all(c.question.strip() and c.name.strip() for c in framework.criteria)
 
 
-def test_reopening_does_not_duplicate_shipped_frameworks(db_url: str) -> None:
+def test_reopening_does_not_duplicate_shipped_frameworks(db_url: str, clock: FakeClock) -> None:
     for _ in range(2):
-        services = Services.open(db_url)
+        services = Services.open(db_url, clock=clock)
         try:
             assert sorted(f.name for f in services.frameworks.list()) == sorted(BUILTIN)
         finally:

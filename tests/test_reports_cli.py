@@ -12,6 +12,7 @@ from desktop.cli import main
 from desktop.config import ENV_DATABASE_URL
 from desktop.domain import NoteKind
 from desktop.services import Services
+from tests.fakes import FakeClock
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +31,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def call_id(db_url: str) -> str:
-    services = Services.open(db_url)
+def call_id(db_url: str, clock: FakeClock) -> str:
+    services = Services.open(db_url, clock=clock)
     try:
         call = services.calls.start(
             "Acme", rep="Riley Rep", started_at=datetime(2024, 3, 5, 10).astimezone()

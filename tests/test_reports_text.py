@@ -21,6 +21,7 @@ from desktop.reports.text import markup, para, trim
 from desktop.services import Services
 from desktop.services.insights import Period
 from desktop.services.redaction import RedactionOptions
+from tests.fakes import FakeClock
 
 
 @pytest.mark.parametrize(
@@ -60,8 +61,8 @@ note_texts = st.text(
 
 
 @pytest.fixture
-def fuzz_services(sqlite_url: str) -> Iterator[Services]:
-    services = Services.open(sqlite_url)
+def fuzz_services(sqlite_url: str, clock: FakeClock) -> Iterator[Services]:
+    services = Services.open(sqlite_url, clock=clock)
     yield services
     services.close()
 

@@ -3,7 +3,7 @@ cancel, and the PDF shown in place."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.clock import local_today
 from desktop.domain import NoteKind
 from desktop.services import Services
 from desktop.services.insights import InsightFilters, Period
+from tests.fakes import FakeClock
 from tests.ui_support import CTRL, SHIFT, open_window
 from ui.mainwindow import MainWindow
 
@@ -25,16 +27,16 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
-def this_month() -> Period:
-    today = date.today()
+def this_month(clock: FakeClock) -> Period:
+    today = local_today(clock)
     return Period.month(today.year, today.month)
 
 
-def seed(url: str) -> None:
+def seed(url: str, clock: FakeClock) -> None:
     """Three calls this month: two with Rita, one with Sam, a contact named on one."""
-    services = Services.open(url)
+    services = Services.open(url, clock=clock)
     try:
-        start = datetime.now(UTC) - timedelta(minutes=5)
+        start = clock() - timedelta(minutes=5)
         acme = services.calls.start(
             "Acme Freight", rep="Rita Rep", contacts=["Jane Whitfield"], started_at=start
         )
@@ -52,8 +54,8 @@ def seed(url: str) -> None:
         services.close()
 
 
-def open_reports(qtbot: QtBot, url: str) -> MainWindow:
-    window = open_window(qtbot, url)
+def open_reports(qtbot: QtBot, url: str, clock: FakeClock) -> MainWindow:
+    window = open_window(qtbot, url, clock=clock)
     qtbot.keyClick(window, Qt.Key.Key_5, CTRL | SHIFT)
     view = window.reports_view
     assert window.views.currentWidget() is view
@@ -67,9 +69,11 @@ def open_reports(qtbot: QtBot, url: str) -> MainWindow:
     return window
 
 
-def test_the_chosen_month_is_on_screen_before_any_export(qtbot: QtBot, db_url: str) -> None:
-    seed(db_url)
-    window = open_reports(qtbot, db_url)
+def test_the_chosen_month_is_on_screen_before_any_export(
+    qtbot: QtBot, db_url: str, clock: FakeClock
+) -> None:
+    seed(db_url, clock)
+    window = open_reports(qtbot, db_url, clock)
     view = window.reports_view
     shown = view.summary.toPlainText()
     assert "#manual-reporting" in shown and "2 of 3 calls" in shown
@@ -81,9 +85,11 @@ def test_the_chosen_month_is_on_screen_before_any_export(qtbot: QtBot, db_url: s
     assert view.filters() == InsightFilters(rep="Rita Rep")
 
 
-def test_export_writes_the_pdf_and_shows_it(qtbot: QtBot, sqlite_url: str, tmp_path: Path) -> None:
-    seed(sqlite_url)
-    window = open_reports(qtbot, sqlite_url)
+def test_export_writes_the_pdf_and_shows_it(
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    seed(sqlite_url, clock)
+    window = open_reports(qtbot, sqlite_url, clock)
     view = window.reports_view
     target = tmp_path / "out" / "insights.pdf"
     target.parent.mkdir()
@@ -92,15 +98,17 @@ def test_export_writes_the_pdf_and_shows_it(qtbot: QtBot, sqlite_url: str, tmp_p
         qtbot.keyClick(view.month, Qt.Key.Key_E, CTRL)
     assert blocker.args[0].path == target
     assert target.exists()
-    assert this_month().label in pdf_text(target)
+    assert this_month(clock).label in pdf_text(target)
     assert view.pdf.pageCount() == blocker.args[0].pages
     assert view.tabs.currentWidget() is view.viewer
     assert view.findChild(QWidget, "reportOpenFolder").isVisible()
 
 
-def test_a_cancelled_export_writes_nothing(qtbot: QtBot, sqlite_url: str, tmp_path: Path) -> None:
-    seed(sqlite_url)
-    window = open_reports(qtbot, sqlite_url)
+def test_a_cancelled_export_writes_nothing(
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    seed(sqlite_url, clock)
+    window = open_reports(qtbot, sqlite_url, clock)
     view = window.reports_view
     target = tmp_path / "cancelled.pdf"
     view.output.setText(str(target))
@@ -115,10 +123,10 @@ def test_a_cancelled_export_writes_nothing(qtbot: QtBot, sqlite_url: str, tmp_pa
 
 
 def test_redaction_preview_lists_names_and_keeps_what_is_unticked(
-    qtbot: QtBot, sqlite_url: str, tmp_path: Path
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path, clock: FakeClock
 ) -> None:
-    seed(sqlite_url)
-    window = open_reports(qtbot, sqlite_url)
+    seed(sqlite_url, clock)
+    window = open_reports(qtbot, sqlite_url, clock)
     view = window.reports_view
     view.redact.setChecked(True)
 
@@ -140,13 +148,13 @@ def test_redaction_preview_lists_names_and_keeps_what_is_unticked(
 
 
 def test_ctrl_p_exports_the_selected_call(
-    qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> None:
     import ui.reports.view as reports
 
     monkeypatch.setattr(reports, "default_folder", lambda: tmp_path / "Ridealong")
-    seed(sqlite_url)
-    window = open_window(qtbot, sqlite_url)
+    seed(sqlite_url, clock)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     calls = window.calls_view
     calls.call_list.selectRow(
         calls.model.row_of(

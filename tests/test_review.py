@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +11,7 @@ from desktop.domain import CallStatus, Grade, NoteKind, ReviewStatus, Role, Sear
 from desktop.errors import NotFound, UserError
 from desktop.services import Services
 from desktop.services.values import CallView, NoteView
+from tests.fakes import FakeClock
 
 
 @pytest.fixture
@@ -177,10 +179,13 @@ def test_mark_reviewed_needs_an_ended_graded_call(services: Services, call: Call
     assert services.review.mark_reviewed(call.id).status is CallStatus.REVIEWED
 
 
-def test_retracting_a_verdict_falls_back_to_the_one_before(services: Services) -> None:
+def test_retracting_a_verdict_falls_back_to_the_one_before(
+    services: Services, clock: FakeClock
+) -> None:
     call = services.calls.start("Acme")
     note = services.notes.add(call.id, NoteKind.PAIN, "Reporting is manual")
     services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+    clock.advance(timedelta(minutes=1))
     fixed = services.review.annotate(
         note.id, Verdict.CORRECTED, "Rita", correction="Reporting is half manual"
     )

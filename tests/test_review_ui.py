@@ -11,6 +11,7 @@ from desktop.config import save_identity
 from desktop.domain import CallStatus, Grade, NoteKind, Outcome, ReviewStatus, Role, Verdict
 from desktop.services import Services
 from desktop.services.demo import generate
+from tests.fakes import FakeClock
 from tests.ui_support import ALT, CTRL, SHIFT, focused, open_window
 from ui.mainwindow import MainWindow
 from ui.review.panel import item_html
@@ -18,16 +19,16 @@ from ui.review.panel import item_html
 pytestmark = pytest.mark.usefixtures("ui_env")
 
 
-def open_review(qtbot: QtBot, url: str) -> MainWindow:
+def open_review(qtbot: QtBot, url: str, clock: FakeClock) -> MainWindow:
     save_identity("Rita Rep", Role.REP)
-    window = open_window(qtbot, url)
+    window = open_window(qtbot, url, clock=clock)
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL | SHIFT)
     assert window.views.currentWidget() is window.review_view
     return window
 
 
-def ended_call(url: str, rep: str = "Rita Rep") -> tuple[object, list[object]]:
-    services = Services.open(url)
+def ended_call(url: str, clock: FakeClock, rep: str = "Rita Rep") -> tuple[object, list[object]]:
+    services = Services.open(url, clock=clock)
     try:
         call = services.calls.start("Acme Freight", rep=rep, framework="BANT")
         notes = [
@@ -46,14 +47,16 @@ def ended_call(url: str, rep: str = "Rita Rep") -> tuple[object, list[object]]:
         services.close()
 
 
-def test_review_a_demo_call_with_the_keyboard_only(qtbot: QtBot, db_url: str) -> None:
-    services = Services.open(db_url)
-    generate(services, calls=12, months=1, seed=4)
+def test_review_a_demo_call_with_the_keyboard_only(
+    qtbot: QtBot, db_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(db_url, clock=clock)
+    generate(services, calls=12, months=1, seed=4, now=clock())
     waiting = services.review.inbox()
     services.close()
     assert waiting, "the demo leaves recent calls waiting for review"
 
-    window = open_review(qtbot, db_url)
+    window = open_review(qtbot, db_url, clock)
     view = window.review_view
     view.mine.setChecked(False)
     inbox = window.findChild(QListView, "reviewInbox")
@@ -84,7 +87,7 @@ def test_review_a_demo_call_with_the_keyboard_only(qtbot: QtBot, db_url: str) ->
     qtbot.keyClick(keys, Qt.Key.Key_S, ALT)
     qtbot.keyClick(keys, Qt.Key.Key_Return, CTRL)
 
-    services = Services.open(db_url)
+    services = Services.open(db_url, clock=clock)
     try:
         stored = services.calls.notes(call_id)
         annotations = services.review.annotations(n.id for n in stored)
@@ -109,9 +112,11 @@ def test_review_a_demo_call_with_the_keyboard_only(qtbot: QtBot, db_url: str) ->
     assert view.inbox_model.row_of(call_id) == -1
 
 
-def test_grading_needs_a_choice_and_shows_the_definitions(qtbot: QtBot, sqlite_url: str) -> None:
-    call, _notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_grading_needs_a_choice_and_shows_the_definitions(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, _notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     view.open_call(call.id)
     definitions = window.findChild(QTextBrowser, "gradeDefinitions").toPlainText()
@@ -119,16 +124,16 @@ def test_grading_needs_a_choice_and_shows_the_definitions(qtbot: QtBot, sqlite_u
     assert "Never asked: Budget, Authority, Need, Timeline" in view.grade.gaps.text()
     qtbot.keyClick(view.panel.notes, Qt.Key.Key_Return, CTRL)
     assert "Choose MQL, SQL or Unqualified" in view.grade.status.text()
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         assert services.calls.get(call.id).grade is None
     finally:
         services.close()
 
 
-def test_reviewed_notes_look_different(qtbot: QtBot, sqlite_url: str) -> None:
-    call, _notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_reviewed_notes_look_different(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
+    call, _notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     view.open_call(call.id)
     keys = view.panel.notes
@@ -145,11 +150,13 @@ def test_reviewed_notes_look_different(qtbot: QtBot, sqlite_url: str) -> None:
     assert view.panel.notes.currentIndex().row() == 1  # moved on to the next unreviewed
 
 
-def test_themes_are_added_and_removed_from_the_keyboard(qtbot: QtBot, sqlite_url: str) -> None:
-    call, notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_themes_are_added_and_removed_from_the_keyboard(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     earlier = services.calls.start("Older Co")
     services.notes.add(earlier.id, NoteKind.PAIN, "x", tags=["manual-reporting"])
     services.close()
@@ -162,7 +169,7 @@ def test_themes_are_added_and_removed_from_the_keyboard(qtbot: QtBot, sqlite_url
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     qtbot.keyClicks(view.panel.editor, "#price")
     qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         assert services.notes.get(notes[0].id).tags == ("manual-reporting", "price")
     finally:
@@ -171,19 +178,21 @@ def test_themes_are_added_and_removed_from_the_keyboard(qtbot: QtBot, sqlite_url
     view.panel.editor.selectAll()
     qtbot.keyClicks(view.panel.editor, "#manual-reporting")
     qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         assert services.notes.get(notes[0].id).tags == ("manual-reporting",)
     finally:
         services.close()
 
 
-def test_a_failed_correction_keeps_the_editor_and_its_text(qtbot: QtBot, sqlite_url: str) -> None:
-    call, notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_a_failed_correction_keeps_the_editor_and_its_text(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     view.open_call(call.id)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     services.notes.delete(notes[0].id)  # gone meanwhile, e.g. deleted by the marketer
     services.close()
     qtbot.keyClick(view.panel.notes, Qt.Key.Key_E)
@@ -195,13 +204,13 @@ def test_a_failed_correction_keeps_the_editor_and_its_text(qtbot: QtBot, sqlite_
     assert "Not saved" in view.panel.editor_label.text()
 
 
-def test_inbox_shows_my_calls_with_counts(qtbot: QtBot, sqlite_url: str) -> None:
-    _mine, notes = ended_call(sqlite_url)
-    ended_call(sqlite_url, rep="Sam Other")
-    services = Services.open(sqlite_url)
+def test_inbox_shows_my_calls_with_counts(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
+    _mine, notes = ended_call(sqlite_url, clock)
+    ended_call(sqlite_url, clock, rep="Sam Other")
+    services = Services.open(sqlite_url, clock=clock)
     services.review.annotate(notes[0].id, Verdict.CONFIRMED, "Rita Rep")
     services.close()
-    window = open_review(qtbot, sqlite_url)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     assert view.inbox_model.rowCount() == 1
     text = view.inbox_model.index(0).data()
@@ -211,9 +220,11 @@ def test_inbox_shows_my_calls_with_counts(qtbot: QtBot, sqlite_url: str) -> None
     assert view.inbox_model.rowCount() == 2
 
 
-def test_deal_outcome_is_recorded_from_the_review(qtbot: QtBot, sqlite_url: str) -> None:
-    call, _notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_deal_outcome_is_recorded_from_the_review(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, _notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     view.open_call(call.id)
     grade = view.grade
@@ -221,7 +232,7 @@ def test_deal_outcome_is_recorded_from_the_review(qtbot: QtBot, sqlite_url: str)
     grade.outcome_reason.setFocus()
     qtbot.keyClicks(grade.outcome_reason, "Chose us over Clarivo")
     qtbot.keyClick(grade.outcome_reason, Qt.Key.Key_Return)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         account = services.accounts.get("Acme Freight")
     finally:
@@ -231,10 +242,12 @@ def test_deal_outcome_is_recorded_from_the_review(qtbot: QtBot, sqlite_url: str)
     assert account.outcome_on is not None
 
 
-def test_ctrl_r_opens_the_selected_call_for_review(qtbot: QtBot, sqlite_url: str) -> None:
-    call, _notes = ended_call(sqlite_url)
+def test_ctrl_r_opens_the_selected_call_for_review(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, _notes = ended_call(sqlite_url, clock)
     save_identity("Rita Rep", Role.REP)
-    window = open_window(qtbot, sqlite_url)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     window.calls_view.select_call(call.id)
     window.calls_view.call_list.setFocus()
     qtbot.keyClick(focused(window), Qt.Key.Key_R, CTRL)
@@ -243,15 +256,15 @@ def test_ctrl_r_opens_the_selected_call_for_review(qtbot: QtBot, sqlite_url: str
 
 
 def test_grading_against_definitions_then_editing_them_keeps_the_grade_revision(
-    qtbot: QtBot, sqlite_url: str
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    call, _notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+    call, _notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     view.open_call(call.id)
     qtbot.keyClick(view.panel.notes, Qt.Key.Key_M, ALT)
     qtbot.keyClick(view.panel.notes, Qt.Key.Key_Return, CTRL)
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         before = services.calls.get(call.id).grade_definitions_revision
         services.definitions.set("MQL", "A new wording", by="Priya")
@@ -262,9 +275,11 @@ def test_grading_against_definitions_then_editing_them_keeps_the_grade_revision(
     assert graded.grade_definitions_revision == before
 
 
-def test_a_search_hit_opens_its_call_at_the_note(qtbot: QtBot, sqlite_url: str) -> None:
-    call, notes = ended_call(sqlite_url)
-    window = open_window(qtbot, sqlite_url)
+def test_a_search_hit_opens_its_call_at_the_note(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_window(qtbot, sqlite_url, clock=clock)
     qtbot.keyClick(window, Qt.Key.Key_3, CTRL | SHIFT)
     view = window.search_view
     assert view.isVisible()
@@ -280,16 +295,20 @@ def test_a_search_hit_opens_its_call_at_the_note(qtbot: QtBot, sqlite_url: str) 
     assert window.calls_view.call_page.timeline.current_note().id == notes[2].id
 
 
-def test_ctrl_f_searches_everywhere_outside_the_calls_view(qtbot: QtBot, sqlite_url: str) -> None:
-    window = open_review(qtbot, sqlite_url)
+def test_ctrl_f_searches_everywhere_outside_the_calls_view(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_review(qtbot, sqlite_url, clock)
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
     assert window.views.currentWidget() is window.search_view
     assert window.focusWidget().objectName() == "searchQuery"
 
 
-def test_a_new_definition_reaches_the_grade_panel(qtbot: QtBot, sqlite_url: str) -> None:
-    call, _notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_a_new_definition_reaches_the_grade_panel(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, _notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     window.review_view.open_call(call.id)
     qtbot.keyClick(window, Qt.Key.Key_4, CTRL | SHIFT)
     editor = window.definitions_view
@@ -326,9 +345,11 @@ def test_review_search_and_definitions_exist_with_the_window(qtbot: QtBot, sqlit
         assert widget.accessibleName(), name
 
 
-def test_verdicts_and_corrections_are_undoable(qtbot: QtBot, sqlite_url: str) -> None:
-    call, notes = ended_call(sqlite_url)
-    window = open_review(qtbot, sqlite_url)
+def test_verdicts_and_corrections_are_undoable(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
     view = window.review_view
     view.open_call(call.id)
     keys = view.panel.notes
@@ -336,7 +357,7 @@ def test_verdicts_and_corrections_are_undoable(qtbot: QtBot, sqlite_url: str) ->
     qtbot.keyClick(keys, Qt.Key.Key_X)
 
     def status(note: object) -> ReviewStatus:
-        services = Services.open(sqlite_url)
+        services = Services.open(sqlite_url, clock=clock)
         try:
             return services.notes.get(note.id).review_status
         finally:

@@ -18,6 +18,7 @@ from desktop.domain import NoteKind, SearchField, Verdict
 from desktop.errors import UserError
 from desktop.services import Services
 from desktop.services.values import NoteView, SearchFilters
+from tests.fakes import FakeClock
 
 MARCH = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
 
@@ -403,7 +404,7 @@ def fuzz_services(
 ) -> Iterator[Services]:
     path = tmp_path_factory.mktemp("fuzz") / "ridealong.db"
     shutil.copy(sqlite_template, path)
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=FakeClock())
     call = services.calls.start("Acme")
     for text in [*AS_TYPED, "Budget frozen until Q3 — follow-up", "NEAR(price) * AND OR"]:
         services.notes.add(call.id, NoteKind.PAIN, text)

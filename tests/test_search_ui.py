@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Slot
@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from desktop.domain import NoteKind, Verdict
 from desktop.services import Services
 from desktop.services.values import CallView, NoteView, SearchFilters, SearchHit
+from tests.fakes import FakeClock
 from tests.ui_support import type_text
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
@@ -40,7 +41,7 @@ class World:
 
 
 def build(services: Services) -> World:
-    now = datetime.now(UTC)
+    now = services.clock()
     acme = services.calls.start("Acme Freight", rep="Dana Rep", started_at=now - timedelta(days=2))
     globex = services.calls.start(
         "Globex Shipping", rep="Sam Rep", started_at=now - timedelta(days=120)
@@ -67,8 +68,8 @@ def build(services: Services) -> World:
 
 
 @pytest.fixture
-def opened(db_url: str) -> Iterator[Services]:
-    services = Services.open(db_url)
+def opened(db_url: str, clock: FakeClock) -> Iterator[Services]:
+    services = Services.open(db_url, clock=clock)
     yield services
     services.close()
 
@@ -202,9 +203,9 @@ def test_queries_with_budget_in_them_still_find_it(
 
 
 def test_a_pasted_five_thousand_character_query_and_a_nul(
-    qtbot: QtBot, sqlite_url: str, jobs: JobRunner
+    qtbot: QtBot, sqlite_url: str, jobs: JobRunner, clock: FakeClock
 ) -> None:
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         build(services)
         view = show_view(qtbot, services, jobs)
@@ -365,9 +366,9 @@ def test_user_markup_shows_literally(qtbot: QtBot, opened: Services, jobs: JobRu
 
 
 def test_a_service_error_shows_in_the_status_line(
-    qtbot: QtBot, sqlite_url: str, jobs: JobRunner
+    qtbot: QtBot, sqlite_url: str, jobs: JobRunner, clock: FakeClock
 ) -> None:
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         build(services)
         view = show_view(qtbot, services, jobs)
@@ -385,9 +386,9 @@ def test_a_service_error_shows_in_the_status_line(
 
 
 def test_changes_elsewhere_rerun_the_search_and_many_hits_ask_to_refine(
-    qtbot: QtBot, sqlite_url: str, jobs: JobRunner
+    qtbot: QtBot, sqlite_url: str, jobs: JobRunner, clock: FakeClock
 ) -> None:
-    services = Services.open(sqlite_url)
+    services = Services.open(sqlite_url, clock=clock)
     try:
         world = build(services)
         events = AppEvents()
@@ -409,8 +410,10 @@ def test_changes_elsewhere_rerun_the_search_and_many_hits_ask_to_refine(
         services.close()
 
 
-def test_every_control_is_named_and_explained(qtbot: QtBot, sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_every_control_is_named_and_explained(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     runner = JobRunner()
     try:
         view = SearchView(services, AppEvents(), runner)

@@ -16,6 +16,7 @@ from desktop.errors import StorageUnavailable, UserError
 from desktop.services import Services
 from desktop.storage import maintenance, migrations
 from desktop.storage.database import describe, open_database, parse_url
+from tests.fakes import FakeClock
 
 PAGE = 4096
 
@@ -29,7 +30,7 @@ def filled_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -
     """A Ridealong file with enough notes to span many pages."""
     path = tmp_path_factory.mktemp("filled") / "ridealong.db"
     shutil.copy(sqlite_template, path)
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=FakeClock())
     call = services.calls.start("Acme")
     for i in range(300):
         services.notes.add(call.id, NoteKind.PAIN, f"note {i}: budget frozen until Q3 " * 6)
@@ -89,7 +90,7 @@ REFUSED: dict[str, tuple[Callable[[Path], None], str, bool]] = {
 
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_a_file_that_is_not_a_usable_ridealong_database_is_refused_untouched(
-    tmp_path: Path, filled_db: Path, case: str
+    tmp_path: Path, filled_db: Path, case: str, clock: FakeClock
 ) -> None:
     spoil, message, from_real_database = REFUSED[case]
     path = tmp_path / "ridealong.db"
@@ -99,7 +100,7 @@ def test_a_file_that_is_not_a_usable_ridealong_database_is_refused_untouched(
     before = digest(path)
     url = f"sqlite:///{path}"
     with pytest.raises(StorageUnavailable, match=message) as opening:
-        Services.open(url)
+        Services.open(url, clock=clock)
     assert str(path) in str(opening.value)
     assert "\n" not in str(opening.value)
     with pytest.raises(StorageUnavailable, match=message):
@@ -109,11 +110,11 @@ def test_a_file_that_is_not_a_usable_ridealong_database_is_refused_untouched(
     assert digest(path) == before
 
 
-def test_a_directory_is_refused(tmp_path: Path) -> None:
+def test_a_directory_is_refused(tmp_path: Path, clock: FakeClock) -> None:
     path = tmp_path / "ridealong.db"
     path.mkdir()
     with pytest.raises(StorageUnavailable, match="is a directory"):
-        Services.open(f"sqlite:///{path}")
+        Services.open(f"sqlite:///{path}", clock=clock)
     assert list(path.iterdir()) == []
 
 
@@ -149,7 +150,7 @@ def test_a_damaged_search_index_is_found_by_check(tmp_path: Path, filled_db: Pat
     ],
 )
 def test_searching_a_damaged_index_is_a_clear_error(
-    tmp_path: Path, filled_db: Path, damage: str
+    tmp_path: Path, filled_db: Path, damage: str, clock: FakeClock
 ) -> None:
     path = tmp_path / "ridealong.db"
     shutil.copy(filled_db, path)
@@ -157,7 +158,7 @@ def test_searching_a_damaged_index_is_a_clear_error(
     conn.execute(damage)
     conn.commit()
     conn.close()
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=clock)
     try:
         assert services.calls.count() == 1
         with pytest.raises(StorageUnavailable, match=r"damaged.*db check"):
@@ -166,8 +167,8 @@ def test_searching_a_damaged_index_is_a_clear_error(
         services.close()
 
 
-def test_check_reports_a_sound_database(db_url: str) -> None:
-    services = Services.open(db_url)
+def test_check_reports_a_sound_database(db_url: str, clock: FakeClock) -> None:
+    services = Services.open(db_url, clock=clock)
     call = services.calls.start("Acme")
     services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
     services.close()
@@ -196,12 +197,12 @@ def test_an_old_schema_is_not_upgraded_when_told_not_to(tmp_path: Path) -> None:
         open_database(f"sqlite:///{path}", upgrade=False)
 
 
-def test_what_is_saved_is_there_after_reopening(db_url: str) -> None:
-    services = Services.open(db_url)
+def test_what_is_saved_is_there_after_reopening(db_url: str, clock: FakeClock) -> None:
+    services = Services.open(db_url, clock=clock)
     call = services.calls.start("Acme")
     note = services.notes.add(call.id, NoteKind.QUOTE, "We lose two days a month to this")
     services.close()
-    reopened = Services.open(db_url)
+    reopened = Services.open(db_url, clock=clock)
     try:
         assert reopened.calls.notes(call.id) == (note,)
         assert [h.note_id for h in reopened.search.search("two days")] == [note.id]
@@ -209,10 +210,10 @@ def test_what_is_saved_is_there_after_reopening(db_url: str) -> None:
         reopened.close()
 
 
-def test_reading_is_not_held_up_by_a_writer(sqlite_url: str) -> None:
+def test_reading_is_not_held_up_by_a_writer(sqlite_url: str, clock: FakeClock) -> None:
     """WAL: the call list still loads while another window is saving a note."""
-    writer = Services.open(sqlite_url)
-    reader = Services.open(sqlite_url)
+    writer = Services.open(sqlite_url, clock=clock)
+    reader = Services.open(sqlite_url, clock=clock)
     try:
         call = writer.calls.start("Acme")
         with writer.db.write() as session:
@@ -225,8 +226,8 @@ def test_reading_is_not_held_up_by_a_writer(sqlite_url: str) -> None:
         writer.close()
 
 
-def test_foreign_keys_are_enforced(sqlite_url: str) -> None:
-    services = Services.open(sqlite_url)
+def test_foreign_keys_are_enforced(sqlite_url: str, clock: FakeClock) -> None:
+    services = Services.open(sqlite_url, clock=clock)
     try:
         with pytest.raises(exc.IntegrityError, match="FOREIGN KEY"), services.db.write() as session:
             session.execute(
@@ -246,24 +247,28 @@ def test_foreign_keys_are_enforced(sqlite_url: str) -> None:
 
 
 @pytest.mark.parametrize("empty_db_url", ["postgres"], indirect=True)
-def test_a_server_database_of_another_program_is_refused_untouched(empty_db_url: str) -> None:
+def test_a_server_database_of_another_program_is_refused_untouched(
+    empty_db_url: str, clock: FakeClock
+) -> None:
     engine = create_engine(empty_db_url)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE invoices (id int)"))
     with pytest.raises(StorageUnavailable, match="another program"):
-        Services.open(empty_db_url)
+        Services.open(empty_db_url, clock=clock)
     assert inspect(engine).get_table_names() == ["invoices"]
     engine.dispose()
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_a_server_database_from_a_newer_app_is_refused_untouched(db_url: str) -> None:
+def test_a_server_database_from_a_newer_app_is_refused_untouched(
+    db_url: str, clock: FakeClock
+) -> None:
     engine = create_engine(db_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     tables = sorted(inspect(engine).get_table_names())
     with pytest.raises(StorageUnavailable, match="newer Ridealong"):
-        Services.open(db_url)
+        Services.open(db_url, clock=clock)
     with pytest.raises(StorageUnavailable, match="newer Ridealong"):
         maintenance.check(db_url)
     with engine.connect() as conn:
@@ -273,8 +278,8 @@ def test_a_server_database_from_a_newer_app_is_refused_untouched(db_url: str) ->
 
 
 @pytest.mark.parametrize("empty_db_url", ["postgres"], indirect=True)
-def test_an_empty_server_database_is_set_up(empty_db_url: str) -> None:
-    services = Services.open(empty_db_url)
+def test_an_empty_server_database_is_set_up(empty_db_url: str, clock: FakeClock) -> None:
+    services = Services.open(empty_db_url, clock=clock)
     try:
         assert services.definitions.revision() == 1
         assert len(services.frameworks.list()) == 3
@@ -282,13 +287,13 @@ def test_an_empty_server_database_is_set_up(empty_db_url: str) -> None:
         services.close()
 
 
-def test_unreachable_servers_are_a_clear_error(pg_server: str) -> None:
+def test_unreachable_servers_are_a_clear_error(pg_server: str, clock: FakeClock) -> None:
     for url in (
         pg_server.format(name="no_such_database"),
         "postgresql+psycopg://nobody@127.0.0.1:1/ridealong",
     ):
         with pytest.raises(StorageUnavailable, match="cannot connect") as error:
-            Services.open(url)
+            Services.open(url, clock=clock)
         assert "\n" not in str(error.value)
 
 
@@ -305,11 +310,11 @@ def test_unreachable_servers_are_a_clear_error(pg_server: str) -> None:
         ("sqlite:///:memory:", "names no file"),
     ],
 )
-def test_bad_urls_are_user_errors(url: str, message: str) -> None:
+def test_bad_urls_are_user_errors(url: str, message: str, clock: FakeClock) -> None:
     with pytest.raises(UserError, match=message):
         parse_url(url)
     with pytest.raises(UserError, match=message):
-        Services.open(url)
+        Services.open(url, clock=clock)
 
 
 def test_describe_hides_the_password() -> None:

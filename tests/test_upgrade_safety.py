@@ -24,6 +24,7 @@ from desktop.services import Services
 from desktop.storage import maintenance, migrations
 from desktop.storage.database import create_db_engine, open_database
 from desktop.storage.search import backend_for
+from tests.fakes import FakeClock
 
 DIALECTS = ["sqlite", "postgres"]
 ROWS = 3
@@ -193,13 +194,13 @@ def test_every_row_survives_an_upgrade_that_rebuilds_a_table(
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == new
 
 
-def filled_file(tmp_path: Path, sqlite_template: Path) -> Path:
+def filled_file(tmp_path: Path, sqlite_template: Path, clock: FakeClock) -> Path:
     path = tmp_path / "data" / "ridealong.db"
     path.parent.mkdir()
     shutil.copy(sqlite_template, path)
     from desktop.domain import NoteKind, Verdict
 
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=clock)
     call = services.calls.start("Acme")
     for i in range(50):
         note = services.notes.add(call.id, NoteKind.PAIN, f"note {i}")
@@ -209,12 +210,12 @@ def filled_file(tmp_path: Path, sqlite_template: Path) -> Path:
 
 
 def test_an_upgrade_migrates_a_copy_swaps_it_in_and_keeps_the_old_one(
-    tmp_path: Path, sqlite_template: Path, next_revision: Any
+    tmp_path: Path, sqlite_template: Path, next_revision: Any, clock: FakeClock
 ) -> None:
-    path = filled_file(tmp_path, sqlite_template)
+    path = filled_file(tmp_path, sqlite_template, clock)
     old = migrations.head()
     new = next_revision(GOOD)
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=clock)
     try:
         call = services.calls.page()[0]
         assert len(services.calls.notes(call.id)) == 50
@@ -236,13 +237,13 @@ def test_an_upgrade_migrates_a_copy_swaps_it_in_and_keeps_the_old_one(
 
 
 def test_a_failed_upgrade_leaves_the_file_byte_for_byte_as_it_was(
-    tmp_path: Path, sqlite_template: Path, next_revision: Any
+    tmp_path: Path, sqlite_template: Path, next_revision: Any, clock: FakeClock
 ) -> None:
-    path = filled_file(tmp_path, sqlite_template)
+    path = filled_file(tmp_path, sqlite_template, clock)
     before = path.read_bytes(), path.stat().st_mtime_ns
     next_revision(BROKEN)
     with pytest.raises(StorageUnavailable, match=r"has a bug.*left as it was"):
-        Services.open(f"sqlite:///{path}")
+        Services.open(f"sqlite:///{path}", clock=clock)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     leftovers = {p.name for p in path.parent.iterdir()} - {"backups", ".ridealong.db.checked"}
     assert leftovers <= {"ridealong.db", "ridealong.db-wal", "ridealong.db-shm"}
@@ -250,33 +251,35 @@ def test_a_failed_upgrade_leaves_the_file_byte_for_byte_as_it_was(
 
 
 def test_an_upgrade_waits_for_other_windows_to_close_the_file(
-    tmp_path: Path, sqlite_template: Path, next_revision: Any
+    tmp_path: Path, sqlite_template: Path, next_revision: Any, clock: FakeClock
 ) -> None:
-    path = filled_file(tmp_path, sqlite_template)
+    path = filled_file(tmp_path, sqlite_template, clock)
     other = sqlite3.connect(path)  # another window, still open on the old schema
     other.execute("SELECT count(*) FROM notes").fetchone()
     before = path.read_bytes()
     next_revision(GOOD)
     try:
         with pytest.raises(StorageUnavailable, match="in use by another Ridealong"):
-            Services.open(f"sqlite:///{path}")
+            Services.open(f"sqlite:///{path}", clock=clock)
     finally:
         other.close()
     assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_a_failed_upgrade_on_a_server_is_rolled_back(db_url: str, next_revision: Any) -> None:
+def test_a_failed_upgrade_on_a_server_is_rolled_back(
+    db_url: str, next_revision: Any, clock: FakeClock
+) -> None:
     from desktop.domain import NoteKind
 
-    services = Services.open(db_url)
+    services = Services.open(db_url, clock=clock)
     call = services.calls.start("Acme")
     services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
     services.close()
     old = migrations.head()
     next_revision(BROKEN)
     with pytest.raises(RuntimeError, match="has a bug"):
-        Services.open(db_url)
+        Services.open(db_url, clock=clock)
     engine = create_db_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == old
@@ -285,15 +288,15 @@ def test_a_failed_upgrade_on_a_server_is_rolled_back(db_url: str, next_revision:
 
 
 def test_restoring_a_backup_of_an_older_schema_upgrades_it(
-    tmp_path: Path, sqlite_template: Path, next_revision: Any
+    tmp_path: Path, sqlite_template: Path, next_revision: Any, clock: FakeClock
 ) -> None:
     from desktop.services.backup import restore
     from desktop.storage.backup import create_backup
 
-    path = filled_file(tmp_path, sqlite_template)
-    old = create_backup(path, tmp_path / "old-schema.db")
+    path = filled_file(tmp_path, sqlite_template, clock)
+    old = create_backup(path, tmp_path / "old-schema.db", now=clock())
     new = next_revision(GOOD)
-    Services.open(f"sqlite:///{path}").close()  # the app moved on to the new schema
+    Services.open(f"sqlite:///{path}", clock=clock).close()  # the app moved on to the new schema
     result = restore(f"sqlite:///{path}", old.path)
     assert result.upgraded and result.revision == new and result.notes == 50
     conn = sqlite3.connect(path)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.clock import Clock
 from ui.app import create_window
 from ui.mainwindow import MainWindow
 
@@ -15,8 +16,8 @@ ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def open_window(qtbot: QtBot, database_url: str) -> MainWindow:
-    window = create_window(database_url=database_url)
+def open_window(qtbot: QtBot, database_url: str, clock: Clock) -> MainWindow:
+    window = create_window(database_url=database_url, clock=clock)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()

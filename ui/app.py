@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from desktop import __version__
+from desktop.clock import Clock, utcnow
 from desktop.config import drafts_dir, load_identity
 from desktop.drafts import DraftStore, Outbox
 from desktop.errors import RidealongError, StorageUnavailable
@@ -41,8 +42,9 @@ def app_icon() -> QIcon:
     return icon
 
 
-def create_window(database_url: str) -> MainWindow:
-    """The main window over the database at `database_url`, not yet shown.
+def create_window(database_url: str, *, clock: Clock = utcnow) -> MainWindow:
+    """The main window over the database at `database_url`, telling the time by `clock`,
+    not yet shown.
 
     Raises `RidealongError` if the database cannot be opened.
     """
@@ -50,7 +52,7 @@ def create_window(database_url: str) -> MainWindow:
     if isinstance(app, QApplication):
         theme.apply(app)
         app.setWindowIcon(app_icon())
-    services = Services.open(database_url)
+    services = Services.open(database_url, clock=clock)
     drafts = drafts_dir(database_url)
     window = MainWindow(
         services, Settings(), load_identity(), DraftStore(drafts), Outbox(drafts / "outbox")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Final
 
 from reportlab.lib.units import mm
@@ -170,7 +169,7 @@ def _story(
     story.append(gap(14))
     story.append(
         label(
-            f"Generated {datetime.now().astimezone():%d %B %Y, %H:%M} by Ridealong"
+            f"Generated {services.clock().astimezone():%d %B %Y, %H:%M} by Ridealong"
             + (" · names, contact details and the account are redacted" if redactor else ""),
             styles.muted,
         )

@@ -6,9 +6,9 @@ returns) and hands back frozen values from `desktop.services.values`.
 
 from __future__ import annotations
 
+from desktop.clock import Clock, utcnow
 from desktop.services.alignment import AlignmentService
 from desktop.services.backup import BackupService
-from desktop.services.base import Clock
 from desktop.services.calls import CallService
 from desktop.services.definitions import DefinitionService
 from desktop.services.insights import InsightsService
@@ -21,30 +21,30 @@ from desktop.services.search import SearchService
 from desktop.services.trash import TrashService
 from desktop.services.trends import TrendService
 from desktop.storage.database import Database, open_database
-from desktop.storage.models import utcnow
 
 
 class Services:
     """Every use case over one open database."""
 
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.clock = clock
-        self.calls = CallService(db, clock)
-        self.notes = NoteService(db, clock)
-        self.people = PeopleService(db, clock)
-        self.accounts = AccountService(db, clock)
-        self.frameworks = FrameworkService(db, clock)
-        self.qualification = QualificationService(db, clock)
-        self.review = ReviewService(db, clock)
-        self.definitions = DefinitionService(db, clock)
-        self.search = SearchService(db, clock)
-        self.insights = InsightsService(db, clock)
-        self.alignment = AlignmentService(db, clock)
-        self.trends = TrendService(db, clock)
-        self.redaction = RedactionService(db, clock)
-        self.trash = TrashService(db, clock)
-        self.backups = BackupService(db, clock)
+        #: The time every use case reads; the window's timer and dates read it too.
+        self.clock = db.clock
+        self.calls = CallService(db)
+        self.notes = NoteService(db)
+        self.people = PeopleService(db)
+        self.accounts = AccountService(db)
+        self.frameworks = FrameworkService(db)
+        self.qualification = QualificationService(db)
+        self.review = ReviewService(db)
+        self.definitions = DefinitionService(db)
+        self.search = SearchService(db)
+        self.insights = InsightsService(db)
+        self.alignment = AlignmentService(db)
+        self.trends = TrendService(db)
+        self.redaction = RedactionService(db)
+        self.trash = TrashService(db)
+        self.backups = BackupService(db)
 
     @classmethod
     def open(
@@ -52,7 +52,7 @@ class Services:
     ) -> Services:
         """Open the database (migrating it if needed) and make sure it has the shipped
         frameworks and starting definitions. `verify`: see `open_database`."""
-        services = cls(open_database(url, upgrade=upgrade, verify=verify), clock)
+        services = cls(open_database(url, upgrade=upgrade, verify=verify, clock=clock))
         services.frameworks.ensure_builtin()
         services.definitions.ensure_defaults()
         return services

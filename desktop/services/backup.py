@@ -11,18 +11,17 @@ Long calls take `progress(done, total)` and a `CancelToken` and should run in a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
+from desktop.clock import Clock, utcnow
 from desktop.errors import UserError
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.services.base import Clock, Service
+from desktop.services.base import Service
 from desktop.services.trash import Purged, TrashService
 from desktop.storage import backup as files
 from desktop.storage.backup import BackupInfo, BackupKind, RestoreResult
 from desktop.storage.database import Database, describe, parse_url, sqlite_path
 from desktop.storage.health import DatabaseHealth, Health, check_health
-from desktop.storage.models import utcnow
 from desktop.storage.places import RiskyPlace, risky_place
 
 __all__ = [
@@ -64,6 +63,7 @@ def restore(
     *,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    clock: Clock = utcnow,
 ) -> RestoreResult:
     """Replace the database at `url` with the backup file `source`.
 
@@ -72,7 +72,9 @@ def restore(
     The current file is kept in `backups/` first, even when it is damaged. Nothing
     changes if `source` is not a sound Ridealong database of a schema this app knows.
     """
-    return files.restore_file(database_file(url), Path(source), progress=progress, cancel=cancel)
+    return files.restore_file(
+        database_file(url), Path(source), progress=progress, cancel=cancel, now=clock()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +88,9 @@ class Maintenance:
 class BackupService(Service):
     """Backups of the open database, and the automatic pass (backup, then trash purge)."""
 
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
-        super().__init__(db, clock)
-        self._trash = TrashService(db, clock)
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._trash = TrashService(db)
 
     @property
     def supported(self) -> bool:
@@ -127,13 +129,13 @@ class BackupService(Service):
                 raise UserError(f"{info.path} is not one of this database's backups")
         files.delete_backups(info.path for info in backups)
 
-    def due(self, *, closing: bool = False, now: datetime | None = None) -> bool:
+    def due(self, *, closing: bool = False) -> bool:
         """Whether the automatic pass would back up now: something changed since the
         newest backup, and the app is closing or that backup is 30 minutes old. Cheap
         (a few `stat`s): the window may ask every minute."""
         if not self.supported:
             return False
-        return files.backup_due(self._path(), now or self._now(), closing=closing)
+        return files.backup_due(self._path(), self._now(), closing=closing)
 
     def run_automatic(
         self,

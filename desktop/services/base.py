@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -25,9 +23,7 @@ from desktop.errors import NotFound, UserError
 from desktop.services import values as v
 from desktop.storage import models as m
 from desktop.storage.database import Database
-from desktop.storage.models import utcnow
 
-Clock = Callable[[], datetime]
 Row = TypeVar("Row", bound=m.Base)
 
 _SPACES = re.compile(r"\s+")
@@ -37,9 +33,9 @@ _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class Service:
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._now = clock
+        self._now = db.clock
 
 
 def parse_id(value: str | uuid.UUID, what: str = "id") -> uuid.UUID:

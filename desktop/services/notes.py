@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from desktop.domain import INTENSITY_MAX, INTENSITY_MIN, NoteKind
 from desktop.errors import Conflict, NotFound, UserError
@@ -118,8 +119,10 @@ def check_version(row: m.Note, expected: int | None) -> None:
 
 def _touch(note: m.Note, now: datetime) -> None:
     """Tags live in another table, so changing only them would not UPDATE the note's row:
-    touch it, so its version moves and a stale edit of its tags is caught."""
+    touch it, so its version moves and a stale edit of its tags is caught (even when the
+    clock has not moved since the last change)."""
     note.updated_at = now
+    flag_modified(note, "updated_at")
 
 
 class NoteService(Service):

@@ -129,7 +129,7 @@ class ReviewService(Service):
             call.grade_definitions_revision = current_revision(s)
             if call.status == CallStatus.AWAITING_REVIEW.value:
                 call.status = CallStatus.REVIEWED.value
-        return CallService(self._db, self._now).get(call_id)
+        return CallService(self._db).get(call_id)
 
     def mark_reviewed(self, call_id: uuid.UUID) -> v.CallView:
         with self._db.write() as s:
@@ -139,13 +139,13 @@ class ReviewService(Service):
             if call.status == CallStatus.LIVE.value:
                 raise UserError("end the call before marking it reviewed")
             call.status = CallStatus.REVIEWED.value
-        return CallService(self._db, self._now).get(call_id)
+        return CallService(self._db).get(call_id)
 
     def inbox(self, rep: str | None = None, limit: int = 200) -> tuple[v.InboxRow, ...]:
         """Calls waiting for review (for one rep, if named), newest first, with how many
         notes are reviewed and how many qualification criteria are still open."""
         filters = CallFilters(statuses=(CallStatus.AWAITING_REVIEW,), rep=rep)
-        rows = CallService(self._db, self._now).page(filters, limit=limit)
+        rows = CallService(self._db).page(filters, limit=limit)
         if not rows:
             return ()
         ids = [r.id for r in rows]

@@ -113,7 +113,7 @@ class TrashService(Service):
                 note.deleted_at = None
             s.flush()
         if item.kind is TrashKind.ANNOTATION:
-            ReviewService(self._db, self._now).reinstate(item.id)
+            ReviewService(self._db).reinstate(item.id)
         return item
 
     def empty(self, older_than: timedelta | None = None) -> Purged:

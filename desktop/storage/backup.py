@@ -278,13 +278,12 @@ def create_backup(
     *,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> BackupInfo:
     """Back up the live database: to `destination`, or into `backups/` (then rotated).
 
     The database is quick-checked first; the copy is checked before it gets its name.
     """
-    now = now or datetime.now(UTC)
     _live_database(db_path)
     if destination is None:
         backups_dir(db_path).mkdir(parents=True, exist_ok=True)
@@ -315,11 +314,10 @@ def _check_destination(db_path: Path, destination: Path) -> Path:
     return target
 
 
-def keep_before_upgrade(db_path: Path, revision: str) -> Path:
+def keep_before_upgrade(db_path: Path, revision: str, *, now: datetime) -> Path:
     """A verified copy of the database as it was before an upgrade; returns its path."""
     folder = backups_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
     suffix = f"-from-{revision}" if revision else ""
     final = _new_name(db_path, BackupKind.BEFORE_UPGRADE, now, suffix)
     partial = final.with_name(f".{final.name}.partial")
@@ -329,10 +327,9 @@ def keep_before_upgrade(db_path: Path, revision: str) -> Path:
     return final
 
 
-def rotate(db_path: Path, now: datetime | None = None) -> list[Path]:
+def rotate(db_path: Path, now: datetime) -> list[Path]:
     """Delete the backups the rule no longer keeps (see the module docstring); returns
     what was deleted. Stray `.partial` files of an interrupted backup go too."""
-    now = now or datetime.now(UTC)
     files = _backup_files(db_path)
     keep: set[Path] = set()
     regular = [(t, p) for t, k, p in files if k is BackupKind.REGULAR]
@@ -363,24 +360,26 @@ def last_change(db_path: Path) -> datetime | None:
     return datetime.fromtimestamp(max(times), UTC) if times else None
 
 
-def backup_due(db_path: Path, now: datetime | None = None, *, closing: bool = False) -> bool:
+def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
     """Whether an automatic backup should run now: something changed since the newest
     backup, and either the app is closing or that backup is 30 minutes old."""
-    now = now or datetime.now(UTC)
     changed = last_change(db_path)
     if changed is None:
         return False
-    regular = [p for _, k, p in _backup_files(db_path) if k is BackupKind.REGULAR]
+    regular = [(t, p) for t, k, p in _backup_files(db_path) if k is BackupKind.REGULAR]
     if not regular:
         return True
+    made_at, newest = regular[0]
     try:
-        # A backup's file time is when its snapshot was taken (see `create_backup`).
-        newest = datetime.fromtimestamp(regular[0].stat().st_mtime, UTC)
+        # A backup's file time is when its snapshot was taken (see `create_backup`): the
+        # file system's clock, like the database's own file time.
+        snapshot = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
     except OSError:
         return True
-    if changed <= newest:
+    if changed <= snapshot:
         return False
-    return closing or now - newest >= AUTOMATIC_INTERVAL
+    # Its name holds the app's time when it was made, the clock `now` comes from.
+    return closing or now - made_at >= AUTOMATIC_INTERVAL
 
 
 # -- restoring -----------------------------------------------------------------------------
@@ -392,7 +391,7 @@ def restore_file(
     *,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> RestoreResult:
     """Replace the database at `db_path` with the backup `source` (see the module
     docstring). Nothing changes unless the whole restore can succeed; an older schema is
@@ -400,7 +399,6 @@ def restore_file(
     from desktop.storage import migrations
     from desktop.storage.database import open_database
 
-    now = now or datetime.now(UTC)
     source = Path(source).expanduser().absolute()
     if db_path.exists() and source.exists() and source.samefile(db_path):
         raise UserError(f"{source} is the database itself; choose a backup")
@@ -431,7 +429,7 @@ def restore_file(
     sqlite_files.mark_verified(db_path)
     upgraded = candidate.revision != migrations.head()
     if upgraded:
-        open_database(f"sqlite:///{db_path}").close()
+        open_database(f"sqlite:///{db_path}", clock=lambda: now).close()
     return RestoreResult(
         restored_from=source,
         previous_kept_at=kept,

@@ -23,17 +23,20 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm import exc as orm_exc
 
+from desktop.clock import Clock, utcnow
 from desktop.errors import Conflict, StorageUnavailable, UserError
 from desktop.storage import migrations, sqlite_files
-from desktop.storage.models import Annotation, Note
+from desktop.storage.models import Annotation, Keyed, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
 from desktop.storage.sqlite_files import SQLITE_HEADER
 
@@ -126,9 +129,13 @@ def check_revision(state: SchemaState, where: str) -> None:
 class Database:
     """An open database: an engine, its sessions and its full-text search backend."""
 
-    def __init__(self, url: str, engine: Engine, *, verified: bool = False) -> None:
+    def __init__(
+        self, url: str, engine: Engine, *, verified: bool = False, clock: Clock = utcnow
+    ) -> None:
         self.url = url
         self.engine = engine
+        #: What every service, and every row's created/updated stamp, takes as "now".
+        self.clock = clock
         self.dialect = engine.dialect.name
         #: Set once any query met damage: from then on nothing is written to the file.
         self.damaged = False
@@ -141,6 +148,7 @@ class Database:
         self._writes = sessionmaker(
             engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
+        event.listen(self._writes, "before_flush", self._stamp)
         event.listen(self._writes, "after_flush", self._after_flush)
 
     @property
@@ -196,6 +204,21 @@ class Database:
                 f"{path} was replaced by another file while open (restored elsewhere?); "
                 "reopen it. Nothing was saved"
             )
+
+    def _stamp(self, session: Session, _context: Any, _instances: Any) -> None:
+        """Give new and changed rows their created/updated times from the clock."""
+        now = self.clock()
+        for obj in session.new:
+            if isinstance(obj, Keyed):
+                obj.created_at = obj.created_at or now
+                obj.updated_at = obj.updated_at or now
+        for obj in session.dirty:
+            if (
+                isinstance(obj, Keyed)
+                and session.is_modified(obj, include_collections=False)
+                and not orm_inspect(obj).attrs.updated_at.history.has_changes()
+            ):
+                obj.updated_at = now
 
     def _after_flush(self, session: Session, _context: Any) -> None:
         touched = {
@@ -356,8 +379,11 @@ def verify_file(path: Path) -> None:
     sqlite_files.mark_verified(path)
 
 
-def open_database(url: str, *, upgrade: bool = True, verify: bool = True) -> Database:
-    """Open (creating and migrating if needed) the database at `url`.
+def open_database(
+    url: str, *, upgrade: bool = True, verify: bool = True, clock: Clock = utcnow
+) -> Database:
+    """Open (creating and migrating if needed) the database at `url`, telling the time by
+    `clock`.
 
     With `verify` (the default), a SQLite file changed since this app last found it sound
     is quick-checked first (about a second per million notes); the window may pass False
@@ -378,8 +404,8 @@ def open_database(url: str, *, upgrade: bool = True, verify: bool = True) -> Dat
                     f"{where} needs an upgrade to schema {migrations.head()}; "
                     "run `ridealong db upgrade`"
                 )
-            upgrade_file(path, state)
-        return Database(url, engine, verified=verify)
+            upgrade_file(path, state, now=clock())
+        return Database(url, engine, verified=verify, clock=clock)
     engine = create_db_engine(url)
     try:
         state = _server_state(engine, where)
@@ -387,7 +413,7 @@ def open_database(url: str, *, upgrade: bool = True, verify: bool = True) -> Dat
     except BaseException:
         engine.dispose()
         raise
-    db = Database(url, engine)
+    db = Database(url, engine, clock=clock)
     if state.revision != migrations.head():
         if not upgrade:
             db.close()
@@ -404,7 +430,7 @@ def open_database(url: str, *, upgrade: bool = True, verify: bool = True) -> Dat
     return db
 
 
-def upgrade_file(path: Path, state: SchemaState) -> None:
+def upgrade_file(path: Path, state: SchemaState, *, now: datetime) -> None:
     """Create or upgrade the SQLite file at `path` without ever writing to it in place.
 
     A new database is built beside it and moved into place. An existing one is first
@@ -425,7 +451,7 @@ def upgrade_file(path: Path, state: SchemaState) -> None:
             if state.is_empty:
                 sqlite_files.copy_database(path, work)
             else:
-                before = backup.keep_before_upgrade(path, state.revision or "")
+                before = backup.keep_before_upgrade(path, state.revision or "", now=now)
                 sqlite_files.copy_database(before, work)
         _migrate(work, str(path))
         if path.exists():

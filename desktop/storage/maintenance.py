@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from desktop.clock import Clock, utcnow
 from desktop.errors import StorageUnavailable, UserError
 from desktop.storage import migrations
 from desktop.storage.database import (
@@ -82,7 +83,7 @@ def _check_file(path: Path) -> str:
     return f"ok: {path} (schema {state.revision}{behind}; {calls} calls, {notes} notes)"
 
 
-def upgrade(url: str) -> str:
-    db = open_database(url, upgrade=True)
+def upgrade(url: str, *, clock: Clock = utcnow) -> str:
+    db = open_database(url, upgrade=True, clock=clock)
     db.close()
     return f"{describe(url)}: schema {migrations.head()} (current)"

@@ -43,10 +43,6 @@ NAMING = {
 }
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out, on every dialect.
 
@@ -77,8 +73,10 @@ class Base(DeclarativeBase):
 
 class Keyed:
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Stamped from the database's clock by every write session (`Database`), never
+    #: from the wall clock, so a test or an import can say when a row was made.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Person(Keyed, Base):
@@ -175,7 +173,7 @@ class Call(Keyed, Base):
     framework_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("frameworks.id"))
     call_type: Mapped[str] = mapped_column(String(16), default="discovery")
     stage: Mapped[str | None] = mapped_column(String(50))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="live")
     grade: Mapped[str | None] = mapped_column(String(16))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent, QUndoStack
@@ -207,7 +206,7 @@ class CallPage(QWidget):
         call = self._call
         if call is None:
             return
-        end = call.ended_at or datetime.now(UTC)
+        end = call.ended_at or self._services.clock()
         elapsed = int((end - call.started_at).total_seconds() * 1000)
         label = format_offset(elapsed)
         self.timer_label.setText(label if call.status is CallStatus.LIVE else f"Ended · {label}")
@@ -222,7 +221,7 @@ class CallPage(QWidget):
         """Live calls stamp notes with the time since the start (taken now, so a note
         saved later keeps its moment); an ended call files late notes at its end."""
         if call.status is CallStatus.LIVE or call.duration is None:
-            elapsed = datetime.now(UTC) - call.started_at
+            elapsed = self._services.clock() - call.started_at
         else:
             elapsed = call.duration
         return min(max(0, int(elapsed.total_seconds() * 1000)), MAX_OFFSET_MS)
@@ -241,7 +240,7 @@ class CallPage(QWidget):
             intensity=self.capture.intensity,
             quote_worthy=self.capture.quote_worthy,
             author=self.identity.name,
-            filed_at=datetime.now(UTC),
+            filed_at=self._services.clock(),
         )
         try:
             note = self._services.notes.add(
@@ -428,7 +427,7 @@ class CallPage(QWidget):
                         kind=self.capture.kind,
                         intensity=self.capture.intensity,
                         quote_worthy=self.capture.quote_worthy,
-                        saved_at=datetime.now(UTC),
+                        saved_at=self._services.clock(),
                         note_id=editing.id if editing else None,
                     )
                 )

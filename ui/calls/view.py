@@ -4,7 +4,7 @@ details and qualification checklist on the right."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.clock import local_today
 from desktop.config import Identity
 from desktop.domain import CallStatus, Role
 from desktop.drafts import DraftStore
@@ -99,6 +100,7 @@ class CallsView(QWidget):
 
         self.model = CallListModel(
             lambda filters, after, limit: services.calls.page(filters, after=after, limit=limit),
+            services.clock,
             self,
         )
         self.call_list = QTableView(self)
@@ -216,7 +218,8 @@ class CallsView(QWidget):
     def _filters(self) -> CallFilters:
         status = self.status_filter.currentData()
         days = self.period_filter.currentData()
-        since = date.today() - timedelta(days=days) if days is not None else None
+        today = local_today(self._services.clock)
+        since = today - timedelta(days=days) if days is not None else None
         words = self.search_box.text().split()
         tags = [w for w in words if w.startswith("#") and len(w) > 1]
         text = " ".join(w for w in words if w not in tags)

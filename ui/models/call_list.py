@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from desktop.clock import Clock
 from desktop.domain import CallStatus
 from desktop.services.calls import CallFilters
 from desktop.services.values import CallRow
@@ -22,10 +23,10 @@ Fetch = Callable[[CallFilters, tuple[datetime, uuid.UUID] | None, int], tuple[Ca
 COLUMNS = ("Started", "Account", "Status", "Notes")
 
 
-def short_date(moment: datetime) -> str:
-    """`25 Nov 14:05` this year, `25 Nov 2024` before."""
+def short_date(moment: datetime, now: datetime) -> str:
+    """`25 Nov 14:05` this year (as of `now`), `25 Nov 2024` before."""
     local = moment.astimezone()
-    if local.year == datetime.now().year:
+    if local.year == now.astimezone().year:
         return local.strftime("%d %b %H:%M")
     return local.strftime("%d %b %Y")
 
@@ -40,9 +41,10 @@ def status_text(row: CallRow) -> str:
 
 
 class CallListModel(QAbstractTableModel):
-    def __init__(self, fetch: Fetch, parent: Any = None) -> None:
+    def __init__(self, fetch: Fetch, clock: Clock, parent: Any = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
+        self._clock = clock
         self._filters = CallFilters()
         self._rows: list[CallRow] = []
         self._more = True
@@ -134,10 +136,9 @@ class CallListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _display(row: CallRow, column: int) -> str:
+    def _display(self, row: CallRow, column: int) -> str:
         if column == 0:
-            return short_date(row.started_at)
+            return short_date(row.started_at, self._clock())
         if column == 1:
             return row.account
         if column == 2:

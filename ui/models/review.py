@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from desktop.clock import Clock
 from desktop.services.values import AnnotationView, InboxRow, NoteView
 from ui.models.call_list import short_date
 
@@ -18,8 +19,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class InboxModel(QAbstractListModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, clock: Clock, parent: Any = None) -> None:
         super().__init__(parent)
+        self._clock = clock
         self._rows: list[InboxRow] = []
 
     def set_rows(self, rows: tuple[InboxRow, ...]) -> None:
@@ -47,7 +49,10 @@ class InboxModel(QAbstractListModel):
             if row.criteria:
                 parts.append(f"{row.open_criteria}/{row.criteria} criteria open")
             who = f" · {call.marketer}" if call.marketer else ""
-            return f"{call.account}\n{short_date(call.started_at)}{who}\n" + " · ".join(parts)
+            return (
+                f"{call.account}\n{short_date(call.started_at, self._clock())}{who}\n"
+                + " · ".join(parts)
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
                 f"{call.account}: {call.call_type.label} call. {row.reviewed_notes} of "

@@ -7,7 +7,7 @@ import re
 import sys
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.clock import local_today
 from desktop.domain import Role
 from desktop.errors import RidealongError
 from desktop.progress import CancelToken, Progress
@@ -121,7 +122,8 @@ class ReportsView(QWidget):
         self.month = self._named(
             QComboBox(self), "reportMonth", "Period", "The month to report on, or a custom range"
         )
-        for label, key in _months(date.today()):
+        today = local_today(self._services.clock)
+        for label, key in _months(today):
             self.month.addItem(label, key)
         self.month.addItem("Custom range…", CUSTOM)
         self.since = self._named(QDateEdit(self), "reportSince", "From", "First day of the range")
@@ -129,9 +131,9 @@ class ReportsView(QWidget):
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        today = QDate.currentDate()
-        self.since.setDate(today.addDays(-29))
-        self.until.setDate(today)
+        month_ago = today - timedelta(days=29)
+        self.since.setDate(QDate(month_ago.year, month_ago.month, month_ago.day))
+        self.until.setDate(QDate(today.year, today.month, today.day))
         self.segment = self._named(
             QComboBox(self), "reportSegment", "Segment", "Only accounts of this segment"
         )

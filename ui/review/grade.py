@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.clock import Clock, local_today
 from desktop.domain import Grade, Outcome
 from desktop.services.qualification import Gaps
 from desktop.services.values import AccountView, CallView, DefinitionView
@@ -38,8 +39,9 @@ class GradePanel(QWidget):
     grade_submitted = Signal(str, str)
     outcome_submitted = Signal(str, object, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._clock = clock
         self.setObjectName("gradePicker")
         self.setAccessibleName("Lead grade")
         heading = QLabel("Lead grade", self)
@@ -173,7 +175,7 @@ class GradePanel(QWidget):
 
     def show_account(self, account: AccountView) -> None:
         self.outcome.setCurrentIndex(self.outcome.findData(account.outcome.value))
-        when = account.outcome_on or date.today()
+        when = account.outcome_on or local_today(self._clock)
         self.outcome_date.setDate(QDate(when.year, when.month, when.day))
         self.outcome_reason.setText(account.outcome_reason or "")
 

@@ -58,7 +58,7 @@ class ReviewView(QWidget):
         self.mine.setAccessibleName("Only my calls")
         self.mine.setToolTip("Show only the calls you were the rep on")
         self.mine.setChecked(identity.role is not Role.MARKETER)
-        self.inbox_model = InboxModel(self)
+        self.inbox_model = InboxModel(services.clock, self)
         self.inbox = QListView(self)
         self.inbox.setObjectName("reviewInbox")
         self.inbox.setAccessibleName("Calls to review")
@@ -80,7 +80,7 @@ class ReviewView(QWidget):
         left_layout.addWidget(self.empty)
 
         self.panel = ReviewPanel(self)
-        self.grade = GradePanel(self)
+        self.grade = GradePanel(services.clock, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("reviewSplitter")
         self.splitter.addWidget(left)

@@ -12,7 +12,7 @@ import math
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import (
     QEvent,
@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.clock import local_today
 from desktop.domain import NoteKind, Role
 from desktop.errors import RidealongError
 from desktop.services import Services
@@ -328,7 +329,9 @@ class SearchView(QWidget):
             account=self.account.text().strip() or None,
             rep=self.rep.currentData(),
             tag=self.tag.text().strip() or None,
-            since=date.today() - timedelta(days=days) if days is not None else None,
+            since=local_today(self._services.clock) - timedelta(days=days)
+            if days is not None
+            else None,
         )
 
     def _start_search(self, *, force: bool = False) -> None:

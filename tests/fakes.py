@@ -1,0 +1,26 @@
+"""Stand-ins the tests control: the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+#: Where every test's clock starts: a Wednesday afternoon in mid-March, UTC. It is the
+#: same local day, week and month in every time zone (UTC-12 to UTC+14), so no test
+#: depends on where or when the suite runs.
+T0 = datetime(2025, 3, 12, 14, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """The time as a test says it is: what `Services.open(url, clock=clock)`, the window
+    (`open_window(..., clock)`) and `main(args, clock=clock)` read instead of the wall."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock on; returns the new time."""
+        self.now += delta
+        return self.now
