@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-#: Where every test's clock starts: a Wednesday afternoon in mid-March, UTC. It is the
-#: same local day, week and month in every time zone (UTC-12 to UTC+14), so no test
-#: depends on where or when the suite runs.
+#: Where every test's clock starts: a Wednesday afternoon in mid-March, UTC. In every
+#: time zone (UTC-12 to UTC+14) it falls in the same week and month, far from any
+#: month's or year's end; a test about local days asks `local_today(clock)`.
 T0 = datetime(2025, 3, 12, 14, 0, tzinfo=UTC)
 
 

@@ -11,7 +11,7 @@ import sqlite3
 import time
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -147,9 +147,14 @@ def test_rotation_keeps_the_ten_newest_and_one_a_day_for_thirty_days(tmp_path: P
         files._parse(db, Path(name))[0].astimezone().date() for name in kept if "before" not in name
     }
     assert kept_days == days
-    regular_kept = [n for n in kept if "before" not in n]
-    # Ten from today, then the newest of each of the 29 other days within 30 days.
-    assert len(regular_kept) == 10 + 29
+    # The ten newest, then the newest of each other local day within 30 days (in UTC:
+    # ten from today and 29 more; a time zone may move some onto a neighbouring day).
+    newest_of_day: dict[date, datetime] = {}
+    for moment in sorted(hourly_today + daily + twice_a_day, reverse=True):
+        if now - moment <= timedelta(days=30):
+            newest_of_day.setdefault(moment.astimezone().date(), moment)
+    expected = newest_ten | {p.name for p in _fake_backups_names(db, [*newest_of_day.values()])}
+    assert {n for n in kept if "before" not in n} == expected
     assert restores[0].name in kept
     assert restores[1].name not in kept and restores[2].name not in kept
     assert upgrades[0].name in kept and upgrades[1].name not in kept  # the newest always stays

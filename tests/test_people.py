@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
+from desktop.clock import local_today
 from desktop.domain import Outcome, Role
 from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import Services
@@ -40,29 +41,24 @@ def test_account_names_for_autocomplete(services: Services) -> None:
     assert services.accounts.names("%") == ()
 
 
-def test_outcome_won_lost_and_reopened(db_url: str, clock: FakeClock) -> None:
-    clock.now = datetime(2025, 5, 20, 12, tzinfo=UTC)
-    services = Services.open(db_url, clock=clock)
-    try:
-        services.calls.start("Acme")
-        won = services.accounts.set_outcome("acme", Outcome.WON, reason=" Signed 3 years ")
-        assert (won.outcome, won.outcome_on, won.outcome_reason) == (
-            Outcome.WON,
-            date(2025, 5, 20),
-            "Signed 3 years",
-        )
-        lost = services.accounts.set_outcome("Acme", Outcome.LOST, on=date(2025, 1, 2))
-        assert (lost.outcome, lost.outcome_on, lost.outcome_reason) == (
-            Outcome.LOST,
-            date(2025, 1, 2),
-            None,
-        )
-        reopened = services.accounts.set_outcome("Acme", Outcome.OPEN, on=date(2025, 1, 3))
-        assert (reopened.outcome, reopened.outcome_on) == (Outcome.OPEN, None)
-        assert services.calls.page()[0].account == "Acme"
-        assert services.accounts.get("Acme") == reopened
-    finally:
-        services.close()
+def test_outcome_won_lost_and_reopened(services: Services, clock: FakeClock) -> None:
+    services.calls.start("Acme")
+    won = services.accounts.set_outcome("acme", Outcome.WON, reason=" Signed 3 years ")
+    assert (won.outcome, won.outcome_on, won.outcome_reason) == (
+        Outcome.WON,
+        local_today(clock),  # the day it is where the user is
+        "Signed 3 years",
+    )
+    lost = services.accounts.set_outcome("Acme", Outcome.LOST, on=date(2025, 1, 2))
+    assert (lost.outcome, lost.outcome_on, lost.outcome_reason) == (
+        Outcome.LOST,
+        date(2025, 1, 2),
+        None,
+    )
+    reopened = services.accounts.set_outcome("Acme", Outcome.OPEN, on=date(2025, 1, 3))
+    assert (reopened.outcome, reopened.outcome_on) == (Outcome.OPEN, None)
+    assert services.calls.page()[0].account == "Acme"
+    assert services.accounts.get("Acme") == reopened
 
 
 def test_outcome_with_a_stale_version_is_a_conflict(services: Services) -> None:
