@@ -1,13 +1,19 @@
-"""Shared fixtures: a real database per test, on SQLite and on a real PostgreSQL server.
+"""Shared fixtures: a real database per test, on SQLite and on a real PostgreSQL server,
+the test's clock, and a seeded random source.
 
 Each dialect's schema is migrated once per run into a template (a file for SQLite, a
 template database for PostgreSQL) and copied for every test, so a test starts from a
 migrated, empty database in milliseconds.
+
+Markers are applied here, not by hand: `postgres` on every test that runs against the
+server (`-m "not postgres"` is the quick SQLite-only run) and `ui` on every test under
+`tests/ui` (`-m "not ui"` leaves the window out).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,17 +26,54 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     )
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from desktop.services import Services
 from tests.fakes import FakeClock
 
 DIALECTS = ["sqlite", "postgres"]
+UI_TESTS = Path(__file__).parent / "ui"
+#: Set it to replay a failed random test: its seed is printed with its failure.
+ENV_SEED = "RIDEALONG_TEST_SEED"
+
+# Property tests: a quick pass while developing; CI tries more examples, the same ones
+# every run (derandomized), and prints a failure's reproduction blob.
+_SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile("dev", max_examples=15, deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=_SLOW_OK,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(item, "callspec", None)
+        on_server = params is not None and "postgres" in params.params.values()
+        if on_server or {"pg_server", "pg_template"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+        if UI_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.ui)
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def rng() -> random.Random:
+    """Randomness for tests that try random moments, from a seed printed with the test's
+    output (shown when it fails) and replayed with RIDEALONG_TEST_SEED=<seed>."""
+    seed = int(os.environ.get(ENV_SEED) or random.SystemRandom().randrange(2**32))
+    print(f"random seed {seed}: replay with {ENV_SEED}={seed}")
+    return random.Random(seed)
 
 
 @pytest.fixture(scope="session")
@@ -107,17 +150,6 @@ def services(db_url: str, clock: FakeClock) -> Iterator[Services]:
     opened = Services.open(db_url, clock=clock)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def ui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Settings and identity of window tests live in the test's own folder."""
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("RIDEALONG_CONFIG_DIR", str(tmp_path / "config"))
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    return tmp_path
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
@@ -13,10 +12,8 @@ from pytestqt.qtbot import QtBot
 from desktop.domain import NoteKind
 from desktop.services import Services
 from tests.fakes import FakeClock
-from tests.ui_support import open_window
+from tests.ui.support import open_window
 from ui.app import WindowKeeper
-
-pytestmark = pytest.mark.usefixtures("ui_env")
 
 
 def note_texts(url: str, clock: FakeClock) -> list[str]:

@@ -13,11 +13,9 @@ from pytestqt.qtbot import QtBot
 from desktop.domain import Grade
 from desktop.services import Services
 from tests.fakes import FakeClock
-from tests.ui_support import CTRL, type_text
+from tests.ui.support import CTRL, type_text
 from ui.definitions.view import DefinitionsView
 from ui.events import AppEvents, Changes
-
-pytestmark = pytest.mark.usefixtures("ui_env")
 
 
 @pytest.fixture

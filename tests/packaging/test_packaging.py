@@ -22,7 +22,7 @@ import pytest
 
 from desktop import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 SPEC = PACKAGING / "ridealong.spec"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -11,7 +12,6 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListView, QPlainTextEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -19,9 +19,8 @@ from pytestqt.qtbot import QtBot
 from desktop.domain import CallStatus, CriterionStatus, NoteKind
 from desktop.services import Services
 from tests.fakes import FakeClock
-from tests.ui_support import ALT, CTRL, SHIFT, focused, open_window, start_call, type_text
-
-pytestmark = pytest.mark.usefixtures("ui_env")
+from tests.faults import read_only
+from tests.ui.support import ALT, CTRL, SHIFT, focused, open_window, start_call, type_text
 
 
 def notes_in_db(
@@ -357,7 +356,7 @@ def test_a_killed_capture_loses_no_note_and_offers_its_draft(
 ) -> None:
     from tests.helpers.capture_worker import UNSENT
 
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -369,7 +368,7 @@ def test_a_killed_capture_loses_no_note_and_offers_its_draft(
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
-        cwd=Path(__file__).parents[1],
+        cwd=Path(__file__).parents[2],
         text=True,
     )
     watchdog = threading.Timer(60, worker.kill)  # a hung worker fails the test, not the run
@@ -431,8 +430,6 @@ def test_sample_data_loads_off_the_gui_thread_from_the_welcome(
 def test_a_note_the_database_refuses_is_kept_queued_and_saved_later(
     qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
-    from tests.test_durability import read_only
-
     window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
@@ -456,8 +453,6 @@ def test_a_note_the_database_refuses_is_kept_queued_and_saved_later(
 
 
 def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
-    from tests.test_durability import read_only
-
     window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
@@ -473,12 +468,11 @@ def test_queued_notes_survive_a_restart(qtbot: QtBot, sqlite_url: str, clock: Fa
 
 
 def test_killing_capture_at_random_moments_loses_no_filed_note(
-    qtbot: QtBot, sqlite_url: str, ui_env: Path, clock: FakeClock
+    qtbot: QtBot, sqlite_url: str, ui_env: Path, clock: FakeClock, rng: random.Random
 ) -> None:
     """kill -9 of the window while it files notes as fast as it can, at random moments,
     then once mid-sentence: every note whose Enter returned is stored, the database is
     sound, and the half-typed note is offered back."""
-    import random
     import time
 
     from desktop.storage import maintenance
@@ -486,9 +480,8 @@ def test_killing_capture_at_random_moments_loses_no_filed_note(
     services = Services.open(sqlite_url, clock=clock)
     call = services.calls.start("Flooded Co")
     services.close()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     filed: list[str] = []
-    rng = random.Random()
     for round_ in range(4):
         pause = ["25"] if round_ == 3 else []  # the last time, killed mid-sentence
         worker = subprocess.Popen(
@@ -503,7 +496,7 @@ def test_killing_capture_at_random_moments_loses_no_filed_note(
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
-            cwd=Path(__file__).parents[1],
+            cwd=Path(__file__).parents[2],
             text=True,
         )
         watchdog = threading.Timer(60, worker.kill)

@@ -19,13 +19,11 @@ from desktop.domain import NoteKind, Verdict
 from desktop.services import Services
 from desktop.services.values import CallView, NoteView, SearchFilters, SearchHit
 from tests.fakes import FakeClock
-from tests.ui_support import type_text
+from tests.ui.support import type_text
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.models.search_results import CALL_ID_ROLE, HTML_ROLE, NOTE_ID_ROLE
 from ui.search.view import LIMIT, SearchView
-
-pytestmark = pytest.mark.usefixtures("ui_env")
 
 
 @dataclass

@@ -17,10 +17,8 @@ from desktop.domain import NoteKind
 from desktop.services import Services
 from desktop.services.insights import InsightFilters, Period
 from tests.fakes import FakeClock
-from tests.ui_support import CTRL, SHIFT, open_window
+from tests.ui.support import CTRL, SHIFT, open_window
 from ui.mainwindow import MainWindow
-
-pytestmark = pytest.mark.usefixtures("ui_env")
 
 
 def pdf_text(path: Path) -> str:

@@ -25,10 +25,7 @@ from desktop.services.backup import BackupKind, restore
 from desktop.storage import backup as files
 from desktop.storage import maintenance, sqlite_files
 from tests.fakes import FakeClock
-
-
-def db_path(url: str) -> Path:
-    return Path(url.removeprefix("sqlite:///"))
+from tests.faults import db_path
 
 
 def fingerprint(path: Path) -> tuple[str, int]:

@@ -30,7 +30,7 @@ from desktop.domain import CallStatus, Grade, NoteKind, ReviewStatus
 from desktop.services import Services
 from tests.fakes import FakeClock
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HIT_KEYS = {
     "note_id",
     "call_id",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListView, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
@@ -12,11 +11,9 @@ from desktop.domain import CallStatus, Grade, NoteKind, Outcome, ReviewStatus, R
 from desktop.services import Services
 from desktop.services.demo import generate
 from tests.fakes import FakeClock
-from tests.ui_support import ALT, CTRL, SHIFT, focused, open_window
+from tests.ui.support import ALT, CTRL, SHIFT, focused, open_window
 from ui.mainwindow import MainWindow
 from ui.review.panel import item_html
-
-pytestmark = pytest.mark.usefixtures("ui_env")
 
 
 def open_review(qtbot: QtBot, url: str, clock: FakeClock) -> MainWindow:

@@ -12,14 +12,13 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select, text
 
 from desktop.cli import main
 from desktop.domain import NoteKind, Verdict
@@ -30,13 +29,10 @@ from desktop.storage import maintenance
 from desktop.storage import models as m
 from desktop.storage.backup import create_backup
 from tests.fakes import FakeClock
+from tests.faults import db_path, disk_full, locked, read_only, vanished
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
-
-
-def db_path(url: str) -> Path:
-    return Path(url.removeprefix("sqlite:///"))
 
 
 def snapshot(path: Path) -> tuple[bytes, int]:
@@ -113,9 +109,10 @@ class Writer:
             stream.close()
 
 
-def test_every_note_whose_add_returned_survives_kill_9(sqlite_url: str, clock: FakeClock) -> None:
+def test_every_note_whose_add_returned_survives_kill_9(
+    sqlite_url: str, clock: FakeClock, rng: random.Random
+) -> None:
     call_id = start_call(sqlite_url, clock)
-    rng = random.Random()
     returned: list[str] = []
     delays = []
     for round_ in range(4):
@@ -315,65 +312,6 @@ def test_the_health_check_names_what_it_found(
 
 
 # -- write failures on the capture path ----------------------------------------------------
-
-
-@contextmanager
-def on_every_connection(services: Services, *sql: str) -> Iterator[None]:
-    """Run SQL on every new connection of the services' engine, while inside."""
-    engine = services.db.engine
-
-    def hook(dbapi_conn: object, _record: object) -> None:
-        cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
-        for statement in sql:
-            if "{page_count}" in statement:
-                pages = cursor.execute("PRAGMA page_count").fetchone()[0]
-                statement = statement.format(page_count=pages)
-            cursor.execute(statement)
-        cursor.close()
-
-    event.listen(engine, "connect", hook)
-    engine.dispose()
-    try:
-        yield
-    finally:
-        event.remove(engine, "connect", hook)
-        engine.dispose()
-
-
-@contextmanager
-def read_only(services: Services, url: str) -> Iterator[None]:
-    with on_every_connection(services, "PRAGMA query_only = ON"):
-        yield
-
-
-@contextmanager
-def disk_full(services: Services, url: str) -> Iterator[None]:
-    with on_every_connection(services, "PRAGMA max_page_count = {page_count}"):
-        yield
-
-
-@contextmanager
-def locked(services: Services, url: str) -> Iterator[None]:
-    other = create_engine(url, connect_args={"isolation_level": None})
-    with (
-        on_every_connection(services, "PRAGMA busy_timeout = 50"),
-        other.connect() as conn,
-    ):
-        conn.exec_driver_sql("BEGIN EXCLUSIVE")
-        yield
-        conn.exec_driver_sql("ROLLBACK")
-    other.dispose()
-
-
-@contextmanager
-def vanished(services: Services, url: str) -> Iterator[None]:
-    path = db_path(url)
-    away = path.with_name("moved-away.db")
-    os.replace(path, away)
-    try:
-        yield
-    finally:
-        os.replace(away, path)
 
 
 FAILURES = {
