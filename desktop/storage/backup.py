@@ -291,10 +291,11 @@ def create_backup(
     else:
         final = _check_destination(db_path, Path(destination))
     partial = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.partial")
-    started = time.time_ns()
+    # The copy's file time is that of the last write it holds, so a change made while it
+    # was copied is newer (both are the file system's times, never the app's clock).
+    written = _last_write_ns(db_path) or time.time_ns()
     sqlite_files.copy_database(db_path, partial, progress=progress, cancel=cancel)
-    # The copy's time is its snapshot's: a change made while it was copied is newer.
-    os.utime(partial, ns=(started, started))
+    os.utime(partial, ns=(written, written))
     os.replace(partial, final)
     sqlite_files.fsync_dir(final.parent)
     if destination is None:
@@ -354,10 +355,16 @@ def rotate(db_path: Path, now: datetime) -> list[Path]:
     return removed
 
 
+def _last_write_ns(db_path: Path) -> int | None:
+    files = (db_path, sqlite_files.sidecars(db_path)[0])
+    times = [p.stat().st_mtime_ns for p in files if p.exists()]
+    return max(times) if times else None
+
+
 def last_change(db_path: Path) -> datetime | None:
     """When the database (or its write-ahead log) was last written."""
-    times = [p.stat().st_mtime for p in (db_path, sqlite_files.sidecars(db_path)[0]) if p.exists()]
-    return datetime.fromtimestamp(max(times), UTC) if times else None
+    written = _last_write_ns(db_path)
+    return datetime.fromtimestamp(written / 1e9, UTC) if written is not None else None
 
 
 def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
@@ -371,8 +378,7 @@ def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
         return True
     made_at, newest = regular[0]
     try:
-        # A backup's file time is when its snapshot was taken (see `create_backup`): the
-        # file system's clock, like the database's own file time.
+        # A backup's file time is that of the last write it holds (see `create_backup`).
         snapshot = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
     except OSError:
         return True
