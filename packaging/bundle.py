@@ -25,7 +25,7 @@ SUMMARY = "Capture, review and report what prospects say on sales calls"
 COPYRIGHT = "© 2026 the Ridealong authors (MIT licence)"
 ENTRY_SCRIPT = PACKAGING / "launch.py"
 HOOKS = PACKAGING / "hooks"
-ICONS = ROOT / "desktop" / "resources" / "icons"
+ICONS = ROOT / "resources" / "icons"
 ICO = PACKAGING / "ridealong.ico"
 ICNS = PACKAGING / "ridealong.icns"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -245,14 +245,17 @@ def _has(module: str) -> bool:
 def data_files() -> list[tuple[str, str]]:
     """(source file, folder in the bundle) for every non-module file the app reads.
 
-    The bundle keeps the source tree's layout, so `importlib.resources` and
-    `Path(__file__).parent` find the files under `_internal/` as they do in a checkout.
+    The bundle keeps the installed layout, so `importlib.resources` and
+    `Path(__file__).parent` find the files under `_internal/` as they do in a wheel: the
+    top-level `resources/` goes to `desktop/resources/` (the package `desktop.resources`,
+    its `__init__.py` included, so the frozen app imports it from there).
     """
     pairs: list[tuple[str, str]] = []
-    resources = ROOT / "desktop" / "resources"
+    resources = ROOT / "resources"
     for path in sorted(resources.rglob("*")):
-        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in str(path):
-            pairs.append((str(path), str(path.parent.relative_to(ROOT))))
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts:
+            bundled = Path("desktop") / path.parent.relative_to(ROOT)
+            pairs.append((str(path), str(bundled)))
     # Alembic reads env.py, the template and every revision as files, by path.
     for path in sorted((ROOT / "desktop" / "storage" / "migrations").rglob("*")):
         if path.is_file() and _migration_module(path) and "__pycache__" not in path.parts:

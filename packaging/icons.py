@@ -1,4 +1,4 @@
-"""Redraw the app icon's PNGs, .ico and .icns from `desktop/resources/icons/ridealong.svg`.
+"""Redraw the app icon's PNGs, .ico and .icns from `resources/icons/ridealong.svg`.
 
 The SVG is the one source; the PNGs are committed (the window and the Linux desktop
 entry load them, so a plain `pip install` needs no SVG renderer at run time) and the
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ICONS = ROOT / "desktop" / "resources" / "icons"
+ICONS = ROOT / "resources" / "icons"
 SVG = ICONS / "ridealong.svg"
 #: The sizes desktops ask for (hicolor theme folders, taskbars, docks, installers).
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)

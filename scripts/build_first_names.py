@@ -1,4 +1,4 @@
-"""Rebuild `desktop/resources/names/`: the first names redaction looks for in note text.
+"""Rebuild `resources/names/`: the first names redaction looks for in note text.
 
 Not run by the app. The names come from the `names-dataset` package (maintained; its
 metadata says MIT and it ships the Apache 2.0 text, copied here as LICENSE): 727,000
@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
 
 TOP_PER_COUNTRY = 500
-OUT = Path(__file__).resolve().parent.parent / "desktop" / "resources" / "names"
+OUT = Path(__file__).resolve().parent.parent / "resources" / "names"
 _NAME = re.compile(r"^[^\W\d_]{2,}(?:['-][^\W\d_]+)*$")
 _CALENDAR = {
     "january", "february", "march", "april", "may", "june", "july", "august",

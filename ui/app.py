@@ -6,7 +6,6 @@ import logging
 import sys
 import traceback
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 
@@ -14,7 +13,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from desktop import __version__
+from desktop import __version__, shipped
 from desktop.clock import Clock, utcnow
 from desktop.config import drafts_dir, load_identity
 from desktop.drafts import DraftStore, Outbox
@@ -31,11 +30,10 @@ log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
-    """The app's icon at every size shipped in `desktop/resources/icons/` (title bars,
-    task switchers and docks pick the nearest), read through importlib.resources so it
-    works from a wheel and from the frozen build alike."""
+    """The app's icon at every size shipped in `resources/icons/` (title bars, task
+    switchers and docks pick the nearest)."""
     icon = QIcon()
-    for entry in resources.files("desktop.resources").joinpath("icons").iterdir():
+    for entry in shipped.folder("icons").iterdir():
         pixmap = QPixmap()
         if entry.name.endswith(".png") and pixmap.loadFromData(entry.read_bytes(), "PNG"):
             icon.addPixmap(pixmap)

@@ -5,7 +5,7 @@ or `</para>` would change the page or break it. Every piece of user text therefo
 reaches a Paragraph only through `para()`, which escapes it (`xml.sax.saxutils.escape`)
 and turns line breaks into `<br/>`. On the way it picks a font per run of characters:
 
-- DejaVu Sans (shipped in `desktop/resources/fonts`, embedded in the PDF) for Latin,
+- DejaVu Sans (shipped in `resources/fonts`, embedded in the PDF) for Latin,
   Greek, Cyrillic, Arabic, Hebrew, symbols and the black-and-white emoticons it has;
 - reportlab's built-in CID fonts for Chinese and Japanese (`STSong-Light`) and Korean
   (`HYSMyeongJo-Medium`): no font file needed; a PDF viewer supplies the glyphs;
@@ -38,6 +38,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
+from desktop import shipped
 from desktop.services.redaction import Redactor
 
 FONT: Final = "RidealongSans"
@@ -79,9 +80,7 @@ _JOINERS: Final = frozenset({0x200D, 0xFE0F, 0xFE0E, *range(0x1F3FB, 0x1F400)})
 @functools.cache
 def register_fonts() -> None:
     """Register the shipped DejaVu family and the CID fonts once per process."""
-    from importlib import resources
-
-    folder = resources.files("desktop.resources").joinpath("fonts")
+    folder = shipped.folder("fonts")
     for name, filename in _FILES.items():
         data = folder.joinpath(filename).read_bytes()
         pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from desktop import resources
+from desktop import shipped
 from desktop.errors import NotFound, UserError
 from desktop.services import values as v
 from desktop.services.base import Service, clean_name, ensure_person, name_key, person_view
@@ -42,7 +42,7 @@ class DefinitionService(Service):
         with self._db.write() as s:
             if current_revision(s) is not None:
                 return
-            for item in resources.read_json("definitions.json"):
+            for item in shipped.read_json("definitions.json"):
                 s.add(
                     m.Definition(
                         term=item["term"],

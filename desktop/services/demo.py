@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from sqlalchemy import Connection, func, insert, select
 
-from desktop import resources
+from desktop import shipped
 from desktop.domain import (
     CallStatus,
     CallType,
@@ -1193,7 +1193,7 @@ class _Maker:
 
 @cache
 def _material() -> tuple[dict[str, Any], dict[str, Any]]:
-    return resources.read_json("demo", "world.json"), resources.read_json("demo", "phrases.json")
+    return shipped.read_json("demo", "world.json"), shipped.read_json("demo", "phrases.json")
 
 
 def _frameworks(conn: Connection) -> dict[str, tuple[uuid.UUID, tuple[_Criterion, ...]]]:

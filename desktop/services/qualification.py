@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from desktop import resources
+from desktop import shipped
 from desktop.domain import CriterionStatus, NoteKind
 from desktop.errors import UserError
 from desktop.services import values as v
@@ -57,10 +57,8 @@ class FrameworkService(Service):
         """Add the shipped frameworks a database does not have yet."""
         with self._db.read() as s:
             have = set(s.scalars(select(m.Framework.key)))
-        shipped = [
-            resources.read_json("frameworks", n) for n in resources.names("frameworks", ".json")
-        ]
-        missing = [f for f in shipped if f["key"] not in have]
+        builtin = [shipped.read_json("frameworks", n) for n in shipped.names("frameworks", ".json")]
+        missing = [f for f in builtin if f["key"] not in have]
         if not missing:
             return
         with self._db.write() as s:

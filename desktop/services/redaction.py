@@ -29,6 +29,7 @@ from typing import Final
 
 from sqlalchemy import select
 
+from desktop import shipped
 from desktop.services.base import Service, name_key
 from desktop.storage import models as m
 
@@ -60,9 +61,7 @@ _SEGMENT_WORDS: Final = {"smb": "small-business", "mid-market": "mid-market"}
 @functools.cache
 def first_names() -> tuple[frozenset[str], frozenset[str]]:
     """(names, names that are also words), from the shipped lists."""
-    from importlib import resources
-
-    folder = resources.files("desktop.resources").joinpath("names")
+    folder = shipped.folder("names")
 
     def read(filename: str) -> frozenset[str]:
         text = folder.joinpath(filename).read_text(encoding="utf-8")

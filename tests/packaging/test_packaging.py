@@ -104,6 +104,7 @@ def test_the_spec_collects_the_app_and_its_data_on_linux(
     assert {
         "desktop/storage/migrations/env.py",
         "desktop/storage/migrations/script.py.mako",
+        "desktop/resources/__init__.py",
         "desktop/resources/definitions.json",
         "desktop/resources/frameworks/meddicc.json",
         "desktop/resources/demo/world.json",
