@@ -173,15 +173,15 @@ class WindowKeeper(QObject):
 
 def run(database_url: str) -> int:
     """Open the window and run until it closes; the `gui` command's exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("ridealong")
     sys.excepthook = _excepthook
-    if isinstance(app, QApplication):
-        theme.apply(app)
-        app.setWindowIcon(app_icon())
+    theme.apply(app)
+    app.setWindowIcon(app_icon())
     keeper = WindowKeeper(database_url)
     if not keeper.open():
         return 2

@@ -144,8 +144,14 @@ class DraftBar(QFrame):
         layout.addWidget(label, 1)
         layout.addWidget(restore)
         layout.addWidget(drop)
-        restore.clicked.connect(lambda: (open_call(draft), self.hide()))
-        drop.clicked.connect(lambda: (discard(draft), self.hide()))
+        self._draft = draft
+        restore.clicked.connect(lambda: self._resolve(open_call))
+        drop.clicked.connect(lambda: self._resolve(discard))
+
+    def _resolve(self, act: Callable[[Draft], None]) -> None:
+        """Open or discard the draft; either way the offer is done with."""
+        act(self._draft)
+        self.hide()
 
 
 class JobStatus(QWidget):
@@ -245,7 +251,7 @@ class MainWindow(QMainWindow):
         self.events = AppEvents(self)
         self.jobs = JobRunner(self)
         self.undo = QUndoStack(self)
-        self.actions = build_actions(self)
+        self.action_table = build_actions(self)
         self._shown_once = False
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
@@ -311,7 +317,7 @@ class MainWindow(QMainWindow):
     # -- building --------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.action_table
         self.undo_action = self.undo.createUndoAction(self, "&Undo")
         self.undo_action.setObjectName("actionUndo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -373,7 +379,7 @@ class MainWindow(QMainWindow):
             a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _connect_signals(self) -> None:
-        a = self.actions
+        a = self.action_table
         page = self.calls_view.call_page
         a[ActionId.NEW_CALL].triggered.connect(self._on_new_call)
         a[ActionId.END_CALL].triggered.connect(self.calls_view.end_current_call)
@@ -510,7 +516,7 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [
-            (key_text(spec), self.actions[action_id].statusTip() or spec.text.replace("&", ""))
+            (key_text(spec), self.action_table[action_id].statusTip() or spec.text.replace("&", ""))
             for action_id, spec in SPECS.items()
             if spec.shortcut is not None
         ]
@@ -557,18 +563,18 @@ class MainWindow(QMainWindow):
         job.signals.succeeded.connect(self._on_demo_loaded)
         job.signals.failed.connect(self._on_job_failed)
         job.signals.cancelled.connect(lambda: self._on_demo_loaded(None))
-        self.actions[ActionId.LOAD_DEMO].setEnabled(False)
+        self.action_table[ActionId.LOAD_DEMO].setEnabled(False)
         return self.jobs.start(job, writes=True)
 
     def _on_demo_loaded(self, summary: object) -> None:
-        self.actions[ActionId.LOAD_DEMO].setEnabled(True)
+        self.action_table[ActionId.LOAD_DEMO].setEnabled(True)
         if summary is not None:
             self.statusBar().showMessage(summary.describe(), STATUS_MS)  # type: ignore[attr-defined]
         self.calls_view.refresh_people()
         self.events.changed.emit(Changes(calls=True))
 
     def _on_job_failed(self, error: BaseException) -> None:
-        self.actions[ActionId.LOAD_DEMO].setEnabled(True)
+        self.action_table[ActionId.LOAD_DEMO].setEnabled(True)
         if isinstance(error, RidealongError):
             self.statusBar().showMessage(str(error), STATUS_MS)
             return
