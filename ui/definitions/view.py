@@ -266,8 +266,7 @@ class DefinitionsView(QWidget):
             row = 0
         self.terms.setCurrentRow(row)
         self.terms.blockSignals(False)
-        item = self.terms.currentItem()
-        self._show_term(item.data(TERM_ROLE) if item is not None else None)
+        self._show_term(self.terms.item(row).data(TERM_ROLE) if row >= 0 else None)
 
     def _item(self, term: str) -> QListWidgetItem:
         item = QListWidgetItem()

@@ -486,9 +486,9 @@ class ReportsView(QWidget):
                 Qt.CheckState.Unchecked if term.term in kept else Qt.CheckState.Checked
             )
             self.redaction_list.addItem(item)
-        for term in sorted(kept - {t.term for t in preview.terms}):
-            item = QListWidgetItem(f"{term}  (kept)")
-            item.setData(TERM_ROLE, term)
+        for kept_term in sorted(kept - {t.term for t in preview.terms}):
+            item = QListWidgetItem(f"{kept_term}  (kept)")
+            item.setData(TERM_ROLE, kept_term)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.redaction_list.addItem(item)

@@ -115,11 +115,9 @@ class HitDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
         painter.save()
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
+        if option.widget is not None:  # None when painted off a view, whatever the stubs say
+            option.widget.style().drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
             )
         document = self._document(option, index, option.rect.width())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
