@@ -262,11 +262,9 @@ class BackupsDialog(QDialog):
             self.restore_requested.emit(self._pending)
 
     def _on_folder(self) -> None:
-        from desktop.storage.backup import backups_dir
-
-        path = self._services.db.path
-        if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(backups_dir(path))))
+        folder = self._services.backups.folder
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 class RecoveryDialog(QDialog):

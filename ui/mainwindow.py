@@ -35,7 +35,6 @@ from desktop.drafts import Draft, DraftStore, Outbox
 from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.backup import DatabaseHealth, Health, check_health, risky_place_of
-from desktop.storage.database import describe
 from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_actions, key_text
 from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
@@ -247,7 +246,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Ridealong — {describe(services.db.url)}")
+        self.setWindowTitle(f"Ridealong — {services.where}")
         self.services = services
         self.settings = settings
         self.identity = identity

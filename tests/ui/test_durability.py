@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -176,6 +177,37 @@ def test_deleted_notes_come_back_from_the_trash(
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert note_texts(sqlite_url, clock) == ["Deleted by mistake"]
     qtbot.waitUntil(lambda: timeline.model().rowCount() == 1)
+
+
+class OpenedUrls(QObject):
+    """Stands in for the file manager: records what the app asks the desktop to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[Path] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.paths.append(Path(url.toLocalFile()))
+
+
+def test_the_title_names_the_file_and_open_folder_shows_its_backups(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    assert window.windowTitle() == f"Ridealong — {path}"
+    window.show_backups()
+    dialog = window.findChild(QDialog, "backupsDialog")
+    opened = OpenedUrls()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        qtbot.mouseClick(
+            dialog.findChild(QPushButton, "backupOpenFolder"), Qt.MouseButton.LeftButton
+        )
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert opened.paths == [path.parent / "backups"]
 
 
 def test_a_data_folder_in_a_synced_folder_gets_a_warning(

@@ -14,8 +14,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QGuiApplication, QPalette
 
 from desktop.domain import SearchField
-from desktop.services.values import SearchHit, format_offset
-from desktop.storage.text import Snippet
+from desktop.services.values import SearchHit, Snippet, format_offset
 from ui.theme import is_dark, kind_color
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
