@@ -162,7 +162,7 @@ def test_deleted_notes_come_back_from_the_trash(
     add_note(sqlite_url, "Deleted by mistake", clock)
     window = open_window(qtbot, sqlite_url, clock=clock)
     calls = window.calls_view
-    calls.select_call(calls.model.call_at(0).id)
+    calls.call_list.selectRow(0)
     timeline = calls.call_page.timeline
     timeline.setFocus()
     timeline.setCurrentIndex(timeline.model().index(0, 0))

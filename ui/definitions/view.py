@@ -302,9 +302,6 @@ class DefinitionsView(QWidget):
 
     # -- one term --------------------------------------------------------------------
 
-    def current_term(self) -> str | None:
-        return self._term
-
     def _show_term(self, term: str | None) -> None:
         self._term = term
         self.retire_confirm.hide()

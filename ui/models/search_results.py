@@ -102,9 +102,6 @@ class SearchResultsModel(QAbstractListModel):
         self._hits = list(hits)
         self.endResetModel()
 
-    def hit_at(self, row: int) -> SearchHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
-
     def row_of(self, note_id: uuid.UUID) -> int:
         for i, hit in enumerate(self._hits):
             if hit.note_id == note_id:

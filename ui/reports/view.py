@@ -97,7 +97,6 @@ class ReportsView(QWidget):
         self._loaded = False
         self._stale = False
         self._insights: Insights | None = None
-        self._preview: RedactionPreview | None = None
         self._job: Job[ReportInfo] | None = None
         self._computing: Job[Insights] | None = None
         self._last_path: Path | None = None
@@ -370,7 +369,6 @@ class ReportsView(QWidget):
     def _on_scope_changed(self) -> None:
         self._show_custom(self.month.currentData() == CUSTOM)
         self._insights = None
-        self._preview = None
         self._suggest_path()
         self._recompute.start()
 
@@ -479,7 +477,6 @@ class ReportsView(QWidget):
         self._jobs.start(job)
 
     def _on_preview(self, preview: RedactionPreview) -> None:
-        self._preview = preview
         kept = set(preview.options.keep)
         self.redaction_list.clear()
         for term in preview.terms:
