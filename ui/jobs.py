@@ -81,12 +81,10 @@ class Job(QRunnable, Generic[T]):
             result = self._work(self.signals.progressed.emit, self.token)
         except Cancelled:
             self.signals.cancelled.emit()
-        except RidealongError as error:
-            log.info("job %r: %s", self.label, error)
-            self.signals.user_error.emit(str(error))
-            self.signals.failed.emit(error)
         except Exception as error:
             log.debug("job %r failed", self.label, exc_info=True)
+            if isinstance(error, RidealongError):
+                self.signals.user_error.emit(str(error))
             self.signals.failed.emit(error)
         else:
             self.signals.succeeded.emit(result)
