@@ -116,16 +116,19 @@ class WindowKeeper(QObject):
                 return False
             self._restore(dialog.choice)
 
-    def _restore(self, source: Path) -> bool:
-        """Restore off the GUI thread, with a progress dialog; say how it went."""
+    def _restore(self, source: Path) -> None:
+        """Restore off the GUI thread, with a progress dialog; the next window (or
+        recovery dialog) says how it went."""
         progress = QProgressDialog("Restoring the backup…", "Cancel", 0, 1000)
         progress.setWindowTitle("Ridealong")
         progress.setMinimumDuration(300)
         url = self._url
         job = Job(
-            "Restoring…", lambda report, token: restore(url, source, progress=report, cancel=token)
+            "Restoring…",
+            lambda report, token: restore(url, source, progress=report, cancel=token),
+            on_success=self._on_restored,
+            on_user_error=self._on_not_restored,
         )
-        outcome: list[object] = []
         loop = QEventLoop()
 
         def on_progress(done: int, total: int) -> None:
@@ -133,30 +136,25 @@ class WindowKeeper(QObject):
             progress.setValue(done)
 
         job.signals.progressed.connect(on_progress)
-        job.signals.succeeded.connect(outcome.append)
-        job.signals.failed.connect(outcome.append)
         job.signals.finished.connect(loop.quit)
         progress.canceled.connect(job.cancel)
         QThreadPool.globalInstance().start(job)
         loop.exec()
         progress.close()
-        result = outcome[0] if outcome else None
-        if isinstance(result, RestoreResult):
-            kept = (
-                f" The database it replaced is kept at {result.previous_kept_at}."
-                if result.previous_kept_at
-                else ""
-            )
-            self._notice = (
-                f"Restored {result.calls:,} calls and {result.notes:,} notes from "
-                f"{result.restored_from.name}.{kept}"
-            )
-            return True
-        if isinstance(result, RidealongError):
-            self._notice = f"Nothing was restored: {result}"
-        elif isinstance(result, BaseException):
-            sys.excepthook(type(result), result, result.__traceback__)
-        return False
+
+    def _on_restored(self, result: RestoreResult) -> None:
+        kept = (
+            f" The database it replaced is kept at {result.previous_kept_at}."
+            if result.previous_kept_at
+            else ""
+        )
+        self._notice = (
+            f"Restored {result.calls:,} calls and {result.notes:,} notes from "
+            f"{result.restored_from.name}.{kept}"
+        )
+
+    def _on_not_restored(self, message: str) -> None:
+        self._notice = f"Nothing was restored: {message}"
 
     def _on_restore_requested(self, source: Path) -> None:
         window = self.window
@@ -173,15 +171,15 @@ class WindowKeeper(QObject):
 
 def run(database_url: str) -> int:
     """Open the window and run until it closes; the `gui` command's exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("ridealong")
     sys.excepthook = _excepthook
-    if isinstance(app, QApplication):
-        theme.apply(app)
-        app.setWindowIcon(app_icon())
+    theme.apply(app)
+    app.setWindowIcon(app_icon())
     keeper = WindowKeeper(database_url)
     if not keeper.open():
         return 2

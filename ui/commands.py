@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtGui import QUndoCommand
 
+from desktop.domain import NoteKind
 from desktop.errors import RidealongError
 from desktop.services.notes import NoteService
 from desktop.services.review import ReviewService
@@ -79,16 +80,38 @@ class DeleteNoteCommand(_NoteCommand):
         self._notes.restore(self._note_id)
 
 
+class NoteFields(TypedDict, total=False):
+    """Fields of a note in the form `NoteService.edit` takes them: what an edit changed,
+    and what undoing it puts back."""
+
+    text: str
+    kind: NoteKind
+    intensity: int | None
+    quote_worthy: bool
+    tags: tuple[str, ...]
+
+
+def note_fields(note: NoteView) -> NoteFields:
+    """Every field the capture box edits, as the note has them now."""
+    return NoteFields(
+        text=note.text,
+        kind=note.kind,
+        intensity=note.intensity,
+        quote_worthy=note.quote_worthy,
+        tags=note.tags,
+    )
+
+
 class EditNoteCommand(_NoteCommand):
-    """Any change of a note's fields; `before` and `after` are `NoteService.edit` keywords."""
+    """Any change of a note's fields."""
 
     def __init__(
         self,
         label: str,
         notes: NoteService,
         note: NoteView,
-        before: dict[str, Any],
-        after: dict[str, Any],
+        before: NoteFields,
+        after: NoteFields,
         notify: Notify,
         report: Report,
     ):
@@ -101,11 +124,6 @@ class EditNoteCommand(_NoteCommand):
 
     def _undo(self) -> None:
         self._notes.edit(self._note_id, **self._before)
-
-
-def edit_snapshot(note: NoteView, fields: list[str]) -> dict[str, Any]:
-    """The current values of `fields`, in the form `NoteService.edit` takes them."""
-    return {f: (list(note.tags) if f == "tags" else getattr(note, f)) for f in fields}
 
 
 class AnnotateCommand(QUndoCommand):

@@ -9,7 +9,6 @@ was deleted and brings it back.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,10 +42,11 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _size(size: int) -> str:
+    amount = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
+        if amount < 1024 or unit == "GB":
+            return f"{amount:,.0f} {unit}" if unit == "bytes" else f"{amount:,.1f} {unit}"
+        amount /= 1024
     return str(size)
 
 
@@ -66,10 +66,6 @@ def _table(parent: QWidget, name: str, accessible: str, headers: list[str]) -> Q
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
-
-
-def _report_bug(error: BaseException) -> None:
-    sys.excepthook(type(error), error, error.__traceback__)
 
 
 class Confirm(QFrame):
@@ -180,9 +176,12 @@ class BackupsDialog(QDialog):
 
     def reload(self) -> None:
         backups = self._services.backups
-        job = Job("Reading backups…", lambda _p, _t: backups.list())
-        job.signals.succeeded.connect(self._show)
-        job.signals.failed.connect(self._on_failed)
+        job = Job(
+            "Reading backups…",
+            lambda _p, _t: backups.list(),
+            on_success=self._show,
+            on_user_error=self.status.setText,
+        )
         self._jobs.start(job)
 
     def _show(self, rows: tuple[BackupInfo, ...]) -> None:
@@ -215,10 +214,10 @@ class BackupsDialog(QDialog):
         job = Job(
             "Backing up…",
             lambda progress, token: backups.create(progress=progress, cancel=token),
+            on_success=self._on_backed_up,
+            on_user_error=self.status.setText,
         )
         job.signals.progressed.connect(self._on_progress)
-        job.signals.succeeded.connect(self._on_backed_up)
-        job.signals.failed.connect(self._on_failed)
         job.signals.finished.connect(self.progress.hide)
         self.progress.show()
         self.status.setText("Backing up…")
@@ -263,17 +262,9 @@ class BackupsDialog(QDialog):
             self.restore_requested.emit(self._pending)
 
     def _on_folder(self) -> None:
-        from desktop.storage.backup import backups_dir
-
-        path = self._services.db.path
-        if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(backups_dir(path))))
-
-    def _on_failed(self, error: BaseException) -> None:
-        if isinstance(error, RidealongError):
-            self.status.setText(str(error))
-        else:
-            _report_bug(error)
+        folder = self._services.backups.folder
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 class RecoveryDialog(QDialog):

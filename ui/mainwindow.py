@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import random
-import sys
+import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent, QUndoStack
@@ -29,12 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import Identity, save_identity
-from desktop.domain import Role
+from desktop.domain import NoteKind, Role
 from desktop.drafts import Draft, DraftStore, Outbox
 from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.backup import DatabaseHealth, Health, check_health, risky_place_of
-from desktop.storage.database import describe
 from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_actions, key_text
 from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
@@ -46,6 +46,9 @@ from ui.reports.view import ReportsView
 from ui.review.view import ReviewView
 from ui.search.view import SearchView
 from ui.settings import Settings
+
+if TYPE_CHECKING:  # the demo module loads only when sample data is asked for
+    from desktop.services.demo import DemoSummary
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 500
@@ -144,8 +147,14 @@ class DraftBar(QFrame):
         layout.addWidget(label, 1)
         layout.addWidget(restore)
         layout.addWidget(drop)
-        restore.clicked.connect(lambda: (open_call(draft), self.hide()))
-        drop.clicked.connect(lambda: (discard(draft), self.hide()))
+        self._draft = draft
+        restore.clicked.connect(lambda: self._resolve(open_call))
+        drop.clicked.connect(lambda: self._resolve(discard))
+
+    def _resolve(self, act: Callable[[Draft], None]) -> None:
+        """Open or discard the draft; either way the offer is done with."""
+        act(self._draft)
+        self.hide()
 
 
 class JobStatus(QWidget):
@@ -165,14 +174,14 @@ class JobStatus(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
         self.hide()
-        self._job: Job | None = None
+        self._job: Job[Any] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PROGRESS_DELAY_MS)
         self._timer.timeout.connect(self._reveal)
         self.cancel.clicked.connect(self._on_cancel)
 
-    def track(self, job: Job) -> None:
+    def track(self, job: Job[Any]) -> None:
         self._job = job
         self.label.setText(job.label)
         self.bar.setRange(0, 0)
@@ -237,7 +246,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Ridealong — {describe(services.db.url)}")
+        self.setWindowTitle(f"Ridealong — {services.where}")
         self.services = services
         self.settings = settings
         self.identity = identity
@@ -245,7 +254,7 @@ class MainWindow(QMainWindow):
         self.events = AppEvents(self)
         self.jobs = JobRunner(self)
         self.undo = QUndoStack(self)
-        self.actions = build_actions(self)
+        self.action_table = build_actions(self)
         self._shown_once = False
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
@@ -311,7 +320,7 @@ class MainWindow(QMainWindow):
     # -- building --------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.action_table
         self.undo_action = self.undo.createUndoAction(self, "&Undo")
         self.undo_action.setObjectName("actionUndo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -373,7 +382,7 @@ class MainWindow(QMainWindow):
             a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _connect_signals(self) -> None:
-        a = self.actions
+        a = self.action_table
         page = self.calls_view.call_page
         a[ActionId.NEW_CALL].triggered.connect(self._on_new_call)
         a[ActionId.END_CALL].triggered.connect(self.calls_view.end_current_call)
@@ -400,7 +409,7 @@ class MainWindow(QMainWindow):
         self.calls_view.demo_requested.connect(self.load_demo)
         self.search_view.open_note_requested.connect(self._on_open_note)
         self.identity_bar.saved.connect(self._on_identity_saved)
-        self.events.status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.events.status.connect(self._say)
         self.jobs.started.connect(self.job_status.track)
 
     # -- views -----------------------------------------------------------------------
@@ -418,10 +427,14 @@ class MainWindow(QMainWindow):
     def show_view(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)
 
+    def _say(self, message: str) -> None:
+        """A short message in the status bar: what was done, or why it could not be."""
+        self.statusBar().showMessage(message, STATUS_MS)
+
     def _on_review_call(self) -> None:
         call_id = self.calls_view.selected_call_id()
         if call_id is None:
-            self.statusBar().showMessage("Select a call to review first", STATUS_MS)
+            self._say("Select a call to review first")
             return
         self.show_view(self.views.indexOf(self.review_view))
         self.review_view.open_call(call_id)
@@ -433,12 +446,12 @@ class MainWindow(QMainWindow):
             call_id = self.review_view.current_call_id()
         call_id = call_id or self.calls_view.selected_call_id()
         if call_id is None:
-            self.statusBar().showMessage("Select a call to export first", STATUS_MS)
+            self._say("Select a call to export first")
             return
         try:
             call = self.services.calls.get(call_id)
         except RidealongError as error:
-            self.statusBar().showMessage(str(error), STATUS_MS)
+            self._say(str(error))
             return
         self.show_view(self.views.indexOf(self.reports_view))
         self.reports_view.export_call(call.id, call.account.name, call.started_at)
@@ -485,17 +498,17 @@ class MainWindow(QMainWindow):
         self.show_view(self.views.indexOf(self.search_view))
         self.search_view.focus_query()
 
-    def _on_open_note(self, call_id: object, note_id: object) -> None:
+    def _on_open_note(self, call_id: uuid.UUID, note_id: uuid.UUID) -> None:
         self.show_view(self.views.indexOf(self.calls_view))
-        self.calls_view.select_call(call_id)  # type: ignore[arg-type]
-        self.calls_view.call_page.show_note(note_id)  # type: ignore[arg-type]
+        self.calls_view.select_call(call_id)
+        self.calls_view.call_page.show_note(note_id)
 
-    def _on_file_as(self, kind: object) -> None:
+    def _on_file_as(self, kind: NoteKind) -> None:
         page = self.calls_view.call_page
         if page.call is None or not page.isVisible():
-            self.statusBar().showMessage("Open or start a call to take notes", STATUS_MS)
+            self._say("Open or start a call to take notes")
             return
-        page.capture.file_as(kind)  # type: ignore[arg-type]
+        page.capture.file_as(kind)
 
     def _on_set_identity(self) -> None:
         self.identity_bar.show()
@@ -506,11 +519,11 @@ class MainWindow(QMainWindow):
         self.identity = identity
         self.calls_view.set_identity(identity)
         self.review_view.set_identity(identity)
-        self.statusBar().showMessage(f"Notes are now signed {identity.name}", STATUS_MS)
+        self._say(f"Notes are now signed {identity.name}")
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [
-            (key_text(spec), self.actions[action_id].statusTip() or spec.text.replace("&", ""))
+            (key_text(spec), self.action_table[action_id].statusTip() or spec.text.replace("&", ""))
             for action_id, spec in SPECS.items()
             if spec.shortcut is not None
         ]
@@ -543,7 +556,7 @@ class MainWindow(QMainWindow):
 
     # -- long work -------------------------------------------------------------------
 
-    def load_demo(self) -> Job:
+    def load_demo(self) -> Job[DemoSummary]:
         from desktop.services.demo import generate
 
         services = self.services
@@ -553,26 +566,25 @@ class MainWindow(QMainWindow):
             lambda progress, token: generate(
                 services, calls=40, months=3, seed=seed, progress=progress, cancel=token
             ),
+            on_success=self._on_demo_loaded,
+            on_user_error=self._say,
         )
-        job.signals.succeeded.connect(self._on_demo_loaded)
-        job.signals.failed.connect(self._on_job_failed)
-        job.signals.cancelled.connect(lambda: self._on_demo_loaded(None))
-        self.actions[ActionId.LOAD_DEMO].setEnabled(False)
+        # A cancel keeps the chunks already written.
+        job.signals.cancelled.connect(self._on_demo_added)
+        job.signals.finished.connect(self._on_demo_finished)
+        self.action_table[ActionId.LOAD_DEMO].setEnabled(False)
         return self.jobs.start(job, writes=True)
 
-    def _on_demo_loaded(self, summary: object) -> None:
-        self.actions[ActionId.LOAD_DEMO].setEnabled(True)
-        if summary is not None:
-            self.statusBar().showMessage(summary.describe(), STATUS_MS)  # type: ignore[attr-defined]
+    def _on_demo_loaded(self, summary: DemoSummary) -> None:
+        self._say(summary.describe())
+        self._on_demo_added()
+
+    def _on_demo_added(self) -> None:
         self.calls_view.refresh_people()
         self.events.changed.emit(Changes(calls=True))
 
-    def _on_job_failed(self, error: BaseException) -> None:
-        self.actions[ActionId.LOAD_DEMO].setEnabled(True)
-        if isinstance(error, RidealongError):
-            self.statusBar().showMessage(str(error), STATUS_MS)
-            return
-        sys.excepthook(type(error), error, error.__traceback__)
+    def _on_demo_finished(self) -> None:
+        self.action_table[ActionId.LOAD_DEMO].setEnabled(True)
 
     # -- durability ------------------------------------------------------------------
 
@@ -594,9 +606,12 @@ class MainWindow(QMainWindow):
     def _check_health(self) -> None:
         """The full integrity check, off the GUI thread, once the window is up."""
         url = self.services.db.url
-        job = Job("Checking the database…", lambda _p, _t: check_health(url, deep=True))
-        job.signals.succeeded.connect(self._on_health)
-        job.signals.failed.connect(self._on_job_failed)
+        job = Job(
+            "Checking the database…",
+            lambda _p, _t: check_health(url, deep=True),
+            on_success=self._on_health,
+            on_user_error=self._say,
+        )
         self.jobs.start(job)
 
     def _on_health(self, health: DatabaseHealth) -> None:
@@ -620,8 +635,8 @@ class MainWindow(QMainWindow):
         job = Job(
             "Backing up…",
             lambda progress, token: backups.run_automatic(progress=progress, cancel=token),
+            on_user_error=self._say,
         )
-        job.signals.failed.connect(self._on_job_failed)
         self.jobs.start(job, writes=True)
 
     # -- closing ---------------------------------------------------------------------

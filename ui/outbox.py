@@ -43,7 +43,7 @@ class OutboxRetrier(QObject):
         self._jobs = jobs
         # Notes the disk would not take either stay queued in memory.
         self._unwritten: dict[uuid.UUID, PendingNote] = {}
-        self._running: Job | None = None
+        self._running: Job[list[tuple[PendingNote, object]]] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(RETRY_MS)
         self._timer.timeout.connect(self.retry)
@@ -105,8 +105,7 @@ class OutboxRetrier(QObject):
                 progress(done + 1, len(queued))
             return results
 
-        job = Job("Saving queued notes…", work)
-        job.signals.succeeded.connect(self._on_results)
+        job = Job("Saving queued notes…", work, on_success=self._on_results)
         job.signals.finished.connect(self._on_finished)
         self._running = job
         self._jobs.start(job, writes=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter
 
@@ -58,10 +60,10 @@ class Settings:
     @property
     def current_view(self) -> int:
         value = self._s.value("window/view", 0)
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return 0
+        if isinstance(value, int | str):  # an int, or its text in an INI file
+            with suppress(ValueError):
+                return int(value)
+        return 0
 
     @current_view.setter
     def current_view(self, value: int) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCompleter, QLayout, QLayoutItem, QPlainTextEdit, QWidget
 
 
@@ -35,6 +35,9 @@ class NoteEditor(QPlainTextEdit):
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self._completer.activated.connect(self._on_completion)
+        popup = self._completer.popup()
+        assert popup is not None  # popup completion (set above) always has one
+        self._popup = popup
 
     @property
     def completer(self) -> QCompleter:
@@ -76,7 +79,7 @@ class NoteEditor(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if self._completer.popup().isVisible() and key in (
+        if self._popup.isVisible() and key in (
             Qt.Key.Key_Return,
             Qt.Key.Key_Enter,
             Qt.Key.Key_Tab,
@@ -96,20 +99,19 @@ class NoteEditor(QPlainTextEdit):
         super().keyPressEvent(event)
         self._update_completion()
 
-    def inputMethodEvent(self, event: QEvent) -> None:
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         super().inputMethodEvent(event)
         self._update_completion()
 
     def _update_completion(self) -> None:
         prefix = self._tag_prefix()
-        popup = self._completer.popup()
         if prefix is None or not self._tags.stringList():
-            popup.hide()
+            self._popup.hide()
             return
         self._completer.setCompletionPrefix(prefix)
         count = self._completer.completionCount()
         if count == 0 or (count == 1 and self._completer.currentCompletion() == prefix):
-            popup.hide()  # nothing to offer beyond what is typed: Enter must submit
+            self._popup.hide()  # nothing to offer beyond what is typed: Enter must submit
             return
         rect = self.cursorRect()
         rect.setWidth(220)

@@ -20,7 +20,7 @@ from desktop.services.review import ReviewService
 from desktop.services.search import SearchService
 from desktop.services.trash import TrashService
 from desktop.services.trends import TrendService
-from desktop.storage.database import Database, open_database
+from desktop.storage.database import Database, describe, open_database
 
 
 class Services:
@@ -65,3 +65,9 @@ class Services:
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def where(self) -> str:
+        """Where the data is, for people (the window's title): a file path, or the
+        server's URL without its password."""
+        return describe(self.db.url)

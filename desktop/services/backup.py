@@ -97,6 +97,12 @@ class BackupService(Service):
         """Whether this database has Ridealong backups (SQLite) or its server's (PostgreSQL)."""
         return self._db.path is not None
 
+    @property
+    def folder(self) -> Path | None:
+        """Where this database's backups are kept (File > Backups opens it); None for a
+        server database, which has no Ridealong backups."""
+        return files.backups_dir(self._path()) if self.supported else None
+
     def _path(self) -> Path:
         return database_file(self._db.url)
 

@@ -6,11 +6,12 @@ text, which stay in the text and are stored as tags too.
 
 from __future__ import annotations
 
+import enum
 import re
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Final
+from typing import Final, Literal, TypeAlias
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,13 +41,17 @@ _HASHTAG = re.compile(r"(?<![\w#&/])#([^\W\d_][\w-]*)")
 _TAG = re.compile(r"[^\W_][\w-]*")
 
 
-class _Unset:
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
     def __repr__(self) -> str:
         return "UNSET"
 
 
-#: Marks an `edit` argument that was not given, so None can mean "clear it".
-UNSET: Final[Any] = _Unset()
+#: Marks an `edit` argument that was not given, so None can mean "clear it". A
+#: one-member enum, so `x is not UNSET` narrows `T | Unset` to `T` for type checkers.
+UNSET: Final = _Unset.UNSET
+Unset: TypeAlias = Literal[_Unset.UNSET]
 
 
 def normalize_tag(raw: str) -> str:
@@ -191,16 +196,16 @@ class NoteService(Service):
         note_id: uuid.UUID,
         *,
         expected_version: int | None = None,
-        text: str = UNSET,
-        kind: NoteKind = UNSET,
-        offset_ms: int = UNSET,
-        intensity: int | None = UNSET,
-        quote_worthy: bool = UNSET,
-        case_study: bool = UNSET,
-        messaging: bool = UNSET,
-        response: str | None = UNSET,
-        answer: str | None = UNSET,
-        tags: Iterable[str] = UNSET,
+        text: str | Unset = UNSET,
+        kind: NoteKind | Unset = UNSET,
+        offset_ms: int | Unset = UNSET,
+        intensity: int | Unset | None = UNSET,
+        quote_worthy: bool | Unset = UNSET,
+        case_study: bool | Unset = UNSET,
+        messaging: bool | Unset = UNSET,
+        response: str | Unset | None = UNSET,
+        answer: str | Unset | None = UNSET,
+        tags: Iterable[str] | Unset = UNSET,
     ) -> v.NoteView:
         """Change what was given and nothing else; refuses if someone changed it meanwhile."""
         with self._db.write() as s:

@@ -22,7 +22,7 @@ from desktop.domain import (
     SearchField,
     Verdict,
 )
-from desktop.storage.text import Snippet
+from desktop.storage.text import Snippet as Snippet  # re-exported: a SearchHit's part
 
 
 def format_offset(offset_ms: int) -> str:

@@ -29,7 +29,7 @@ def main() -> None:
     QTest.qWaitForWindowExposed(window)
     calls = window.calls_view
     calls.ensure_loaded()
-    calls.select_call(calls.model.call_at(0).id)
+    calls.call_list.selectRow(0)
     box = calls.call_page.capture.input
     count = 0
     box.clear()

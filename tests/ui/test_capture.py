@@ -21,6 +21,7 @@ from desktop.services import Services
 from tests.fakes import FakeClock
 from tests.faults import read_only
 from tests.ui.support import ALT, CTRL, SHIFT, focused, open_window, start_call, type_text
+from ui.models.call_list import CALL_ID_ROLE
 
 
 def notes_in_db(
@@ -304,7 +305,7 @@ def test_the_call_list_loads_in_pages(qtbot: QtBot, sqlite_url: str, clock: Fake
     window.calls_view.call_list.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() == 450)
     assert not model.canFetchMore()
-    assert len({model.call_at(i).id for i in range(450)}) == 450
+    assert len({model.index(i, 0).data(CALL_ID_ROLE) for i in range(450)}) == 450
 
 
 def test_unsent_text_is_kept_as_a_draft_and_offered_back(
@@ -336,7 +337,7 @@ def test_shortcut_list_comes_from_the_actions(
     window = open_window(qtbot, sqlite_url, clock=clock)
     rows = dict(window.shortcut_rows())
     assert "Ctrl+1" in rows and "Alt+5" in rows and "Ctrl+D" in rows and "Ctrl+N" in rows
-    for action in window.actions.values():
+    for action in window.action_table.values():
         if not action.shortcut().isEmpty():
             assert action.shortcut().toString() in action.toolTip()
 
@@ -403,7 +404,7 @@ def test_the_call_list_narrows_by_name_and_theme(
     assert view.search_box.hasFocus()
 
     def accounts() -> list[str]:
-        return sorted(view.model.call_at(i).account for i in range(view.model.rowCount()))
+        return sorted(view.model.index(i, 1).data() for i in range(view.model.rowCount()))
 
     qtbot.keyClicks(view.search_box, "acme")
     qtbot.waitUntil(lambda: accounts() == ["Acme Bakery", "Acme Freight"])

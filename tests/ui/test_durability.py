@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QTableWidget, QWidget
+import pytest
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain import NoteKind
+from desktop.errors import StorageUnavailable
 from desktop.services import Services
+from desktop.services.backup import BackupInfo, DatabaseHealth
+from desktop.services.demo import DemoSummary
 from tests.fakes import FakeClock
 from tests.ui.support import open_window
+from ui.actions import ActionId
 from ui.app import WindowKeeper
 
 
@@ -154,7 +162,7 @@ def test_deleted_notes_come_back_from_the_trash(
     add_note(sqlite_url, "Deleted by mistake", clock)
     window = open_window(qtbot, sqlite_url, clock=clock)
     calls = window.calls_view
-    calls.select_call(calls.model.call_at(0).id)
+    calls.call_list.selectRow(0)
     timeline = calls.call_page.timeline
     timeline.setFocus()
     timeline.setCurrentIndex(timeline.model().index(0, 0))
@@ -169,6 +177,37 @@ def test_deleted_notes_come_back_from_the_trash(
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert note_texts(sqlite_url, clock) == ["Deleted by mistake"]
     qtbot.waitUntil(lambda: timeline.model().rowCount() == 1)
+
+
+class OpenedUrls(QObject):
+    """Stands in for the file manager: records what the app asks the desktop to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[Path] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.paths.append(Path(url.toLocalFile()))
+
+
+def test_the_title_names_the_file_and_open_folder_shows_its_backups(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    assert window.windowTitle() == f"Ridealong — {path}"
+    window.show_backups()
+    dialog = window.findChild(QDialog, "backupsDialog")
+    opened = OpenedUrls()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        qtbot.mouseClick(
+            dialog.findChild(QPushButton, "backupOpenFolder"), Qt.MouseButton.LeftButton
+        )
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert opened.paths == [path.parent / "backups"]
 
 
 def test_a_data_folder_in_a_synced_folder_gets_a_warning(
@@ -187,3 +226,63 @@ def test_backup_and_trash_are_in_the_menus(qtbot: QtBot, sqlite_url: str, clock:
     assert "&Backups…" in texts and "&Trash…" in texts
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert window.findChild(QDialog, "shortcutsDialog") is not None
+
+
+def test_a_failed_check_is_said_and_leaves_loading_sample_data_alone(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background check fails while sample data is still being added: the status bar
+    says why, and "Load sample data" stays off until the sample data is in."""
+    import desktop.services.demo
+
+    checking, check_may_fail = threading.Event(), threading.Event()
+    adding, add_may_finish = threading.Event(), threading.Event()
+    generate = desktop.services.demo.generate
+
+    def failing_check(url: str, *, deep: bool) -> DatabaseHealth:
+        checking.set()
+        check_may_fail.wait(10)
+        raise StorageUnavailable("the database is busy in another program")
+
+    def held_generate(services: Services, **options: Any) -> DemoSummary:
+        adding.set()
+        add_may_finish.wait(10)
+        return generate(services, **options)
+
+    monkeypatch.setattr("ui.mainwindow.check_health", failing_check)
+    monkeypatch.setattr(desktop.services.demo, "generate", held_generate)
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    load = window.action_table[ActionId.LOAD_DEMO]
+    qtbot.waitUntil(checking.is_set)
+    load.trigger()
+    qtbot.waitUntil(adding.is_set)
+    check_may_fail.set()
+    qtbot.waitUntil(lambda: "busy in another program" in window.statusBar().currentMessage())
+    assert not load.isEnabled()
+    add_may_finish.set()
+    qtbot.waitUntil(load.isEnabled, timeout=30_000)
+    assert "Added 40 calls" in window.statusBar().currentMessage()
+
+
+def test_the_backups_dialog_says_why_it_cannot_list_and_a_bug_is_reported(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
+
+    def unreadable() -> tuple[BackupInfo, ...]:
+        raise StorageUnavailable("cannot read the backups folder: permission denied")
+
+    monkeypatch.setattr(window.services.backups, "list", unreadable)
+    window.show_backups()
+    dialog = window.findChild(QDialog, "backupsDialog")
+    status = dialog.findChild(QLabel, "backupStatus")
+    qtbot.waitUntil(lambda: status.text() == "cannot read the backups folder: permission denied")
+
+    def broken() -> tuple[BackupInfo, ...]:
+        raise RuntimeError("a bug in listing backups")
+
+    monkeypatch.setattr(window.services.backups, "list", broken)
+    with qtbot.capture_exceptions() as reported:
+        qtbot.mouseClick(dialog.findChild(QPushButton, "backupNow"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(reported), timeout=15_000)
+    assert [str(error) for _kind, error, _tb in reported] == ["a bug in listing backups"]

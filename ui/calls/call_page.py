@@ -23,7 +23,13 @@ from desktop.services.notes import MAX_OFFSET_MS
 from desktop.services.values import CallView, NoteView, format_offset
 from ui.calls.capture import CapturePanel
 from ui.calls.timeline import NoteTimeline
-from ui.commands import AddNoteCommand, DeleteNoteCommand, EditNoteCommand, edit_snapshot
+from ui.commands import (
+    AddNoteCommand,
+    DeleteNoteCommand,
+    EditNoteCommand,
+    NoteFields,
+    note_fields,
+)
 from ui.events import AppEvents, Changes
 from ui.models.timeline import TimelineModel
 from ui.outbox import OutboxRetrier, pending_view
@@ -321,20 +327,19 @@ class CallPage(QWidget):
 
     @Slot(object, object, str)
     def _on_edit_submitted(self, note: NoteView, kind: NoteKind, text: str) -> None:
-        fields = ["text", "kind", "intensity", "quote_worthy", "tags"]
-        before = edit_snapshot(note, fields)
-        after = {
-            "text": text,
-            "kind": kind,
-            "intensity": self.capture.intensity,
-            "quote_worthy": self.capture.quote_worthy,
-        }
+        before = note_fields(note)
+        after = NoteFields(
+            text=text,
+            kind=kind,
+            intensity=self.capture.intensity,
+            quote_worthy=self.capture.quote_worthy,
+        )
         try:
             changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
         except RidealongError as error:
             self.capture.show_error(f"Not saved: {error}")
             return
-        after["tags"] = list(changed.tags)
+        after["tags"] = changed.tags
         self._after_filed(changed)
         self._undo.push(
             EditNoteCommand(
@@ -385,8 +390,8 @@ class CallPage(QWidget):
         if self.model.is_pending(note.id):
             self.capture.show_error("This note is not saved yet; it can be changed once it is.")
             return
-        before = edit_snapshot(note, ["quote_worthy"])
-        after = {"quote_worthy": not note.quote_worthy}
+        before = NoteFields(quote_worthy=note.quote_worthy)
+        after = NoteFields(quote_worthy=not note.quote_worthy)
         try:
             changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
         except RidealongError as error:

@@ -93,13 +93,14 @@ class ChecklistList(QListWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         item = self.currentItem()
-        key = event.key()
-        if item is not None and key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.cycle_requested.emit(item.data(CRITERION_ROLE))
-            return
-        if item is not None and key == Qt.Key.Key_L:
-            self.link_requested.emit(item.data(CRITERION_ROLE))
-            return
+        if item is not None:  # None with nothing selected, whatever the stubs say
+            key = event.key()
+            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.cycle_requested.emit(item.data(CRITERION_ROLE))
+                return
+            if key == Qt.Key.Key_L:
+                self.link_requested.emit(item.data(CRITERION_ROLE))
+                return
         super().keyPressEvent(event)
 
 

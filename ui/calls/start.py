@@ -55,6 +55,7 @@ class StartCallPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.account.setCompleter(completer)
+        self._account_completer = completer
         self.contacts = QLineEdit(self)
         self.contacts.setObjectName("startContacts")
         self.contacts.setPlaceholderText("Names, separated by commas (optional)")
@@ -158,8 +159,8 @@ class StartCallPanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            completer = self.account.completer()
-            if completer is not None and completer.popup().isVisible():
+            popup = self._account_completer.popup()
+            if popup is not None and popup.isVisible():
                 return False
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.submit()

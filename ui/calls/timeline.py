@@ -65,9 +65,8 @@ class NoteDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         note: NoteView = index.data(NOTE_ROLE)
         painter.save()
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawPrimitive(
+        if option.widget is not None:  # None when painted off a view, whatever the stubs say
+            option.widget.style().drawPrimitive(
                 QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
             )
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

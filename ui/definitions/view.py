@@ -266,8 +266,7 @@ class DefinitionsView(QWidget):
             row = 0
         self.terms.setCurrentRow(row)
         self.terms.blockSignals(False)
-        item = self.terms.currentItem()
-        self._show_term(item.data(TERM_ROLE) if item is not None else None)
+        self._show_term(self.terms.item(row).data(TERM_ROLE) if row >= 0 else None)
 
     def _item(self, term: str) -> QListWidgetItem:
         item = QListWidgetItem()
@@ -302,9 +301,6 @@ class DefinitionsView(QWidget):
         return definition.author.name if definition.author else "Ridealong (default)"
 
     # -- one term --------------------------------------------------------------------
-
-    def current_term(self) -> str | None:
-        return self._term
 
     def _show_term(self, term: str | None) -> None:
         self._term = term

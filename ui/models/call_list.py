@@ -98,9 +98,6 @@ class CallListModel(QAbstractTableModel):
                 return i
         return -1
 
-    def call_at(self, row: int) -> CallRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     # -- the model interface ---------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

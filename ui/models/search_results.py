@@ -14,8 +14,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QGuiApplication, QPalette
 
 from desktop.domain import SearchField
-from desktop.services.values import SearchHit, format_offset
-from desktop.storage.text import Snippet
+from desktop.services.values import SearchHit, Snippet, format_offset
 from ui.theme import is_dark, kind_color
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -102,9 +101,6 @@ class SearchResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = list(hits)
         self.endResetModel()
-
-    def hit_at(self, row: int) -> SearchHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
 
     def row_of(self, note_id: uuid.UUID) -> int:
         for i, hit in enumerate(self._hits):

@@ -4,12 +4,11 @@ what redaction will hide, export the PDF off the GUI thread and look at it in pl
 from __future__ import annotations
 
 import re
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
@@ -47,6 +46,9 @@ from desktop.services.redaction import RedactionOptions, RedactionPreview
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.reports.summary import insights_html
+
+if TYPE_CHECKING:  # reportlab loads only when a PDF is made
+    from desktop.reports.layout import ReportInfo
 
 CUSTOM = "custom"
 MONTHS_OFFERED = 24
@@ -95,9 +97,8 @@ class ReportsView(QWidget):
         self._loaded = False
         self._stale = False
         self._insights: Insights | None = None
-        self._preview: RedactionPreview | None = None
-        self._job: Job | None = None
-        self._computing: Job | None = None
+        self._job: Job[ReportInfo] | None = None
+        self._computing: Job[Insights] | None = None
         self._last_path: Path | None = None
 
         self._build_scope()
@@ -368,7 +369,6 @@ class ReportsView(QWidget):
     def _on_scope_changed(self) -> None:
         self._show_custom(self.month.currentData() == CUSTOM)
         self._insights = None
-        self._preview = None
         self._suggest_path()
         self._recompute.start()
 
@@ -400,24 +400,27 @@ class ReportsView(QWidget):
         if not self.output.text():
             self._suggest_path()
         services = self._services
+
+        def on_insights(insights: Insights) -> None:
+            if job is self._computing:  # else a newer scope was asked for meanwhile
+                self._computing = None
+                self._show_insights(insights)
+
         job = Job(
             "Computing insights…",
             lambda progress, token: services.insights.compute(
                 period, filters, progress=progress, cancel=token
             ),
+            on_success=on_insights,
+            on_user_error=self._show_error,
         )
         if self._computing is not None:
             self._computing.cancel()
         self._computing = job
-        job.signals.succeeded.connect(lambda result, j=job: self._on_insights(j, result))
-        job.signals.failed.connect(self._on_failed)
         self.summary.setHtml("<p><i>Computing…</i></p>")
         self._jobs.start(job)
 
-    def _on_insights(self, job: Job, insights: Insights) -> None:
-        if job is not self._computing:
-            return  # a newer scope was asked for meanwhile
-        self._computing = None
+    def _show_insights(self, insights: Insights) -> None:
         self._insights = insights
         self.summary.setHtml(insights_html(insights))
         self.tabs.setCurrentWidget(self.summary)
@@ -467,14 +470,13 @@ class ReportsView(QWidget):
                 progress=progress,
                 cancel=token,
             ),
+            on_success=self._on_preview,
+            on_user_error=self._show_error,
         )
-        job.signals.succeeded.connect(self._on_preview)
-        job.signals.failed.connect(self._on_failed)
         self.redaction_status.setText("Finding names, e-mails and phone numbers…")
         self._jobs.start(job)
 
     def _on_preview(self, preview: RedactionPreview) -> None:
-        self._preview = preview
         kept = set(preview.options.keep)
         self.redaction_list.clear()
         for term in preview.terms:
@@ -486,9 +488,9 @@ class ReportsView(QWidget):
                 Qt.CheckState.Unchecked if term.term in kept else Qt.CheckState.Checked
             )
             self.redaction_list.addItem(item)
-        for term in sorted(kept - {t.term for t in preview.terms}):
-            item = QListWidgetItem(f"{term}  (kept)")
-            item.setData(TERM_ROLE, term)
+        for kept_term in sorted(kept - {t.term for t in preview.terms}):
+            item = QListWidgetItem(f"{kept_term}  (kept)")
+            item.setData(TERM_ROLE, kept_term)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.redaction_list.addItem(item)
@@ -584,12 +586,10 @@ class ReportsView(QWidget):
             ),
         )
 
-    def _run(self, label: str, work: Callable[[Progress, CancelToken], Any]) -> None:
-        job = Job(label, work)
+    def _run(self, label: str, work: Callable[[Progress, CancelToken], ReportInfo]) -> None:
+        job = Job(label, work, on_success=self._on_exported, on_user_error=self._show_error)
         self._job = job
         job.signals.progressed.connect(self._on_progress)
-        job.signals.succeeded.connect(self._on_exported)
-        job.signals.failed.connect(self._on_failed)
         job.signals.cancelled.connect(
             lambda: self.status.setText("Export cancelled; no file written.")
         )
@@ -611,7 +611,7 @@ class ReportsView(QWidget):
             self._job.cancel()
             self.status.setText("Stopping…")
 
-    def _on_exported(self, info: Any) -> None:
+    def _on_exported(self, info: ReportInfo) -> None:
         self._last_path = Path(info.path)
         self.pdf.load(str(info.path))
         self.tabs.setCurrentWidget(self.viewer)
@@ -633,12 +633,10 @@ class ReportsView(QWidget):
         if self._last_path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_path.parent)))
 
-    def _on_failed(self, error: BaseException) -> None:
-        if isinstance(error, RidealongError):
-            self.status.setText(str(error))
-            self.redaction_status.setText("")
-            return
-        sys.excepthook(type(error), error, error.__traceback__)
+    def _show_error(self, message: str) -> None:
+        """Why the numbers, the redaction preview or the PDF could not be made."""
+        self.status.setText(message)
+        self.redaction_status.setText("")
 
     # -- elsewhere -------------------------------------------------------------------
 

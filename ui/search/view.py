@@ -9,7 +9,6 @@ so a slow old search can never replace a newer one's results.
 from __future__ import annotations
 
 import math
-import sys
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -52,6 +51,7 @@ from PySide6.QtWidgets import (
 from desktop.clock import local_today
 from desktop.domain import NoteKind, Role
 from desktop.errors import RidealongError
+from desktop.progress import CancelToken, Progress
 from desktop.services import Services
 from desktop.services.values import SearchFilters, SearchHit
 from ui.events import AppEvents, Changes
@@ -115,11 +115,9 @@ class HitDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
         painter.save()
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
+        if option.widget is not None:  # None when painted off a view, whatever the stubs say
+            option.widget.style().drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
             )
         document = self._document(option, index, option.rect.width())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -159,7 +157,7 @@ class SearchView(QWidget):
         self._choices_stale = False
         self._results_stale = False
         self._generation = 0
-        self._job: Job | None = None
+        self._job: Job[SearchOutcome] | None = None
         self._last_run: tuple[str, SearchFilters] | None = None
 
         self.query = QLineEdit(self)
@@ -354,15 +352,14 @@ class SearchView(QWidget):
         generation = self._generation
         search = self._services.search
 
-        def work(_progress: object, _token: object) -> SearchOutcome:
+        def work(_progress: Progress, _token: CancelToken) -> SearchOutcome:
             try:
                 hits = search.search(query, filters, LIMIT + 1)
             except RidealongError as error:
                 return SearchOutcome(generation, query, (), str(error))
             return SearchOutcome(generation, query, hits)
 
-        job = Job("Searching…", work)
-        job.signals.succeeded.connect(self._on_search_succeeded)
+        job = Job("Searching…", work, on_success=self._on_search_succeeded)
         job.signals.failed.connect(self._on_search_failed)
         self._job = job
         if self.model.rowCount() == 0:
@@ -382,10 +379,9 @@ class SearchView(QWidget):
         self.results_shown.emit(outcome.query)
 
     @Slot(object)
-    def _on_search_failed(self, error: BaseException) -> None:
-        # A bug, not a user's mistake (those come back as an outcome): report it.
+    def _on_search_failed(self, _error: BaseException) -> None:
+        # A bug, not a user's mistake (those come back as an outcome); the job reports it.
         self._show_status("The search failed; the error has been reported", error=True)
-        sys.excepthook(type(error), error, error.__traceback__)
 
     def _show_hits(self, hits: tuple[SearchHit, ...]) -> None:
         previous = self.current_note_id()
