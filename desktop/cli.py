@@ -625,7 +625,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         from desktop.config import load_identity
         from desktop.reports.insights_report import build_insights_report
-        from desktop.services.insights import InsightFilters, Period
+        from desktop.services.periods import InsightFilters, Period
 
         month = Period.parse_month(args.month)
         period = Period(args.since or month.start, args.until or month.end)

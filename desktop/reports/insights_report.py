@@ -48,16 +48,15 @@ from desktop.reports.layout import (
 from desktop.reports.text import ReportText, label, para
 from desktop.services import Services
 from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA, Alignment, VerdictCounts
-from desktop.services.insights import (
-    RANKING_RULES,
+from desktop.services.insight_values import (
     Evidence,
     FrameworkCoverage,
-    InsightFilters,
     Insights,
-    Period,
     ThemeRank,
     ThemeSection,
 )
+from desktop.services.insights import RANKING_RULES
+from desktop.services.periods import InsightFilters, Period
 from desktop.services.redaction import RedactionOptions, RedactionPreview
 from desktop.services.trends import TrendPoint
 from desktop.services.values import DefinitionView
