@@ -327,7 +327,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop.services.demo import generate
+    from desktop.demo import generate
 
     with _open(args) as services:
         summary = generate(services, calls=args.calls, months=args.months, seed=args.seed)

@@ -544,7 +544,7 @@ class MainWindow(QMainWindow):
     # -- long work -------------------------------------------------------------------
 
     def load_demo(self) -> Job:
-        from desktop.services.demo import generate
+        from desktop.demo import generate
 
         services = self.services
         seed = random.randrange(1_000_000)

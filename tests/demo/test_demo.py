@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from desktop import demo
 from desktop.cli import main
+from desktop.demo import generate
 from desktop.domain import CallStatus, CriterionStatus, NoteKind, Outcome, SearchField
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
-from desktop.services import Services, demo
-from desktop.services.demo import generate
+from desktop.services import Services
 from desktop.storage import models as m
 from tests.fakes import FakeClock
 
