@@ -302,13 +302,22 @@ def _note_text(parts: Sequence[str]) -> str:
 # -- commands ----------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> Services:
+def _database_url(args: argparse.Namespace, *, warn: bool = True) -> str:
+    """The database the command works on (`--database-url`, `--data-dir`, the
+    environment or the default), with the risky-place warning on stderr; the window
+    (`warn=False`) shows that warning its own way."""
     from desktop.config import resolve_database_url
-    from desktop.services import Services
 
     url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(args, url)
-    return Services.open(url, clock=args.clock)
+    if warn:
+        _warn_if_risky(url)
+    return url
+
+
+def _open(args: argparse.Namespace) -> Services:
+    from desktop.services import Services
+
+    return Services.open(_database_url(args), clock=args.clock)
 
 
 def _parse_id(value: str, what: str) -> Any:
@@ -318,16 +327,14 @@ def _parse_id(value: str, what: str) -> Any:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from desktop.config import resolve_database_url
-
-    url = resolve_database_url(args.database_url, args.data_dir)
+    url = _database_url(args, warn=False)
     from ui.app import run
 
     return run(database_url=url)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop.services.demo import generate
+    from desktop.demo import generate
 
     with _open(args) as services:
         summary = generate(services, calls=args.calls, months=args.months, seed=args.seed)
@@ -592,11 +599,9 @@ def cmd_frameworks(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from desktop.config import resolve_database_url
     from desktop.storage import maintenance
 
-    url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(args, url)
+    url = _database_url(args)
     if args.action == "path":
         from desktop.storage.database import describe
 
@@ -613,7 +618,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop.services.redaction import RedactionOptions
 
     redaction = RedactionOptions() if args.redact else None
-    progress = _no_output if args.quiet or not sys.stderr.isatty() else _progress_line
+    progress = _PercentLine("exporting", args.quiet)
     if args.action == "call":
         from desktop.reports.call_summary import build_call_summary
 
@@ -625,7 +630,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         from desktop.config import load_identity
         from desktop.reports.insights_report import build_insights_report
-        from desktop.services.insights import InsightFilters, Period
+        from desktop.services.periods import InsightFilters, Period
 
         month = Period.parse_month(args.month)
         period = Period(args.since or month.start, args.until or month.end)
@@ -642,50 +647,43 @@ def cmd_export(args: argparse.Namespace) -> int:
                 redaction=redaction,
                 progress=progress,
             )
-    if progress is _progress_line:
-        sys.stderr.write("\r\033[K")
+    progress.clear()
     print(info.path)
     return 0
-
-
-def _no_output(_done: int, _total: int) -> None:
-    """Progress nobody watches."""
-
-
-def _progress_line(done: int, total: int) -> None:
-    """Progress on one terminal line, rewritten in place."""
-    sys.stderr.write(f"\rexporting… {100 * done // max(1, total)}%")
-    sys.stderr.flush()
 
 
 # -- durability: backup, restore, trash, risky places ----------------------------------
 
 
-def _warn_if_risky(args: argparse.Namespace, url: str) -> None:
-    """Once per command: a database in a synced folder or on a network share."""
-    if getattr(args, "risky_place_checked", False):
-        return
-    args.risky_place_checked = True
-    from desktop.errors import UserError as _UrlError
+def _warn_if_risky(url: str) -> None:
+    """A database in a synced folder or on a network share (see `_database_url`)."""
     from desktop.services.backup import risky_place_of
 
     try:
         place = risky_place_of(url)
-    except _UrlError:
+    except UserError:
         return  # the command itself reports a bad URL
     if place is not None:
         sys.stderr.write(f"{PROG}: {place.message}\n")
 
 
-def _percent_line(verb: str, quiet: bool) -> Callable[[int, int], None]:
-    if quiet or not sys.stderr.isatty():
-        return _no_output
+class _PercentLine:
+    """Progress as `verb… N%` on one line of stderr, rewritten in place; only on a
+    terminal (a log or a pipe would collect every step) and not with `--quiet`."""
 
-    def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{verb}… {100 * done // max(1, total)}%")
-        sys.stderr.flush()
+    def __init__(self, verb: str, quiet: bool) -> None:
+        self._verb = verb
+        self._shown = not quiet and sys.stderr.isatty()
 
-    return show
+    def __call__(self, done: int, total: int) -> None:
+        if self._shown:
+            sys.stderr.write(f"\r{self._verb}… {100 * done // max(1, total)}%")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        """Wipe the line, so that what is printed next starts at its beginning."""
+        if self._shown:
+            sys.stderr.write("\r\033[K")
 
 
 def _backup_json(info: Any) -> dict[str, Any]:
@@ -702,13 +700,10 @@ def _backup_json(info: Any) -> dict[str, Any]:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop.config import resolve_database_url
     from desktop.services import backup
     from desktop.storage import backup as files
 
-    url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(args, url)
-    path = backup.database_file(url)
+    path = backup.database_file(_database_url(args))
     if args.list:
         found = files.list_backups(path)
         if args.json:
@@ -718,29 +713,25 @@ def cmd_backup(args: argparse.Namespace) -> int:
             when = _local(b.created_at)
             print(f"{b.path}  {when}  {b.kind.value:<14}  {b.size:>12,} B  {counts}")
         return 0
-    progress = _percent_line("backing up", args.quiet)
+    progress = _PercentLine("backing up", args.quiet)
     target = Path(args.output) if args.output else None
     try:
         info = files.create_backup(path, target, progress=progress, now=args.clock())
     finally:
-        if progress is not _no_output:
-            sys.stderr.write("\r\033[K")
+        progress.clear()
     print(info.path)
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop.config import resolve_database_url
     from desktop.services import backup
 
-    url = resolve_database_url(args.database_url, args.data_dir)
-    _warn_if_risky(args, url)
-    progress = _percent_line("restoring", args.quiet)
+    url = _database_url(args)
+    progress = _PercentLine("restoring", args.quiet)
     try:
         result = backup.restore(url, Path(args.file), progress=progress, clock=args.clock)
     finally:
-        if progress is not _no_output:
-            sys.stderr.write("\r\033[K")
+        progress.clear()
     upgraded = f", upgraded to schema {result.revision}" if result.upgraded else ""
     print(f"restored {result.restored_from} ({result.calls} calls, {result.notes} notes{upgraded})")
     if result.previous_kept_at:

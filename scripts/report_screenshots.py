@@ -13,11 +13,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from desktop.demo import generate
 from desktop.reports.call_summary import build_call_summary
 from desktop.reports.insights_report import build_insights_report
 from desktop.services import Services
-from desktop.services.demo import generate
-from desktop.services.insights import Period
+from desktop.services.periods import Period
 from desktop.services.redaction import RedactionOptions
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

@@ -16,8 +16,8 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.demo import generate
 from desktop.services import Services
-from desktop.services.demo import generate
 from ui import theme
 from ui.app import create_window
 from ui.settings import Settings

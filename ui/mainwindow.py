@@ -48,7 +48,7 @@ from ui.search.view import SearchView
 from ui.settings import Settings
 
 if TYPE_CHECKING:  # the demo module loads only when sample data is asked for
-    from desktop.services.demo import DemoSummary
+    from desktop.demo import DemoSummary
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 500
@@ -557,7 +557,7 @@ class MainWindow(QMainWindow):
     # -- long work -------------------------------------------------------------------
 
     def load_demo(self) -> Job[DemoSummary]:
-        from desktop.services.demo import generate
+        from desktop.demo import generate
 
         services = self.services
         seed = random.randrange(1_000_000)

@@ -5,9 +5,9 @@ kind of note and per marketer–rep pair (the call's marketer and rep), the shar
 reviewed notes the rep confirmed as filed (the agreement rate) and Cohen's kappa.
 
 Counting follows the insights (`desktop.services.insights`): calls started in the
-period (local days), the same filters, trashed notes and calls left out; a note's
-standing is its latest verdict. Everything is counted in SQL, grouped by pair, kind
-and standing; kappa is arithmetic over those few counts.
+period (local days), the same filters (`desktop.services.periods`), trashed notes and
+calls left out; a note's standing is its latest verdict. Everything is counted in SQL,
+grouped by pair, kind and standing; kappa is arithmetic over those few counts.
 
 Kappa: each reviewed note is taken as rated twice. The marketer filed it under a kind;
 the rep either confirmed it as filed (the same rating) or did not (corrected or
@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 from desktop.domain import NoteKind, ReviewStatus
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.insights import InsightFilters, Period, _filter_conditions
+from desktop.services.periods import InsightFilters, Period, filter_conditions
 from desktop.storage import models as m
 
 MIN_REVIEWS_FOR_KAPPA: Final = 20
@@ -124,16 +124,16 @@ class AlignmentService(Service):
         counts of the period before (same length) for the change."""
         filters = filters or InsightFilters()
         previous = period.previous()
-        conditions = [m.Call.deleted_at.is_(None), *_filter_conditions(filters)]
+        conditions = [m.Call.deleted_at.is_(None), *filter_conditions(filters)]
         current = m.Call.started_at >= day_start(period.start)
         stmt = (
             select(
-                current,
-                _marketer.name,
-                _rep.name,
-                m.Note.kind,
-                m.Note.review_status,
-                func.count(m.Note.id),
+                current.label("in_period"),
+                _marketer.name.label("marketer"),
+                _rep.name.label("rep"),
+                m.Note.kind.label("kind"),
+                m.Note.review_status.label("status"),
+                func.count(m.Note.id).label("notes"),
             )
             .select_from(m.Note)
             .join(m.Call, m.Call.id == m.Note.call_id)
@@ -163,16 +163,18 @@ class AlignmentService(Service):
         )
         with self._db.read() as s:
             rows = s.execute(stmt).all()
-            pair_calls = {(mk, rp): n for mk, rp, n in s.execute(calls_stmt)}
+            pair_calls: dict[tuple[str | None, str | None], int] = {
+                (mk, rp): n for mk, rp, n in s.execute(calls_stmt)
+            }
         now: dict[tuple[str | None, str | None], dict[NoteKind, dict[str, int]]] = defaultdict(
             lambda: defaultdict(lambda: defaultdict(int))
         )
         before: dict[str, int] = defaultdict(int)
-        for flag, marketer, rep, kind, status, n in rows:
-            if flag:
-                now[(marketer, rep)][NoteKind(kind)][status] += n
+        for row in rows:
+            if row.in_period:
+                now[(row.marketer, row.rep)][NoteKind(row.kind)][row.status] += row.notes
             else:
-                before[status] += n
+                before[row.status] += row.notes
         kinds: dict[NoteKind, VerdictCounts] = defaultdict(VerdictCounts)
         pairs = []
         for (marketer, rep), per_kind in now.items():

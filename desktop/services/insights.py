@@ -7,6 +7,8 @@ number of notes or themes; evidence comes from windowed queries (`row_number() o
 `MAX_UNTAGGED` per kind) and a sample of each theme's notes (at most `SAMPLE_PER_THEME`)
 are read into Python, for the theme suggestions (`desktop.services.themes`) and the
 recurring phrases. Competitor mentions are ranked like themes but get no suggestions.
+What it returns is in `desktop.services.insight_values`; the period and the filters, and
+the SQL the filters mean, in `desktop.services.periods`.
 
 Conventions, which the report's appendix can print (`RANKING_RULES`):
 - Trashed notes and calls never count. Counts are distinct calls ("k of n calls"), with
@@ -24,17 +26,15 @@ Conventions, which the report's appendix can print (`RANKING_RULES`):
 
 from __future__ import annotations
 
-import calendar
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     and_,
     case,
@@ -47,11 +47,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStatus, Verdict
-from desktop.errors import UserError
 from desktop.progress import CancelToken, Progress, no_progress
 from desktop.services import themes
-from desktop.services.base import Service, name_key
+from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
+from desktop.services.insight_values import (
+    CriterionCoverage,
+    Evidence,
+    FrameworkCoverage,
+    GradeMix,
+    Insights,
+    QuoteBank,
+    SuggestedGroup,
+    SuggestedNote,
+    ThemeRank,
+    ThemeSection,
+    Totals,
+)
+from desktop.services.periods import InsightFilters, Period, filter_conditions
 from desktop.storage import models as m
 
 #: Evidence notes per theme (the counts always include every note).
@@ -80,294 +93,6 @@ RANKING_RULES: Final = (
 
 _THEMED_KINDS: Final = (NoteKind.PAIN, NoteKind.OBJECTION, NoteKind.COMPETITOR)
 _SUGGESTED_KINDS: Final = (NoteKind.PAIN, NoteKind.OBJECTION)
-_MONTH = re.compile(r"\s*(\d{4})-(\d{1,2})\s*")
-
-
-# -- values --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """Calendar days, both ends included, in local time."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise UserError(f"the period ends ({self.end}) before it starts ({self.start})")
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        if not 1 <= month <= 12:
-            raise UserError(f"there is no month {month}")
-        if not 1 <= year <= 9998:
-            raise UserError(f"there is no year {year} to report on")
-        last = calendar.monthrange(year, month)[1]
-        return cls(date(year, month, 1), date(year, month, last))
-
-    @classmethod
-    def parse_month(cls, text: str) -> Period:
-        """`2024-03` as typed on a command line."""
-        match = _MONTH.fullmatch(text)
-        if match is None:
-            raise UserError(f"{text!r} is not a month (use YYYY-MM, e.g. 2024-03)")
-        return cls.month(int(match.group(1)), int(match.group(2)))
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def is_month(self) -> bool:
-        return (
-            self.start.day == 1
-            and self.start.month == self.end.month
-            and self.start.year == self.end.year
-            and (self.end + timedelta(days=1)).day == 1
-        )
-
-    @property
-    def label(self) -> str:
-        if self.is_month:
-            return self.start.strftime("%B %Y")
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
-
-    def previous(self) -> Period:
-        """The same number of days, immediately before."""
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-
-@dataclass(frozen=True, slots=True)
-class InsightFilters:
-    """What the insights can be narrowed to; blank means no filter. Names are compared
-    the way people are told apart elsewhere (case and spacing do not matter)."""
-
-    segment: str | None = None
-    industry: str | None = None
-    rep: str | None = None
-    marketer: str | None = None
-    account: str | None = None
-
-    @property
-    def active(self) -> tuple[tuple[str, str], ...]:
-        """(what, value) for each filter set, for a report's cover."""
-        pairs = (
-            ("segment", self.segment),
-            ("industry", self.industry),
-            ("rep", self.rep),
-            ("marketer", self.marketer),
-            ("account", self.account),
-        )
-        return tuple((what, value.strip()) for what, value in pairs if value and value.strip())
-
-    def describe(self) -> str:
-        return "; ".join(f"{what}: {value}" for what, value in self.active) or "all calls"
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    calls: int
-    accounts: int
-    notes: int
-
-
-@dataclass(frozen=True, slots=True)
-class GradeMix:
-    """Lead grades of a period's calls, and the definitions revisions they were given
-    against (so a regenerated report can print the words in force then)."""
-
-    mql: int
-    sql: int
-    unqualified: int
-    ungraded: int
-    revisions: tuple[int, ...]
-
-    @property
-    def graded(self) -> int:
-        return self.mql + self.sql + self.unqualified
-
-    @property
-    def calls(self) -> int:
-        return self.graded + self.ungraded
-
-    def count(self, grade: Grade | None) -> int:
-        """Calls with that grade (None: not graded)."""
-        if grade is None:
-            return self.ungraded
-        return {Grade.MQL: self.mql, Grade.SQL: self.sql, Grade.UNQUALIFIED: self.unqualified}[
-            grade
-        ]
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """A note shown as evidence, with what a reader needs to weigh and attribute it."""
-
-    note_id: uuid.UUID
-    call_id: uuid.UUID
-    kind: NoteKind
-    account: str
-    industry: str | None
-    segment: str | None
-    contact: str | None  # the title (else deal role) when the call had exactly one contact
-    rep: str | None
-    text: str
-    intensity: int | None
-    review_status: ReviewStatus
-    correction: str | None  # the rep's latest correction, when the note stands corrected
-    response: str | None
-    quote_worthy: bool
-    case_study: bool
-    offset_ms: int
-    call_started_at: datetime
-    call_grade: Grade | None
-
-    @property
-    def call_date(self) -> date:
-        """The local date of the call."""
-        return self.call_started_at.astimezone().date()
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestedNote:
-    """An untagged note that resembles a theme's notes; not part of its counts."""
-
-    note: Evidence
-    score: float
-    basis: str
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestedGroup:
-    """Untagged notes from several calls that share a key phrase: a theme nobody tagged."""
-
-    kind: NoteKind
-    label: str
-    basis: str
-    calls: int
-    accounts: int
-    sql_calls: int
-    notes: tuple[Evidence, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ThemeRank:
-    """One theme (tag) of one kind in the period, with its evidence."""
-
-    kind: NoteKind
-    name: str
-    calls: int
-    accounts: int
-    notes: int
-    mean_intensity: float | None
-    max_intensity: int | None
-    previous_calls: int
-    sql_calls: int  # calls raising it that were graded SQL
-    responded_calls: int  # calls where the rep's response was noted
-    won_accounts: int
-    lost_accounts: int
-    evidence: tuple[Evidence, ...]
-    responses: tuple[Evidence, ...]  # notes with the rep's response (objections)
-    phrases: tuple[themes.Phrase, ...]  # recurring phrases, counted in calls of the sample
-    suggested: tuple[SuggestedNote, ...]
-
-    @property
-    def change(self) -> int:
-        """Calls now minus calls in the previous period."""
-        return self.calls - self.previous_calls
-
-    @property
-    def trend(self) -> str:
-        """new, up, down or same: for an arrow."""
-        if self.previous_calls == 0:
-            return "new"
-        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
-
-    @property
-    def suggested_calls(self) -> int:
-        return len({s.note.call_id for s in self.suggested})
-
-
-@dataclass(frozen=True, slots=True)
-class ThemeSection:
-    """The ranked themes of one kind, and what became of its untagged notes."""
-
-    kind: NoteKind
-    themes: tuple[ThemeRank, ...]
-    groups: tuple[SuggestedGroup, ...]
-    untagged_notes: int
-    untagged_calls: int
-    ungrouped_notes: int  # untagged notes neither matched to a theme nor grouped
-    capped: bool  # only the newest MAX_UNTAGGED untagged notes were considered
-
-    def get(self, name: str) -> ThemeRank | None:
-        return next((t for t in self.themes if t.name == name), None)
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionCoverage:
-    """How far the period's calls got on one criterion (counts are calls)."""
-
-    key: str
-    name: str
-    question: str
-    position: int
-    calls: int  # calls using the framework
-    asked: int  # asked, answered or disqualifying
-    answered: int  # answered or disqualifying
-    disqualifying: int
-    confirmed: int  # a linked question note was confirmed by the rep
-    answered_sql: int  # calls answering it that were graded SQL
-
-
-@dataclass(frozen=True, slots=True)
-class FrameworkCoverage:
-    key: str
-    name: str
-    calls: int
-    criteria: tuple[CriterionCoverage, ...]
-
-    @property
-    def mean_asked(self) -> float:
-        """Criteria asked per call: compare with len(criteria) to spot a bloated framework."""
-        return sum(c.asked for c in self.criteria) / self.calls if self.calls else 0.0
-
-    @property
-    def never_answered(self) -> tuple[CriterionCoverage, ...]:
-        return tuple(c for c in self.criteria if c.answered == 0)
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteBank:
-    """Notes flagged quote-worthy or case-study candidate (never disputed ones)."""
-
-    quotes: tuple[Evidence, ...]
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
-class Insights:
-    period: Period
-    previous_period: Period
-    filters: InsightFilters
-    generated_at: datetime
-    totals: Totals
-    previous_totals: Totals
-    grades: GradeMix
-    previous_grades: GradeMix
-    pains: ThemeSection
-    objections: ThemeSection
-    competitors: ThemeSection
-    coverage: tuple[FrameworkCoverage, ...]
-    quote_bank: QuoteBank
-    caveats: tuple[str, ...]
-
-    def section(self, kind: NoteKind) -> ThemeSection:
-        sections = {s.kind: s for s in (self.pains, self.objections, self.competitors)}
-        if kind not in sections:
-            raise UserError(f"no themes are ranked for {kind.value} notes")
-        return sections[kind]
 
 
 # -- the service ---------------------------------------------------------------------
@@ -476,7 +201,7 @@ class InsightsService(Service):
 def _window(period: Period, filters: InsightFilters) -> _Window:
     previous = period.previous()
     start, end = day_start(period.start), day_end(period.end)
-    conditions = [m.Call.deleted_at.is_(None), *_filter_conditions(filters)]
+    conditions = [m.Call.deleted_at.is_(None), *filter_conditions(filters)]
     return _Window(
         current=m.Call.started_at >= start,
         both=(
@@ -486,25 +211,6 @@ def _window(period: Period, filters: InsightFilters) -> _Window:
         ),
         now=(*conditions, m.Call.started_at >= start, m.Call.started_at < end),
     )
-
-
-def _filter_conditions(filters: InsightFilters) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
-    account: list[ColumnElement[bool]] = []
-    for what, value in filters.active:
-        if what in ("rep", "marketer"):
-            column = m.Call.rep_id if what == "rep" else m.Call.marketer_id
-            found.append(
-                column.in_(select(m.Person.id).where(m.Person.name_key == name_key(value)))
-            )
-        elif what == "account":
-            account.append(m.Account.name_key == name_key(value))
-        else:
-            attr = m.Account.segment if what == "segment" else m.Account.industry
-            account.append(func.lower(func.trim(attr)) == value.lower())
-    if account:
-        found.append(m.Call.account_id.in_(select(m.Account.id).where(*account)))
-    return found
 
 
 def _live_note(*kinds: NoteKind) -> list[ColumnElement[bool]]:
@@ -625,19 +331,27 @@ def _theme_aggregates(s: Session, w: _Window) -> dict[NoteKind, list[_Aggregate]
     outcome = m.Account.outcome
     stmt = (
         select(
-            m.Note.kind,
-            m.Tag.name,
-            calls_now,
-            func.count(distinct(_when(now, m.Call.account_id))),
-            func.count(_when(now, m.Note.id)),
-            func.sum(_when(now, m.Note.intensity)),
-            func.count(_when(now, m.Note.intensity)),
-            func.max(_when(now, m.Note.intensity)),
-            func.count(distinct(_when(~now, m.Note.call_id))),
-            func.count(distinct(_when(and_(now, m.Call.grade == Grade.SQL.value), m.Call.id))),
-            func.count(distinct(_when(and_(now, m.Note.response.is_not(None)), m.Call.id))),
-            func.count(distinct(_when(and_(now, outcome == Outcome.WON.value), m.Account.id))),
-            func.count(distinct(_when(and_(now, outcome == Outcome.LOST.value), m.Account.id))),
+            m.Note.kind.label("kind"),
+            m.Tag.name.label("name"),
+            calls_now.label("calls"),
+            func.count(distinct(_when(now, m.Call.account_id))).label("accounts"),
+            func.count(_when(now, m.Note.id)).label("notes"),
+            func.sum(_when(now, m.Note.intensity)).label("intensity_sum"),
+            func.count(_when(now, m.Note.intensity)).label("intensity_count"),
+            func.max(_when(now, m.Note.intensity)).label("max_intensity"),
+            func.count(distinct(_when(~now, m.Note.call_id))).label("previous_calls"),
+            func.count(
+                distinct(_when(and_(now, m.Call.grade == Grade.SQL.value), m.Call.id))
+            ).label("sql_calls"),
+            func.count(distinct(_when(and_(now, m.Note.response.is_not(None)), m.Call.id))).label(
+                "responded_calls"
+            ),
+            func.count(
+                distinct(_when(and_(now, outcome == Outcome.WON.value), m.Account.id))
+            ).label("won_accounts"),
+            func.count(
+                distinct(_when(and_(now, outcome == Outcome.LOST.value), m.Account.id))
+            ).label("lost_accounts"),
         )
         .select_from(m.Note)
         .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
@@ -649,30 +363,30 @@ def _theme_aggregates(s: Session, w: _Window) -> dict[NoteKind, list[_Aggregate]
         .having(calls_now > 0)
     )
     found: dict[NoteKind, list[_Aggregate]] = defaultdict(list)
-    for kind, name, *numbers in s.execute(stmt):
-        calls, accounts, notes, i_sum, i_count, i_max, prev, sql, responded, won, lost = numbers
-        found[NoteKind(kind)].append(
+    for row in s.execute(stmt):
+        found[NoteKind(row.kind)].append(
             _Aggregate(
-                name=name,
-                calls=calls,
-                accounts=accounts,
-                notes=notes,
-                intensity_sum=int(i_sum or 0),
-                intensity_count=i_count,
-                max_intensity=i_max,
-                previous_calls=prev,
-                sql_calls=sql,
-                responded_calls=responded,
-                won_accounts=won,
-                lost_accounts=lost,
+                name=row.name,
+                calls=row.calls,
+                accounts=row.accounts,
+                notes=row.notes,
+                intensity_sum=int(row.intensity_sum or 0),
+                intensity_count=row.intensity_count,
+                max_intensity=row.max_intensity,
+                previous_calls=row.previous_calls,
+                sql_calls=row.sql_calls,
+                responded_calls=row.responded_calls,
+                won_accounts=row.won_accounts,
+                lost_accounts=row.lost_accounts,
             )
         )
     return found
 
 
 def _evidence_select(*leading: Any) -> Select[Any]:
-    """The columns of an `Evidence`, after `leading` ones, from notes joined to their
-    call, account and rep."""
+    """The columns of an `Evidence`, each labelled with its field's name, after
+    `leading` ones (labelled by the caller), from notes joined to their call, account
+    and rep."""
     correction = (
         select(m.Annotation.correction)
         .where(
@@ -698,24 +412,24 @@ def _evidence_select(*leading: Any) -> Select[Any]:
     return (
         select(
             *leading,
-            m.Note.id,
-            m.Note.call_id,
-            m.Note.kind,
-            m.Account.name,
-            m.Account.industry,
-            m.Account.segment,
-            contact,
-            _rep.name,
-            m.Note.text,
-            m.Note.intensity,
-            m.Note.review_status,
-            correction,
-            m.Note.response,
-            m.Note.quote_worthy,
-            m.Note.case_study,
-            m.Note.offset_ms,
-            m.Call.started_at,
-            m.Call.grade,
+            m.Note.id.label("note_id"),
+            m.Note.call_id.label("call_id"),
+            m.Note.kind.label("kind"),
+            m.Account.name.label("account"),
+            m.Account.industry.label("industry"),
+            m.Account.segment.label("segment"),
+            contact.label("contact"),
+            _rep.name.label("rep"),
+            m.Note.text.label("text"),
+            m.Note.intensity.label("intensity"),
+            m.Note.review_status.label("review_status"),
+            correction.label("correction"),
+            m.Note.response.label("response"),
+            m.Note.quote_worthy.label("quote_worthy"),
+            m.Note.case_study.label("case_study"),
+            m.Note.offset_ms.label("offset_ms"),
+            m.Call.started_at.label("call_started_at"),
+            m.Call.grade.label("call_grade"),
         )
         .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
@@ -724,46 +438,28 @@ def _evidence_select(*leading: Any) -> Select[Any]:
     )
 
 
-def _to_evidence(row: Sequence[Any]) -> Evidence:
-    (
-        note_id,
-        call_id,
-        kind,
-        account,
-        industry,
-        segment,
-        contact,
-        rep,
-        text,
-        intensity,
-        status,
-        correction,
-        response,
-        quote_worthy,
-        case_study,
-        offset_ms,
-        started_at,
-        grade,
-    ) = row
+def _to_evidence(row: Row[Any]) -> Evidence:
+    """An `Evidence` from a row of `_evidence_select`, read by column name."""
+    status = ReviewStatus(row.review_status)
     return Evidence(
-        note_id=note_id,
-        call_id=call_id,
-        kind=NoteKind(kind),
-        account=account,
-        industry=industry,
-        segment=segment,
-        contact=contact,
-        rep=rep,
-        text=text,
-        intensity=intensity,
-        review_status=ReviewStatus(status),
-        correction=correction if status == ReviewStatus.CORRECTED.value else None,
-        response=response,
-        quote_worthy=bool(quote_worthy),
-        case_study=bool(case_study),
-        offset_ms=offset_ms,
-        call_started_at=started_at,
-        call_grade=Grade(grade) if grade else None,
+        note_id=row.note_id,
+        call_id=row.call_id,
+        kind=NoteKind(row.kind),
+        account=row.account,
+        industry=row.industry,
+        segment=row.segment,
+        contact=row.contact,
+        rep=row.rep,
+        text=row.text,
+        intensity=row.intensity,
+        review_status=status,
+        correction=row.correction if status is ReviewStatus.CORRECTED else None,
+        response=row.response,
+        quote_worthy=bool(row.quote_worthy),
+        case_study=bool(row.case_study),
+        offset_ms=row.offset_ms,
+        call_started_at=row.call_started_at,
+        call_grade=Grade(row.call_grade) if row.call_grade else None,
     )
 
 
@@ -812,7 +508,7 @@ def _ranked_per_theme(
     )
     ranked = select(inner.c.tag, inner.c.note_id, rank.label("rank")).subquery()
     return (
-        _evidence_select(ranked.c.tag)
+        _evidence_select(ranked.c.tag.label("tag"))
         .join(ranked, ranked.c.note_id == m.Note.id)
         .where(ranked.c.rank <= cap)
         .order_by(m.Note.kind, ranked.c.tag, ranked.c.rank)
@@ -824,9 +520,9 @@ _ThemeKey = tuple[NoteKind, str]
 
 def _grouped(s: Session, stmt: Select[Any]) -> dict[_ThemeKey, tuple[Evidence, ...]]:
     found: dict[_ThemeKey, list[Evidence]] = defaultdict(list)
-    for tag, *rest in s.execute(stmt):
-        item = _to_evidence(rest)
-        found[(item.kind, tag)].append(item)
+    for row in s.execute(stmt):
+        item = _to_evidence(row)
+        found[(item.kind, row.tag)].append(item)
     return {key: tuple(items) for key, items in found.items()}
 
 
@@ -866,8 +562,8 @@ def _samples(s: Session, w: _Window, cap: int) -> dict[_ThemeKey, list[themes.Do
         .order_by(inner.c.kind, inner.c.tag, inner.c.note_id)
     )
     found: dict[_ThemeKey, list[themes.Doc]] = defaultdict(list)
-    for kind, tag, note_id, call_id, text in s.execute(stmt):
-        found[(NoteKind(kind), tag)].append(themes.Doc(note_id, call_id, text))
+    for row in s.execute(stmt):
+        found[(NoteKind(row.kind), row.tag)].append(themes.Doc(row.note_id, row.call_id, row.text))
     return found
 
 
@@ -921,18 +617,20 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
     status = answer.status
     stmt = (
         select(
-            m.Framework.key,
-            m.Framework.name,
-            m.Criterion.id,
-            m.Criterion.key,
-            m.Criterion.name,
-            m.Criterion.question,
-            m.Criterion.position,
-            func.count(),
-            _tally(status.in_(asked)),
-            _tally(status.in_(answered)),
-            _tally(status == CriterionStatus.DISQUALIFYING.value),
-            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL.value)),
+            m.Framework.key.label("framework_key"),
+            m.Framework.name.label("framework_name"),
+            m.Criterion.id.label("criterion_id"),
+            m.Criterion.key.label("key"),
+            m.Criterion.name.label("name"),
+            m.Criterion.question.label("question"),
+            m.Criterion.position.label("position"),
+            func.count().label("calls"),
+            _tally(status.in_(asked)).label("asked"),
+            _tally(status.in_(answered)).label("answered"),
+            _tally(status == CriterionStatus.DISQUALIFYING.value).label("disqualifying"),
+            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL.value)).label(
+                "answered_sql"
+            ),
         )
         .select_from(m.Call)
         .join(m.Framework, m.Framework.id == m.Call.framework_id)
@@ -944,20 +642,19 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
     )
     confirmed = {crit: calls for crit, calls in s.execute(_confirmed_answers(w))}
     frameworks: dict[tuple[str, str], list[CriterionCoverage]] = {}
-    for fw_key, fw_name, crit_id, key, name, question, position, *counts in s.execute(stmt):
-        calls, n_asked, n_answered, n_disq, n_sql = counts
-        frameworks.setdefault((fw_key, fw_name), []).append(
+    for row in s.execute(stmt):
+        frameworks.setdefault((row.framework_key, row.framework_name), []).append(
             CriterionCoverage(
-                key=key,
-                name=name,
-                question=question,
-                position=position,
-                calls=int(calls),
-                asked=int(n_asked),
-                answered=int(n_answered),
-                disqualifying=int(n_disq),
-                confirmed=confirmed.get(crit_id, 0),
-                answered_sql=int(n_sql),
+                key=row.key,
+                name=row.name,
+                question=row.question,
+                position=row.position,
+                calls=int(row.calls),
+                asked=int(row.asked),
+                answered=int(row.answered),
+                disqualifying=int(row.disqualifying),
+                confirmed=confirmed.get(row.criterion_id, 0),
+                answered_sql=int(row.answered_sql),
             )
         )
     return tuple(
@@ -971,7 +668,7 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
     )
 
 
-def _confirmed_answers(w: _Window) -> Select[Any]:
+def _confirmed_answers(w: _Window) -> Select[uuid.UUID | None, int]:
     """Per criterion, the period's calls where the rep confirmed a question note linked
     to it (linking keeps a note to its call's framework)."""
     return (
@@ -989,7 +686,7 @@ def _confirmed_answers(w: _Window) -> Select[Any]:
 
 def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     stmt = (
-        _evidence_select(func.count().over())
+        _evidence_select(func.count().over().label("total"))
         .where(
             m.Note.deleted_at.is_(None),
             or_(m.Note.quote_worthy, m.Note.case_study),
@@ -1006,8 +703,8 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     )
     rows = s.execute(stmt).all()
     return QuoteBank(
-        quotes=tuple(_to_evidence(row[1:]) for row in rows),
-        total=rows[0][0] if rows else 0,
+        quotes=tuple(_to_evidence(row) for row in rows),
+        total=rows[0].total if rows else 0,
     )
 
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, func, select, tuple_
+from sqlalchemy import ColumnElement, Row, case, distinct, func, select, tuple_
 
 from desktop.domain import NoteKind, ReviewStatus
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.insights import InsightFilters, Period, _filter_conditions
+from desktop.services.periods import InsightFilters, Period, filter_conditions
 from desktop.storage import models as m
 
 
@@ -90,7 +89,7 @@ class TrendService(Service):
         )
         where: list[ColumnElement[bool]] = [
             m.Call.deleted_at.is_(None),
-            *_filter_conditions(filters),
+            *filter_conditions(filters),
             m.Call.started_at >= day_start(periods[0].start),
             m.Call.started_at < day_end(periods[-1].end),
         ]
@@ -102,7 +101,7 @@ class TrendService(Service):
             .where(m.Note.deleted_at.is_(None), *where)
             .group_by(bucket, m.Note.review_status)
         )
-        theme_rows: list[Any] = []
+        theme_rows: Sequence[Row[int, str, str, int]] = ()
         with self._db.read(snapshot=True) as s:
             calls = {b: n for b, n in s.execute(calls_stmt)}
             verdicts: dict[int, dict[str, int]] = {}

@@ -21,7 +21,8 @@ from desktop.progress import CancelToken
 from desktop.reports.call_summary import build_call_summary, preview_call_redaction
 from desktop.reports.insights_report import build_insights_report, preview_insights_redaction
 from desktop.services import Services
-from desktop.services.insights import RANKING_RULES, InsightFilters, Period
+from desktop.services.insights import RANKING_RULES
+from desktop.services.periods import InsightFilters, Period
 from desktop.services.redaction import RedactionOptions
 
 MARCH = Period.month(2024, 3)

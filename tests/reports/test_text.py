@@ -19,7 +19,7 @@ from desktop.reports.insights_report import build_insights_report
 from desktop.reports.layout import Styles
 from desktop.reports.text import markup, para, trim
 from desktop.services import Services
-from desktop.services.insights import Period
+from desktop.services.periods import Period
 from desktop.services.redaction import RedactionOptions
 from tests.fakes import FakeClock
 

@@ -14,7 +14,8 @@ from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStat
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
 from desktop.services import Services
-from desktop.services.insights import InsightFilters, Insights, Period
+from desktop.services.insight_values import Insights
+from desktop.services.periods import InsightFilters, Period
 
 MARCH = Period.month(2024, 3)
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from desktop.domain import NoteKind, Verdict
-from desktop.services.insights import Period
+from desktop.services.periods import Period
 from desktop.services.themes import Doc, fold, recurring_phrases, suggest
 
 MARCH = Period.month(2024, 3)

@@ -292,7 +292,7 @@ def test_window_state_and_selection_come_back(
 
 
 def test_the_call_list_loads_in_pages(qtbot: QtBot, sqlite_url: str, clock: FakeClock) -> None:
-    from desktop.services.demo import generate
+    from desktop.demo import generate
 
     services = Services.open(sqlite_url, clock=clock)
     generate(services, calls=450, months=6, seed=3, now=clock())

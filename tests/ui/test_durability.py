@@ -13,11 +13,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.demo import DemoSummary
 from desktop.domain import NoteKind
 from desktop.errors import StorageUnavailable
 from desktop.services import Services
 from desktop.services.backup import BackupInfo, DatabaseHealth
-from desktop.services.demo import DemoSummary
 from tests.fakes import FakeClock
 from tests.ui.support import open_window
 from ui.actions import ActionId
@@ -233,11 +233,11 @@ def test_a_failed_check_is_said_and_leaves_loading_sample_data_alone(
 ) -> None:
     """The background check fails while sample data is still being added: the status bar
     says why, and "Load sample data" stays off until the sample data is in."""
-    import desktop.services.demo
+    import desktop.demo
 
     checking, check_may_fail = threading.Event(), threading.Event()
     adding, add_may_finish = threading.Event(), threading.Event()
-    generate = desktop.services.demo.generate
+    generate = desktop.demo.generate
 
     def failing_check(url: str, *, deep: bool) -> DatabaseHealth:
         checking.set()
@@ -250,7 +250,7 @@ def test_a_failed_check_is_said_and_leaves_loading_sample_data_alone(
         return generate(services, **options)
 
     monkeypatch.setattr("ui.mainwindow.check_health", failing_check)
-    monkeypatch.setattr(desktop.services.demo, "generate", held_generate)
+    monkeypatch.setattr(desktop.demo, "generate", held_generate)
     window = open_window(qtbot, sqlite_url, clock=clock)
     load = window.action_table[ActionId.LOAD_DEMO]
     qtbot.waitUntil(checking.is_set)

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop.clock import local_today
 from desktop.domain import NoteKind
 from desktop.services import Services
-from desktop.services.insights import InsightFilters, Period
+from desktop.services.periods import InsightFilters, Period
 from tests.fakes import FakeClock
 from tests.ui.support import CTRL, SHIFT, open_window
 from ui.mainwindow import MainWindow

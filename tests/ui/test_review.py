@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QListView, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.config import save_identity
+from desktop.demo import generate
 from desktop.domain import CallStatus, Grade, NoteKind, Outcome, ReviewStatus, Role, Verdict
 from desktop.services import Services
-from desktop.services.demo import generate
 from tests.fakes import FakeClock
 from tests.ui.support import ALT, CTRL, SHIFT, focused, open_window
 from ui.mainwindow import MainWindow

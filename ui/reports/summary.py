@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from desktop.domain import Grade
-from desktop.services.insights import Insights, ThemeSection
+from desktop.services.insight_values import Insights, ThemeSection
 
 ROWS = 8
 

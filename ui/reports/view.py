@@ -41,7 +41,8 @@ from desktop.domain import Role
 from desktop.errors import RidealongError
 from desktop.progress import CancelToken, Progress
 from desktop.services import Services
-from desktop.services.insights import InsightFilters, Insights, Period
+from desktop.services.insight_values import Insights
+from desktop.services.periods import InsightFilters, Period
 from desktop.services.redaction import RedactionOptions, RedactionPreview
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner

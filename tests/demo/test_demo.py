@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import enum
+import hashlib
+import json
 import shutil
+import time
+import uuid
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from desktop import demo
 from desktop.cli import main
+from desktop.demo import generate
 from desktop.domain import CallStatus, CriterionStatus, NoteKind, Outcome, SearchField
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
-from desktop.services import Services, demo
-from desktop.services.demo import generate
+from desktop.services import Services
 from desktop.storage import models as m
 from tests.fakes import FakeClock
 
@@ -117,6 +124,101 @@ def test_same_seed_and_time_give_the_same_data(
         other.close()
     assert first["notes"]
     assert first == second
+
+
+#: Every column the generator writes, table by table (search documents: their content, not
+#: the dialect's index columns).
+WRITTEN: dict[Any, tuple[str, ...]] = {
+    m.Person.__table__: ("id", "name", "name_key", "role", "created_at", "updated_at"),
+    m.Tag.__table__: ("id", "name", "created_at", "updated_at"),
+    m.Account.__table__: (
+        "id", "name", "name_key", "industry", "segment", "size", "outcome", "outcome_on",
+        "outcome_reason", "version", "created_at", "updated_at",
+    ),
+    m.Contact.__table__: (
+        "id", "account_id", "name", "title", "deal_role", "created_at", "updated_at",
+    ),
+    m.Call.__table__: (
+        "id", "account_id", "rep_id", "marketer_id", "framework_id", "call_type", "stage",
+        "started_at", "ended_at", "status", "grade", "grade_reason", "graded_by_id",
+        "graded_at", "grade_definitions_revision", "next_step", "deleted_at", "version",
+        "created_at", "updated_at",
+    ),
+    m.call_contacts: ("call_id", "contact_id"),
+    m.Note.__table__: (
+        "id", "call_id", "kind", "text", "offset_ms", "author_id", "intensity",
+        "quote_worthy", "case_study", "messaging", "response", "answer", "criterion_id",
+        "review_status", "deleted_at", "version", "created_at", "updated_at",
+    ),
+    m.note_tags: ("note_id", "tag_id"),
+    m.Annotation.__table__: (
+        "id", "note_id", "verdict", "correction", "comment", "author_id", "deleted_at",
+        "version", "created_at", "updated_at",
+    ),
+    m.CriterionAnswer.__table__: (
+        "id", "call_id", "criterion_id", "status", "answer", "updated_by_id", "version",
+        "created_at", "updated_at",
+    ),
+    m.criterion_answer_notes: ("answer_id", "note_id"),
+    m.SearchDoc.__table__: ("note_id", "annotation_id", "field", "body"),
+}  # fmt: skip
+#: The digest of everything `generate(calls=30, months=2, seed=21, now=NOW)` writes in
+#: Europe/Berlin: a change to the generator that moves a single byte changes it.
+PINNED_DIGEST = "2183e01896a071c33ab89ea4980a89ad73979977892a39b714e331593b4fee7a"
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time fixed (the generator plans calls in local business hours)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time zones cannot be switched on this platform")
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def digest(services: Services) -> str:
+    """A hash of every value the generator wrote; the builtin frameworks' ids (made when
+    the database was created) are replaced by their keys."""
+    with services.db.read() as s:
+        keys: dict[uuid.UUID, str] = dict(s.execute(select(m.Framework.id, m.Framework.key)).all())
+        keys.update(
+            s.execute(
+                select(m.Criterion.id, m.Framework.key + "/" + m.Criterion.key).join(
+                    m.Framework, m.Framework.id == m.Criterion.framework_id
+                )
+            ).all()
+        )
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, uuid.UUID):
+                return keys.get(value, str(value))
+            if isinstance(value, enum.Enum):
+                return value.value
+            if isinstance(value, datetime):
+                return value.astimezone(UTC).isoformat()
+            if isinstance(value, date):
+                return value.isoformat()
+            return value
+
+        tables = {
+            table.name: sorted(
+                {
+                    json.dumps([plain(v) for v in row])
+                    for row in s.execute(select(*(table.c[c] for c in columns)))
+                }
+            )
+            for table, columns in WRITTEN.items()
+        }
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+
+
+@pytest.mark.usefixtures("berlin")
+def test_the_generated_data_is_pinned(services: Services) -> None:
+    generate(services, calls=30, months=2, seed=21, now=NOW)
+    assert digest(services) == PINNED_DIGEST
 
 
 def test_another_seed_gives_other_data(

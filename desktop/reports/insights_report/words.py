@@ -1,0 +1,49 @@
+"""In their words: the phrases prospects kept using for the leading pains."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
+
+from desktop.reports.insights_report.gather import Report
+from desktop.reports.insights_report.pieces import theme_title
+from desktop.reports.layout import BODY_WIDTH, heads, section, table
+from desktop.reports.text import label, para
+
+
+def flowables(r: Report) -> list[Flowable]:
+    s = r.styles
+    out: list[Flowable] = section("In their words", s.h1)
+    out.append(
+        label(
+            "The phrases prospects used most often for each leading pain: runs of two to four "
+            "words that recur across calls, counted in calls. Raw material for messaging.",
+            s.body,
+        )
+    )
+    shown = 0
+    for theme in r.insights.pains.themes[:5]:
+        if not theme.phrases:
+            continue
+        shown += 1
+        rows: list[Sequence[object]] = [heads(s, "Phrase", "Calls", right=(1,))]
+        for phrase in theme.phrases:
+            rows.append(
+                [para(f"“{r.t(phrase.text)}”", s.cell), label(f"{phrase.calls:,}", s.cell_right)]
+            )
+        out.append(
+            KeepTogether(
+                [
+                    *section(theme_title(theme.name), s.h3, level=1),
+                    table(rows, [BODY_WIDTH - 30 * mm, 30 * mm], right=(1,)),
+                ]
+            )
+        )
+    if not shown:
+        out.append(
+            label("No phrase recurred across calls for the leading pains this period.", s.muted)
+        )
+    out.append(PageBreak())
+    return out

@@ -1,0 +1,222 @@
+"""The values the insights service returns: frozen, built inside its read transaction,
+safe to hand to the window's thread and to the PDF report.
+
+How each number is counted is the service's business (`desktop.services.insights`);
+these classes only add the arithmetic a reader needs on top (changes, trends, shares).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from desktop.domain import Grade, NoteKind, ReviewStatus
+from desktop.errors import UserError
+from desktop.services import themes
+from desktop.services.periods import InsightFilters, Period
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    calls: int
+    accounts: int
+    notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class GradeMix:
+    """Lead grades of a period's calls, and the definitions revisions they were given
+    against (so a regenerated report can print the words in force then)."""
+
+    mql: int
+    sql: int
+    unqualified: int
+    ungraded: int
+    revisions: tuple[int, ...]
+
+    @property
+    def graded(self) -> int:
+        return self.mql + self.sql + self.unqualified
+
+    @property
+    def calls(self) -> int:
+        return self.graded + self.ungraded
+
+    def count(self, grade: Grade | None) -> int:
+        """Calls with that grade (None: not graded)."""
+        if grade is None:
+            return self.ungraded
+        return {Grade.MQL: self.mql, Grade.SQL: self.sql, Grade.UNQUALIFIED: self.unqualified}[
+            grade
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A note shown as evidence, with what a reader needs to weigh and attribute it."""
+
+    note_id: uuid.UUID
+    call_id: uuid.UUID
+    kind: NoteKind
+    account: str
+    industry: str | None
+    segment: str | None
+    contact: str | None  # the title (else deal role) when the call had exactly one contact
+    rep: str | None
+    text: str
+    intensity: int | None
+    review_status: ReviewStatus
+    correction: str | None  # the rep's latest correction, when the note stands corrected
+    response: str | None
+    quote_worthy: bool
+    case_study: bool
+    offset_ms: int
+    call_started_at: datetime
+    call_grade: Grade | None
+
+    @property
+    def call_date(self) -> date:
+        """The local date of the call."""
+        return self.call_started_at.astimezone().date()
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestedNote:
+    """An untagged note that resembles a theme's notes; not part of its counts."""
+
+    note: Evidence
+    score: float
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestedGroup:
+    """Untagged notes from several calls that share a key phrase: a theme nobody tagged."""
+
+    kind: NoteKind
+    label: str
+    basis: str
+    calls: int
+    accounts: int
+    sql_calls: int
+    notes: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRank:
+    """One theme (tag) of one kind in the period, with its evidence."""
+
+    kind: NoteKind
+    name: str
+    calls: int
+    accounts: int
+    notes: int
+    mean_intensity: float | None
+    max_intensity: int | None
+    previous_calls: int
+    sql_calls: int  # calls raising it that were graded SQL
+    responded_calls: int  # calls where the rep's response was noted
+    won_accounts: int
+    lost_accounts: int
+    evidence: tuple[Evidence, ...]
+    responses: tuple[Evidence, ...]  # notes with the rep's response (objections)
+    phrases: tuple[themes.Phrase, ...]  # recurring phrases, counted in calls of the sample
+    suggested: tuple[SuggestedNote, ...]
+
+    @property
+    def change(self) -> int:
+        """Calls now minus calls in the previous period."""
+        return self.calls - self.previous_calls
+
+    @property
+    def trend(self) -> str:
+        """new, up, down or same: for an arrow."""
+        if self.previous_calls == 0:
+            return "new"
+        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
+
+    @property
+    def suggested_calls(self) -> int:
+        return len({s.note.call_id for s in self.suggested})
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSection:
+    """The ranked themes of one kind, and what became of its untagged notes."""
+
+    kind: NoteKind
+    themes: tuple[ThemeRank, ...]
+    groups: tuple[SuggestedGroup, ...]
+    untagged_notes: int
+    untagged_calls: int
+    ungrouped_notes: int  # untagged notes neither matched to a theme nor grouped
+    capped: bool  # only the newest `insights.MAX_UNTAGGED` untagged notes were considered
+
+    def get(self, name: str) -> ThemeRank | None:
+        return next((t for t in self.themes if t.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionCoverage:
+    """How far the period's calls got on one criterion (counts are calls)."""
+
+    key: str
+    name: str
+    question: str
+    position: int
+    calls: int  # calls using the framework
+    asked: int  # asked, answered or disqualifying
+    answered: int  # answered or disqualifying
+    disqualifying: int
+    confirmed: int  # a linked question note was confirmed by the rep
+    answered_sql: int  # calls answering it that were graded SQL
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkCoverage:
+    key: str
+    name: str
+    calls: int
+    criteria: tuple[CriterionCoverage, ...]
+
+    @property
+    def mean_asked(self) -> float:
+        """Criteria asked per call: compare with len(criteria) to spot a bloated framework."""
+        return sum(c.asked for c in self.criteria) / self.calls if self.calls else 0.0
+
+    @property
+    def never_answered(self) -> tuple[CriterionCoverage, ...]:
+        return tuple(c for c in self.criteria if c.answered == 0)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteBank:
+    """Notes flagged quote-worthy or case-study candidate (never disputed ones)."""
+
+    quotes: tuple[Evidence, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Insights:
+    period: Period
+    previous_period: Period
+    filters: InsightFilters
+    generated_at: datetime
+    totals: Totals
+    previous_totals: Totals
+    grades: GradeMix
+    previous_grades: GradeMix
+    pains: ThemeSection
+    objections: ThemeSection
+    competitors: ThemeSection
+    coverage: tuple[FrameworkCoverage, ...]
+    quote_bank: QuoteBank
+    caveats: tuple[str, ...]
+
+    def section(self, kind: NoteKind) -> ThemeSection:
+        sections = {s.kind: s for s in (self.pains, self.objections, self.competitors)}
+        if kind not in sections:
+            raise UserError(f"no themes are ranked for {kind.value} notes")
+        return sections[kind]
