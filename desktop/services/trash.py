@@ -21,7 +21,6 @@ from typing import Final
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop.domain import NoteKind, Verdict
 from desktop.errors import NotFound, UserError
 from desktop.services.base import Service
 from desktop.services.review import ReviewService
@@ -196,7 +195,7 @@ class TrashService(Service):
                 call_id=call_id,
                 account=account,
                 deleted_at=deleted,
-                summary=f"{call_type.capitalize()} call on {started.astimezone():%Y-%m-%d %H:%M}",
+                summary=f"{call_type.label} call on {started.astimezone():%Y-%m-%d %H:%M}",
                 notes=count or 0,
             )
             for call_id, account, deleted, call_type, started, count in s.execute(stmt)
@@ -222,7 +221,7 @@ class TrashService(Service):
                 call_id=call_id,
                 account=account,
                 deleted_at=deleted,
-                summary=f"{NoteKind(kind).label}: {_excerpt(text)}",
+                summary=f"{kind.label}: {_excerpt(text)}",
                 notes=0,
             )
             for note_id, call_id, account, deleted, kind, text in s.execute(stmt)
@@ -254,7 +253,7 @@ class TrashService(Service):
             stmt
         ):
             words = " — ".join(_excerpt(t) for t in (correction, comment) if t)
-            label = Verdict(verdict).value.capitalize() if verdict else "Comment"
+            label = verdict.label if verdict else "Comment"
             items.append(
                 TrashItem(
                     kind=TrashKind.ANNOTATION,

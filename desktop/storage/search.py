@@ -35,6 +35,7 @@ from sqlalchemy import (
     table,
 )
 
+from desktop.domain import SearchField
 from desktop.storage.models import Annotation, Note, SearchDoc
 from desktop.storage.text import Query, Term, index_text
 
@@ -254,7 +255,11 @@ def note_docs(conn: Connection, note_ids: Iterable[uuid.UUID]) -> list[dict[str,
         live = set()
         for note_id, body, answer, response in notes:
             live.add(note_id)
-            for field, value in (("text", body), ("answer", answer), ("response", response)):
+            for field, value in (
+                (SearchField.TEXT, body),
+                (SearchField.ANSWER, answer),
+                (SearchField.RESPONSE, response),
+            ):
                 if value:
                     docs.append(_doc(note_id, None, field, value))
         if not live:
@@ -265,7 +270,10 @@ def note_docs(conn: Connection, note_ids: Iterable[uuid.UUID]) -> list[dict[str,
             .order_by(Annotation.created_at)
         ).all()
         for note_id, annotation_id, correction, comment in annotations:
-            for field, value in (("correction", correction), ("comment", comment)):
+            for field, value in (
+                (SearchField.CORRECTION, correction),
+                (SearchField.COMMENT, comment),
+            ):
                 if value:
                     docs.append(_doc(note_id, annotation_id, field, value))
     return docs
@@ -280,7 +288,7 @@ def reindex_notes(conn: Connection, backend: SearchBackend, note_ids: Iterable[u
 
 
 def _doc(
-    note_id: uuid.UUID, annotation_id: uuid.UUID | None, field: str, body: str
+    note_id: uuid.UUID, annotation_id: uuid.UUID | None, field: SearchField, body: str
 ) -> dict[str, object]:
     return {"note_id": note_id, "annotation_id": annotation_id, "field": field, "body": body}
 

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, exc, inspect, text
+from sqlalchemy import create_engine, exc, insert, inspect, text
 
-from desktop.domain import NoteKind
+from desktop.domain import CallType, NoteKind, ReviewStatus, Verdict
 from desktop.errors import StorageUnavailable, UserError
 from desktop.services import Services
 from desktop.storage import maintenance, migrations
+from desktop.storage import models as m
 from desktop.storage.database import describe, open_database, parse_url
 from tests.fakes import FakeClock
 
@@ -239,6 +240,47 @@ def test_foreign_keys_are_enforced(sqlite_url: str, clock: FakeClock) -> None:
                     "'unreviewed', 1, '2025-01-01', '2025-01-01')"
                 )
             )
+    finally:
+        services.close()
+
+
+def test_choices_are_stored_as_their_values_and_read_back_as_members(
+    db_url: str, clock: FakeClock
+) -> None:
+    """The files of earlier versions hold `next-step`, `awaiting-review`: so do new ones;
+    a bulk insert (the demo's) may give a member or its value, and nothing else."""
+    services = Services.open(db_url, clock=clock)
+    try:
+        call = services.calls.start("Acme", call_type=CallType.NEGOTIATION)
+        note = services.notes.add(call.id, NoteKind.NEXT_STEP, "Send the ROI model")
+        services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+        services.calls.end(call.id)
+        row = {"call_id": call.id, "created_at": clock(), "updated_at": clock()}
+        with services.db.write() as session:
+            session.execute(
+                insert(m.Note),
+                [
+                    {**row, "kind": NoteKind.PAIN, "text": "a", "offset_ms": 1},
+                    {**row, "kind": "signal", "text": "b", "offset_ms": 2},
+                ],
+            )
+        with pytest.raises(exc.StatementError, match="not among"), services.db.write() as s:
+            s.execute(insert(m.Note), [{**row, "kind": "Pain", "text": "c"}])
+        with services.db.read() as session:
+            raw = session.execute(
+                text("SELECT kind, review_status FROM notes ORDER BY offset_ms")
+            ).all()
+            stored_call = session.execute(text("SELECT call_type, status FROM calls")).one()
+        assert [tuple(r) for r in raw] == [
+            ("next-step", "confirmed"),
+            ("pain", "unreviewed"),
+            ("signal", "unreviewed"),
+        ]
+        assert tuple(stored_call) == ("negotiation", "awaiting-review")
+        notes = services.calls.notes(call.id)
+        assert [n.kind for n in notes] == [NoteKind.NEXT_STEP, NoteKind.PAIN, NoteKind.SIGNAL]
+        assert all(type(n.kind) is NoteKind for n in notes)
+        assert notes[0].review_status is ReviewStatus.CONFIRMED
     finally:
         services.close()
 
