@@ -54,8 +54,3 @@ class Conflict(RidealongError):
 
 class Cancelled(RidealongError):
     """Long work stopped because the user asked it to."""
-
-
-def is_transient(error: BaseException) -> bool:
-    """Whether to keep the work queued and retry it: a storage failure that may clear."""
-    return isinstance(error, StorageUnavailable) and error.transient

@@ -118,9 +118,6 @@ class BackupService(Service):
         """Every backup in `backups/`, newest first, with size, time and counts."""
         return files.list_backups(self._path()) if self.supported else ()
 
-    def newest_good(self) -> BackupInfo | None:
-        return files.newest_good_backup(self._path()) if self.supported else None
-
     def delete(self, backups: list[BackupInfo]) -> None:
         """Delete backups the user chose in the Backups dialog."""
         folder = files.backups_dir(self._path()).resolve()

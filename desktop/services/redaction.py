@@ -136,12 +136,6 @@ class RedactionPreview:
     def total(self) -> int:
         return sum(t.count for t in self.terms)
 
-    def by_category(self) -> dict[str, tuple[RedactedTerm, ...]]:
-        grouped: dict[str, list[RedactedTerm]] = defaultdict(list)
-        for term in self.terms:
-            grouped[term.category].append(term)
-        return {k: tuple(v) for k, v in grouped.items()}
-
 
 # -- the redactor --------------------------------------------------------------------
 

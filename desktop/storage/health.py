@@ -56,14 +56,6 @@ class DatabaseHealth:
     def can_open(self) -> bool:
         return self.health in (Health.OK, Health.NEW, Health.NEEDS_UPGRADE)
 
-    @property
-    def offer_restore(self) -> bool:
-        """Whether to offer `newest_backup` instead of opening (damaged or foreign)."""
-        return self.newest_backup is not None and self.health in (
-            Health.DAMAGED,
-            Health.FOREIGN,
-        )
-
 
 def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
     """Inspect the database at `url` without changing it (see the module docstring).

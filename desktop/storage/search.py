@@ -79,9 +79,6 @@ class SearchBackend(ABC):
         """`(doc_id, score)` of every document matching all of `query.clauses` (its
         exclusions are the caller's: they apply to whole notes); lower score is better."""
 
-    def rebuild(self, conn: Connection) -> None:  # noqa: B027 - optional hook
-        """Rebuild the index from `search_docs` after a bulk change."""
-
 
 class SqliteSearch(SearchBackend):
     own_objects = frozenset(
@@ -133,9 +130,6 @@ class SqliteSearch(SearchBackend):
         names = ["note_id", "annotation_id", "field", "body"]
         conn.execute(insert(SearchDoc).from_select(names, select(*(_STAGE.c[n] for n in names))))
         conn.execute(delete(_STAGE))
-
-    def rebuild(self, conn: Connection) -> None:
-        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
 
     @staticmethod
     def _term(term: Term) -> str:

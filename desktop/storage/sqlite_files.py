@@ -239,7 +239,3 @@ def mark_verified(path: Path) -> None:
         os.replace(temporary, stamp)
     except OSError:
         temporary.unlink(missing_ok=True)
-
-
-def forget_verified(path: Path) -> None:
-    _stamp_path(path).unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, event, exc, func, make_url, select, text
 
 from desktop.cli import main
 from desktop.domain import NoteKind, Verdict
-from desktop.errors import StorageUnavailable, is_transient
+from desktop.errors import StorageUnavailable
 from desktop.services import Services
 from desktop.services.backup import Health, check_health
 from desktop.storage import maintenance
@@ -267,7 +267,7 @@ def test_damage_found_mid_session_stops_every_write(
     with pytest.raises(StorageUnavailable, match="damaged") as found:
         services.search.search("budget")
         services.calls.notes(call_id)
-    assert not is_transient(found.value)
+    assert not found.value.transient
     with pytest.raises(StorageUnavailable, match="damaged"):
         services.notes.add(call_id, NoteKind.PAIN, "this would have been written")
     services.close()
@@ -288,7 +288,7 @@ def test_the_health_check_offers_the_newest_good_backup_and_changes_nothing(
     before = snapshot(path)
     health = check_health(url)
     assert health.health is Health.DAMAGED and not health.can_open
-    assert health.offer_restore and health.newest_backup is not None
+    assert health.newest_backup is not None
     assert health.newest_backup.path == newer.path
     assert health.problem is not None and "damaged" in health.problem
     assert snapshot(path) == before
@@ -336,7 +336,7 @@ def test_a_failed_add_keeps_nothing_half_saved_and_the_retry_stores_it_once(
         with simulate(services, sqlite_url):
             with pytest.raises(StorageUnavailable) as failed:
                 services.notes.add(call.id, NoteKind.QUOTE, note)
-            assert is_transient(failed.value), failed.value
+            assert failed.value.transient, failed.value
             assert words in str(failed.value) and "\n" not in str(failed.value)
         retried = services.notes.add(call.id, NoteKind.QUOTE, note)
         assert [n.text for n in services.calls.notes(call.id)] == ["an earlier note", note]
@@ -365,7 +365,7 @@ def test_a_read_only_server_is_a_transient_failure_and_the_retry_stores_once(
         engine.dispose()
         with pytest.raises(StorageUnavailable, match="read-only") as failed:
             services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
-        assert is_transient(failed.value)
+        assert failed.value.transient
         event.remove(engine, "connect", hook)
         engine.dispose()
         services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
@@ -431,7 +431,7 @@ def test_a_database_replaced_while_open_is_never_written_to(
         os.replace(copy, path)
         with pytest.raises(StorageUnavailable, match="replaced") as failed:
             services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
-        assert not is_transient(failed.value)
+        assert not failed.value.transient
     finally:
         services.close()
 
