@@ -62,6 +62,9 @@ class SchemaState:
 
 
 def parse_url(url: str) -> URL:
+    """The URL as SQLAlchemy reads it; a SQLite file's path made absolute, so a relative
+    one names the file in the current directory (as `--data-dir` does) and every later
+    use (the engine, the checks, the backups beside it) names that same file."""
     try:
         parsed = make_url(url)
     except (exc.ArgumentError, ValueError) as error:
@@ -70,8 +73,10 @@ def parse_url(url: str) -> URL:
         raise UserError(
             f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql+psycopg://..."
         )
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise UserError(f"database URL {url!r} names no file")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise UserError(f"database URL {url!r} names no file")
+        return parsed.set(database=str(Path(parsed.database).absolute()))
     return parsed
 
 
@@ -109,7 +114,7 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
     if problem:
         raise Damaged(f"{path} is damaged: {problem}")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite_files.connect_read_only(path)
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             revision = None
@@ -401,6 +406,9 @@ def open_database(
     where = describe(url)
     path = sqlite_path(parsed)
     if path is not None:
+        # The file's absolute URL from now on: a relative one would name another file
+        # after a change of the current directory.
+        url = parsed.render_as_string(hide_password=False)
         state = inspect_sqlite_file(path)
         check_revision(state, where)
         if verify and not state.is_empty:

@@ -47,7 +47,7 @@ def _check_file(path: Path) -> str:
         raise UserError(f"{path} is empty: there is no Ridealong database in it yet")
     check_revision(state, str(path))
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite_files.connect_read_only(path)
         try:
             problems = [
                 " ".join(line.split())

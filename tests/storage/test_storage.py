@@ -285,6 +285,29 @@ def test_choices_are_stored_as_their_values_and_read_back_as_members(
         services.close()
 
 
+def test_a_relative_sqlite_url_names_a_file_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    """As `--data-dir` does; and it keeps naming that file when the folder changes."""
+    monkeypatch.chdir(tmp_path)
+    url = "sqlite:///team/rel.db"
+    path = tmp_path / "team" / "rel.db"
+    services = Services.open(url, clock=clock)
+    try:
+        call = services.calls.start("Acme")
+        monkeypatch.chdir(tmp_path.parent)
+        note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen until Q3")
+        assert services.backups.create().path.parent == path.parent / "backups"
+    finally:
+        services.close()
+    assert describe(url) != str(path)  # another folder now
+    monkeypatch.chdir(tmp_path)
+    assert describe(url) == str(path)
+    assert maintenance.check(url).startswith(f"ok: {path} ")
+    with Services.open(f"sqlite:///{path}", clock=clock) as reopened:
+        assert reopened.calls.notes(call.id) == (note,)
+
+
 # -- PostgreSQL --------------------------------------------------------------------------
 
 
