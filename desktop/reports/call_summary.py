@@ -290,7 +290,9 @@ def _coverage(
             styles.muted,
         )
     )
-    rows: list[list[object]] = [heads(styles, "Criterion", "Question", "Status", "Answer heard")]
+    rows: list[Sequence[object]] = [
+        heads(styles, "Criterion", "Question", "Status", "Answer heard")
+    ]
     for item in checklist:
         rows.append(
             [

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from desktop.domain import CallStatus, CallType, Outcome, Role
@@ -208,7 +209,7 @@ class CallService(Service):
             inner = self._rows_query(filters).subquery()
             return s.scalar(select(func.count()).select_from(inner)) or 0
 
-    def _rows_query(self, filters: CallFilters) -> Select:
+    def _rows_query(self, filters: CallFilters) -> Select[*tuple[Any, ...]]:
         rep = aliased(m.Person)
         marketer = aliased(m.Person)
         note_count = (
@@ -268,7 +269,7 @@ class CallService(Service):
         return stmt
 
     @staticmethod
-    def _row(row: tuple) -> v.CallRow:
+    def _row(row: Row[*tuple[Any, ...]]) -> v.CallRow:
         call_id, account, rep, marketer, call_type, status, started, ended, grade, count = row
         return v.CallRow(
             id=call_id,

@@ -197,7 +197,7 @@ class Redactor:
     def __call__(self, text: str | None) -> str:
         """The text with every redacted term replaced (None stays empty)."""
         if not text:
-            return text or ""
+            return ""
         spans = self._spans(text)
         if not spans:
             return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, and_, exists, func, select
 
 from desktop.errors import UserError
@@ -112,7 +114,9 @@ class SearchService(Service):
         )
 
     @staticmethod
-    def _filtered(stmt: Select, filters: v.SearchFilters) -> Select:
+    def _filtered(
+        stmt: Select[*tuple[Any, ...]], filters: v.SearchFilters
+    ) -> Select[*tuple[Any, ...]]:
         if filters.kinds:
             stmt = stmt.where(m.Note.kind.in_(filters.kinds))
         if filters.call_id is not None:

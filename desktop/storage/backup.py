@@ -211,9 +211,9 @@ def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
     def count(table: str) -> int:
         try:
             query = f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL"
-            return conn.execute(query).fetchone()[0]
+            return int(conn.execute(query).fetchone()[0])
         except sqlite3.OperationalError:  # a schema without a trash
-            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     return count("calls"), count("notes")
 

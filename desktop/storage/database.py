@@ -226,8 +226,11 @@ class Database:
         now = self.clock()
         for obj in session.new:
             if isinstance(obj, Keyed):
-                obj.created_at = obj.created_at or now
-                obj.updated_at = obj.updated_at or now
+                given = orm_inspect(obj).attrs
+                if not given.created_at.history.has_changes():
+                    obj.created_at = now
+                if not given.updated_at.history.has_changes():
+                    obj.updated_at = now
         for obj in session.dirty:
             if (
                 isinstance(obj, Keyed)

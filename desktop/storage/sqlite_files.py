@@ -224,7 +224,7 @@ def is_verified(path: Path) -> bool:
     """Whether the file is exactly as it was when last found sound (by a quick check, or
     when this app last closed it after using it): then the check need not run again."""
     try:
-        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
+        stamp: object = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
         return stamp == identity(path)
     except (OSError, ValueError):
         return False
