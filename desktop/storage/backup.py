@@ -202,7 +202,7 @@ def read_candidate(path: Path) -> Candidate:
             calls, notes = _counts(conn)
     except sqlite3.DatabaseError as error:
         if sqlite_fault(error) is not Fault.DAMAGED:
-            raise UserError(str(sqlite_files.unreadable(path, error))) from None
+            raise UserError(f"cannot read {path}: {error}") from None
         raise UserError(f"{path} is damaged and cannot be read ({error})") from None
     return Candidate(path, str(revision), calls, notes)
 

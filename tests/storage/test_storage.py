@@ -300,7 +300,7 @@ def test_a_relative_sqlite_url_names_a_file_in_the_current_folder(
         assert services.backups.create().path.parent == path.parent / "backups"
     finally:
         services.close()
-    assert describe(url) != str(path)  # another folder now
+    assert describe(url) != str(path)  # the URL is relative: here it names another file
     monkeypatch.chdir(tmp_path)
     assert describe(url) == str(path)
     assert maintenance.check(url).startswith(f"ok: {path} ")
