@@ -6,13 +6,14 @@ Stored as their string values, which are also what the CLI accepts and prints.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 from desktop.errors import UserError
 
 
 class _Choice(StrEnum):
     @classmethod
-    def parse(cls, value: str, what: str | None = None) -> _Choice:
+    def parse(cls, value: str, what: str | None = None) -> Self:
         """Accept the value as typed on a command line (case, `_` for `-`)."""
         key = value.strip().lower().replace("_", "-")
         for member in cls:

@@ -30,14 +30,27 @@ class StorageUnavailable(RidealongError):
         self.transient = transient
 
 
+class Damaged(StorageUnavailable):
+    """SQLite or the server says the data is damaged (or the file is cut short or empty):
+    nothing more is written to it; `ridealong db check` says more, a backup restores it."""
+
+
+class Foreign(StorageUnavailable):
+    """Not a Ridealong database: not SQLite at all, or another program's file or tables.
+    It is never written to, so it is never made into one."""
+
+
+class Newer(StorageUnavailable):
+    """Written by a newer Ridealong: this app cannot know what its schema means."""
+
+
+class NeedsUpgrade(StorageUnavailable):
+    """An older schema, and the caller asked not to upgrade it."""
+
+
 class Conflict(RidealongError):
     """Somebody else changed the row since it was read (optimistic locking)."""
 
 
 class Cancelled(RidealongError):
     """Long work stopped because the user asked it to."""
-
-
-def is_transient(error: BaseException) -> bool:
-    """Whether to keep the work queued and retry it: a storage failure that may clear."""
-    return isinstance(error, StorageUnavailable) and error.transient

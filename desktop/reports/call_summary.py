@@ -18,7 +18,7 @@ from typing import Final
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, TableStyle
 
-from desktop.domain import CriterionStatus, NoteKind, ReviewStatus, Verdict
+from desktop.domain import CriterionStatus, NoteKind, Outcome, ReviewStatus, Verdict
 from desktop.progress import CancelToken, Progress, no_progress
 from desktop.reports.layout import (
     ACCENT_LIGHT,
@@ -209,7 +209,7 @@ def _facts(styles: Styles, t: ReportText, call: v.CallView, notes: Sequence[v.No
         ("Framework", call.framework.name if call.framework else "none"),
         ("Review", f"{call.status.label}; {_reviewed(notes)}"),
     ]
-    if account.outcome.value != "open":
+    if account.outcome is not Outcome.OPEN:
         outcome = account.outcome.label + (
             f" on {account.outcome_on:%d %b %Y}" if account.outcome_on else ""
         )
@@ -290,7 +290,9 @@ def _coverage(
             styles.muted,
         )
     )
-    rows: list[list[object]] = [heads(styles, "Criterion", "Question", "Status", "Answer heard")]
+    rows: list[Sequence[object]] = [
+        heads(styles, "Criterion", "Question", "Status", "Answer heard")
+    ]
     for item in checklist:
         rows.append(
             [

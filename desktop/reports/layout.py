@@ -224,7 +224,7 @@ def table(
     for col in right:
         commands.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
     return Table(
-        list(rows),
+        [list(row) for row in rows],
         colWidths=list(widths),
         style=TableStyle(commands),
         repeatRows=1 if header and repeat else 0,
@@ -259,7 +259,8 @@ def bar_chart(
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 26
-    chart.width, chart.height = width - 190, height - 40 - top_room
+    # types-reportlab types a chart's and a legend's numbers as int; reportlab takes any.
+    chart.width, chart.height = width - 190, height - 40 - top_room  # type: ignore[assignment]
     values = [n for _, n in reversed(items)]
     data = [values]
     if previous is not None:
@@ -322,7 +323,7 @@ def line_chart(
     drawing = Drawing(width, height)
     chart = HorizontalLineChart()
     chart.x, chart.y = 40, 48
-    chart.width, chart.height = width - 60, height - 60
+    chart.width, chart.height = width - 60, height - 60  # type: ignore[assignment]
     chart.data = [[v if v is not None else None for v in values] for _, values in series]
     chart.categoryAxis.categoryNames = list(labels)
     chart.categoryAxis.labels.fontName = FONT
@@ -379,14 +380,14 @@ def _legend(
 ) -> None:
     legend = Legend()
     legend.alignment = "right"
-    legend.x = x if x is not None else width - 190
-    legend.y = y if y is not None else 12
+    legend.x = x if x is not None else width - 190  # type: ignore[assignment]
+    legend.y = y if y is not None else 12  # type: ignore[assignment]
     legend.dx = legend.dy = 7
     legend.fontName = FONT
     legend.fontSize = 7.5
     legend.fillColor = TEXT
     legend.columnMaximum = 1
-    legend.deltax = spacing or 90
+    legend.deltax = spacing or 90  # type: ignore[assignment]
     legend.colorNamePairs = list(pairs)
     legend.strokeColor = None
     legend.boxAnchor = anchor
@@ -445,7 +446,9 @@ def _numbered_canvas(title: str) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            # reportlab's own recipe: a fresh page without writing this one out (private,
+            # so not in types-reportlab).
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._pages)
@@ -456,7 +459,7 @@ def _numbered_canvas(title: str) -> type[Canvas]:
             Canvas.save(self)
 
         def _frame(self, total: int) -> None:
-            page = self._pageNumber
+            page = self.getPageNumber()
             self.saveState()
             self.setFont(FONT, 7.5)
             self.setFillColor(MUTED)
@@ -520,7 +523,7 @@ def write_pdf(
                 progress(min(placed, total), total)
 
     handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent or "."
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
     )
     os.close(handle)
     temp = Path(temp_name)

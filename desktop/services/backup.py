@@ -10,6 +10,7 @@ Long calls take `progress(done, total)` and a `CancelToken` and should run in a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,10 +125,7 @@ class BackupService(Service):
         """Every backup in `backups/`, newest first, with size, time and counts."""
         return files.list_backups(self._path()) if self.supported else ()
 
-    def newest_good(self) -> BackupInfo | None:
-        return files.newest_good_backup(self._path()) if self.supported else None
-
-    def delete(self, backups: list[BackupInfo]) -> None:
+    def delete(self, backups: Sequence[BackupInfo]) -> None:
         """Delete backups the user chose in the Backups dialog."""
         folder = files.backups_dir(self._path()).resolve()
         for info in backups:

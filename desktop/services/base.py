@@ -9,16 +9,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain import (
-    CallStatus,
-    CallType,
-    Grade,
-    NoteKind,
-    Outcome,
-    ReviewStatus,
-    Role,
-    Verdict,
-)
+from desktop.domain import Role
 from desktop.errors import NotFound, UserError
 from desktop.services import values as v
 from desktop.storage import models as m
@@ -94,18 +85,18 @@ def ensure_person(session: Session, name: str, role: Role | None = None) -> m.Pe
     key = name_key(cleaned)
     person = session.scalars(select(m.Person).where(m.Person.name_key == key)).first()
     if person is None:
-        person = m.Person(name=cleaned, name_key=key, role=(role or Role.MARKETER).value)
+        person = m.Person(name=cleaned, name_key=key, role=role or Role.MARKETER)
         session.add(person)
         session.flush()
-    elif role is not None and person.role != role.value and person.role != Role.BOTH.value:
-        person.role = Role.BOTH.value
+    elif role is not None and person.role not in (role, Role.BOTH):
+        person.role = Role.BOTH
     return person
 
 
 def person_view(person: m.Person | None) -> v.PersonView | None:
     if person is None:
         return None
-    return v.PersonView(id=person.id, name=person.name, role=Role(person.role))
+    return v.PersonView(id=person.id, name=person.name, role=person.role)
 
 
 def account_view(account: m.Account) -> v.AccountView:
@@ -115,7 +106,7 @@ def account_view(account: m.Account) -> v.AccountView:
         industry=account.industry,
         segment=account.segment,
         size=account.size,
-        outcome=Outcome(account.outcome),
+        outcome=account.outcome,
         outcome_on=account.outcome_on,
         outcome_reason=account.outcome_reason,
         version=account.version,
@@ -155,13 +146,13 @@ def call_view(call: m.Call) -> v.CallView:
             )
             for c in sorted(call.contacts, key=lambda c: (name_key(c.name), str(c.id)))
         ),
-        call_type=CallType(call.call_type),
+        call_type=call.call_type,
         stage=call.stage,
         framework=framework_view(call.framework) if call.framework else None,
         started_at=call.started_at,
         ended_at=call.ended_at,
-        status=CallStatus(call.status),
-        grade=Grade(call.grade) if call.grade else None,
+        status=call.status,
+        grade=call.grade,
         grade_reason=call.grade_reason,
         graded_by=person_view(call.graded_by),
         graded_at=call.graded_at,
@@ -175,7 +166,7 @@ def note_view(note: m.Note) -> v.NoteView:
     return v.NoteView(
         id=note.id,
         call_id=note.call_id,
-        kind=NoteKind(note.kind),
+        kind=note.kind,
         text=note.text,
         offset_ms=note.offset_ms,
         author=person_view(note.author),
@@ -187,7 +178,7 @@ def note_view(note: m.Note) -> v.NoteView:
         answer=note.answer,
         criterion_id=note.criterion_id,
         tags=tuple(sorted(t.name for t in note.tags)),
-        review_status=ReviewStatus(note.review_status),
+        review_status=note.review_status,
         created_at=note.created_at,
         updated_at=note.updated_at,
         version=note.version,
@@ -198,7 +189,7 @@ def annotation_view(annotation: m.Annotation) -> v.AnnotationView:
     return v.AnnotationView(
         id=annotation.id,
         note_id=annotation.note_id,
-        verdict=Verdict(annotation.verdict) if annotation.verdict else None,
+        verdict=annotation.verdict,
         correction=annotation.correction,
         comment=annotation.comment,
         author=person_view(annotation.author),

@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from desktop.domain import CallStatus, CallType, Grade, Role
+from desktop.domain import CallStatus, CallType, Outcome, Role
 from desktop.errors import NotFound, UserError
 from desktop.services import values as v
 from desktop.services.base import (
@@ -57,7 +58,7 @@ def ensure_account(session: Session, name: str, **details: str | None) -> m.Acco
     key = name_key(cleaned)
     account = session.scalars(select(m.Account).where(m.Account.name_key == key)).first()
     if account is None:
-        account = m.Account(name=cleaned, name_key=key, outcome="open")
+        account = m.Account(name=cleaned, name_key=key, outcome=Outcome.OPEN)
         session.add(account)
     for attr, value in details.items():
         if value and not getattr(account, attr):
@@ -108,10 +109,10 @@ class CallService(Service):
                 rep=ensure_person(s, rep, Role.REP) if rep else None,
                 marketer=ensure_person(s, marketer, Role.MARKETER) if marketer else None,
                 framework=find_framework(s, framework) if framework else None,
-                call_type=call_type.value,
+                call_type=call_type,
                 stage=stage.strip() if stage and stage.strip() else None,
                 started_at=started_at or self._now(),
-                status=CallStatus.LIVE.value,
+                status=CallStatus.LIVE,
             )
             for contact_name in contacts:
                 call.contacts.append(self._ensure_contact(s, acct, contact_name))
@@ -133,10 +134,10 @@ class CallService(Service):
         """Stop the clock; the call now waits for the rep's review."""
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
-            if call.status != CallStatus.LIVE.value:
+            if call.status is not CallStatus.LIVE:
                 raise UserError(f"call {call_id} has already ended")
             call.ended_at = max(ended_at or self._now(), call.started_at)
-            call.status = CallStatus.AWAITING_REVIEW.value
+            call.status = CallStatus.AWAITING_REVIEW
             s.flush()
             return self._view(s, call.id)
 
@@ -208,7 +209,7 @@ class CallService(Service):
             inner = self._rows_query(filters).subquery()
             return s.scalar(select(func.count()).select_from(inner)) or 0
 
-    def _rows_query(self, filters: CallFilters) -> Select:
+    def _rows_query(self, filters: CallFilters) -> Select[*tuple[Any, ...]]:
         rep = aliased(m.Person)
         marketer = aliased(m.Person)
         note_count = (
@@ -235,7 +236,7 @@ class CallService(Service):
             .where(m.Call.deleted_at.is_(None))
         )
         if filters.statuses:
-            stmt = stmt.where(m.Call.status.in_([st.value for st in filters.statuses]))
+            stmt = stmt.where(m.Call.status.in_(filters.statuses))
         if filters.account:
             stmt = stmt.where(m.Account.name_key == name_key(filters.account))
         if filters.rep:
@@ -268,18 +269,18 @@ class CallService(Service):
         return stmt
 
     @staticmethod
-    def _row(row: tuple) -> v.CallRow:
+    def _row(row: Row[*tuple[Any, ...]]) -> v.CallRow:
         call_id, account, rep, marketer, call_type, status, started, ended, grade, count = row
         return v.CallRow(
             id=call_id,
             account=account,
             rep=rep,
             marketer=marketer,
-            call_type=CallType(call_type),
-            status=CallStatus(status),
+            call_type=call_type,
+            status=status,
             started_at=started,
             ended_at=ended,
-            grade=Grade(grade) if grade else None,
+            grade=grade,
             note_count=count or 0,
         )
 

@@ -171,7 +171,7 @@ class NoteService(Service):
             note = m.Note(
                 id=note_id or uuid.uuid4(),
                 call_id=call.id,
-                kind=kind.value,
+                kind=kind,
                 text=text,
                 offset_ms=offset_ms,
                 author=ensure_person(s, author) if author else None,
@@ -220,7 +220,7 @@ class NoteService(Service):
                 names = [t for t in names if t not in dropped] + inline_tags(text)
                 note.text = text
             if kind is not UNSET:
-                note.kind = NoteKind(kind).value
+                note.kind = kind
             if offset_ms is not UNSET:
                 note.offset_ms = check_offset(offset_ms)
             if intensity is not UNSET:

@@ -36,7 +36,7 @@ class PeopleService(Service):
         with self._db.read() as s:
             stmt = select(m.Person).order_by(m.Person.name_key)
             if role is not None:
-                stmt = stmt.where(m.Person.role.in_([role.value, Role.BOTH.value]))
+                stmt = stmt.where(m.Person.role.in_((role, Role.BOTH)))
             return tuple(p for p in map(person_view, s.scalars(stmt)) if p is not None)
 
 
@@ -126,7 +126,7 @@ class AccountService(Service):
                 raise Conflict(f"{account.name} was changed elsewhere; reload and try again")
             if outcome is not Outcome.OPEN and on is None:
                 on = self._now().astimezone().date()
-            account.outcome = outcome.value
+            account.outcome = outcome
             account.outcome_on = on if outcome is not Outcome.OPEN else None
             if reason is not None:
                 reason = check_storable(reason, "the reason").strip() or None

@@ -156,7 +156,7 @@ class QualificationService(Service):
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
             row = self._answer_row(s, call, criterion)
-            row.status = status.value
+            row.status = status
             if answer is not None:
                 row.answer = answer.strip() or None
             if by:
@@ -177,7 +177,7 @@ class QualificationService(Service):
                     m.CriterionAnswer.criterion_id == current.id,
                 )
             )
-        now = CriterionStatus(status or CriterionStatus.UNKNOWN.value)
+        now = status or CriterionStatus.UNKNOWN
         following = _STATUS_CYCLE[(_STATUS_CYCLE.index(now) + 1) % len(_STATUS_CYCLE)]
         return self.set_status(call_id, str(current.id), following, by=by)
 
@@ -191,7 +191,7 @@ class QualificationService(Service):
         """
         with self._db.write() as s:
             note = get_live(s, m.Note, note_id, "note")
-            if note.kind != NoteKind.QUESTION.value:
+            if note.kind is not NoteKind.QUESTION:
                 raise UserError("only a question can be linked to a qualification criterion")
             call = get_live(s, m.Call, note.call_id, "call")
             row = self._answer_row(s, call, criterion)
@@ -199,8 +199,8 @@ class QualificationService(Service):
             if note not in row.notes:
                 row.notes.append(note)
             reached = CriterionStatus.ANSWERED if note.answer else CriterionStatus.ASKED
-            if _STATUS_CYCLE.index(CriterionStatus(row.status)) < _STATUS_CYCLE.index(reached):
-                row.status = reached.value
+            if _STATUS_CYCLE.index(row.status) < _STATUS_CYCLE.index(reached):
+                row.status = reached
             if note.answer and not row.answer:
                 row.answer = note.answer
             if by:
@@ -242,7 +242,7 @@ class QualificationService(Service):
         ).first()
         if row is None:
             row = m.CriterionAnswer(
-                call_id=call.id, criterion_id=crit.id, status=CriterionStatus.UNKNOWN.value
+                call_id=call.id, criterion_id=crit.id, status=CriterionStatus.UNKNOWN
             )
             s.add(row)
             s.flush()
@@ -254,7 +254,7 @@ class QualificationService(Service):
         assert criterion is not None
         return v.CriterionAnswerView(
             criterion=criterion_view(criterion),
-            status=CriterionStatus(row.status),
+            status=row.status,
             answer=row.answer,
             note_ids=tuple(
                 n.id

@@ -136,12 +136,6 @@ class RedactionPreview:
     def total(self) -> int:
         return sum(t.count for t in self.terms)
 
-    def by_category(self) -> dict[str, tuple[RedactedTerm, ...]]:
-        grouped: dict[str, list[RedactedTerm]] = defaultdict(list)
-        for term in self.terms:
-            grouped[term.category].append(term)
-        return {k: tuple(v) for k, v in grouped.items()}
-
 
 # -- the redactor --------------------------------------------------------------------
 
@@ -203,7 +197,7 @@ class Redactor:
     def __call__(self, text: str | None) -> str:
         """The text with every redacted term replaced (None stays empty)."""
         if not text:
-            return text or ""
+            return ""
         spans = self._spans(text)
         if not spans:
             return text

@@ -47,14 +47,14 @@ class ReviewService(Service):
             note = get_live(s, m.Note, note_id, "note")
             annotation = m.Annotation(
                 note_id=note.id,
-                verdict=verdict.value if verdict else None,
+                verdict=verdict,
                 correction=correction,
                 comment=comment,
                 author=ensure_person(s, by, Role.REP),
             )
             s.add(annotation)
             if verdict is not None:
-                note.review_status = verdict.value
+                note.review_status = ReviewStatus(verdict)
             s.flush()
             return annotation_view(annotation)
 
@@ -86,7 +86,7 @@ class ReviewService(Service):
                 .order_by(m.Annotation.created_at.desc())
                 .limit(1)
             )
-            note.review_status = latest or ReviewStatus.UNREVIEWED.value
+            note.review_status = ReviewStatus(latest) if latest else ReviewStatus.UNREVIEWED
             s.flush()
             return annotation_view(annotation)
 
@@ -122,13 +122,13 @@ class ReviewService(Service):
             reason = check_text(reason, "the reason") if reason.strip() else None
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
-            call.grade = grade.value
+            call.grade = grade
             call.grade_reason = reason
             call.graded_by = ensure_person(s, by, Role.REP)
             call.graded_at = self._now()
             call.grade_definitions_revision = current_revision(s)
-            if call.status == CallStatus.AWAITING_REVIEW.value:
-                call.status = CallStatus.REVIEWED.value
+            if call.status is CallStatus.AWAITING_REVIEW:
+                call.status = CallStatus.REVIEWED
         return CallService(self._db).get(call_id)
 
     def mark_reviewed(self, call_id: uuid.UUID) -> v.CallView:
@@ -136,9 +136,9 @@ class ReviewService(Service):
             call = get_live(s, m.Call, call_id, "call")
             if call.grade is None:
                 raise UserError("grade the lead before marking the call reviewed")
-            if call.status == CallStatus.LIVE.value:
+            if call.status is CallStatus.LIVE:
                 raise UserError("end the call before marking it reviewed")
-            call.status = CallStatus.REVIEWED.value
+            call.status = CallStatus.REVIEWED
         return CallService(self._db).get(call_id)
 
     def inbox(self, rep: str | None = None, limit: int = 200) -> tuple[v.InboxRow, ...]:
@@ -149,7 +149,7 @@ class ReviewService(Service):
         if not rows:
             return ()
         ids = [r.id for r in rows]
-        closed = (CriterionStatus.ANSWERED.value, CriterionStatus.DISQUALIFYING.value)
+        closed = (CriterionStatus.ANSWERED, CriterionStatus.DISQUALIFYING)
         with self._db.read() as s:
             reviewed = dict(
                 s.execute(
@@ -157,7 +157,7 @@ class ReviewService(Service):
                     .where(
                         m.Note.call_id.in_(ids),
                         m.Note.deleted_at.is_(None),
-                        m.Note.review_status != ReviewStatus.UNREVIEWED.value,
+                        m.Note.review_status != ReviewStatus.UNREVIEWED,
                     )
                     .group_by(m.Note.call_id)
                 ).all()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, and_, exists, func, select
 
-from desktop.domain import NoteKind, SearchField
 from desktop.errors import UserError
 from desktop.services import values as v
 from desktop.services.base import Service, check_storable, name_key, tag_key
@@ -87,11 +88,11 @@ class SearchService(Service):
                 note_id=note_id,
                 call_id=call_id,
                 account=account,
-                kind=NoteKind(kind),
+                kind=kind,
                 text=text,
                 offset_ms=offset_ms,
                 intensity=intensity,
-                field=SearchField(field),
+                field=field,
                 field_text=body,
                 snippet=snippet(body, parsed),
                 call_started_at=started_at,
@@ -113,9 +114,11 @@ class SearchService(Service):
         )
 
     @staticmethod
-    def _filtered(stmt: Select, filters: v.SearchFilters) -> Select:
+    def _filtered(
+        stmt: Select[*tuple[Any, ...]], filters: v.SearchFilters
+    ) -> Select[*tuple[Any, ...]]:
         if filters.kinds:
-            stmt = stmt.where(m.Note.kind.in_([k.value for k in filters.kinds]))
+            stmt = stmt.where(m.Note.kind.in_(filters.kinds))
         if filters.call_id is not None:
             stmt = stmt.where(m.Note.call_id == filters.call_id)
         if filters.account:

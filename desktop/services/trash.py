@@ -12,16 +12,16 @@ by one, and a note whose call is in the trash is restored by restoring the call.
 
 from __future__ import annotations
 
+import builtins
 import enum
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop.domain import NoteKind, Verdict
 from desktop.errors import NotFound, UserError
 from desktop.services.base import Service
 from desktop.services.review import ReviewService
@@ -123,8 +123,10 @@ class TrashService(Service):
             raise UserError("a number of days cannot be negative")
         cutoff = self._now() - older_than if older_than is not None else None
 
-        def trashed(model: type[m.Call] | type[m.Note] | type[m.Annotation]) -> list:
-            where = [model.deleted_at.is_not(None)]
+        def trashed(
+            model: type[m.Call] | type[m.Note] | type[m.Annotation],
+        ) -> builtins.list[ColumnElement[bool]]:
+            where: builtins.list[ColumnElement[bool]] = [model.deleted_at.is_not(None)]
             if cutoff is not None:
                 where.append(model.deleted_at <= cutoff)
             return where
@@ -173,7 +175,9 @@ class TrashService(Service):
         return NotFound(f"{item_id} is not in the trash")
 
     @staticmethod
-    def _calls(s: Session, limit: int | None, item_id: uuid.UUID | None = None) -> list[TrashItem]:
+    def _calls(
+        s: Session, limit: int | None, item_id: uuid.UUID | None = None
+    ) -> builtins.list[TrashItem]:
         notes = (
             select(func.count(m.Note.id))
             .where(m.Note.call_id == m.Call.id, m.Note.deleted_at.is_(None))
@@ -196,14 +200,16 @@ class TrashService(Service):
                 call_id=call_id,
                 account=account,
                 deleted_at=deleted,
-                summary=f"{call_type.capitalize()} call on {started.astimezone():%Y-%m-%d %H:%M}",
+                summary=f"{call_type.label} call on {started.astimezone():%Y-%m-%d %H:%M}",
                 notes=count or 0,
             )
             for call_id, account, deleted, call_type, started, count in s.execute(stmt)
         ]
 
     @staticmethod
-    def _notes(s: Session, limit: int | None, item_id: uuid.UUID | None = None) -> list[TrashItem]:
+    def _notes(
+        s: Session, limit: int | None, item_id: uuid.UUID | None = None
+    ) -> builtins.list[TrashItem]:
         stmt = (
             select(m.Note.id, m.Note.call_id, m.Account.name, m.Note.deleted_at)
             .add_columns(m.Note.kind, m.Note.text)
@@ -222,7 +228,7 @@ class TrashService(Service):
                 call_id=call_id,
                 account=account,
                 deleted_at=deleted,
-                summary=f"{NoteKind(kind).label}: {_excerpt(text)}",
+                summary=f"{kind.label}: {_excerpt(text)}",
                 notes=0,
             )
             for note_id, call_id, account, deleted, kind, text in s.execute(stmt)
@@ -231,7 +237,7 @@ class TrashService(Service):
     @staticmethod
     def _annotations(
         s: Session, limit: int | None, item_id: uuid.UUID | None = None
-    ) -> list[TrashItem]:
+    ) -> builtins.list[TrashItem]:
         note = aliased(m.Note)
         stmt = (
             select(m.Annotation.id, note.call_id, m.Account.name, m.Annotation.deleted_at)
@@ -254,7 +260,7 @@ class TrashService(Service):
             stmt
         ):
             words = " — ".join(_excerpt(t) for t in (correction, comment) if t)
-            label = Verdict(verdict).value.capitalize() if verdict else "Comment"
+            label = verdict.label if verdict else "Comment"
             items.append(
                 TrashItem(
                     kind=TrashKind.ANNOTATION,

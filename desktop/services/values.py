@@ -6,8 +6,9 @@ nothing detaches; the GUI, the CLI and the reports all read these and never an O
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from desktop.domain import (
@@ -230,4 +231,4 @@ class SearchHit:
     field_text: str
     snippet: Snippet
     call_started_at: datetime
-    score: float = field(compare=False)
+    score: float = dataclasses.field(compare=False)

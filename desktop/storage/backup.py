@@ -33,9 +33,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-from desktop.errors import StorageUnavailable, UserError
+from desktop.errors import Damaged, StorageUnavailable, UserError
 from desktop.progress import CancelToken, Progress, no_progress
 from desktop.storage import sqlite_files
+from desktop.storage.faults import Fault, sqlite_fault
 from desktop.storage.sqlite_files import SQLITE_HEADER
 
 BACKUP_DIR: Final = "backups"
@@ -200,6 +201,8 @@ def read_candidate(path: Path) -> Candidate:
                 )
             calls, notes = _counts(conn)
     except sqlite3.DatabaseError as error:
+        if sqlite_fault(error) is not Fault.DAMAGED:
+            raise UserError(f"cannot read {path}: {error}") from None
         raise UserError(f"{path} is damaged and cannot be read ({error})") from None
     return Candidate(path, str(revision), calls, notes)
 
@@ -208,9 +211,9 @@ def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
     def count(table: str) -> int:
         try:
             query = f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL"
-            return conn.execute(query).fetchone()[0]
+            return int(conn.execute(query).fetchone()[0])
         except sqlite3.OperationalError:  # a schema without a trash
-            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     return count("calls"), count("notes")
 
@@ -266,7 +269,7 @@ def _live_database(db_path: Path) -> None:
     if problems:
         newest = newest_good_backup(db_path)
         hint = f"; restore one with `ridealong restore {newest.path}`" if newest else ""
-        raise StorageUnavailable(
+        raise Damaged(
             f"{db_path} is damaged ({problems[0]}); it was not backed up, so your "
             f"backups stay as they were{hint}"
         )

@@ -20,12 +20,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy import inspect as orm_inspect
@@ -34,8 +34,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm import exc as orm_exc
 
 from desktop.clock import Clock, utcnow
-from desktop.errors import Conflict, StorageUnavailable, UserError
+from desktop.errors import (
+    Conflict,
+    Damaged,
+    Foreign,
+    NeedsUpgrade,
+    Newer,
+    StorageUnavailable,
+    UserError,
+)
 from desktop.storage import migrations, sqlite_files
+from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
 from desktop.storage.sqlite_files import SQLITE_HEADER
@@ -53,6 +62,9 @@ class SchemaState:
 
 
 def parse_url(url: str) -> URL:
+    """The URL as SQLAlchemy reads it; a SQLite file's path made absolute, so a relative
+    one names the file in the current directory (as `--data-dir` does) and every later
+    use (the engine, the checks, the backups beside it) names that same file."""
     try:
         parsed = make_url(url)
     except (exc.ArgumentError, ValueError) as error:
@@ -61,8 +73,10 @@ def parse_url(url: str) -> URL:
         raise UserError(
             f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql+psycopg://..."
         )
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise UserError(f"database URL {url!r} names no file")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise UserError(f"database URL {url!r} names no file")
+        return parsed.set(database=str(Path(parsed.database).absolute()))
     return parsed
 
 
@@ -84,7 +98,7 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
     if not path.exists():
         return SchemaState(revision=None, is_empty=True)
     if path.is_dir():
-        raise StorageUnavailable(f"{path} is a directory, not a Ridealong database")
+        raise Foreign(f"{path} is a directory, not a Ridealong database")
     try:
         header = sqlite_files.read_header(path)
         size = path.stat().st_size
@@ -93,14 +107,14 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
     if not header:
         # Never a database this app made (it writes the header at once): a file emptied
         # by a crash or a failed copy, or the wrong file. Filling it would hide the loss.
-        raise StorageUnavailable(f"{path} is an empty file, not a Ridealong database")
+        raise Damaged(f"{path} is an empty file, not a Ridealong database")
     if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
-        raise StorageUnavailable(f"{path} is not a Ridealong database (not a SQLite file)")
+        raise Foreign(f"{path} is not a Ridealong database (not a SQLite file)")
     problem = sqlite_files.header_problem(header, size)
     if problem:
-        raise StorageUnavailable(f"{path} is damaged: {problem}")
+        raise Damaged(f"{path} is damaged: {problem}")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite_files.connect_read_only(path)
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             revision = None
@@ -110,17 +124,19 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        raise StorageUnavailable(f"{path} is damaged and cannot be read ({error})") from None
+        if sqlite_fault(error) is Fault.DAMAGED:
+            raise Damaged(f"{path} is damaged and cannot be read ({error})") from None
+        raise sqlite_files.unreadable(path, error) from None
     if not names:
         return SchemaState(revision=None, is_empty=True)
     if revision is None or "notes" not in names:
-        raise StorageUnavailable(f"{path} is a SQLite file of another program, not Ridealong")
+        raise Foreign(f"{path} is a SQLite file of another program, not Ridealong")
     return SchemaState(revision=revision, is_empty=False)
 
 
 def check_revision(state: SchemaState, where: str) -> None:
     if state.revision is not None and state.revision not in migrations.revisions():
-        raise StorageUnavailable(
+        raise Newer(
             f"{where} was written by a newer Ridealong (schema {state.revision}); "
             "update the app to open it"
         )
@@ -180,7 +196,7 @@ class Database:
         opened (deleted, moved, or replaced by a restore elsewhere): on most systems
         SQLite would go on writing to the vanished file, and the note would be lost."""
         if self.damaged:
-            raise StorageUnavailable(
+            raise Damaged(
                 f"{describe(self.url)} is damaged; nothing more is written to it. "
                 "Run `ridealong db check`, or restore a backup"
             )
@@ -210,8 +226,11 @@ class Database:
         now = self.clock()
         for obj in session.new:
             if isinstance(obj, Keyed):
-                obj.created_at = obj.created_at or now
-                obj.updated_at = obj.updated_at or now
+                given = orm_inspect(obj).attrs
+                if not given.created_at.history.has_changes():
+                    obj.created_at = now
+                if not given.updated_at.history.has_changes():
+                    obj.updated_at = now
         for obj in session.dirty:
             if (
                 isinstance(obj, Keyed)
@@ -263,44 +282,43 @@ def _translated(db: Database) -> Iterator[None]:
         # The version counter moved between our read and our write: someone else saved.
         raise Conflict("this was changed elsewhere meanwhile; reload and try again") from None
     except exc.DBAPIError as error:
-        explained = _explain(db.url, error)
-        if explained is None:
+        fault = _fault(error)
+        if fault is None:
             raise
-        message, kind = explained
-        if kind is _DAMAGE:
+        where = describe(db.url)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        message = _SAID[fault].format(where=where, reason=reason)
+        if fault is Fault.DAMAGED:
             db.damaged = True
-        raise StorageUnavailable(message, transient=kind is _TRANSIENT) from error
+            raise Damaged(message) from error
+        raise StorageUnavailable(message, transient=fault.transient) from error
 
 
-_TRANSIENT, _DAMAGE = "transient", "damage"
+#: What a user is told of each fault met while using an open database.
+_SAID: Final[Mapping[Fault, str]] = {
+    Fault.BUSY: "{where} is busy (another program is writing to it); try again",
+    Fault.READ_ONLY: "{where} is read-only; nothing could be saved",
+    Fault.FULL: "the disk holding {where} is full; nothing could be saved",
+    Fault.DAMAGED: "{where} is damaged ({reason}); run `ridealong db check`",
+    Fault.UNREACHABLE: "cannot use the database {where}: {reason}",
+    Fault.LOST: "lost the connection to {where}: {reason}",
+}
 
 
-def _explain(url: str, error: exc.DBAPIError) -> tuple[str, str] | None:
-    """A sentence for failures of the storage itself, and whether they may clear by
-    themselves (so retrying makes sense) or are damage; None for anything else (a bug)."""
-    where = describe(url)
-    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-    lowered = reason.lower()
+def _fault(error: exc.DBAPIError) -> Fault | None:
+    """What failed in the storage, from the driver's error code; None for anything else
+    (a bug)."""
     if error.connection_invalidated or isinstance(error, exc.InterfaceError):
-        return f"lost the connection to {where}: {reason}", _TRANSIENT
-    if "locked" in lowered or "busy" in lowered:
-        return f"{where} is busy (another program is writing to it); try again", _TRANSIENT
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"{where} is read-only; nothing could be saved", _TRANSIENT
-    if "disk is full" in lowered or "no space" in lowered:
-        return f"the disk holding {where} is full; nothing could be saved", _TRANSIENT
-    damage = (
-        "malformed",
-        "not a database",
-        "corrupt",
-        "vtable constructor failed",
-        "invalid fts5 file format",
-    )
-    if any(sign in lowered for sign in damage):
-        return f"{where} is damaged ({reason}); run `ridealong db check`", _DAMAGE
-    if any(s in lowered for s in ("unable to open", "disk i/o", "could not connect", "connection")):
-        return f"cannot use the database {where}: {reason}", _TRANSIENT
-    return None
+        return Fault.LOST
+    if isinstance(error.orig, sqlite3.Error):
+        return sqlite_fault(error.orig)
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return server_fault(sqlstate)
+    # Whatever the server reports carries a SQLSTATE; psycopg raises an OperationalError
+    # without one when it could not reach the server at all (refused, no such
+    # database or user, a dropped connection).
+    return Fault.UNREACHABLE if isinstance(error, exc.OperationalError) else None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -362,9 +380,7 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
     if revision is None or "notes" not in names:
         # Like a SQLite file of another program: never add our tables beside theirs.
         some = ", ".join(sorted(names)[:3])
-        raise StorageUnavailable(
-            f"{where} holds another program's tables ({some}), not Ridealong's"
-        )
+        raise Foreign(f"{where} holds another program's tables ({some}), not Ridealong's")
     return SchemaState(revision=revision, is_empty=False)
 
 
@@ -375,7 +391,7 @@ def verify_file(path: Path) -> None:
         return
     problems = sqlite_files.quick_check(path)
     if problems:
-        raise StorageUnavailable(f"{path} is damaged: {'; '.join(problems[:3])}")
+        raise Damaged(f"{path} is damaged: {'; '.join(problems[:3])}")
     sqlite_files.mark_verified(path)
 
 
@@ -393,6 +409,9 @@ def open_database(
     where = describe(url)
     path = sqlite_path(parsed)
     if path is not None:
+        # The file's absolute URL from now on: a relative one would name another file
+        # after a change of the current directory.
+        url = parsed.render_as_string(hide_password=False)
         state = inspect_sqlite_file(path)
         check_revision(state, where)
         if verify and not state.is_empty:
@@ -400,7 +419,7 @@ def open_database(
         engine = create_db_engine(url)  # refuses a bad driver before a file is made
         if state.revision != migrations.head():
             if not upgrade:
-                raise StorageUnavailable(
+                raise NeedsUpgrade(
                     f"{where} needs an upgrade to schema {migrations.head()}; "
                     "run `ridealong db upgrade`"
                 )
@@ -417,7 +436,7 @@ def open_database(
     if state.revision != migrations.head():
         if not upgrade:
             db.close()
-            raise StorageUnavailable(
+            raise NeedsUpgrade(
                 f"{where} needs an upgrade to schema {migrations.head()}; "
                 "run `ridealong db upgrade`"
             )

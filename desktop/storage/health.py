@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from desktop.errors import StorageUnavailable, UserError
+from desktop.errors import Damaged, Foreign, NeedsUpgrade, Newer, StorageUnavailable, UserError
 from desktop.storage import migrations, sqlite_files
 from desktop.storage.backup import BackupInfo, newest_good_backup
 from desktop.storage.database import (
@@ -56,14 +56,6 @@ class DatabaseHealth:
     def can_open(self) -> bool:
         return self.health in (Health.OK, Health.NEW, Health.NEEDS_UPGRADE)
 
-    @property
-    def offer_restore(self) -> bool:
-        """Whether to offer `newest_backup` instead of opening (damaged or foreign)."""
-        return self.newest_backup is not None and self.health in (
-            Health.DAMAGED,
-            Health.FOREIGN,
-        )
-
 
 def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
     """Inspect the database at `url` without changing it (see the module docstring).
@@ -92,31 +84,32 @@ def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
         if deep and not sqlite_files.is_verified(path):
             problems = sqlite_files.quick_check(path)
             if problems:
-                raise StorageUnavailable(f"{where} is damaged: {'; '.join(problems[:3])}")
+                raise Damaged(f"{where} is damaged: {'; '.join(problems[:3])}")
             sqlite_files.mark_verified(path)
     except StorageUnavailable as error:
-        return DatabaseHealth(where, _classify(str(error)), str(error), revision, backup, place)
+        return DatabaseHealth(where, _classify(error), str(error), revision, backup, place)
     health = Health.OK if revision == migrations.head() else Health.NEEDS_UPGRADE
     return DatabaseHealth(where, health, None, revision, backup, place)
 
 
-def _classify(message: str) -> Health:
-    if "damaged" in message or "empty file" in message:
-        return Health.DAMAGED
-    if "not a Ridealong database" in message or "another program" in message:
-        return Health.FOREIGN
-    return Health.UNAVAILABLE
+_HEALTH_OF: dict[type[StorageUnavailable], Health] = {
+    Damaged: Health.DAMAGED,
+    Foreign: Health.FOREIGN,
+    Newer: Health.NEWER,
+}
+
+
+def _classify(error: StorageUnavailable) -> Health:
+    return _HEALTH_OF.get(type(error), Health.UNAVAILABLE)
 
 
 def _server_health(url: str, where: str) -> DatabaseHealth:
     try:
         open_database(url, upgrade=False).close()
+    except NeedsUpgrade:
+        return DatabaseHealth(where, Health.NEEDS_UPGRADE, None, None, None, None)
     except StorageUnavailable as error:
-        message = str(error)
-        if "needs an upgrade" in message:
-            return DatabaseHealth(where, Health.NEEDS_UPGRADE, None, None, None, None)
-        health = Health.NEWER if "newer Ridealong" in message else _classify(message)
-        return DatabaseHealth(where, health, message, None, None, None)
+        return DatabaseHealth(where, _classify(error), str(error), None, None, None)
     except UserError as error:
         return DatabaseHealth(where, Health.UNAVAILABLE, str(error), None, None, None)
     return DatabaseHealth(where, Health.OK, None, migrations.head(), None, None)

@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 
 from desktop.clock import Clock, utcnow
-from desktop.errors import StorageUnavailable, UserError
-from desktop.storage import migrations
+from desktop.errors import Damaged, StorageUnavailable, UserError
+from desktop.storage import migrations, sqlite_files
 from desktop.storage.database import (
     check_revision,
     describe,
@@ -19,6 +19,7 @@ from desktop.storage.database import (
     parse_url,
     sqlite_path,
 )
+from desktop.storage.faults import Fault, sqlite_fault
 
 
 def check(url: str) -> str:
@@ -46,7 +47,7 @@ def _check_file(path: Path) -> str:
         raise UserError(f"{path} is empty: there is no Ridealong database in it yet")
     check_revision(state, str(path))
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite_files.connect_read_only(path)
         try:
             problems = [
                 " ".join(line.split())
@@ -55,7 +56,7 @@ def _check_file(path: Path) -> str:
                 if line.strip()
             ]
             if problems != ["ok"]:
-                raise StorageUnavailable(f"{path} is damaged: " + "; ".join(problems[:3]))
+                raise Damaged(f"{path} is damaged: " + "; ".join(problems[:3]))
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise StorageUnavailable(
@@ -72,13 +73,17 @@ def _check_file(path: Path) -> str:
         try:
             conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
         except sqlite3.DatabaseError as error:
-            raise StorageUnavailable(
+            if sqlite_fault(error) is not Fault.DAMAGED:
+                raise sqlite_files.unreadable(path, error) from None
+            raise Damaged(
                 f"{path}: the search index is damaged ({error}); notes are intact"
             ) from None
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        raise StorageUnavailable(f"{path} is damaged: {error}") from None
+        if sqlite_fault(error) is not Fault.DAMAGED:
+            raise sqlite_files.unreadable(path, error) from None
+        raise Damaged(f"{path} is damaged: {error}") from None
     behind = "" if state.revision == migrations.head() else "; run `ridealong db upgrade`"
     return f"ok: {path} (schema {state.revision}{behind}; {calls} calls, {notes} notes)"
 

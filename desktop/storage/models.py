@@ -3,7 +3,8 @@
 Every row has a UUID key (stable across machines, for bundles and team sync) and
 created/updated timestamps in UTC. Rows more than one person edits carry a version
 counter that SQLAlchemy checks on every UPDATE (optimistic locking). Choices such as a
-note's kind are stored as their string values from `desktop.domain`.
+note's kind are the enums of `desktop.domain` in Python and their string values in a
+VARCHAR column (see `choice`).
 
 The schema is created and changed only by the Alembic migrations in `migrations/`;
 a test checks that the migrated schema matches these models.
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -33,6 +37,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import operators
+from sqlalchemy.types import TypeEngine
+
+from desktop.domain import (
+    CallStatus,
+    CallType,
+    CriterionStatus,
+    Grade,
+    NoteKind,
+    Outcome,
+    ReviewStatus,
+    Role,
+    SearchField,
+    Verdict,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -67,6 +86,38 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class Choice(Enum):
+    """A `desktop.domain` enum stored as its value in a plain VARCHAR.
+
+    Not a native enum type and no CHECK constraint: a new member needs no migration, and
+    the columns stay what the first migration made them. Text joined to a choice
+    (`kind || ''`) is text, so the other operand is bound as a string, not checked as
+    a member.
+    """
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine[Any]:
+        if op is operators.concat_op:
+            return String(self.length)
+        return super().coerce_compared_value(op, value)
+
+
+def _values(kind: type[StrEnum]) -> list[str]:
+    return [member.value for member in kind]
+
+
+def choice(kind: type[StrEnum], length: int) -> Choice:
+    """The column type of a choice: members in, members out, the value on disk; a string
+    that is no member's value is refused before it reaches the database."""
+    return Choice(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        values_callable=_values,
+        validate_strings=True,
+        length=length,
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -85,7 +136,7 @@ class Person(Keyed, Base):
     __tablename__ = "people"
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default="marketer")
+    role: Mapped[Role] = mapped_column(choice(Role, 16), default=Role.MARKETER)
 
 
 class Account(Keyed, Base):
@@ -97,7 +148,7 @@ class Account(Keyed, Base):
     industry: Mapped[str | None] = mapped_column(String(100))
     segment: Mapped[str | None] = mapped_column(String(50))
     size: Mapped[str | None] = mapped_column(String(50))
-    outcome: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[Outcome] = mapped_column(choice(Outcome, 16), default=Outcome.OPEN)
     outcome_on: Mapped[date | None] = mapped_column(Date)
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -171,12 +222,12 @@ class Call(Keyed, Base):
     rep_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"), index=True)
     marketer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"), index=True)
     framework_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("frameworks.id"))
-    call_type: Mapped[str] = mapped_column(String(16), default="discovery")
+    call_type: Mapped[CallType] = mapped_column(choice(CallType, 16), default=CallType.DISCOVERY)
     stage: Mapped[str | None] = mapped_column(String(50))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="live")
-    grade: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[CallStatus] = mapped_column(choice(CallStatus, 16), default=CallStatus.LIVE)
+    grade: Mapped[Grade | None] = mapped_column(choice(Grade, 16))
     grade_reason: Mapped[str | None] = mapped_column(Text)
     graded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -219,7 +270,7 @@ class Note(Keyed, Base):
         Index("ix_notes_kind_call", "kind", "call_id"),
     )
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[NoteKind] = mapped_column(choice(NoteKind, 16))
     text: Mapped[str] = mapped_column(Text)
     offset_ms: Mapped[int] = mapped_column(Integer, default=0)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
@@ -232,7 +283,9 @@ class Note(Keyed, Base):
     criterion_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("criteria.id", ondelete="SET NULL")
     )
-    review_status: Mapped[str] = mapped_column(String(16), default="unreviewed")
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        choice(ReviewStatus, 16), default=ReviewStatus.UNREVIEWED
+    )
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -252,7 +305,7 @@ class Annotation(Keyed, Base):
     note_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("notes.id", ondelete="CASCADE"), index=True
     )
-    verdict: Mapped[str | None] = mapped_column(String(16))
+    verdict: Mapped[Verdict | None] = mapped_column(choice(Verdict, 16))
     correction: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
@@ -281,7 +334,9 @@ class CriterionAnswer(Keyed, Base):
     criterion_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("criteria.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16), default="unknown")
+    status: Mapped[CriterionStatus] = mapped_column(
+        choice(CriterionStatus, 16), default=CriterionStatus.UNKNOWN
+    )
     answer: Mapped[str | None] = mapped_column(Text)
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -323,5 +378,5 @@ class SearchDoc(Base):
     annotation_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("annotations.id", ondelete="CASCADE")
     )
-    field: Mapped[str] = mapped_column(String(16))
+    field: Mapped[SearchField] = mapped_column(choice(SearchField, 16))
     body: Mapped[str] = mapped_column(Text)

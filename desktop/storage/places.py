@@ -154,13 +154,15 @@ def windows_network_path(path: str | PurePath) -> bool:
 def _network_share(folder: Path, mounts: str | None) -> str | None:
     if windows_network_path(folder):
         return "a network share"
-    if mounts is not None or sys.platform.startswith("linux"):
+    if mounts is not None:
         return _linux_network(folder, mounts)
     if sys.platform == "win32":
         return _windows_remote_drive(folder)
     if sys.platform == "darwin":
         return _mac_network(folder)
-    return None
+    if not sys.platform.startswith("linux"):
+        return None  # another system: nothing known to look at
+    return _linux_network(folder, None)
 
 
 def _linux_network(folder: Path, mounts: str | None) -> str | None:

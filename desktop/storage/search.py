@@ -35,6 +35,7 @@ from sqlalchemy import (
     table,
 )
 
+from desktop.domain import SearchField
 from desktop.storage.models import Annotation, Note, SearchDoc
 from desktop.storage.text import Query, Term, index_text
 
@@ -77,9 +78,6 @@ class SearchBackend(ABC):
     def matches(self, query: Query) -> Select[tuple[int, float]]:
         """`(doc_id, score)` of every document matching all of `query.clauses` (its
         exclusions are the caller's: they apply to whole notes); lower score is better."""
-
-    def rebuild(self, conn: Connection) -> None:  # noqa: B027 - optional hook
-        """Rebuild the index from `search_docs` after a bulk change."""
 
 
 class SqliteSearch(SearchBackend):
@@ -132,9 +130,6 @@ class SqliteSearch(SearchBackend):
         names = ["note_id", "annotation_id", "field", "body"]
         conn.execute(insert(SearchDoc).from_select(names, select(*(_STAGE.c[n] for n in names))))
         conn.execute(delete(_STAGE))
-
-    def rebuild(self, conn: Connection) -> None:
-        conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
 
     @staticmethod
     def _term(term: Term) -> str:
@@ -254,7 +249,11 @@ def note_docs(conn: Connection, note_ids: Iterable[uuid.UUID]) -> list[dict[str,
         live = set()
         for note_id, body, answer, response in notes:
             live.add(note_id)
-            for field, value in (("text", body), ("answer", answer), ("response", response)):
+            for field, value in (
+                (SearchField.TEXT, body),
+                (SearchField.ANSWER, answer),
+                (SearchField.RESPONSE, response),
+            ):
                 if value:
                     docs.append(_doc(note_id, None, field, value))
         if not live:
@@ -265,7 +264,10 @@ def note_docs(conn: Connection, note_ids: Iterable[uuid.UUID]) -> list[dict[str,
             .order_by(Annotation.created_at)
         ).all()
         for note_id, annotation_id, correction, comment in annotations:
-            for field, value in (("correction", correction), ("comment", comment)):
+            for field, value in (
+                (SearchField.CORRECTION, correction),
+                (SearchField.COMMENT, comment),
+            ):
                 if value:
                     docs.append(_doc(note_id, annotation_id, field, value))
     return docs
@@ -280,7 +282,7 @@ def reindex_notes(conn: Connection, backend: SearchBackend, note_ids: Iterable[u
 
 
 def _doc(
-    note_id: uuid.UUID, annotation_id: uuid.UUID | None, field: str, body: str
+    note_id: uuid.UUID, annotation_id: uuid.UUID | None, field: SearchField, body: str
 ) -> dict[str, object]:
     return {"note_id": note_id, "annotation_id": annotation_id, "field": field, "body": body}
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from desktop.errors import StorageUnavailable
 from desktop.progress import CancelToken, Progress, no_progress
+from desktop.storage.faults import Fault, sqlite_fault
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -63,12 +64,25 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
 
 
+def unreadable(path: Path, error: sqlite3.Error) -> StorageUnavailable:
+    """The refusal for a file SQLite could not read for a reason other than damage (busy,
+    unreadable, a newer file format...): it is said as what it is, never as damage."""
+    fault = sqlite_fault(error)
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    return StorageUnavailable(
+        f"cannot read {path}: {reason}", transient=fault is not None and fault.transient
+    )
+
+
 def quick_check(path: Path) -> list[str]:
-    """What `PRAGMA quick_check` finds wrong (empty when sound), read-only."""
+    """What `PRAGMA quick_check` finds wrong (empty when sound), read-only; a file that
+    cannot be read for another reason than damage is a `StorageUnavailable`."""
     try:
         with closing(connect_read_only(path)) as conn:
             rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as error:
+        if sqlite_fault(error) is not Fault.DAMAGED:
+            raise unreadable(path, error) from None
         rows = [str(error)]
     # One problem a line: a message goes on one line, so a row may hold several.
     found = [" ".join(line.split()) for row in rows for line in row.splitlines() if line.strip()]
@@ -160,16 +174,13 @@ def exclusive_use(path: Path) -> Iterator[None]:
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")
             conn.execute("BEGIN EXCLUSIVE")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as error:
-            lowered = str(error).lower()
-            if "locked" in lowered or "busy" in lowered:
+        except sqlite3.DatabaseError as error:
+            if sqlite_fault(error) is Fault.BUSY:
                 raise StorageUnavailable(
                     f"{path} is in use by another Ridealong window or program; "
                     "close it and try again",
                     transient=True,
                 ) from None
-        except sqlite3.DatabaseError:
-            pass
         yield
     finally:
         conn.close()
@@ -213,7 +224,7 @@ def is_verified(path: Path) -> bool:
     """Whether the file is exactly as it was when last found sound (by a quick check, or
     when this app last closed it after using it): then the check need not run again."""
     try:
-        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
+        stamp: object = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
         return stamp == identity(path)
     except (OSError, ValueError):
         return False
@@ -228,7 +239,3 @@ def mark_verified(path: Path) -> None:
         os.replace(temporary, stamp)
     except OSError:
         temporary.unlink(missing_ok=True)
-
-
-def forget_verified(path: Path) -> None:
-    _stamp_path(path).unlink(missing_ok=True)

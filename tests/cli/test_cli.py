@@ -742,7 +742,9 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str], clock: FakeClock) 
 # -- the real program -----------------------------------------------------------------------
 
 
-def ridealong(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
+def ridealong(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path = ROOT
+) -> Result:
     environment = {k: v for k, v in os.environ.items() if k != ENV_DATABASE_URL}
     environment["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
@@ -755,7 +757,7 @@ def ridealong(*args: str, env: dict[str, str] | None = None, stdin: str | None =
         text=True,
         encoding="utf-8",
         env=environment,
-        cwd=ROOT,
+        cwd=cwd,
         timeout=120,
     )
     return Result(done.returncode, done.stdout, done.stderr)
@@ -805,6 +807,16 @@ def test_the_program_reads_the_environment_and_data_dir(tmp_path: Path) -> None:
     )
     uuid.UUID(ridealong("call", "start", "--account", "Acme", env=env).line)
     assert ridealong("db", "check", env=env).line.startswith("ok: ")
+
+
+def test_a_relative_database_url_means_the_folder_the_command_runs_in(tmp_path: Path) -> None:
+    url = ("--database-url", "sqlite:///rel.db")
+    call_id = ridealong(*url, "call", "start", "--account", "Acme", cwd=tmp_path).line
+    listed = ridealong(*url, "call", "list", cwd=tmp_path)
+    assert listed.code == 0 and listed.err == "" and call_id in listed.out
+    assert ridealong(*url, "db", "path", cwd=tmp_path).line == str(tmp_path / "rel.db")
+    assert ridealong(*url, "db", "check", cwd=tmp_path).line.startswith("ok: ")
+    assert (tmp_path / "rel.db").is_file() and not (ROOT / "rel.db").exists()
 
 
 def test_no_command_but_the_gui_loads_qt(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from desktop.domain import NoteKind
 from desktop.errors import Cancelled, StorageUnavailable, UserError
 from desktop.progress import CancelToken
 from desktop.services import Services
-from desktop.services.backup import BackupKind, restore
+from desktop.services.backup import BackupKind, check_health, restore
 from desktop.storage import backup as files
 from desktop.storage import maintenance, sqlite_files
 from tests.fakes import FakeClock
@@ -77,7 +77,7 @@ def test_a_backup_is_a_verified_self_contained_copy_listed_with_its_counts(
         assert sqlite_files.read_header(made.path)[18:20] == b"\x01\x01"  # no WAL needed
         second = services.backups.create()
         assert [b.path for b in services.backups.list()] == [second.path, made.path]
-        newest = services.backups.newest_good()
+        newest = check_health(sqlite_url, deep=False).newest_backup
         assert newest is not None and newest.path == second.path
     finally:
         services.close()

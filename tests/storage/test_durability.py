@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,18 +19,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, exc, func, make_url, select, text
 
 from desktop.cli import main
 from desktop.domain import NoteKind, Verdict
-from desktop.errors import StorageUnavailable, is_transient
+from desktop.errors import StorageUnavailable
 from desktop.services import Services
 from desktop.services.backup import Health, check_health
 from desktop.storage import maintenance
 from desktop.storage import models as m
 from desktop.storage.backup import create_backup
 from tests.fakes import FakeClock
-from tests.faults import db_path, disk_full, locked, read_only, vanished
+from tests.faults import db_path, disk_full, locked, on_every_connection, read_only, vanished
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
@@ -266,7 +267,7 @@ def test_damage_found_mid_session_stops_every_write(
     with pytest.raises(StorageUnavailable, match="damaged") as found:
         services.search.search("budget")
         services.calls.notes(call_id)
-    assert not is_transient(found.value)
+    assert not found.value.transient
     with pytest.raises(StorageUnavailable, match="damaged"):
         services.notes.add(call_id, NoteKind.PAIN, "this would have been written")
     services.close()
@@ -287,7 +288,7 @@ def test_the_health_check_offers_the_newest_good_backup_and_changes_nothing(
     before = snapshot(path)
     health = check_health(url)
     assert health.health is Health.DAMAGED and not health.can_open
-    assert health.offer_restore and health.newest_backup is not None
+    assert health.newest_backup is not None
     assert health.newest_backup.path == newer.path
     assert health.problem is not None and "damaged" in health.problem
     assert snapshot(path) == before
@@ -335,7 +336,7 @@ def test_a_failed_add_keeps_nothing_half_saved_and_the_retry_stores_it_once(
         with simulate(services, sqlite_url):
             with pytest.raises(StorageUnavailable) as failed:
                 services.notes.add(call.id, NoteKind.QUOTE, note)
-            assert is_transient(failed.value), failed.value
+            assert failed.value.transient, failed.value
             assert words in str(failed.value) and "\n" not in str(failed.value)
         retried = services.notes.add(call.id, NoteKind.QUOTE, note)
         assert [n.text for n in services.calls.notes(call.id)] == ["an earlier note", note]
@@ -364,11 +365,55 @@ def test_a_read_only_server_is_a_transient_failure_and_the_retry_stores_once(
         engine.dispose()
         with pytest.raises(StorageUnavailable, match="read-only") as failed:
             services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
-        assert is_transient(failed.value)
+        assert failed.value.transient
         event.remove(engine, "connect", hook)
         engine.dispose()
         services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
         assert [n.text for n in services.calls.notes(call.id)] == ["Budget frozen"]
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_server_table_locked_elsewhere_is_busy_and_the_retry_stores_once(
+    db_url: str, clock: FakeClock
+) -> None:
+    """lock_timeout (SQLSTATE 55P03) is another program writing, not a bug."""
+    services = Services.open(db_url, clock=clock)
+    other = create_engine(db_url)
+    try:
+        call = services.calls.start("Acme")
+        with (
+            on_every_connection(services, "SET lock_timeout = '50ms'"),
+            other.connect() as holder,
+        ):
+            holder.execute(text("LOCK TABLE notes IN ACCESS EXCLUSIVE MODE"))
+            with pytest.raises(StorageUnavailable, match="busy") as failed:
+                services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
+            assert failed.value.transient
+            holder.rollback()
+        services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
+        assert [n.text for n in services.calls.notes(call.id)] == ["Budget frozen"]
+    finally:
+        other.dispose()
+        services.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_server_database_dropped_while_open_cannot_be_used_and_says_so(
+    db_url: str, pg_server: str, clock: FakeClock
+) -> None:
+    services = Services.open(db_url, clock=clock)
+    try:
+        call = services.calls.start("Acme")
+        services.db.engine.dispose()
+        admin = create_engine(pg_server.format(name="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{make_url(db_url).database}" WITH (FORCE)'))
+        admin.dispose()
+        with pytest.raises(StorageUnavailable, match="cannot use the database") as failed:
+            services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
+        assert failed.value.transient and "\n" not in str(failed.value)
     finally:
         services.close()
 
@@ -386,7 +431,7 @@ def test_a_database_replaced_while_open_is_never_written_to(
         os.replace(copy, path)
         with pytest.raises(StorageUnavailable, match="replaced") as failed:
             services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
-        assert not is_transient(failed.value)
+        assert not failed.value.transient
     finally:
         services.close()
 
@@ -410,12 +455,37 @@ def test_a_second_instance_is_refused_a_swap_while_the_first_has_the_file_open(
 
 
 def test_statements_the_app_does_not_know_still_surface_as_bugs(
-    sqlite_url: str, clock: FakeClock
+    db_url: str, clock: FakeClock
 ) -> None:
-    services = Services.open(sqlite_url, clock=clock)
+    """Storage failures are told by their codes: a mistake in SQL stays a bug, whatever
+    words its message holds, and leaves the database writable."""
+    services = Services.open(db_url, clock=clock)
     try:
-        with pytest.raises(Exception, match="no such table") as error, services.db.read() as s:
-            s.execute(text("SELECT * FROM no_such_table"))
-        assert not isinstance(error.value, StorageUnavailable)
+        table = "locked_busy_readonly_full_malformed_connection"
+        with pytest.raises(exc.DBAPIError, match=table), services.db.read() as s:
+            s.execute(text(f"SELECT * FROM {table}"))
+        call = services.calls.start("Acme")
+        assert services.notes.add(call.id, NoteKind.PAIN, "Budget frozen").text
     finally:
         services.close()
+
+
+def test_a_file_another_program_holds_is_said_to_be_in_use_never_damaged(
+    sqlite_url: str,
+) -> None:
+    """SQLite says "locked" (SQLITE_BUSY), not damaged: no restore is offered over it."""
+    path = db_path(sqlite_url)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        before = snapshot(path)
+        health = check_health(sqlite_url)
+        assert health.health is Health.UNAVAILABLE, health.problem
+        assert health.problem is not None and "locked" in health.problem
+        assert "damaged" not in health.problem
+    finally:
+        holder.close()
+    assert snapshot(path) == before
+    assert check_health(sqlite_url).health is Health.OK

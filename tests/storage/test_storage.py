@@ -9,12 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, exc, inspect, text
+from sqlalchemy import create_engine, exc, insert, inspect, text
 
-from desktop.domain import NoteKind
+from desktop.domain import CallType, NoteKind, ReviewStatus, Verdict
 from desktop.errors import StorageUnavailable, UserError
 from desktop.services import Services
 from desktop.storage import maintenance, migrations
+from desktop.storage import models as m
 from desktop.storage.database import describe, open_database, parse_url
 from tests.fakes import FakeClock
 
@@ -241,6 +242,70 @@ def test_foreign_keys_are_enforced(sqlite_url: str, clock: FakeClock) -> None:
             )
     finally:
         services.close()
+
+
+def test_choices_are_stored_as_their_values_and_read_back_as_members(
+    db_url: str, clock: FakeClock
+) -> None:
+    """The files of earlier versions hold `next-step`, `awaiting-review`: so do new ones;
+    a bulk insert (the demo's) may give a member or its value, and nothing else."""
+    services = Services.open(db_url, clock=clock)
+    try:
+        call = services.calls.start("Acme", call_type=CallType.NEGOTIATION)
+        note = services.notes.add(call.id, NoteKind.NEXT_STEP, "Send the ROI model")
+        services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+        services.calls.end(call.id)
+        row = {"call_id": call.id, "created_at": clock(), "updated_at": clock()}
+        with services.db.write() as session:
+            session.execute(
+                insert(m.Note),
+                [
+                    {**row, "kind": NoteKind.PAIN, "text": "a", "offset_ms": 1},
+                    {**row, "kind": "signal", "text": "b", "offset_ms": 2},
+                ],
+            )
+        with pytest.raises(exc.StatementError, match="not among"), services.db.write() as s:
+            s.execute(insert(m.Note), [{**row, "kind": "Pain", "text": "c"}])
+        with services.db.read() as session:
+            raw = session.execute(
+                text("SELECT kind, review_status FROM notes ORDER BY offset_ms")
+            ).all()
+            stored_call = session.execute(text("SELECT call_type, status FROM calls")).one()
+        assert [tuple(r) for r in raw] == [
+            ("next-step", "confirmed"),
+            ("pain", "unreviewed"),
+            ("signal", "unreviewed"),
+        ]
+        assert tuple(stored_call) == ("negotiation", "awaiting-review")
+        notes = services.calls.notes(call.id)
+        assert [n.kind for n in notes] == [NoteKind.NEXT_STEP, NoteKind.PAIN, NoteKind.SIGNAL]
+        assert all(type(n.kind) is NoteKind for n in notes)
+        assert notes[0].review_status is ReviewStatus.CONFIRMED
+    finally:
+        services.close()
+
+
+def test_a_relative_sqlite_url_names_a_file_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    """As `--data-dir` does; and it keeps naming that file when the folder changes."""
+    monkeypatch.chdir(tmp_path)
+    url = "sqlite:///team/rel.db"
+    path = tmp_path / "team" / "rel.db"
+    services = Services.open(url, clock=clock)
+    try:
+        call = services.calls.start("Acme")
+        monkeypatch.chdir(tmp_path.parent)
+        note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen until Q3")
+        assert services.backups.create().path.parent == path.parent / "backups"
+    finally:
+        services.close()
+    assert describe(url) != str(path)  # the URL is relative: here it names another file
+    monkeypatch.chdir(tmp_path)
+    assert describe(url) == str(path)
+    assert maintenance.check(url).startswith(f"ok: {path} ")
+    with Services.open(f"sqlite:///{path}", clock=clock) as reopened:
+        assert reopened.calls.notes(call.id) == (note,)
 
 
 # -- PostgreSQL --------------------------------------------------------------------------

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HERE = Path(__file__).parent
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
@@ -28,7 +32,7 @@ def head() -> str:
     return revisions()[-1]
 
 
-def alembic_config():
+def alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -45,7 +49,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+            _foreign_keys(conn, "OFF")
         try:
             with conn.begin():
                 config.attributes["connection"] = conn
@@ -56,4 +60,14 @@ def upgrade(engine: Engine, target: str = "head") -> None:
                         raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+                _foreign_keys(conn, "ON")
+
+
+def _foreign_keys(conn: Connection, state: str) -> None:
+    """Straight on the driver's connection: through SQLAlchemy the pragma would run in a
+    transaction, where SQLite ignores it."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys = {state}")
+    finally:
+        cursor.close()

@@ -1,5 +1,7 @@
 """Alembic's entry point: always handed a live connection by `migrations.upgrade`."""
 
+from typing import Any
+
 from alembic import context
 
 from desktop.storage.models import Base
@@ -9,7 +11,9 @@ connection = context.config.attributes["connection"]
 search_objects = backend_for(connection.dialect.name).own_objects
 
 
-def include_object(obj, name, type_, reflected, compare_to):
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Leave the search backend's own tables, columns and indexes to it."""
     return name not in search_objects
 
