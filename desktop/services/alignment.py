@@ -112,9 +112,9 @@ def kappa(by_kind: dict[NoteKind, VerdictCounts]) -> float | None:
 def _counts(statuses: dict[str, int]) -> VerdictCounts:
     return VerdictCounts(
         notes=sum(statuses.values()),
-        confirmed=statuses.get(ReviewStatus.CONFIRMED.value, 0),
-        corrected=statuses.get(ReviewStatus.CORRECTED.value, 0),
-        disputed=statuses.get(ReviewStatus.DISPUTED.value, 0),
+        confirmed=statuses.get(ReviewStatus.CONFIRMED, 0),
+        corrected=statuses.get(ReviewStatus.CORRECTED, 0),
+        disputed=statuses.get(ReviewStatus.DISPUTED, 0),
     )
 
 

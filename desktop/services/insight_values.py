@@ -218,5 +218,5 @@ class Insights:
     def section(self, kind: NoteKind) -> ThemeSection:
         sections = {s.kind: s for s in (self.pains, self.objections, self.competitors)}
         if kind not in sections:
-            raise UserError(f"no themes are ranked for {kind.value} notes")
+            raise UserError(f"no themes are ranked for {kind} notes")
         return sections[kind]

@@ -159,7 +159,7 @@ class InsightsService(Service):
             if capped:
                 loaded = loaded[:MAX_UNTAGGED]
                 caveats.append(
-                    f"Suggestions for untagged {kind.value} notes considered only the "
+                    f"Suggestions for untagged {kind} notes considered only the "
                     f"{MAX_UNTAGGED:,} from the most recent calls."
                 )
             sections[kind] = _section(
@@ -227,7 +227,7 @@ def _live_note(*kinds: NoteKind) -> list[ColumnElement[bool]]:
 
 
 def _not_disputed() -> ColumnElement[bool]:
-    return m.Note.review_status != ReviewStatus.DISPUTED.value
+    return m.Note.review_status != ReviewStatus.DISPUTED
 
 
 def _untagged_note() -> ColumnElement[bool]:
@@ -237,8 +237,8 @@ def _untagged_note() -> ColumnElement[bool]:
 def _preference() -> ColumnElement[int]:
     """Confirmed, then corrected, then the rest (never disputed: filtered out)."""
     return case(
-        (m.Note.review_status == ReviewStatus.CONFIRMED.value, 0),
-        (m.Note.review_status == ReviewStatus.CORRECTED.value, 1),
+        (m.Note.review_status == ReviewStatus.CONFIRMED, 0),
+        (m.Note.review_status == ReviewStatus.CORRECTED, 1),
         else_=2,
     )
 
@@ -293,9 +293,9 @@ def _grades(s: Session, w: _Window) -> dict[bool, GradeMix]:
             revisions[bool(flag)].add(revision)
     return {
         flag: GradeMix(
-            mql=counts[flag][Grade.MQL.value],
-            sql=counts[flag][Grade.SQL.value],
-            unqualified=counts[flag][Grade.UNQUALIFIED.value],
+            mql=counts[flag][Grade.MQL],
+            sql=counts[flag][Grade.SQL],
+            unqualified=counts[flag][Grade.UNQUALIFIED],
             ungraded=counts[flag][None],
             revisions=tuple(sorted(revisions[flag])),
         )
@@ -341,16 +341,16 @@ def _theme_aggregates(s: Session, w: _Window) -> dict[NoteKind, list[_Aggregate]
             func.max(_when(now, m.Note.intensity)).label("max_intensity"),
             func.count(distinct(_when(~now, m.Note.call_id))).label("previous_calls"),
             func.count(
-                distinct(_when(and_(now, m.Call.grade == Grade.SQL.value), m.Call.id))
+                distinct(_when(and_(now, m.Call.grade == Grade.SQL), m.Call.id))
             ).label("sql_calls"),
             func.count(distinct(_when(and_(now, m.Note.response.is_not(None)), m.Call.id))).label(
                 "responded_calls"
             ),
             func.count(
-                distinct(_when(and_(now, outcome == Outcome.WON.value), m.Account.id))
+                distinct(_when(and_(now, outcome == Outcome.WON), m.Account.id))
             ).label("won_accounts"),
             func.count(
-                distinct(_when(and_(now, outcome == Outcome.LOST.value), m.Account.id))
+                distinct(_when(and_(now, outcome == Outcome.LOST), m.Account.id))
             ).label("lost_accounts"),
         )
         .select_from(m.Note)
@@ -391,7 +391,7 @@ def _evidence_select(*leading: Any) -> Select[Any]:
         select(m.Annotation.correction)
         .where(
             m.Annotation.note_id == m.Note.id,
-            m.Annotation.verdict == Verdict.CORRECTED.value,
+            m.Annotation.verdict == Verdict.CORRECTED,
             m.Annotation.deleted_at.is_(None),
         )
         .order_by(m.Annotation.created_at.desc(), m.Annotation.id.desc())
@@ -607,9 +607,9 @@ def _untagged(s: Session, w: _Window, cap: int) -> dict[NoteKind, list[Evidence]
 def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
     answer = m.CriterionAnswer
     asked = (
-        CriterionStatus.ASKED.value,
-        CriterionStatus.ANSWERED.value,
-        CriterionStatus.DISQUALIFYING.value,
+        CriterionStatus.ASKED,
+        CriterionStatus.ANSWERED,
+        CriterionStatus.DISQUALIFYING,
     )
     answered = asked[1:]
     # One row per (call, criterion): a call has at most one answer per criterion, so plain
@@ -627,8 +627,8 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
             func.count().label("calls"),
             _tally(status.in_(asked)).label("asked"),
             _tally(status.in_(answered)).label("answered"),
-            _tally(status == CriterionStatus.DISQUALIFYING.value).label("disqualifying"),
-            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL.value)).label(
+            _tally(status == CriterionStatus.DISQUALIFYING).label("disqualifying"),
+            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL)).label(
                 "answered_sql"
             ),
         )
@@ -677,7 +677,7 @@ def _confirmed_answers(w: _Window) -> Select[uuid.UUID | None, int]:
         .where(
             *_live_note(NoteKind.QUESTION),
             m.Note.criterion_id.is_not(None),
-            m.Note.review_status == ReviewStatus.CONFIRMED.value,
+            m.Note.review_status == ReviewStatus.CONFIRMED,
             *w.now,
         )
         .group_by(m.Note.criterion_id)

@@ -129,9 +129,9 @@ class TrendService(Service):
         points = []
         for i, p in enumerate(periods):
             statuses = verdicts.get(i, {})
-            confirmed = statuses.get(ReviewStatus.CONFIRMED.value, 0)
+            confirmed = statuses.get(ReviewStatus.CONFIRMED, 0)
             reviewed = confirmed + sum(
-                statuses.get(st.value, 0) for st in (ReviewStatus.CORRECTED, ReviewStatus.DISPUTED)
+                statuses.get(st, 0) for st in (ReviewStatus.CORRECTED, ReviewStatus.DISPUTED)
             )
             points.append(
                 TrendPoint(

@@ -39,7 +39,7 @@ def flowables(r: Report) -> list[Flowable]:
             s.body,
         )
     )
-    themes.sort(key=lambda t: (-(t.won_accounts + t.lost_accounts), t.kind.value, t.name))
+    themes.sort(key=lambda t: (-(t.won_accounts + t.lost_accounts), t.kind, t.name))
     rows: list[Sequence[object]] = [
         heads(s, "Theme", "Kind", "Won", "Lost", "Calls", right=(2, 3, 4))
     ]
