@@ -38,7 +38,7 @@ from desktop.reports.layout import (
 from desktop.reports.text import ReportText, label, markup, para
 from desktop.services import Services
 from desktop.services import values as v
-from desktop.services.redaction import RedactionOptions, RedactionPreview, Redactor
+from desktop.services.redaction import RedactionOptions, Redactor
 
 #: Characters (note, answers and review together) from which a note leaves the table.
 LONG_NOTE: Final = 2000
@@ -100,18 +100,6 @@ def build_call_summary(
     )
     phases.done()
     return ReportInfo(target, pages, phases.seconds, title, redactor is not None)
-
-
-def preview_call_redaction(
-    services: Services, call_id: uuid.UUID | str, options: RedactionOptions
-) -> RedactionPreview:
-    """What the call summary would hide with these options (nothing is written)."""
-    from desktop.services.base import parse_id
-
-    call = services.calls.get(parse_id(call_id, "call id"))
-    redactor = _story(services, call, options, Phases(no_progress, None))[2]
-    assert redactor is not None
-    return redactor.preview()
 
 
 # -- the story -----------------------------------------------------------------------

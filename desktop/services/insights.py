@@ -340,18 +340,18 @@ def _theme_aggregates(s: Session, w: _Window) -> dict[NoteKind, list[_Aggregate]
             func.count(_when(now, m.Note.intensity)).label("intensity_count"),
             func.max(_when(now, m.Note.intensity)).label("max_intensity"),
             func.count(distinct(_when(~now, m.Note.call_id))).label("previous_calls"),
-            func.count(
-                distinct(_when(and_(now, m.Call.grade == Grade.SQL), m.Call.id))
-            ).label("sql_calls"),
+            func.count(distinct(_when(and_(now, m.Call.grade == Grade.SQL), m.Call.id))).label(
+                "sql_calls"
+            ),
             func.count(distinct(_when(and_(now, m.Note.response.is_not(None)), m.Call.id))).label(
                 "responded_calls"
             ),
-            func.count(
-                distinct(_when(and_(now, outcome == Outcome.WON), m.Account.id))
-            ).label("won_accounts"),
-            func.count(
-                distinct(_when(and_(now, outcome == Outcome.LOST), m.Account.id))
-            ).label("lost_accounts"),
+            func.count(distinct(_when(and_(now, outcome == Outcome.WON), m.Account.id))).label(
+                "won_accounts"
+            ),
+            func.count(distinct(_when(and_(now, outcome == Outcome.LOST), m.Account.id))).label(
+                "lost_accounts"
+            ),
         )
         .select_from(m.Note)
         .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
@@ -628,9 +628,7 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
             _tally(status.in_(asked)).label("asked"),
             _tally(status.in_(answered)).label("answered"),
             _tally(status == CriterionStatus.DISQUALIFYING).label("disqualifying"),
-            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL)).label(
-                "answered_sql"
-            ),
+            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL)).label("answered_sql"),
         )
         .select_from(m.Call)
         .join(m.Framework, m.Framework.id == m.Call.framework_id)
