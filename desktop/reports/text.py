@@ -267,7 +267,7 @@ def _display_lines(text: str, style: ParagraphStyle, width: float) -> tuple[list
     """Lines that fit `width`, each shaped and in display order; and whether the text
     reads right to left."""
     import arabic_reshaper
-    from bidi.algorithm import get_display
+    from bidi import get_display
 
     shaped = arabic_reshaper.reshape(normalise(text))
     strong = (unicodedata.bidirectional(c) for c in text)

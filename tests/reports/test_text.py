@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reportlab.platypus import SimpleDocTemplate
 
@@ -67,13 +67,11 @@ def fuzz_services(sqlite_url: str, clock: FakeClock) -> Iterator[Services]:
     services.close()
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@settings(database=None)
 @given(text=note_texts, redact=st.booleans())
+# An unassigned code point beside Hebrew (bidi class ""): the old pure-Python bidi
+# algorithm asserted on it, so a note holding one could not be exported.
+@example(text="\u05d0 \u0378 1", redact=False)
 def test_any_note_text_makes_both_pdfs(
     fuzz_services: Services, tmp_path: Path, text: str, redact: bool
 ) -> None:
