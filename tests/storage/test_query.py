@@ -184,7 +184,7 @@ _QUERY_PIECES = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=10 * settings().max_examples)  # pure functions: cheap
 @given(st.lists(_QUERY_PIECES, max_size=40).map("".join))
 def test_parsing_never_fails_and_yields_only_plain_words(raw: str) -> None:
     query = parse_query(raw)
@@ -193,7 +193,7 @@ def test_parsing_never_fails_and_yields_only_plain_words(raw: str) -> None:
         assert all(w == fold(w) and words(w) == [w] for w in found.words)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=10 * settings().max_examples)  # pure functions: cheap
 @given(st.text(max_size=400), st.lists(_QUERY_PIECES, max_size=12).map("".join))
 def test_snippet_spans_lie_inside_the_snippet_and_hold_matching_words(text: str, raw: str) -> None:
     query = parse_query(raw)
