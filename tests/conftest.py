@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,11 +86,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A PostgreSQL 16 server started from pip for this test run; yields its base URL."""
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL 16 server started from pip for this test run; yields its base URL.
+
+    Its data lives outside pytest's numbered temporary folders: another test run
+    started meanwhile may prune those, and would pull the data from under the server."""
     import pgserver
 
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    data = Path(tempfile.mkdtemp(prefix="ridealong-pg-"))
+    server = pgserver.get_server(data, cleanup_mode="stop")
     host = server.get_uri().split("host=", 1)[1]
     url = f"postgresql+psycopg://postgres@/{{name}}?host={host}"
     # A throwaway server: durability buys nothing here, and fsync makes every CREATE
@@ -101,6 +106,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     admin.dispose()
     yield url
     server.cleanup()
+    shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
