@@ -305,13 +305,42 @@ def _note_text(parts: Sequence[str]) -> str:
 def _database_url(args: argparse.Namespace, *, warn: bool = True) -> str:
     """The database the command works on (`--database-url`, `--data-dir`, the
     environment or the default), with the risky-place warning on stderr; the window
-    (`warn=False`) shows that warning its own way."""
+    (`warn=False`) shows that warning its own way. A team database's password comes
+    from the keyring or a prompt when nothing else gives it (`_with_password`)."""
     from desktop.config import resolve_database_url
 
     url = resolve_database_url(args.database_url, args.data_dir)
     if warn:
         _warn_if_risky(url)
-    return url
+    return _with_password(url)
+
+
+def _with_password(url: str) -> str:
+    """The URL with a team database's password, taken in this order: the URL itself,
+    PGPASSWORD, the keyring, ~/.pgpass (libpq reads it), a prompt.
+
+    The password is never typed on the command line (other users see it in `ps`), and
+    the prompt comes only on a terminal and only when the server asks for a password:
+    a script never waits for an answer nobody will type.
+    """
+    from desktop.config import stored_password
+    from desktop.storage.database import login_without_password, password_wanted, with_password
+
+    login = login_without_password(url)
+    if login is None:
+        return url
+    stored = stored_password(login)
+    if stored is not None:
+        return with_password(url, stored)
+    if not (sys.stdin.isatty() and password_wanted(url)):
+        return url
+    import getpass
+
+    try:
+        typed = getpass.getpass(f"Password for {login}: ")
+    except EOFError:
+        raise UserError(f"no password given for {login}") from None
+    return with_password(url, typed)
 
 
 def _open(args: argparse.Namespace) -> Services:
