@@ -237,13 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The most days `--older-than` takes: a hundred years, well inside the calendar.
+_MAX_DAYS = 36_500
+
+
 def _days(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days")
+    if not 0 <= number <= _MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days (0 to {_MAX_DAYS:,})")
     return number
 
 
