@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -359,7 +360,27 @@ def _parse_id(value: str, what: str) -> Any:
     return parse_id(value, what)
 
 
+def _no_display() -> str | None:
+    """Why the window cannot open here (Qt would abort the whole program), or None.
+
+    On Linux and the other X11/Wayland systems a window needs DISPLAY or
+    WAYLAND_DISPLAY, unless QT_QPA_PLATFORM names another way to draw (offscreen, vnc).
+    """
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set); use a command instead, e.g. `ridealong call list` (`ridealong --help` "
+        "lists them)"
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    missing = _no_display()
+    if missing:
+        raise UserError(missing)
     url = _database_url(args, warn=False)
     from ui.app import run
 

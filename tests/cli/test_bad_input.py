@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from pypdf import PdfReader
 from desktop.config import ENV_CONFIG_DIR, ENV_DATABASE_URL
 from desktop.domain import NoteKind
 from desktop.services import Services
-from tests.cli.test_cli import Cli, Result, run_main, user_error
+from tests.cli.test_cli import ROOT, Cli, Result, run_main, user_error
 from tests.fakes import FakeClock
 
 
@@ -153,3 +155,25 @@ def test_a_place_no_database_can_be_exits_2_before_anything_is_created(
     for command in (["call", "start", "--account", "Acme"], ["call", "list"], ["db", "check"]):
         assert user_error(run_main(capsys, [*args, *command], clock)) is None, command
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_display_the_window_says_so_and_how_to_use_the_commands(tmp_path: Path) -> None:
+    """Qt would abort the whole program (exit 134) without a word a user understands."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", ENV_DATABASE_URL)
+    }
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    for args in ([], ["gui"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "data"), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        result = Result(done.returncode, done.stdout, done.stderr)
+        assert user_error(result) is None, args
+        assert "no display" in result.err and "ridealong call list" in result.err
+    assert not (tmp_path / "data").exists()
