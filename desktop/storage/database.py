@@ -476,7 +476,7 @@ def _server_arguments(url: URL) -> dict[str, Any]:
     return arguments
 
 
-def connect_timeout(url: URL) -> int:
+def _connect_timeout(url: URL) -> int:
     """The seconds a connection to the server at `url` may take (psycopg waits at least 2)."""
     given = _option(url, "connect_timeout") or os.environ.get("PGCONNECT_TIMEOUT", "")
     try:
@@ -486,7 +486,7 @@ def connect_timeout(url: URL) -> int:
     return max(seconds, 2)
 
 
-def server_name(url: URL) -> str:
+def _server_name(url: URL) -> str:
     """The team database's host (and port) as a user knows it."""
     host = url.host or _option(url, "host") or "localhost"
     return f"{host}:{url.port}" if url.port else host
@@ -512,8 +512,8 @@ def _no_connection(error: exc.DBAPIError, url: URL, where: str) -> StorageUnavai
     """What a user is told when a connection to the server could not be made."""
     if _timed_out(error):
         return StorageUnavailable(
-            f"cannot reach the team database {server_name(url)} "
-            f"(no answer in {connect_timeout(url)} s)",
+            f"cannot reach the team database {_server_name(url)} "
+            f"(no answer in {_connect_timeout(url)} s)",
             transient=True,
         )
     if _password_wanted(error):
@@ -560,7 +560,7 @@ def login_without_password(url: str) -> str | None:
     if _option(parsed, "password") or os.environ.get("PGPASSWORD"):
         return None
     user = parsed.username or _option(parsed, "user") or os.environ.get("PGUSER")
-    return f"{user or getpass.getuser()}@{server_name(parsed.set(port=None))}"
+    return f"{user or getpass.getuser()}@{_server_name(parsed.set(port=None))}"
 
 
 def with_password(url: str, password: str) -> str:
