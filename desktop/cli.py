@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -237,13 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The most days `--older-than` takes: a hundred years, well inside the calendar.
+_MAX_DAYS = 36_500
+
+
 def _days(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days")
+    if not 0 <= number <= _MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days (0 to {_MAX_DAYS:,})")
     return number
 
 
@@ -305,13 +310,42 @@ def _note_text(parts: Sequence[str]) -> str:
 def _database_url(args: argparse.Namespace, *, warn: bool = True) -> str:
     """The database the command works on (`--database-url`, `--data-dir`, the
     environment or the default), with the risky-place warning on stderr; the window
-    (`warn=False`) shows that warning its own way."""
+    (`warn=False`) shows that warning its own way. A team database's password comes
+    from the keyring or a prompt when nothing else gives it (`_with_password`)."""
     from desktop.config import resolve_database_url
 
     url = resolve_database_url(args.database_url, args.data_dir)
     if warn:
         _warn_if_risky(url)
-    return url
+    return _with_password(url)
+
+
+def _with_password(url: str) -> str:
+    """The URL with a team database's password, taken in this order: the URL itself,
+    PGPASSWORD, the keyring, ~/.pgpass (libpq reads it), a prompt.
+
+    The password is never typed on the command line (other users see it in `ps`), and
+    the prompt comes only on a terminal and only when the server asks for a password:
+    a script never waits for an answer nobody will type.
+    """
+    from desktop.config import stored_password
+    from desktop.storage.database import login_without_password, password_wanted, with_password
+
+    login = login_without_password(url)
+    if login is None:
+        return url
+    stored = stored_password(login)
+    if stored is not None:
+        return with_password(url, stored)
+    if not (sys.stdin.isatty() and password_wanted(url)):
+        return url
+    import getpass
+
+    try:
+        typed = getpass.getpass(f"Password for {login}: ")
+    except EOFError:
+        raise UserError(f"no password given for {login}") from None
+    return with_password(url, typed)
 
 
 def _open(args: argparse.Namespace) -> Services:
@@ -326,7 +360,27 @@ def _parse_id(value: str, what: str) -> Any:
     return parse_id(value, what)
 
 
+def _no_display() -> str | None:
+    """Why the window cannot open here (Qt would abort the whole program), or None.
+
+    On Linux and the other X11/Wayland systems a window needs DISPLAY or
+    WAYLAND_DISPLAY, unless QT_QPA_PLATFORM names another way to draw (offscreen, vnc).
+    """
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set); use a command instead, e.g. `ridealong call list` (`ridealong --help` "
+        "lists them)"
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    missing = _no_display()
+    if missing:
+        raise UserError(missing)
     url = _database_url(args, warn=False)
     from ui.app import run
 

@@ -3,6 +3,8 @@
 The database URL is resolved once, in this order: an explicit `--database-url`, an
 explicit `--data-dir` (meaning `DIR/ridealong.db`), the `RIDEALONG_DATABASE_URL`
 environment variable, then `ridealong.db` in the platform's user data directory.
+
+A URL may hold a password; `masked(url)` is the only form of it ever shown.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +49,52 @@ def resolve_database_url(
     if env:
         return env
     return sqlite_url(default_data_dir() / DB_FILENAME)
+
+
+#: The name of a query parameter whose value is a secret: libpq's `password`,
+#: `sslpassword` and `oauth_client_secret`, and what else a host's URL may carry.
+SECRET_KEY = re.compile(r"pass|pwd|secret|token", re.I)
+_SECRET_PARAMETER = re.compile(rf"([?&;][^=&;#]*(?:{SECRET_KEY.pattern})[^=&;#]*=)[^&;#]*", re.I)
+
+
+def masked(url: str) -> str:
+    """`url` with every secret replaced by `***`, for messages: the password of its
+    user info and the value of any password-like query parameter.
+
+    Works on the text, not on a parsed URL, so a URL too malformed to parse is masked
+    too; where a password holds an unescaped `@`, everything up to the last `@` goes.
+    A URL starting `scheme:///` (a SQLite file) has no user info, whatever its path holds.
+    """
+    text = _SECRET_PARAMETER.sub(r"\1***", url)
+    head, sep, rest = text.partition("://")
+    if not sep:
+        head, rest = "", text
+    colon, at = rest.find(":"), rest.rfind("@")
+    if 0 <= colon < at and not rest.startswith("/"):
+        rest = f"{rest[: colon + 1]}***{rest[at:]}"
+    return head + sep + rest
+
+
+#: The keyring entry of a team database's password: service "Ridealong", user `USER@HOST`
+#: (`keyring set Ridealong alice@db.example.com` stores it).
+KEYRING_SERVICE = APP_NAME
+
+
+def stored_password(login: str) -> str | None:
+    """The password kept in the system's keyring for `login` (`USER@HOST`), if any.
+
+    No keyring package, no keyring service (a headless machine) or a locked one all
+    mean none: the password may still come from ~/.pgpass or a prompt.
+    """
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, login)
+    except KeyringError:
+        return None
 
 
 def system_user_name() -> str:

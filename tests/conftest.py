@@ -26,6 +26,10 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
         f"offscreen:configfile={Path(__file__).with_name('offscreen.json')}"
     )
 
+# No test reads or writes the keyring of the machine it runs on (a developer's desktop
+# would be asked to unlock it); a test that needs one sets its own.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text

@@ -480,6 +480,13 @@ def _numbered_canvas(title: str) -> type[Canvas]:
 def check_target(path: str | os.PathLike[str]) -> Path:
     """The PDF's path, refused with a clear message when it cannot be written."""
     target = Path(path).expanduser()
+    try:
+        return _checked_target(target)
+    except OSError as error:  # a name too long for the file system, a loop of links...
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _checked_target(target: Path) -> Path:
     if target.is_dir():
         raise UserError(f"{target} is a folder; give a file name such as {target / 'report.pdf'}")
     folder = target.parent if str(target.parent) else Path(".")
@@ -522,8 +529,10 @@ def write_pdf(
             if placed % 10 == 0 or placed == total:
                 progress(min(placed, total), total)
 
+    # The target's name may be near the 255 bytes a name can have: the temporary one
+    # keeps its first 40 characters (160 bytes at most), so it always fits beside it.
     handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        prefix=f".{target.name[:40]}.", suffix=".part", dir=target.parent
     )
     os.close(handle)
     temp = Path(temp_name)

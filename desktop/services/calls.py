@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, func, or_, select
@@ -79,12 +79,18 @@ def find_framework(session: Session, name: str) -> m.Framework:
 
 
 def day_start(day: date) -> datetime:
-    """Midnight at the start of `day` in local time, as an aware datetime."""
+    """Midnight at the start of `day` in local time, as an aware datetime; on the
+    calendar's first day (`--since 0001-01-01`), the first moment there is."""
+    if day <= date.min:
+        return datetime.min.replace(tzinfo=UTC)
     return datetime.combine(day, time.min).astimezone()
 
 
 def day_end(day: date) -> datetime:
-    """Midnight at the end of `day` (exclusive), in local time."""
+    """Midnight at the end of `day` (exclusive), in local time; on the calendar's last
+    day (`--until 9999-12-31`), the last moment there is."""
+    if day >= date.max:
+        return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(day + timedelta(days=1), time.min).astimezone()
 
 

@@ -16,6 +16,9 @@ from desktop.services.base import Service, clean_name, ensure_person, name_key, 
 from desktop.services.notes import check_text
 from desktop.storage import models as m
 
+#: The largest integer SQLite stores (64-bit); the revision column cannot exceed it.
+_LARGEST = 2**63 - 1
+
 
 def current_revision(s: Session) -> int | None:
     return s.scalar(select(func.max(m.Definition.revision)))
@@ -62,9 +65,13 @@ class DefinitionService(Service):
             return self._at(s, current_revision(s))
 
     def at(self, revision: int) -> tuple[v.DefinitionView, ...]:
-        """The definitions as they stood at `revision` (what a grade was given against)."""
+        """The definitions as they stood at `revision` (what a grade was given against).
+
+        A revision past any there is means the newest; SQLite compares 64-bit integers
+        only, so a larger one is taken as the largest it can hold.
+        """
         with self._db.read() as s:
-            return self._at(s, revision)
+            return self._at(s, min(max(revision, 0), _LARGEST))
 
     def history(self, term: str) -> tuple[v.DefinitionView, ...]:
         with self._db.read() as s:

@@ -16,7 +16,7 @@ from typing import Final
 from sqlalchemy import ColumnElement, func, select
 
 from desktop.errors import UserError
-from desktop.services.base import name_key
+from desktop.services.base import check_storable, name_key
 from desktop.storage import models as m
 
 _MONTH: Final = re.compile(r"\s*(\d{4})-(\d{1,2})\s*")
@@ -70,7 +70,12 @@ class Period:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
     def previous(self) -> Period:
-        """The same number of days, immediately before."""
+        """The same number of days, immediately before (what a report compares with)."""
+        if self.start.toordinal() - self.days < date.min.toordinal():
+            raise UserError(
+                f"the period {self.start.isoformat()} to {self.end.isoformat()} has no "
+                f"{self.days:,} days before it to compare with (the calendar starts in year 1)"
+            )
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
@@ -84,6 +89,10 @@ class InsightFilters:
     rep: str | None = None
     marketer: str | None = None
     account: str | None = None
+
+    def __post_init__(self) -> None:
+        for what, value in self.active:
+            check_storable(value, f"the {what} filter")
 
     @property
     def active(self) -> tuple[tuple[str, str], ...]:

@@ -17,7 +17,10 @@ a long search on a background thread never holds up a note being filed.
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import os
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
@@ -34,6 +37,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm import exc as orm_exc
 
 from desktop.clock import Clock, utcnow
+from desktop.config import SECRET_KEY as _SECRET_KEY
+from desktop.config import masked
 from desktop.errors import (
     Conflict,
     Damaged,
@@ -64,20 +69,101 @@ class SchemaState:
 def parse_url(url: str) -> URL:
     """The URL as SQLAlchemy reads it; a SQLite file's path made absolute, so a relative
     one names the file in the current directory (as `--data-dir` does) and every later
-    use (the engine, the checks, the backups beside it) names that same file."""
+    use (the engine, the checks, the backups beside it) names that same file.
+
+    `postgres://` and `postgresql://` (what hosting providers hand out) mean psycopg.
+    Refused before anything is created: a URL that is not UTF-8, a database that would
+    live in memory (it keeps nothing), SQLite URI options (SQLite would open another
+    file than the one checked), a name longer than the file system allows. Every
+    message shows the URL `masked`.
+    """
+    shown = masked(url)
+    if _NOT_UTF8.search(url):
+        raise UserError(
+            f"database URL {shown!r} holds bytes that are not UTF-8 (in a file or folder "
+            "name?); rename it or choose another place"
+        )
     try:
         parsed = make_url(url)
-    except (exc.ArgumentError, ValueError) as error:
-        raise UserError(f"malformed database URL {url!r}: {error}") from None
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+    except (exc.ArgumentError, ValueError):
+        # Not the parser's reason: it may quote a piece of a password (`:S3c@r:et@`).
+        raise UserError(f"malformed database URL {shown!r}: {_FORMS}") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgres", "postgresql"):
+        if "@" in (parsed.host or ""):  # the rest of a password holding an `@`
+            raise UserError(
+                f"malformed database URL {shown!r}: write an @ in a password as %40 "
+                "(or leave the password out: see README, Team mode)"
+            )
+        return parsed.set(drivername=f"postgresql+{driver or 'psycopg'}")
+    if backend != "sqlite":
+        raise UserError(f"unsupported database URL {shown!r}: {_FORMS}")
+    if parsed.database in (None, "", ":memory:") or _in_memory(parsed):
+        raise UserError(f"database URL {shown!r} names no file")
+    uri_options = _sqlite_uri_options(parsed)
+    if uri_options:
         raise UserError(
-            f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql+psycopg://..."
+            f"database URL {shown!r}: SQLite URI options ({', '.join(uri_options)}) are "
+            "not supported; use sqlite:///PATH"
         )
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database in (None, "", ":memory:"):
-            raise UserError(f"database URL {url!r} names no file")
-        return parsed.set(database=str(Path(parsed.database).absolute()))
-    return parsed
+    path = Path(parsed.database).absolute()
+    _check_name_lengths(path)
+    return parsed.set(database=str(path))
+
+
+_FORMS = "use sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+#: Lone surrogates: command-line bytes that were not UTF-8, which SQLite cannot open.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+#: What pysqlite itself takes from a URL's query; with `uri=true` the rest go to SQLite.
+_PYSQLITE_OPTIONS = frozenset(
+    {"uri", "timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements"}
+)
+
+
+def _option(url: URL, name: str) -> str:
+    """A query parameter's value ("" when absent; repeated ones joined by commas)."""
+    value = url.query.get(name, "")
+    return (value if isinstance(value, str) else ",".join(value)).strip()
+
+
+def _in_memory(url: URL) -> bool:
+    database = url.database or ""
+    return (
+        _option(url, "mode").lower() == "memory"
+        or _option(url, "vfs").lower() == "memdb"
+        or database.startswith(("file::memory:", ":memory:"))
+    )
+
+
+def _sqlite_uri_options(url: URL) -> list[str]:
+    """SQLite URI options of a `uri=true` URL: SQLAlchemy appends them to the file's
+    absolute path, so SQLite would open a file named `ridealong.db?mode=ro` instead."""
+    if _option(url, "uri").lower() not in ("true", "1", "yes", "on", "t", "y"):
+        return []
+    return sorted(set(url.query) - _PYSQLITE_OPTIONS)
+
+
+def _check_name_lengths(path: Path) -> None:
+    """Refuse a path the file system cannot hold (every call on it would fail with
+    "File name too long"): a name past NAME_MAX bytes, or the whole past PATH_MAX."""
+    existing = next((p for p in path.parents if os.path.isdir(p)), None)
+    name_max, path_max = 255, None
+    if existing is not None and hasattr(os, "pathconf"):
+        with contextlib.suppress(OSError, ValueError):
+            name_max = os.pathconf(existing, "PC_NAME_MAX")
+            path_max = os.pathconf(existing, "PC_PATH_MAX")
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            raise UserError(
+                f"the name {part[:20]}… in the database's path is {size} bytes long; "
+                f"this file system allows {name_max}"
+            )
+    size = len(os.fsencode(str(path)))
+    if path_max is not None and size >= path_max:
+        raise UserError(
+            f"the database's path is {size} bytes long; this file system allows {path_max - 1}"
+        )
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -87,10 +173,10 @@ def sqlite_path(url: URL) -> Path | None:
 
 
 def describe(url: str) -> str:
-    """Where the data is, for people: a file path, or the URL without its password."""
+    """Where the data is, for people: a file path, or the URL without its secrets."""
     parsed = parse_url(url)
     path = sqlite_path(parsed)
-    return str(path) if path else parsed.render_as_string(hide_password=True)
+    return str(path) if path else masked(parsed.render_as_string(hide_password=True))
 
 
 def inspect_sqlite_file(path: Path) -> SchemaState:
@@ -286,7 +372,9 @@ def _translated(db: Database) -> Iterator[None]:
         if fault is None:
             raise
         where = describe(db.url)
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        if _timed_out(error):  # a reconnection the server never answered
+            raise _no_connection(error, db.engine.url, where) from error
+        reason = _reason(error, db.engine.url)
         message = _SAID[fault].format(where=where, reason=reason)
         if fault is Fault.DAMAGED:
             db.damaged = True
@@ -342,16 +430,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def create_db_engine(url: str) -> Engine:
     parsed = parse_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.drivername not in ("sqlite", "sqlite+pysqlite"):
-            raise UserError(
-                f"unsupported database driver {parsed.drivername!r}: use sqlite:///PATH"
-            )
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.drivername not in ("sqlite", "sqlite+pysqlite"):
+                raise UserError(
+                    f"unsupported database driver {parsed.drivername!r}: use sqlite:///PATH"
+                )
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True, connect_args=_server_arguments(parsed))
+    except (ValueError, TypeError) as error:
+        # The driver's reading of an option in the URL's query (`?timeout=abc`).
+        raise UserError(
+            f"database URL {masked(url)!r} has an option that is not valid: {error}"
+        ) from None
     except ModuleNotFoundError as error:
         raise UserError(
             f"the PostgreSQL driver is not installed ({error.name}); "
@@ -361,6 +454,118 @@ def create_db_engine(url: str) -> Engine:
         raise UserError(
             f"unknown database driver {parsed.drivername!r}: use postgresql+psycopg://..."
         ) from None
+
+
+#: How long a connection to a server may take (libpq's `connect_timeout`, in seconds)
+#: and a statement may run (`statement_timeout`) unless the URL, PGCONNECT_TIMEOUT or
+#: PGOPTIONS say otherwise: a server that accepts and never answers, or a lock held
+#: forever elsewhere, then fails the command with a message instead of hanging it.
+CONNECT_TIMEOUT_S = 10
+STATEMENT_TIMEOUT_MS = 60_000
+
+
+def _server_arguments(url: URL) -> dict[str, Any]:
+    """The driver's arguments beside the URL: they override the URL's query, so ours
+    only fill what the user left unsaid, and the user's options come after ours."""
+    arguments: dict[str, Any] = {}
+    if "connect_timeout" not in url.query and not os.environ.get("PGCONNECT_TIMEOUT"):
+        arguments["connect_timeout"] = CONNECT_TIMEOUT_S
+    theirs = url.query.get("options") or os.environ.get("PGOPTIONS", "")
+    theirs = theirs if isinstance(theirs, str) else " ".join(theirs)
+    arguments["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} {theirs}".strip()
+    return arguments
+
+
+def _connect_timeout(url: URL) -> int:
+    """The seconds a connection to the server at `url` may take (psycopg waits at least 2)."""
+    given = _option(url, "connect_timeout") or os.environ.get("PGCONNECT_TIMEOUT", "")
+    try:
+        seconds = int(given) if given else CONNECT_TIMEOUT_S
+    except ValueError:
+        seconds = CONNECT_TIMEOUT_S
+    return max(seconds, 2)
+
+
+def _server_name(url: URL) -> str:
+    """The team database's host (and port) as a user knows it."""
+    host = url.host or _option(url, "host") or "localhost"
+    return f"{host}:{url.port}" if url.port else host
+
+
+def _password_wanted(error: exc.DBAPIError) -> bool:
+    """The server asked for a password that the URL, PGPASSWORD and ~/.pgpass did not
+    give (libpq's PQconnectionNeedsPassword, kept on psycopg's error)."""
+    pgconn = getattr(error.orig, "pgconn", None)
+    return bool(getattr(pgconn, "needs_password", False))
+
+
+def _timed_out(error: exc.DBAPIError) -> bool:
+    """The server took the connection and never answered within `connect_timeout`."""
+    try:
+        from psycopg.errors import ConnectionTimeout
+    except ImportError:
+        return False
+    return isinstance(error.orig, ConnectionTimeout)
+
+
+def _no_connection(error: exc.DBAPIError, url: URL, where: str) -> StorageUnavailable:
+    """What a user is told when a connection to the server could not be made."""
+    if _timed_out(error):
+        return StorageUnavailable(
+            f"cannot reach the team database {_server_name(url)} "
+            f"(no answer in {_connect_timeout(url)} s)",
+            transient=True,
+        )
+    if _password_wanted(error):
+        return StorageUnavailable(
+            f"{where} wants a password: give it with PGPASSWORD, ~/.pgpass or the keyring, "
+            "or type it when asked on a terminal (see README, Team mode)"
+        )
+    return StorageUnavailable(f"cannot connect to {where}: {_reason(error, url)}")
+
+
+def _reason(error: exc.DBAPIError, url: URL) -> str:
+    """The first line of what the driver said, with any secret of `url` in it masked."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    secrets = [url.password or ""]
+    for key in url.query:
+        if _SECRET_KEY.search(key):
+            secrets += _option(url, key).split(",")
+    for secret in filter(None, secrets):
+        reason = reason.replace(secret, "***")
+    return reason
+
+
+def password_wanted(url: str) -> bool:
+    """Whether the server at `url` asks for a password nothing gave; one connection
+    attempt. A server that cannot be reached raises what opening it would."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect():
+            return False
+    except exc.DBAPIError as error:
+        if _password_wanted(error):
+            return True
+        raise _no_connection(error, engine.url, describe(url)) from None
+    finally:
+        engine.dispose()
+
+
+def login_without_password(url: str) -> str | None:
+    """`USER@HOST` of a server URL that carries no password (nor does PGPASSWORD), for
+    the keyring or a prompt; None for a SQLite file or a URL that has what it needs."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.password:
+        return None
+    if _option(parsed, "password") or os.environ.get("PGPASSWORD"):
+        return None
+    user = parsed.username or _option(parsed, "user") or os.environ.get("PGUSER")
+    return f"{user or getpass.getuser()}@{_server_name(parsed.set(port=None))}"
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` carrying `password` (never shown: every message masks it)."""
+    return parse_url(url).set(password=password).render_as_string(hide_password=False)
 
 
 def _server_state(engine: Engine, where: str) -> SchemaState:
@@ -373,8 +578,7 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
             if "alembic_version" in names:
                 revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except exc.DBAPIError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise StorageUnavailable(f"cannot connect to {where}: {reason}") from None
+        raise _no_connection(error, engine.url, where) from None
     if not names:
         return SchemaState(revision=None, is_empty=True)
     if revision is None or "notes" not in names:

@@ -68,6 +68,7 @@ SQLSTATES: Final[Mapping[str, Fault]] = {
     "40P01": Fault.BUSY,  # deadlock_detected
     "55P03": Fault.BUSY,  # lock_not_available (lock_timeout)
     "40001": Fault.BUSY,  # serialization_failure
+    "57014": Fault.BUSY,  # query_canceled: statement_timeout, mostly waiting on a lock
     "25006": Fault.READ_ONLY,  # read_only_sql_transaction (a standby, or read-only default)
     "53100": Fault.FULL,  # disk_full
     "XX001": Fault.DAMAGED,  # data_corrupted

@@ -37,6 +37,7 @@ from desktop.reports.insights_report import (
 from desktop.reports.insights_report.gather import Report, gather
 from desktop.reports.layout import Phases, ReportInfo, check_target, write_pdf
 from desktop.services import Services
+from desktop.services.base import check_storable
 from desktop.services.insight_values import Insights
 from desktop.services.periods import InsightFilters, Period
 from desktop.services.redaction import RedactionOptions, RedactionPreview
@@ -61,6 +62,8 @@ def build_insights_report(
     cannot be written and `Cancelled` when the token is set, leaving no file behind.
     """
     target = check_target(path)
+    # The PDF's metadata holds it as UTF-8, which a lone surrogate is not.
+    check_storable(generated_by, "the name of who generates the report")
     phases = Phases(progress, cancel)
     report = gather(services, period, filters, insights, redaction, phases, cancel, generated_by)
     story = _story(report)

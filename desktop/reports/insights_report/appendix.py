@@ -9,6 +9,7 @@ from typing import Final
 from reportlab.platypus import Flowable, PageBreak
 
 from desktop.reports.insights_report.gather import Report
+from desktop.reports.insights_report.pieces import TYPED_LIMIT
 from desktop.reports.layout import section
 from desktop.reports.text import label, para
 from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA
@@ -48,6 +49,10 @@ def flowables(r: Report) -> list[Flowable]:
     out.append(para(_MORE_RULES, s.body))
     generated = r.insights.generated_at.astimezone()
     out.append(
-        para(f"Generated {generated:%d %B %Y, %H:%M} by Ridealong for {r.generated_by}.", s.muted)
+        para(
+            f"Generated {generated:%d %B %Y, %H:%M} by Ridealong for {r.generated_by}.",
+            s.muted,
+            limit=TYPED_LIMIT,
+        )
     )
     return out

@@ -6,6 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
 from desktop.reports.insights_report.gather import Report
+from desktop.reports.insights_report.pieces import TYPED_LIMIT
 from desktop.reports.layout import BODY_WIDTH, INK, RULE, gap, plural, section
 from desktop.reports.text import label, para
 
@@ -40,7 +41,7 @@ def flowables(r: Report) -> list[Flowable]:
             ("Redaction", "names, e-mail addresses, phone numbers and accounts are replaced")
         )
     grid = Table(
-        [[label(k, s.cell_head), para(v, s.body)] for k, v in rows],
+        [[label(k, s.cell_head), para(v, s.body, limit=TYPED_LIMIT)] for k, v in rows],
         colWidths=[34 * mm, BODY_WIDTH - 34 * mm],
         hAlign="LEFT",
     )

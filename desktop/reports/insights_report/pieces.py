@@ -17,6 +17,10 @@ from desktop.services.insight_values import Evidence
 RANKED: Final = 12
 #: Characters of a quote shown in a table or evidence list (a marker says what is cut).
 QUOTE_LIMIT: Final = 600
+#: Characters of typed words (filters, who generated the report) in one line of the
+#: cover or the appendix: a table cell must fit on a page, so 100,000 characters of
+#: `--segment` are trimmed, with the marker.
+TYPED_LIMIT: Final = 400
 
 STATUS_WORDS: Final = {
     ReviewStatus.CONFIRMED: '<font color="#2e7d4f">✓ confirmed by the rep</font>',

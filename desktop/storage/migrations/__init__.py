@@ -52,6 +52,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
             _foreign_keys(conn, "OFF")
         try:
             with conn.begin():
+                if not sqlite:  # rebuilding a big table may outlast a statement's timeout
+                    conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
                 config.attributes["connection"] = conn
                 command.upgrade(config, target)
                 if sqlite:
