@@ -9,7 +9,9 @@ checks, backups and restores cost no import time. The rules it keeps:
   no `-wal`), checked with `PRAGMA quick_check`, fsynced, and only then renamed to its
   final name;
 - a database is replaced with `os.replace` (atomic on every platform), never
-  rewritten in place, and only when no other connection has it open.
+  rewritten in place, and only when no other connection has it open;
+- a file this process may also have open through SQLite is never read with a plain
+  open/close (`_reading`): on POSIX that would drop SQLite's locks on it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -38,10 +42,93 @@ def sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
+# -- reading a file SQLite may have open ----------------------------------------------------
+
+#: Descriptors `_reading` left open: their file was open elsewhere in this process too.
+_kept: list[int] = []
+_kept_guard = threading.Lock()
+
+
+def _file_of(fd: int) -> tuple[int, int] | None:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _open_files() -> dict[tuple[int, int], set[int]] | None:
+    """Every file this process has open, with its descriptors (None: cannot tell)."""
+    try:
+        names = os.listdir("/dev/fd")
+    except OSError:
+        return None
+    found: dict[tuple[int, int], set[int]] = {}
+    for name in names:
+        key = _file_of(int(name))
+        if key is not None:
+            found.setdefault(key, set()).add(int(name))
+    return found
+
+
+def _close_unshared() -> None:
+    """Close the kept descriptors whose file nothing else in this process has open."""
+    held = _open_files()
+    if held is None:
+        return
+    mine = set(_kept)
+    for fd in list(_kept):
+        key = _file_of(fd)
+        if key is None or not held.get(key, set()) - mine:
+            _kept.remove(fd)
+            if key is not None:
+                os.close(fd)
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[int]:
+    """A read-only descriptor of `path` whose closing drops none of SQLite's locks.
+
+    POSIX releases every lock a process holds on a file as soon as it closes any
+    descriptor of that file. Reading a database this process also has open through
+    SQLite (the window's own file) with a plain open and close would silently release
+    that connection's lock: another program could then checkpoint and delete the log
+    under the window, and a restore would not wait for it. So a descriptor is closed
+    only once nothing else in this process has its file open, and is kept (and reused)
+    until then, as SQLite does with its own.
+    """
+    if sys.platform == "win32":  # Windows locks belong to a handle: closing one drops none
+        handle = os.open(path, os.O_RDONLY | os.O_BINARY)
+        try:
+            yield handle
+        finally:
+            os.close(handle)
+        return
+    st = os.stat(path)
+    with _kept_guard:
+        kept = next((k for k in _kept if _file_of(k) == (st.st_dev, st.st_ino)), None)
+        if kept is not None:
+            _kept.remove(kept)
+    fd = kept if kept is not None else os.open(path, os.O_RDONLY)
+    try:
+        yield fd
+    finally:
+        with _kept_guard:
+            _kept.append(fd)
+            _close_unshared()
+
+
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    if sys.platform == "win32":
+        os.lseek(fd, offset, os.SEEK_SET)
+        return os.read(fd, size)
+    return os.pread(fd, size, offset)
+
+
 def read_header(path: Path) -> bytes:
     """The first 100 bytes (SQLite's header); never more, whatever the file's size."""
-    with path.open("rb") as handle:
-        return handle.read(HEADER_SIZE)
+    with _reading(path) as fd:
+        return _read_at(fd, 0, HEADER_SIZE)
 
 
 def header_problem(header: bytes, size: int) -> str | None:
