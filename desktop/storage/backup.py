@@ -474,16 +474,10 @@ def _last_write_ns(db_path: Path) -> int | None:
     return max(times) if times else None
 
 
-def last_change(db_path: Path) -> datetime | None:
-    """When the database (or its write-ahead log) was last written."""
-    written = _last_write_ns(db_path)
-    return datetime.fromtimestamp(written / 1e9, UTC) if written is not None else None
-
-
 def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
     """Whether an automatic backup should run now: something changed since the newest
     backup, and either the app is closing or that backup is 30 minutes old."""
-    changed = last_change(db_path)
+    changed = _last_write_ns(db_path)
     if changed is None:
         return False
     regular = [(t, p) for t, k, p in _backup_files(db_path) if k is BackupKind.REGULAR]
@@ -491,8 +485,9 @@ def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
         return True
     made_at, newest = regular[0]
     try:
-        # A backup's file time is that of the last write it holds (see `create_backup`).
-        snapshot = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
+        # A backup's file time is that of the last write it holds (see `create_backup`),
+        # compared in nanoseconds: as floats, the same time may round either way.
+        snapshot = newest.stat().st_mtime_ns
     except OSError:
         return True
     if changed <= snapshot:
