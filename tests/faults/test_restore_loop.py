@@ -4,15 +4,9 @@ in the live file or in one of the `before-restore` copies, and nothing may crash
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
-import subprocess
-import sys
-import threading
 import time
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.errors import StorageUnavailable
@@ -21,55 +15,10 @@ from desktop.services.backup import restore
 from desktop.storage import backup as files
 from tests.fakes import FakeClock
 from tests.faults import db_path
+from tests.faults.cli_writers import Writer
 
-ROOT = Path(__file__).resolve().parents[2]
 #: How long the restores run beside the writers.
 RUN_SECONDS = 4.0
-
-
-@dataclass
-class Writer:
-    """An open_add_close process, the notes it reported as added, and its stderr."""
-
-    process: subprocess.Popen[str]
-    added: list[str]
-    reader: threading.Thread
-    errors: Path
-
-    @classmethod
-    def start(cls, url: str, call_id: uuid.UUID, label: str, seed: int, errors: Path) -> Writer:
-        args = ["-m", "tests.helpers.open_add_close", url, str(call_id), label, str(seed)]
-        with errors.open("w") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, *args],
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                cwd=ROOT,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                text=True,
-            )
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == "ready", errors.read_text()
-        added: list[str] = []
-
-        def read() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                if line.endswith("\n"):  # a line cut by the kill was never reported
-                    added.append(line.strip())
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        return cls(process, added, reader, errors)
-
-    def stop(self) -> str:
-        """Kill it; returns what it wrote to stderr."""
-        self.process.kill()
-        self.process.wait(30)
-        self.reader.join(30)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
-        return self.errors.read_text()
 
 
 def note_texts(path: Path) -> set[str]:
