@@ -344,8 +344,7 @@ def create_backup(
         raise
     with sqlite_files.writing(folder, not_made):
         folder.mkdir(parents=True, exist_ok=True)
-    if target is None:
-        clean_leftovers(db_path)
+    clean_leftovers(db_path)
     partial = _partial(folder)
     # The copy's file time is that of the last write it holds, so a change made while it
     # was copied is newer (both are the file system's times, never the app's clock).
@@ -448,7 +447,7 @@ def clean_leftovers(db_path: Path) -> list[Path]:
                 continue
             sqlite_files.refuse_if_in_use(path)
             sqlite_files.remove_database_file(path)
-        except (OSError, StorageUnavailable):
+        except (OSError, sqlite3.Error, StorageUnavailable):
             continue
         removed.append(path)
     return removed
@@ -595,7 +594,7 @@ def _keep_copy(
     partial = _partial(backups_dir(db_path))
     try:
         try:
-            sqlite_files.copy_from(live, partial, progress=progress)
+            sqlite_files.copy_from(live, partial, source=db_path, progress=progress)
         except sqlite3.DatabaseError as error:
             if sqlite_fault(error) is not Fault.DAMAGED:
                 raise

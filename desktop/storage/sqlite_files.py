@@ -268,18 +268,20 @@ def copy_database(
         # so a writer elsewhere never makes the backup start over.
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        copy_from(src, target, progress=progress, cancel=cancel)
+        copy_from(src, target, source=source, progress=progress, cancel=cancel)
 
 
 def copy_from(
     src: sqlite3.Connection,
     target: Path,
     *,
+    source: Path,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> None:
-    """Copy what the connection `src` sees to `target` (a new file): self-contained
-    (rollback journal, no `-wal`), checked, fsynced; on any failure `target` is removed."""
+    """Copy what the connection `src` (to the file `source`) sees to `target` (a new
+    file): self-contained (rollback journal, no `-wal`), checked, fsynced; on any
+    failure `target` is removed."""
     try:
         with closing(sqlite3.connect(target)) as dst:
             src.backup(dst, pages=PAGES_PER_STEP, progress=_stepper(progress, cancel))
@@ -289,7 +291,7 @@ def copy_from(
             dst.execute("PRAGMA journal_mode = DELETE")
         problems = quick_check(target)
         if problems:
-            raise StorageUnavailable(f"the copy failed its check: {problems[0]}")
+            raise StorageUnavailable(f"the copy of {source} failed its check: {problems[0]}")
         fsync_file(target)
     except BaseException:
         remove_database_file(target)
@@ -366,7 +368,9 @@ def exclusive_use(path: Path, *, wait: float = 0) -> Iterator[sqlite3.Connection
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=wait, isolation_level=None)
     except sqlite3.DatabaseError:
-        yield None  # no such file, or one that cannot be opened for writing
+        conn = None  # no such file, or one that cannot be opened for writing
+    if conn is None:
+        yield None
         return
     try:
         try:
