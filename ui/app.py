@@ -161,7 +161,7 @@ class WindowKeeper(QObject):
         if window is None:
             return
         self.window = None
-        window.close()
+        window.close_anyway()  # the restore keeps a copy of the database first
         window.services.close()
         window.deleteLater()
         self._restore(source)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.backup import BackupInfo, DatabaseHealth
-from desktop.services.trash import TrashItem
+from desktop.services.trash import Purged, TrashItem
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 
@@ -338,12 +338,19 @@ class RecoveryDialog(QDialog):
 class TrashDialog(QDialog):
     """Edit > Trash: what was deleted in the last 30 days, and bringing it back."""
 
-    def __init__(self, services: Services, events: AppEvents, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: Services,
+        events: AppEvents,
+        jobs: JobRunner,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("trashDialog")
         self.setWindowTitle("Trash")
         self._services = services
         self._events = events
+        self._jobs = jobs
         self._items: list[TrashItem] = []
         intro = QLabel(
             "Deleted calls, notes and reviews stay here for 30 days, then go for good.", self
@@ -422,11 +429,19 @@ class TrashDialog(QDialog):
         self.status.setText(f"Restored: {item.summary}")
 
     def _on_empty(self) -> None:
-        try:
-            purged = self._services.trash.empty()
-        except RidealongError as error:
-            self.status.setText(str(error))
-            return
+        """Emptying a big trash takes a while: it runs on the write thread."""
+        trash = self._services.trash
+        job = Job(
+            "Emptying the trash…",
+            lambda _p, _t: trash.empty(),
+            on_success=self._on_emptied,
+            on_user_error=self.status.setText,
+        )
+        self.empty.setEnabled(False)
+        self.status.setText("Emptying the trash…")
+        self._jobs.start(job, writes=True)
+
+    def _on_emptied(self, purged: Purged) -> None:
         self.reload()
         self.status.setText(f"Deleted {purged.total} items for good.")
 

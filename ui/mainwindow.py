@@ -256,6 +256,10 @@ class MainWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.action_table = build_actions(self)
         self._shown_once = False
+        #: A failed backup, shown until dismissed or a later backup works.
+        self._backup_banner: Banner | None = None
+        #: Set when the user chose to close although the backup at closing failed.
+        self._close_anyway = False
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
         self.calls_view = CallsView(
@@ -599,7 +603,7 @@ class MainWindow(QMainWindow):
         dialog.show()
 
     def show_trash(self) -> None:
-        dialog = TrashDialog(self.services, self.events, self)
+        dialog = TrashDialog(self.services, self.events, self.jobs, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
@@ -635,11 +639,35 @@ class MainWindow(QMainWindow):
         job = Job(
             "Backing up…",
             lambda progress, token: backups.run_automatic(progress=progress, cancel=token),
-            on_user_error=self._say,
+            on_success=lambda _done: self._clear_backup_failure(),
+            on_user_error=lambda message: self._show_backup_failure(
+                f"The automatic backup failed: {message}", ("Backups…", self.show_backups)
+            ),
         )
         self.jobs.start(job, writes=True)
 
+    def _show_backup_failure(self, text: str, action: tuple[str, Callable[[], object]]) -> None:
+        """A failed backup stays on screen until dismissed or a later backup works: a
+        status-bar message would be gone before anyone read it."""
+        log.warning("%s", text)
+        self._clear_backup_failure()
+        self._backup_banner = Banner("backupBanner", text, action, self)
+        self.banners.addWidget(self._backup_banner)
+        self._backup_banner.show()
+
+    def _clear_backup_failure(self) -> None:
+        if self._backup_banner is not None:
+            self._backup_banner.hide()
+            self._backup_banner.deleteLater()
+            self._backup_banner = None
+
     # -- closing ---------------------------------------------------------------------
+
+    def close_anyway(self) -> None:
+        """Close even though the backup at closing failed (the user has seen why), or to
+        restore a backup (which keeps a copy of the database first)."""
+        self._close_anyway = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.outbox.stop()
@@ -648,7 +676,19 @@ class MainWindow(QMainWindow):
         try:
             self.services.backups.run_automatic(closing=True)
         except RidealongError as error:
+            if not self._close_anyway:
+                # Said where it is seen, before the window goes; closing again retries.
+                event.ignore()
+                self.outbox.start()
+                self._maintenance.start()
+                self._show_backup_failure(
+                    f"Ridealong could not back up before closing: {str(error).rstrip('.')}. "
+                    "Your notes are saved; only the backup is missing.",
+                    ("Close anyway", self.close_anyway),
+                )
+                return
             log.warning("no backup on close: %s", error)
+        self._clear_backup_failure()
         self.calls_view.save_state()
         self.review_view.save_state()
         self.settings.save_splitter(self.definitions_view.splitter)

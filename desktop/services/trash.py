@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import builtins
 import enum
+import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -29,6 +31,12 @@ from desktop.storage import models as m
 
 #: How long an item stays in the trash before the automatic purge deletes it for good.
 KEEP_IN_TRASH: Final = timedelta(days=30)
+#: Rows deleted for good per transaction (each with what cascades from it): small enough
+#: that a note filed meanwhile waits a fraction of a second, not the whole purge.
+PURGE_BATCH: Final = 200
+#: The pause after each batch: SQLite retries a busy lock every 100 ms, so a command
+#: waiting for the file gets its turn instead of losing every race to the next batch.
+PURGE_PAUSE: Final = timedelta(milliseconds=150)
 _EXCERPT = 120
 
 
@@ -118,7 +126,14 @@ class TrashService(Service):
 
     def empty(self, older_than: timedelta | None = None) -> Purged:
         """Delete for good everything in the trash, or what was deleted longer ago than
-        `older_than`. A call goes with all its notes and their annotations."""
+        `older_than`. A call goes with all its notes and their annotations.
+
+        Deleting cascades through notes, annotations, tags and search rows, which takes
+        a while for thousands of calls: it is done `PURGE_BATCH` rows per transaction,
+        with a pause between, so a note filed meanwhile waits for one batch at most,
+        never for the whole purge (run it off the GUI thread). A batch deletes only what
+        is still in the trash: what is restored meanwhile stays.
+        """
         if older_than is not None and older_than < timedelta(0):
             raise UserError("a number of days cannot be negative")
         cutoff = self._now() - older_than if older_than is not None else None
@@ -131,18 +146,39 @@ class TrashService(Service):
                 where.append(model.deleted_at <= cutoff)
             return where
 
-        with self._db.write() as s:
-            calls = s.scalars(select(m.Call.id).where(*trashed(m.Call))).all()
-            notes = s.scalars(select(m.Note.id).where(*trashed(m.Note))).all()
+        in_trashed_call = m.Note.call_id.in_(select(m.Call.id).where(*trashed(m.Call)))
+        with self._db.read() as s:
             annotations = s.scalars(select(m.Annotation.id).where(*trashed(m.Annotation))).all()
-            # Foreign keys cascade: a call's notes, a note's annotations, tags, search rows.
-            for model, ids in ((m.Annotation, annotations), (m.Note, notes), (m.Call, calls)):
-                for start in range(0, len(ids), 500):
-                    s.execute(
-                        delete(model).where(model.id.in_(ids[start : start + 500])),
-                        execution_options={"synchronize_session": False},
-                    )
-        return Purged(calls=len(calls), notes=len(notes), annotations=len(annotations))
+            notes = s.scalars(select(m.Note.id).where(*trashed(m.Note))).all()
+            carried = s.scalars(select(m.Note.id).where(in_trashed_call)).all()
+            calls = s.scalars(select(m.Call.id).where(*trashed(m.Call))).all()
+        # Children first, so that each batch's cascade stays small.
+        purged_annotations = self._delete(m.Annotation, annotations, trashed(m.Annotation))
+        purged_notes = self._delete(m.Note, notes, trashed(m.Note))
+        self._delete(m.Note, carried, [in_trashed_call])  # in the trash with their call
+        purged_calls = self._delete(m.Call, calls, trashed(m.Call))
+        return Purged(calls=purged_calls, notes=purged_notes, annotations=purged_annotations)
+
+    def _delete(
+        self,
+        model: type[m.Call] | type[m.Note] | type[m.Annotation],
+        ids: Sequence[uuid.UUID],
+        still: builtins.list[ColumnElement[bool]],
+    ) -> int:
+        """Delete the rows `ids` that still match `still`, a batch per transaction;
+        returns how many went (foreign keys cascade to what hangs off them)."""
+        deleted = 0
+        for start in range(0, len(ids), PURGE_BATCH):
+            with self._db.write() as s:
+                batch = ids[start : start + PURGE_BATCH]
+                going = select(func.count()).where(model.id.in_(batch), *still)
+                deleted += s.scalar(going.select_from(model)) or 0
+                s.execute(
+                    delete(model).where(model.id.in_(batch), *still),
+                    execution_options={"synchronize_session": False},
+                )
+            time.sleep(PURGE_PAUSE.total_seconds())
+        return deleted
 
     def purge_expired(self) -> Purged:
         """Delete for good what has been in the trash for more than 30 days."""

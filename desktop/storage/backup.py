@@ -1,21 +1,26 @@
 """Backups of a SQLite database: made online, verified, rotated, listed, restored.
 
 Backups live in `backups/` beside the database file, named by the time they were taken
-(UTC), e.g. `ridealong-2025-03-14-093012.db`. A backup is made with SQLite's online
-backup API from a read-only connection (so the app can go on saving notes meanwhile),
-written to a hidden `.partial` name, checked with `PRAGMA quick_check`, fsynced, and
-renamed: a file with a backup's name is always a whole, sound database. A damaged live
-database is never backed up, so it can never push good backups out of the rotation.
+(UTC), e.g. `ridealong-2025-03-14-093012.db` (`-1`, `-2`... for more in one second). A
+backup is made with SQLite's online backup API from a read-only connection (so the app
+can go on saving notes meanwhile), written to a hidden `.partial` name, checked with
+`PRAGMA quick_check`, fsynced, and only then given its name, atomically (a hard link, so
+two backups never share one): a file with a backup's name is always a whole, sound
+database. A damaged live database is never backed up, so it can never push good backups
+out of the rotation. A full disk or a folder that cannot be written is said as such.
 
 Rotation (`rotate`): the 10 newest backups are kept, and besides them the newest of each
 of the last 30 days (local calendar days); safety copies taken before a restore or an
-upgrade are kept for 30 days, and the newest of each kind always.
+upgrade are kept for 30 days, and the newest of each kind always; the backup just made
+always. What killed runs left behind goes once it is an hour old (`clean_leftovers`).
 
 Restore (`restore_file`) refuses, before changing anything, a file that is not a sound
 Ridealong database of a schema this app knows. It reads only the header and
 `sqlite_master` of the candidate before copying it (so a huge or hostile file costs
-nothing), keeps the current database's bytes (log included, even when SQLite cannot
-read them) as a `before-restore` copy, then swaps the restored copy in atomically.
+nothing). Then, holding the only connection to the current database (waiting a few
+seconds for other commands to finish), it keeps a copy of it as a `before-restore`
+backup (its bytes, log included, when SQLite cannot read it soundly) and writes the
+restored database into it in one transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,6 +50,15 @@ KEEP_DAILY_DAYS: Final = 30
 KEEP_SAFETY_DAYS: Final = 30
 #: An automatic backup is due this long after the last one, if anything changed since.
 AUTOMATIC_INTERVAL: Final = timedelta(minutes=30)
+#: How long a restore waits for the commands and windows using the database to close it.
+IN_USE_WAIT: Final = timedelta(seconds=5)
+#: Hidden work files of a backup, a restore and an upgrade; what a killed one leaves
+#: goes once it has not been written to for this long.
+PARTIAL: Final = ".partial"
+RESTORING: Final = ".restoring"
+UPGRADING: Final = ".upgrading"
+LEFTOVER_AGE: Final = timedelta(hours=1)
+NOT_RESTORED: Final = "nothing was restored"
 _STAMP = "%Y-%m-%d-%H%M%S"
 
 
@@ -109,16 +123,46 @@ def _pattern(db_path: Path) -> re.Pattern[str]:
     )
 
 
-def _new_name(db_path: Path, kind: BackupKind, now: datetime, suffix: str = "") -> Path:
+def _publish(
+    partial: Path, db_path: Path, kind: BackupKind, now: datetime, suffix: str = ""
+) -> Path:
+    """Give a whole, checked copy its backup name; returns the name.
+
+    The name is taken atomically (a hard link), so backups made at once by several
+    processes never share one, and it sorts after every backup already made in its
+    second, so rotation sees it as the newest.
+    """
     folder = backups_dir(db_path)
     stamp = now.astimezone(UTC).strftime(_STAMP)
     tail = "" if kind is BackupKind.REGULAR else f"-{kind.value}{suffix}"
-    for n in range(1000):
+    second = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+    counters = [
+        (t - second).microseconds
+        for t, _, _ in _backup_files(db_path)
+        if second <= t < second + timedelta(seconds=1)
+    ]
+    first = max(counters) + 1 if counters else 0
+    for n in range(first, first + 1000):
         counter = f"-{n}" if n else ""
-        path = folder / f"{db_path.stem}-{stamp}{counter}{tail}.db"
-        if not path.exists():
-            return path
+        final = folder / f"{db_path.stem}-{stamp}{counter}{tail}.db"
+        try:
+            _link(partial, final)
+        except FileExistsError:
+            continue
+        partial.unlink(missing_ok=True)
+        return final
     raise StorageUnavailable(f"too many backups named for {stamp} in {folder}")
+
+
+def _link(partial: Path, final: Path) -> None:
+    """Create `final` as `partial`, never over an existing file."""
+    try:
+        os.link(partial, final)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        os.close(os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+        os.replace(partial, final)
 
 
 def _parse(db_path: Path, path: Path) -> tuple[datetime, BackupKind] | None:
@@ -238,7 +282,8 @@ def describe_backup(db_path: Path, path: Path) -> BackupInfo:
 
 def list_backups(db_path: Path) -> tuple[BackupInfo, ...]:
     """Every backup of the database at `db_path`, newest first (reads each file's header:
-    call it off the GUI thread)."""
+    call it off the GUI thread). What killed backups left behind goes first."""
+    clean_leftovers(db_path)
     return tuple(describe_backup(db_path, path) for _, _, path in _backup_files(db_path))
 
 
@@ -287,23 +332,44 @@ def create_backup(
 
     The database is quick-checked first; the copy is checked before it gets its name.
     """
-    _live_database(db_path)
-    if destination is None:
-        backups_dir(db_path).mkdir(parents=True, exist_ok=True)
-        final = _new_name(db_path, BackupKind.REGULAR, now)
-    else:
-        final = _check_destination(db_path, Path(destination))
-    partial = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.partial")
+    target = None if destination is None else _check_destination(db_path, Path(destination))
+    folder = backups_dir(db_path) if target is None else target.parent
+    not_made = "no backup was made"
+    try:
+        _live_database(db_path)
+    except StorageUnavailable as error:
+        # SQLite cannot even read a database without room for its shared-memory file.
+        if error.transient and sqlite_files.short_of_space(db_path.parent):
+            raise sqlite_files.disk_full(db_path.parent, not_made) from None
+        raise
+    with sqlite_files.writing(folder, not_made):
+        folder.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(db_path)
+    partial = _partial(folder)
     # The copy's file time is that of the last write it holds, so a change made while it
     # was copied is newer (both are the file system's times, never the app's clock).
     written = _last_write_ns(db_path) or time.time_ns()
-    sqlite_files.copy_database(db_path, partial, progress=progress, cancel=cancel)
-    os.utime(partial, ns=(written, written))
-    os.replace(partial, final)
-    sqlite_files.fsync_dir(final.parent)
-    if destination is None:
-        rotate(db_path, now)
-    return describe_backup(db_path, final)
+    try:
+        with sqlite_files.writing(folder, not_made):
+            sqlite_files.copy_database(db_path, partial, progress=progress, cancel=cancel)
+            os.utime(partial, ns=(written, written))
+            if target is None:
+                final = _publish(partial, db_path, BackupKind.REGULAR, now)
+            else:
+                os.replace(partial, target)
+                final = target
+            sqlite_files.fsync_dir(folder)
+    finally:
+        sqlite_files.remove_database_file(partial)
+    made = describe_backup(db_path, final)
+    if target is None:
+        rotate(db_path, now, made=final)
+    return made
+
+
+def _partial(folder: Path) -> Path:
+    """A hidden name for a copy being written, short whatever the final name's length."""
+    return folder / f".ridealong-{uuid.uuid4().hex[:12]}{PARTIAL}"
 
 
 def _check_destination(db_path: Path, destination: Path) -> Path:
@@ -312,30 +378,39 @@ def _check_destination(db_path: Path, destination: Path) -> Path:
         raise UserError(f"{destination} is a folder; give a file name, e.g. {target / 'x.db'}")
     if not target.parent.is_dir():
         raise UserError(f"there is no folder {target.parent}")
-    own = {db_path.absolute(), *(p.absolute() for p in sqlite_files.sidecars(db_path))}
-    if target in own or (target.exists() and target.samefile(db_path)):
+    if target.resolve() == db_path.resolve() or (target.exists() and target.samefile(db_path)):
         raise UserError(f"{destination} is the database itself; choose another file")
+    if target.resolve() in {p.resolve() for p in sqlite_files.own_files(db_path)}:
+        raise UserError(
+            f"{destination} is a file SQLite keeps beside the database, and writing it "
+            "would damage the database; choose another file"
+        )
     return target
 
 
 def keep_before_upgrade(db_path: Path, revision: str, *, now: datetime) -> Path:
     """A verified copy of the database as it was before an upgrade; returns its path."""
     folder = backups_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    not_upgraded = "it was not upgraded"
+    with sqlite_files.writing(folder, not_upgraded):
+        folder.mkdir(parents=True, exist_ok=True)
+    partial = _partial(folder)
     suffix = f"-from-{revision}" if revision else ""
-    final = _new_name(db_path, BackupKind.BEFORE_UPGRADE, now, suffix)
-    partial = final.with_name(f".{final.name}.partial")
-    sqlite_files.copy_database(db_path, partial)
-    os.replace(partial, final)
-    sqlite_files.fsync_dir(folder)
+    try:
+        with sqlite_files.writing(folder, not_upgraded):
+            sqlite_files.copy_database(db_path, partial)
+            final = _publish(partial, db_path, BackupKind.BEFORE_UPGRADE, now, suffix)
+            sqlite_files.fsync_dir(folder)
+    finally:
+        sqlite_files.remove_database_file(partial)
     return final
 
 
-def rotate(db_path: Path, now: datetime) -> list[Path]:
-    """Delete the backups the rule no longer keeps (see the module docstring); returns
-    what was deleted. Stray `.partial` files of an interrupted backup go too."""
+def rotate(db_path: Path, now: datetime, *, made: Path | None = None) -> list[Path]:
+    """Delete the backups the rule no longer keeps (see the module docstring), never the
+    one just `made`; returns what was deleted."""
     files = _backup_files(db_path)
-    keep: set[Path] = set()
+    keep: set[Path] = {made} if made is not None else set()
     regular = [(t, p) for t, k, p in files if k is BackupKind.REGULAR]
     keep.update(p for _, p in regular[:KEEP_NEWEST])
     days: set[object] = set()
@@ -351,11 +426,45 @@ def rotate(db_path: Path, now: datetime) -> list[Path]:
     removed = [p for _, _, p in files if p not in keep]
     for path in removed:
         sqlite_files.remove_database_file(path)
-    folder = backups_dir(db_path)
-    for stray in folder.glob(".*.partial") if folder.is_dir() else ():
-        if now.timestamp() - stray.stat().st_mtime > 86400:
-            stray.unlink(missing_ok=True)
     return removed
+
+
+def clean_leftovers(db_path: Path) -> list[Path]:
+    """Delete what killed backups, restores and upgrades left behind (hidden `.partial`,
+    `.restoring` and `.upgrading` copies, with their journals), once they are an hour
+    old and nothing has them open; returns what was deleted. Best effort: a leftover
+    that cannot be deleted never stops the work that called this."""
+    found = [
+        *_hidden(backups_dir(db_path), PARTIAL),
+        *_hidden(db_path.parent, RESTORING),
+        *_hidden(db_path.parent, UPGRADING),
+    ]
+    removed = []
+    for path in found:
+        try:
+            written = max(p.stat().st_mtime for p in sqlite_files.own_files(path) if p.exists())
+            if time.time() - written < LEFTOVER_AGE.total_seconds():
+                continue
+            sqlite_files.refuse_if_in_use(path)
+            sqlite_files.remove_database_file(path)
+        except (OSError, sqlite3.Error, StorageUnavailable):
+            continue
+        removed.append(path)
+    return removed
+
+
+def _hidden(folder: Path, suffix: str) -> list[Path]:
+    """Hidden work files ending in `suffix` in `folder`, or a journal left without one."""
+    if not folder.is_dir():
+        return []
+    names = set()
+    for path in folder.iterdir():
+        name = path.name
+        for tail in ("-journal", "-wal", "-shm"):
+            name = name.removesuffix(tail)
+        if name.startswith(".") and name.endswith(suffix):
+            names.add(name)
+    return [folder / name for name in sorted(names)]
 
 
 def _last_write_ns(db_path: Path) -> int | None:
@@ -364,16 +473,10 @@ def _last_write_ns(db_path: Path) -> int | None:
     return max(times) if times else None
 
 
-def last_change(db_path: Path) -> datetime | None:
-    """When the database (or its write-ahead log) was last written."""
-    written = _last_write_ns(db_path)
-    return datetime.fromtimestamp(written / 1e9, UTC) if written is not None else None
-
-
 def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
     """Whether an automatic backup should run now: something changed since the newest
     backup, and either the app is closing or that backup is 30 minutes old."""
-    changed = last_change(db_path)
+    changed = _last_write_ns(db_path)
     if changed is None:
         return False
     regular = [(t, p) for t, k, p in _backup_files(db_path) if k is BackupKind.REGULAR]
@@ -381,8 +484,9 @@ def backup_due(db_path: Path, now: datetime, *, closing: bool = False) -> bool:
         return True
     made_at, newest = regular[0]
     try:
-        # A backup's file time is that of the last write it holds (see `create_backup`).
-        snapshot = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
+        # A backup's file time is that of the last write it holds (see `create_backup`),
+        # compared in nanoseconds: as floats, the same time may round either way.
+        snapshot = newest.stat().st_mtime_ns
     except OSError:
         return True
     if changed <= snapshot:
@@ -412,27 +516,19 @@ def restore_file(
     if db_path.exists() and source.exists() and source.samefile(db_path):
         raise UserError(f"{source} is the database itself; choose a backup")
     candidate = read_candidate(source)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    work = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.restoring")
-    kept: Path | None = None
+    with sqlite_files.writing(db_path.parent, NOT_RESTORED):
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(db_path)
+    work = db_path.with_name(f".ridealong-{uuid.uuid4().hex[:12]}{RESTORING}")
+    phase = _phases(progress, 3)
     try:
-        try:
-            sqlite_files.copy_database(source, work, progress=progress, cancel=cancel)
-        except (StorageUnavailable, sqlite3.DatabaseError) as error:
-            raise UserError(f"{source} is damaged and cannot be restored ({error})") from None
-        if db_path.exists():
-            # Bytes first, as they are (a probe for other users may replay a crash's log).
-            backups_dir(db_path).mkdir(parents=True, exist_ok=True)
-            kept = _new_name(db_path, BackupKind.BEFORE_RESTORE, now)
-            sqlite_files.copy_bytes(db_path, kept)
-            sqlite_files.fsync_dir(kept.parent)
-            try:
-                sqlite_files.refuse_if_in_use(db_path)
-            except StorageUnavailable:
-                sqlite_files.remove_database_file(kept)
+        with sqlite_files.writing(db_path.parent, NOT_RESTORED):
+            _copy_candidate(source, work, phase(0), cancel)
+            if db_path.exists():
+                kept: Path | None = _replace(db_path, work, now, phase, cancel)
+            else:
                 kept = None
-                raise
-        sqlite_files.swap_in(work, db_path)
+                sqlite_files.swap_in(work, db_path)
     finally:
         sqlite_files.remove_database_file(work)
     sqlite_files.mark_verified(db_path)
@@ -447,6 +543,98 @@ def restore_file(
         calls=candidate.calls,
         notes=candidate.notes,
     )
+
+
+def _copy_candidate(
+    source: Path, work: Path, progress: Progress, cancel: CancelToken | None
+) -> None:
+    """A checked copy of the backup to restore; damage found only now refuses it."""
+    try:
+        sqlite_files.copy_database(source, work, progress=progress, cancel=cancel)
+    except sqlite3.DatabaseError as error:
+        if sqlite_fault(error) is not Fault.DAMAGED:
+            raise
+        raise UserError(f"{source} is damaged and cannot be restored ({error})") from None
+    except StorageUnavailable as error:  # the copy failed its check
+        raise UserError(f"{source} is damaged and cannot be restored ({error})") from None
+
+
+def _replace(
+    db_path: Path,
+    work: Path,
+    now: datetime,
+    phase: Callable[[int], Progress],
+    cancel: CancelToken | None,
+) -> Path:
+    """Replace the database with `work`, keeping it first; returns where it was kept.
+
+    Everything happens under one exclusive lock (waiting a few seconds for the commands
+    and windows using the file to finish): the copy kept holds every note saved before
+    the lock was granted, nobody can write between that copy and the replacement, and
+    whoever opens the file afterwards finds the restored one.
+    """
+    backups_dir(db_path).mkdir(exist_ok=True)
+    with sqlite_files.exclusive_use(db_path, wait=IN_USE_WAIT.total_seconds()) as live:
+        kept = _keep_copy(live, db_path, now, phase(1)) if live is not None else None
+        if kept is None:
+            kept = _keep_bytes(db_path, now)
+        if live is not None:
+            sqlite_files.write_into(live, work, progress=phase(2), cancel=cancel)
+            return kept
+    # SQLite cannot read the file, so nobody can be using it: swapped, not written into.
+    sqlite_files.swap_in(work, db_path)
+    return kept
+
+
+def _keep_copy(
+    live: sqlite3.Connection, db_path: Path, now: datetime, progress: Progress
+) -> Path | None:
+    """A checked, self-contained copy of the locked database in `backups/`; None when it
+    is damaged (its bytes are kept instead)."""
+    partial = _partial(backups_dir(db_path))
+    try:
+        try:
+            sqlite_files.copy_from(live, partial, source=db_path, progress=progress)
+        except sqlite3.DatabaseError as error:
+            if sqlite_fault(error) is not Fault.DAMAGED:
+                raise
+            return None
+        except StorageUnavailable:  # the copy failed its check
+            return None
+        kept = _publish(partial, db_path, BackupKind.BEFORE_RESTORE, now)
+        sqlite_files.fsync_dir(kept.parent)
+        return kept
+    finally:
+        sqlite_files.remove_database_file(partial)
+
+
+def _keep_bytes(db_path: Path, now: datetime) -> Path:
+    """The database's bytes as they are, its log beside them, for a file SQLite cannot
+    read soundly: whatever state it is in, nothing in it is lost."""
+    partial = _partial(backups_dir(db_path))
+    try:
+        sqlite_files.copy_bytes(db_path, partial)
+        kept = _publish(partial, db_path, BackupKind.BEFORE_RESTORE, now)
+        log = sqlite_files.sidecars(partial)[0]
+        if log.exists():
+            os.replace(log, sqlite_files.sidecars(kept)[0])
+        sqlite_files.fsync_dir(kept.parent)
+        return kept
+    finally:
+        sqlite_files.remove_database_file(partial)
+
+
+def _phases(progress: Progress, count: int) -> Callable[[int], Progress]:
+    """Progress of `count` steps of equal weight, reported as one: `phase(i)` is the
+    callback for step i."""
+
+    def phase(index: int) -> Progress:
+        def report(done: int, total: int) -> None:
+            progress(index * 1000 + 1000 * done // max(total, 1), count * 1000)
+
+        return report
+
+    return phase
 
 
 def delete_backups(paths: Iterable[Path]) -> None:

@@ -668,19 +668,21 @@ def upgrade_file(path: Path, state: SchemaState, *, now: datetime) -> None:
     except OSError as error:
         raise StorageUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
     work = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.upgrading")
+    outcome = f"{path} was left as it was" if path.exists() else "no database was created"
     try:
-        if path.exists():
-            sqlite_files.refuse_if_in_use(path)
-            if state.is_empty:
-                sqlite_files.copy_database(path, work)
+        with sqlite_files.writing(path.parent, outcome):
+            if path.exists():
+                sqlite_files.refuse_if_in_use(path)
+                if state.is_empty:
+                    sqlite_files.copy_database(path, work)
+                else:
+                    before = backup.keep_before_upgrade(path, state.revision or "", now=now)
+                    sqlite_files.copy_database(before, work)
+            _migrate(work, str(path))
+            if path.exists():
+                sqlite_files.swap_in(work, path)
             else:
-                before = backup.keep_before_upgrade(path, state.revision or "", now=now)
-                sqlite_files.copy_database(before, work)
-        _migrate(work, str(path))
-        if path.exists():
-            sqlite_files.swap_in(work, path)
-        else:
-            _put_new(work, path)
+                _put_new(work, path)
     finally:
         sqlite_files.remove_database_file(work)
 
@@ -690,12 +692,12 @@ def _migrate(work: Path, where: str) -> None:
     engine = create_db_engine(f"sqlite:///{work}")
     try:
         migrations.upgrade(engine)
+    except exc.DBAPIError as error:
+        if error.orig is not None and sqlite_files.out_of_space(error.orig, work.parent):
+            raise error.orig from error  # said as a full disk by `upgrade_file`
+        raise _not_upgraded(where, error) from error
     except Exception as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        raise StorageUnavailable(
-            f"could not upgrade {where} to schema {migrations.head()} ({reason}); "
-            "it was left as it was"
-        ) from error
+        raise _not_upgraded(where, error) from error
     finally:
         engine.dispose()
     problems = sqlite_files.quick_check(work)
@@ -709,6 +711,13 @@ def _migrate(work: Path, where: str) -> None:
     finally:
         conn.close()
     sqlite_files.fsync_file(work)
+
+
+def _not_upgraded(where: str, error: Exception) -> StorageUnavailable:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    return StorageUnavailable(
+        f"could not upgrade {where} to schema {migrations.head()} ({reason}); it was left as it was"
+    )
 
 
 def _put_new(work: Path, path: Path) -> None:
