@@ -17,11 +17,13 @@ a long search on a background thread never holds up a note being filed.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +45,7 @@ from desktop.errors import (
     StorageUnavailable,
     UserError,
 )
-from desktop.storage import migrations, sqlite_files
+from desktop.storage import migrations, schemas, sqlite_files
 from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
@@ -94,14 +96,22 @@ def describe(url: str) -> str:
 
 
 def inspect_sqlite_file(path: Path) -> SchemaState:
-    """Read, never write, what a SQLite file holds; refuse what is not ours."""
-    if not path.exists():
+    """Read, never write, what a SQLite file holds; refuse what is not ours.
+
+    A file is called damaged only when SQLite says so (see `storage/faults.py`): its size
+    says nothing, since in WAL mode committed pages may still be in the `-wal` file
+    (beside a live writer, or after a full disk or a kill stopped a checkpoint)."""
+    try:
+        st = _stat(path)
+    except FileNotFoundError:
         return SchemaState(revision=None, is_empty=True)
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise Foreign(f"{path} is a directory, not a Ridealong database")
+    if not stat.S_ISREG(st.st_mode):
+        # Opening a named pipe would wait for a writer for ever; a device is nobody's database.
+        raise Foreign(f"{path} is {_kind_of(st.st_mode)}, not a Ridealong database")
     try:
         header = sqlite_files.read_header(path)
-        size = path.stat().st_size
     except OSError as error:
         raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
     if not header:
@@ -110,28 +120,54 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
         raise Damaged(f"{path} is an empty file, not a Ridealong database")
     if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise Foreign(f"{path} is not a Ridealong database (not a SQLite file)")
-    problem = sqlite_files.header_problem(header, size)
-    if problem:
-        raise Damaged(f"{path} is damaged: {problem}")
     try:
-        conn = sqlite_files.connect_read_only(path)
-        try:
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            revision = None
-            if "alembic_version" in names:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            conn.close()
+        with closing(sqlite_files.connect_read_only(path)) as conn:
+            conn.execute("BEGIN")
+            found = schemas.recognise(conn)
     except sqlite3.DatabaseError as error:
         if sqlite_fault(error) is Fault.DAMAGED:
             raise Damaged(f"{path} is damaged and cannot be read ({error})") from None
         raise sqlite_files.unreadable(path, error) from None
-    if not names:
+    if found.empty:
         return SchemaState(revision=None, is_empty=True)
-    if revision is None or "notes" not in names:
-        raise Foreign(f"{path} is a SQLite file of another program, not Ridealong")
-    return SchemaState(revision=revision, is_empty=False)
+    if found.problem is not None:
+        raise Foreign(
+            f"{path} is a SQLite file of another program, not Ridealong ({found.problem})"
+        )
+    return SchemaState(revision=found.revision, is_empty=False)
+
+
+def _stat(path: Path) -> os.stat_result:
+    """The file's status, following links; a link that leads nowhere is refused, since
+    creating a database at its target would hide the real one (on a drive that is not
+    plugged in) behind an empty one. Missing: `FileNotFoundError`."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        links = (p for p in (path, *path.parents) if p.is_symlink() and not p.exists())
+        dangling = next(links, None)
+        if dangling is None:
+            raise
+        raise StorageUnavailable(
+            f"{dangling} is a link to {os.readlink(dangling)}, which does not exist "
+            "(is its drive connected?); nothing was created",
+            transient=True,
+        ) from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StorageUnavailable(
+                f"{path} is a symbolic link that leads back to itself; "
+                "point it at the database file"
+            ) from None
+        raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def check_revision(state: SchemaState, where: str) -> None:

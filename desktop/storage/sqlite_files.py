@@ -44,21 +44,6 @@ def read_header(path: Path) -> bytes:
         return handle.read(HEADER_SIZE)
 
 
-def header_problem(header: bytes, size: int) -> str | None:
-    """What is wrong with a file that starts like SQLite, from its header alone."""
-    if len(header) < HEADER_SIZE:
-        return "its header is cut short"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        return "its page size is invalid"
-    pages = int.from_bytes(header[28:32], "big")
-    # The page count is only kept up to date when the two counters agree.
-    if pages and header[24:28] == header[92:96] and size < pages * page_size:
-        return f"it is cut short ({size:,} of {pages * page_size:,} bytes)"
-    return None
-
-
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write to the file, whatever the caller runs."""
     return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
@@ -68,6 +53,15 @@ def unreadable(path: Path, error: sqlite3.Error) -> StorageUnavailable:
     """The refusal for a file SQLite could not read for a reason other than damage (busy,
     unreadable, a newer file format...): it is said as what it is, never as damage."""
     fault = sqlite_fault(error)
+    # SQLite writes beside a WAL database even to read it (its -shm and -wal files).
+    if fault is Fault.READ_ONLY:
+        return StorageUnavailable(
+            f"cannot open {path}: the file or its folder is read-only", transient=True
+        )
+    if fault is Fault.FULL:
+        return StorageUnavailable(
+            f"the disk holding {path} is full; free some space and try again", transient=True
+        )
     reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
     return StorageUnavailable(
         f"cannot read {path}: {reason}", transient=fault is not None and fault.transient
