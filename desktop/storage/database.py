@@ -3,7 +3,9 @@
 `open_database(url)` refuses anything it should not touch before it writes a byte: a
 file that is not SQLite, a SQLite file of another program, a Ridealong database newer
 than this app, a damaged file. A SQLite file changed since this app last found it sound
-gets a `PRAGMA quick_check` first (see `sqlite_files.is_verified`). Only then does it
+gets a `PRAGMA quick_check` first (see `sqlite_files.is_verified`), one unchanged since
+the spot check (`sqlite_files.spot_check`), since its stamp cannot prove that nothing
+wrote to it behind its back. Only then does it
 set pragmas and, if the stored schema revision is behind, run the Alembic migrations
 (Alembic is imported only then, since importing it costs a noticeable part of
 start-up). A SQLite file is migrated as a copy that replaces the original only once the
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import sqlite3
 import stat
 import uuid
@@ -287,7 +290,10 @@ class Database:
     def close(self) -> None:
         """Let SQLite refresh the statistics its query planner uses, then disconnect.
 
-        A damaged file is left exactly as it is: no optimize, no stamp."""
+        The stamp saying the file is sound is refreshed only if it was found sound at
+        open and passes the spot check now. A damaged file is left exactly as it is: no
+        optimize, no stamp."""
+        sound = self._still_sound()
         if self.dialect == "sqlite" and not self.damaged:
             try:
                 with self.engine.connect() as conn:
@@ -296,12 +302,25 @@ class Database:
                 pass  # a read-only or busy file keeps its old statistics
         self.engine.dispose()
         path = self.path
-        if self._verified and not self.damaged and path is not None and self._file is not None:
+        if sound and path is not None:
             try:
                 if _file_key(path) == self._file:
                     sqlite_files.mark_verified(path)
             except OSError:
                 pass
+
+    def _still_sound(self) -> bool:
+        """Whether the file found sound at open passes the spot check before closing.
+
+        It runs while this engine still holds its connection, so that the last one to
+        close (ours) checkpoints the log and removes it, as SQLite does."""
+        path = self.path
+        if not self._verified or self.damaged or path is None or self._file is None:
+            return False
+        try:
+            return not sqlite_files.spot_check(path, random.Random())
+        except StorageUnavailable:
+            return False  # no stamp: the next open runs the full check
 
 
 def _file_key(path: Path) -> tuple[int, int]:
@@ -421,14 +440,19 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
 
 
 def verify_file(path: Path) -> None:
-    """Refuse a damaged file before anything writes to it: a quick check, run only when the
-    file changed since this app last knew it sound."""
+    """Refuse a damaged file before anything writes to it.
+
+    A file exactly as this app last found it sound (`sqlite_files.is_verified`) gets the
+    spot check, milliseconds; any other file the full quick check, about a second per
+    million notes, after which it is stamped sound."""
     if sqlite_files.is_verified(path):
-        return
-    problems = sqlite_files.quick_check(path)
+        problems = sqlite_files.spot_check(path, random.Random())
+    else:
+        problems = sqlite_files.quick_check(path)
+        if not problems:
+            sqlite_files.mark_verified(path)
     if problems:
         raise Damaged(f"{path} is damaged: {'; '.join(problems[:3])}")
-    sqlite_files.mark_verified(path)
 
 
 def open_database(
@@ -437,9 +461,9 @@ def open_database(
     """Open (creating and migrating if needed) the database at `url`, telling the time by
     `clock`.
 
-    With `verify` (the default), a SQLite file changed since this app last found it sound
-    is quick-checked first (about a second per million notes); the window may pass False
-    and run `desktop.storage.health.check_health(url, deep=True)` off the GUI thread.
+    With `verify` (the default), a SQLite file is checked before anything is written to
+    it (see `verify_file`); the window may pass False and run
+    `desktop.storage.health.check_health(url, deep=True)` off the GUI thread.
     """
     parsed = parse_url(url)
     where = describe(url)

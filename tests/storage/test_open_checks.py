@@ -1,12 +1,13 @@
 """What an open decides before it writes a byte, through the command line: a sound file
 is never called damaged (a checkpoint stopped half-way, a read-only place), another
 program's file is never taken for ours or written to, a link to nothing or a named pipe
-is refused at once."""
+is refused at once, and damage a stamp cannot see is looked for before writing."""
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import sqlite3
@@ -358,3 +359,79 @@ def test_a_named_pipe_or_socket_named_like_the_database_is_refused_at_once(
     finally:
         listening.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ridealong.db"]
+
+
+# -- a stamp is trusted only as far as it can be ---------------------------------------------
+
+
+def overwrite_pages(path: Path, pages: list[int], rng: random.Random) -> None:
+    """Put garbage over whole pages in place, then set the modification time back, as a
+    program that hides its writes would."""
+    st = path.stat()
+    with path.open("r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * PAGE)
+            handle.write(rng.randbytes(PAGE))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+
+
+def root_page(path: Path, table: str) -> int:
+    with closing(sqlite_files.connect_read_only(path)) as conn:
+        row = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,))
+        return int(row.fetchone()[0])
+
+
+WRITES = (
+    ["call", "start", "--account", "Acme"],
+    ["demo", "--calls", "1"],
+    ["definitions", "set", "MQL", "Marketing qualified"],
+)
+
+
+def assert_every_write_refused_as_damaged(
+    data: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "ridealong.db"
+    before = snapshot(path)
+    stamp = (data / ".ridealong.db.checked").read_bytes()
+    call_id = str(uuid.uuid4())
+    for command in (*WRITES, ["note", "add", call_id, "--kind", "pain", "Budget frozen"]):
+        ran = ridealong(capsys, ["--data-dir", str(data)], *command, clock=clock)
+        assert refused(ran, "damaged") is None, (command, ran)
+        assert snapshot(path) == before, f"{command} wrote to the damaged file"
+    assert (data / ".ridealong.db.checked").read_bytes() == stamp
+
+
+def test_pages_overwritten_in_place_with_the_time_set_back_are_found_before_any_write(
+    data: Path, rng: random.Random, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "ridealong.db"
+    pages = rng.sample(range(2, path.stat().st_size // PAGE + 1), 3)
+    overwrite_pages(path, pages, rng)
+    assert_every_write_refused_as_damaged(data, clock, capsys)
+
+
+def test_damage_that_leaves_every_time_alone_is_found_by_the_spot_check(
+    data: Path, rng: random.Random, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Decay on the disk moves no time at all: the stamp still matches, so only the spot
+    check, which reads every table's first page, stands between it and the next write
+    (the tags table: no command below reads it)."""
+    path = data / "ridealong.db"
+    overwrite_pages(path, [root_page(path, "tags")], rng)
+    sqlite_files.mark_verified(path)  # the times as they were: the stamp matches
+    assert_every_write_refused_as_damaged(data, clock, capsys)
+    assert check_health(f"sqlite:///{path}").health is Health.DAMAGED
+
+
+def test_the_stamp_is_not_refreshed_over_damage_done_while_open(
+    data: Path, rng: random.Random, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "ridealong.db"
+    services = Services.open(f"sqlite:///{path}", clock=clock)
+    services.calls.start("Acme")
+    overwrite_pages(path, [root_page(path, "tags")], rng)  # another program, meanwhile
+    services.close()
+    assert not sqlite_files.is_verified(path)
+    assert_every_write_refused_as_damaged(data, clock, capsys)
