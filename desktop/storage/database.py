@@ -196,6 +196,8 @@ class Database:
         self.damaged = False
         #: The file was found sound at open, so closing may say it still is.
         self._verified = verified
+        #: Opened with `?mode=ro`: SQLite refuses every write, and so does `write()`.
+        self.read_only = opens_read_only(make_url(url))
         path = self.path
         self._file = _file_key(path) if path is not None and path.exists() else None
         self.search: SearchBackend = backend_for(self.dialect)
@@ -231,9 +233,14 @@ class Database:
             yield session
 
     def _check_writable(self) -> None:
-        """Refuse to write to a file found damaged, or to a file that is no longer the one
-        opened (deleted, moved, or replaced by a restore elsewhere): on most systems
-        SQLite would go on writing to the vanished file, and the note would be lost."""
+        """Refuse to write to a file opened read-only or found damaged, or to a file that
+        is no longer the one opened (deleted, moved, or replaced by a restore elsewhere):
+        on most systems SQLite would go on writing to the vanished file, and the note
+        would be lost."""
+        if self.read_only:
+            raise StorageUnavailable(
+                f"{describe(self.url)} is open read-only (?mode=ro); nothing could be saved"
+            )
         if self.damaged:
             raise Damaged(
                 f"{describe(self.url)} is damaged; nothing more is written to it. "
@@ -291,10 +298,10 @@ class Database:
         """Let SQLite refresh the statistics its query planner uses, then disconnect.
 
         The stamp saying the file is sound is refreshed only if it was found sound at
-        open and passes the spot check now. A damaged file is left exactly as it is: no
-        optimize, no stamp."""
+        open and passes the spot check now. A damaged or read-only file is left exactly
+        as it is: no optimize, no stamp."""
         sound = self._still_sound()
-        if self.dialect == "sqlite" and not self.damaged:
+        if self.dialect == "sqlite" and not self.damaged and not self.read_only:
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA optimize")
@@ -376,7 +383,7 @@ def _fault(error: exc.DBAPIError) -> Fault | None:
     return Fault.UNREACHABLE if isinstance(error, exc.OperationalError) else None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -384,7 +391,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not read_only:  # a read-only file keeps its journal mode
+            cursor.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed note survives a power cut; it costs ~0.2 ms per commit.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
@@ -402,8 +410,19 @@ def create_db_engine(url: str) -> Engine:
             raise UserError(
                 f"unsupported database driver {parsed.drivername!r}: use sqlite:///PATH"
             )
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        read_only = opens_read_only(parsed)
+        if read_only:
+            # SQLAlchemy passes `mode` to SQLite only in a `file:` URI, so connect ourselves.
+            uri = f"{Path(str(parsed.database)).as_uri()}?mode=ro"
+            engine = create_engine(
+                parsed.difference_update_query(["mode"]),
+                creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                ),
+            )
+        else:
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine, read_only=read_only)
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)
@@ -439,20 +458,35 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
     return SchemaState(revision=revision, is_empty=False)
 
 
-def verify_file(path: Path) -> None:
+def verify_file(path: Path, *, stamp: bool = True) -> None:
     """Refuse a damaged file before anything writes to it.
 
     A file exactly as this app last found it sound (`sqlite_files.is_verified`) gets the
     spot check, milliseconds; any other file the full quick check, about a second per
-    million notes, after which it is stamped sound."""
+    million notes, after which it is stamped sound (unless `stamp` is False: nothing is
+    written beside a file opened read-only)."""
     if sqlite_files.is_verified(path):
         problems = sqlite_files.spot_check(path, random.Random())
     else:
         problems = sqlite_files.quick_check(path)
-        if not problems:
+        if not problems and stamp:
             sqlite_files.mark_verified(path)
     if problems:
         raise Damaged(f"{path} is damaged: {'; '.join(problems[:3])}")
+
+
+def opens_read_only(url: URL) -> bool:
+    """Whether a SQLite URL asks for the file to be opened read-only (`?mode=ro`); any
+    other mode is refused rather than ignored."""
+    mode = url.query.get("mode")
+    if mode is None or url.get_backend_name() != "sqlite":
+        return False
+    if mode != "ro":
+        raise UserError(
+            f"unsupported database URL option mode={mode}: "
+            "leave it out, or use ?mode=ro to open the file read-only"
+        )
+    return True
 
 
 def open_database(
@@ -463,7 +497,10 @@ def open_database(
 
     With `verify` (the default), a SQLite file is checked before anything is written to
     it (see `verify_file`); the window may pass False and run
-    `desktop.storage.health.check_health(url, deep=True)` off the GUI thread.
+    `desktop.storage.health.check_health(url, deep=True)` off the GUI thread. A SQLite
+    URL ending in `?mode=ro` opens the file read-only: nothing is created, upgraded or
+    written to it, no stamp beside it, and every write is refused (SQLite itself may
+    still create the `-wal` and `-shm` files it needs to read a WAL database).
     """
     parsed = parse_url(url)
     where = describe(url)
@@ -472,19 +509,22 @@ def open_database(
         # The file's absolute URL from now on: a relative one would name another file
         # after a change of the current directory.
         url = parsed.render_as_string(hide_password=False)
+        read_only = opens_read_only(parsed)
         state = inspect_sqlite_file(path)
         check_revision(state, where)
+        if read_only and state.is_empty:
+            raise UserError(f"there is no Ridealong database at {path} to open read-only")
         if verify and not state.is_empty:
-            verify_file(path)
+            verify_file(path, stamp=not read_only)
         engine = create_db_engine(url)  # refuses a bad driver before a file is made
         if state.revision != migrations.head():
-            if not upgrade:
+            if not upgrade or read_only:
                 raise NeedsUpgrade(
                     f"{where} needs an upgrade to schema {migrations.head()}; "
-                    "run `ridealong db upgrade`"
+                    f"run `ridealong db upgrade`{' without ?mode=ro' if read_only else ''}"
                 )
             upgrade_file(path, state, now=clock())
-        return Database(url, engine, verified=verify, clock=clock)
+        return Database(url, engine, verified=verify and not read_only, clock=clock)
     engine = create_db_engine(url)
     try:
         state = _server_state(engine, where)

@@ -18,6 +18,7 @@ from desktop.storage.database import (
     describe,
     inspect_sqlite_file,
     open_database,
+    opens_read_only,
     parse_url,
     sqlite_path,
     verify_file,
@@ -84,7 +85,7 @@ def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
             )
             return DatabaseHealth(where, Health.NEWER, problem, revision, backup, place)
         if deep:
-            verify_file(path)
+            verify_file(path, stamp=not opens_read_only(parse_url(url)))
     except StorageUnavailable as error:
         return DatabaseHealth(where, _classify(error), str(error), revision, backup, place)
     health = Health.OK if revision == migrations.head() else Health.NEEDS_UPGRADE

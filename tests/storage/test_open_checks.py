@@ -1,7 +1,8 @@
 """What an open decides before it writes a byte, through the command line: a sound file
 is never called damaged (a checkpoint stopped half-way, a read-only place), another
 program's file is never taken for ours or written to, a link to nothing or a named pipe
-is refused at once, and damage a stamp cannot see is looked for before writing."""
+is refused at once, damage a stamp cannot see is looked for before writing, and the
+URL's `?mode=ro` and an empty URL mean what they say."""
 
 from __future__ import annotations
 
@@ -435,3 +436,68 @@ def test_the_stamp_is_not_refreshed_over_damage_done_while_open(
     services.close()
     assert not sqlite_files.is_verified(path)
     assert_every_write_refused_as_damaged(data, clock, capsys)
+
+
+# -- what the URL says ---------------------------------------------------------------------
+
+
+def test_a_database_opened_read_only_is_read_and_never_written(
+    data: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data / "ridealong.db"
+    call_id = first_call(data, clock)
+    before = snapshot(path), (data / ".ridealong.db.checked").stat().st_mtime_ns
+    where = ["--database-url", f"sqlite:///{path}?mode=ro"]
+    for command in (["call", "list"], ["call", "show", call_id], ["search", "budget"]):
+        ran = ridealong(capsys, where, *command, clock=clock)
+        assert ran.code == 0 and ran.out, (command, ran.err)
+    for command in (
+        *WRITES,
+        ["note", "add", call_id, "--kind", "pain", "Budget frozen"],
+        ["trash", "empty"],
+    ):
+        why = refused(ridealong(capsys, where, *command, clock=clock), "read-only")
+        assert why is None, (command, why)
+    copy = data.parent / "copy.db"
+    assert (
+        ridealong(capsys, ["--data-dir", str(data)], "backup", "-o", str(copy), clock=clock).code
+        == 0
+    )
+    why = refused(ridealong(capsys, where, "restore", str(copy), clock=clock), "read-only")
+    assert why is None, why
+    assert (snapshot(path), (data / ".ridealong.db.checked").stat().st_mtime_ns) == before
+    assert not (data / "backups").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("?mode=ro", "no Ridealong database"),
+        ("?mode=rw", "unsupported"),
+        ("?mode=memory", "unsupported"),
+    ],
+)
+def test_a_missing_file_opened_read_only_or_another_mode_is_refused_and_not_created(
+    tmp_path: Path, query: str, words: str, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ["--database-url", f"sqlite:///{tmp_path / 'ridealong.db'}{query}"]
+    for command in (["call", "list"], ["call", "start", "--account", "Acme"]):
+        why = refused(ridealong(capsys, where, *command, clock=clock), words)
+        assert why is None, (command, why)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url", ["", "  "])
+def test_an_empty_database_url_is_refused_not_read_as_the_default(
+    tmp_path: Path,
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("RIDEALONG_DATABASE_URL", raising=False)
+    for command in (["call", "list"], ["db", "path"]):
+        ran = ridealong(capsys, ["--database-url", url], *command, clock=clock)
+        assert refused(ran, "empty database URL") is None, ran
+    assert list(tmp_path.iterdir()) == []
