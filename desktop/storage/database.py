@@ -5,11 +5,11 @@ file that is not SQLite, a SQLite file of another program, a Ridealong database 
 than this app, a damaged file. A SQLite file changed since this app last found it sound
 gets a `PRAGMA quick_check` first (see `sqlite_files.is_verified`), one unchanged since
 the spot check (`sqlite_files.spot_check`), since its stamp cannot prove that nothing
-wrote to it behind its back. Only then does it
-set pragmas and, if the stored schema revision is behind, run the Alembic migrations
-(Alembic is imported only then, since importing it costs a noticeable part of
-start-up). A SQLite file is migrated as a copy that replaces the original only once the
-whole upgrade has worked, so a failed upgrade leaves the original as it was.
+wrote to it behind its back. Only then does it set pragmas and, if the stored schema
+revision is behind, run the Alembic migrations (Alembic is imported only then, since
+importing it costs a noticeable part of start-up). A SQLite file is migrated as a copy
+that replaces the original only once the whole upgrade has worked, so a failed upgrade
+leaves the original as it was.
 
 Sessions come in two kinds: `read()` for queries and `write()` for changes. On SQLite a
 write transaction starts with BEGIN IMMEDIATE, so it takes the write lock up front and
