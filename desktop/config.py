@@ -39,6 +39,9 @@ def resolve_database_url(
     database_url: str | None = None, data_dir: str | os.PathLike[str] | None = None
 ) -> str:
     """Pick the database URL the rest of the program uses."""
+    if database_url is not None and not database_url.strip():
+        # Said, not read as "no option": the default would be opened without a word.
+        raise UserError("empty database URL: give sqlite:///PATH or postgresql+psycopg://...")
     if database_url and data_dir:
         raise UserError("give either --database-url or --data-dir, not both")
     if database_url:

@@ -21,7 +21,7 @@ from desktop.services.base import Service
 from desktop.services.trash import Purged, TrashService
 from desktop.storage import backup as files
 from desktop.storage.backup import BackupInfo, BackupKind, RestoreResult
-from desktop.storage.database import Database, describe, parse_url, sqlite_path
+from desktop.storage.database import Database, describe, opens_read_only, parse_url, sqlite_path
 from desktop.storage.health import DatabaseHealth, Health, check_health
 from desktop.storage.places import RiskyPlace, risky_place
 
@@ -73,6 +73,8 @@ def restore(
     The current file is kept in `backups/` first, even when it is damaged. Nothing
     changes if `source` is not a sound Ridealong database of a schema this app knows.
     """
+    if opens_read_only(parse_url(url)):
+        raise UserError(f"{describe(url)} is open read-only (?mode=ro); a restore would replace it")
     return files.restore_file(
         database_file(url), Path(source), progress=progress, cancel=cancel, now=clock()
     )

@@ -136,6 +136,8 @@ class TrashService(Service):
         """
         if older_than is not None and older_than < timedelta(0):
             raise UserError("a number of days cannot be negative")
+        # A write, even when nothing is old enough: a database that takes none says so.
+        self._db.check_writable()
         cutoff = self._now() - older_than if older_than is not None else None
 
         def trashed(

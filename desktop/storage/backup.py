@@ -40,7 +40,7 @@ from typing import Final
 
 from desktop.errors import Damaged, StorageUnavailable, UserError
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.storage import sqlite_files
+from desktop.storage import schemas, sqlite_files
 from desktop.storage.faults import Fault, sqlite_fault
 from desktop.storage.sqlite_files import SQLITE_HEADER
 
@@ -226,18 +226,12 @@ def read_candidate(path: Path) -> Candidate:
         raise UserError(f"{refuse} (it is empty)")
     if not header.startswith(SQLITE_HEADER):
         raise UserError(f"{refuse} ({_looks_like(header)})")
-    problem = sqlite_files.header_problem(header, size)
-    if problem:
-        raise UserError(f"{path} is a damaged database ({problem}); it cannot be restored")
     try:
         with closing(sqlite_files.connect_read_only(path)) as conn:
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            revision = None
-            if "alembic_version" in names:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-            if revision is None or "notes" not in names or "calls" not in names:
+            found = schemas.recognise(conn)
+            if found.revision is None or found.problem is not None:
                 raise UserError(f"{refuse} (a SQLite file of another program)")
+            revision = found.revision
             if revision not in migrations.revisions():
                 raise UserError(
                     f"{path} was written by a newer Ridealong (schema {revision}); "

@@ -3,11 +3,13 @@
 `open_database(url)` refuses anything it should not touch before it writes a byte: a
 file that is not SQLite, a SQLite file of another program, a Ridealong database newer
 than this app, a damaged file. A SQLite file changed since this app last found it sound
-gets a `PRAGMA quick_check` first (see `sqlite_files.is_verified`). Only then does it
-set pragmas and, if the stored schema revision is behind, run the Alembic migrations
-(Alembic is imported only then, since importing it costs a noticeable part of
-start-up). A SQLite file is migrated as a copy that replaces the original only once the
-whole upgrade has worked, so a failed upgrade leaves the original as it was.
+gets a `PRAGMA quick_check` first (see `sqlite_files.is_verified`), one unchanged since
+the spot check (`sqlite_files.spot_check`), since its stamp cannot prove that nothing
+wrote to it behind its back. Only then does it set pragmas and, if the stored schema
+revision is behind, run the Alembic migrations (Alembic is imported only then, since
+importing it costs a noticeable part of start-up). A SQLite file is migrated as a copy
+that replaces the original only once the whole upgrade has worked, so a failed upgrade
+leaves the original as it was.
 
 Sessions come in two kinds: `read()` for queries and `write()` for changes. On SQLite a
 write transaction starts with BEGIN IMMEDIATE, so it takes the write lock up front and
@@ -18,13 +20,16 @@ a long search on a background thread never holds up a note being filed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import os
+import random
 import re
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,7 +53,7 @@ from desktop.errors import (
     StorageUnavailable,
     UserError,
 )
-from desktop.storage import migrations, sqlite_files
+from desktop.storage import migrations, schemas, sqlite_files
 from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
@@ -98,8 +103,13 @@ def parse_url(url: str) -> URL:
         return parsed.set(drivername=f"postgresql+{driver or 'psycopg'}")
     if backend != "sqlite":
         raise UserError(f"unsupported database URL {shown!r}: {_FORMS}")
-    if parsed.database in (None, "", ":memory:") or _in_memory(parsed):
+    if parsed.database in (None, "", ":memory:"):
         raise UserError(f"database URL {shown!r} names no file")
+    if _in_memory(parsed):
+        raise UserError(
+            f"unsupported database URL {shown!r}: a database in memory keeps nothing; "
+            "use sqlite:///PATH (?mode=ro opens it read-only)"
+        )
     uri_options = _sqlite_uri_options(parsed)
     if uri_options:
         raise UserError(
@@ -180,14 +190,22 @@ def describe(url: str) -> str:
 
 
 def inspect_sqlite_file(path: Path) -> SchemaState:
-    """Read, never write, what a SQLite file holds; refuse what is not ours."""
-    if not path.exists():
+    """Read, never write, what a SQLite file holds; refuse what is not ours.
+
+    A file is called damaged only when SQLite says so (see `storage/faults.py`): its size
+    says nothing, since in WAL mode committed pages may still be in the `-wal` file
+    (beside a live writer, or after a full disk or a kill stopped a checkpoint)."""
+    try:
+        st = _stat(path)
+    except FileNotFoundError:
         return SchemaState(revision=None, is_empty=True)
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise Foreign(f"{path} is a directory, not a Ridealong database")
+    if not stat.S_ISREG(st.st_mode):
+        # Opening a named pipe would wait for a writer for ever; a device is nobody's database.
+        raise Foreign(f"{path} is {_kind_of(st.st_mode)}, not a Ridealong database")
     try:
         header = sqlite_files.read_header(path)
-        size = path.stat().st_size
     except OSError as error:
         raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
     if not header:
@@ -196,28 +214,54 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
         raise Damaged(f"{path} is an empty file, not a Ridealong database")
     if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise Foreign(f"{path} is not a Ridealong database (not a SQLite file)")
-    problem = sqlite_files.header_problem(header, size)
-    if problem:
-        raise Damaged(f"{path} is damaged: {problem}")
     try:
-        conn = sqlite_files.connect_read_only(path)
-        try:
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            revision = None
-            if "alembic_version" in names:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            conn.close()
+        with closing(sqlite_files.connect_read_only(path)) as conn:
+            conn.execute("BEGIN")
+            found = schemas.recognise(conn)
     except sqlite3.DatabaseError as error:
         if sqlite_fault(error) is Fault.DAMAGED:
             raise Damaged(f"{path} is damaged and cannot be read ({error})") from None
         raise sqlite_files.unreadable(path, error) from None
-    if not names:
+    if found.empty:
         return SchemaState(revision=None, is_empty=True)
-    if revision is None or "notes" not in names:
-        raise Foreign(f"{path} is a SQLite file of another program, not Ridealong")
-    return SchemaState(revision=revision, is_empty=False)
+    if found.problem is not None:
+        raise Foreign(
+            f"{path} is a SQLite file of another program, not Ridealong ({found.problem})"
+        )
+    return SchemaState(revision=found.revision, is_empty=False)
+
+
+def _stat(path: Path) -> os.stat_result:
+    """The file's status, following links; a link that leads nowhere is refused, since
+    creating a database at its target would hide the real one (on a drive that is not
+    plugged in) behind an empty one. Missing: `FileNotFoundError`."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        links = (p for p in (path, *path.parents) if p.is_symlink() and not p.exists())
+        dangling = next(links, None)
+        if dangling is None:
+            raise
+        raise StorageUnavailable(
+            f"{dangling} is a link to {os.readlink(dangling)}, which does not exist "
+            "(is its drive connected?); nothing was created",
+            transient=True,
+        ) from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StorageUnavailable(
+                f"{path} is a symbolic link that leads back to itself; "
+                "point it at the database file"
+            ) from None
+        raise StorageUnavailable(f"cannot read {path}: {error.strerror}") from None
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def check_revision(state: SchemaState, where: str) -> None:
@@ -243,6 +287,8 @@ class Database:
         self.damaged = False
         #: The file was found sound at open, so closing may say it still is.
         self._verified = verified
+        #: Opened with `?mode=ro`: SQLite refuses every write, and so does `write()`.
+        self.read_only = opens_read_only(make_url(url))
         path = self.path
         self._file = _file_key(path) if path is not None and path.exists() else None
         self.search: SearchBackend = backend_for(self.dialect)
@@ -273,14 +319,19 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: committed on a clean exit, rolled back on an exception."""
-        self._check_writable()
+        self.check_writable()
         with _translated(self), self._writes.begin() as session:
             yield session
 
-    def _check_writable(self) -> None:
-        """Refuse to write to a file found damaged, or to a file that is no longer the one
-        opened (deleted, moved, or replaced by a restore elsewhere): on most systems
-        SQLite would go on writing to the vanished file, and the note would be lost."""
+    def check_writable(self) -> None:
+        """Refuse to write to a file opened read-only or found damaged, or to a file that
+        is no longer the one opened (deleted, moved, or replaced by a restore elsewhere):
+        on most systems SQLite would go on writing to the vanished file, and the note
+        would be lost."""
+        if self.read_only:
+            raise StorageUnavailable(
+                f"{describe(self.url)} is open read-only (?mode=ro); nothing could be saved"
+            )
         if self.damaged:
             raise Damaged(
                 f"{describe(self.url)} is damaged; nothing more is written to it. "
@@ -337,8 +388,11 @@ class Database:
     def close(self) -> None:
         """Let SQLite refresh the statistics its query planner uses, then disconnect.
 
-        A damaged file is left exactly as it is: no optimize, no stamp."""
-        if self.dialect == "sqlite" and not self.damaged:
+        The stamp saying the file is sound is refreshed only if it was found sound at
+        open and passes the spot check now. A damaged or read-only file is left exactly
+        as it is: no optimize, no stamp."""
+        sound = self._still_sound()
+        if self.dialect == "sqlite" and not self.damaged and not self.read_only:
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA optimize")
@@ -346,12 +400,27 @@ class Database:
                 pass  # a read-only or busy file keeps its old statistics
         self.engine.dispose()
         path = self.path
-        if self._verified and not self.damaged and path is not None and self._file is not None:
+        if sound and path is not None:
             try:
                 if _file_key(path) == self._file:
                     sqlite_files.mark_verified(path)
             except OSError:
                 pass
+
+    def _still_sound(self) -> bool:
+        """Whether the file found sound at open passes the spot check before closing.
+
+        It runs while this engine still holds its connection, so that the last one to
+        close (ours) checkpoints the log and removes it, as SQLite does."""
+        path = self.path
+        if not self._verified or self.damaged or path is None or self._file is None:
+            return False
+        try:
+            # Never wait: a restore elsewhere waiting for this file to close holds its
+            # lock, and would wait in turn for this connection. Busy means no stamp.
+            return not sqlite_files.spot_check(path, random.Random(), wait=0)
+        except StorageUnavailable:
+            return False  # no stamp: the next open runs the full check
 
 
 def _file_key(path: Path) -> tuple[int, int]:
@@ -409,7 +478,7 @@ def _fault(error: exc.DBAPIError) -> Fault | None:
     return Fault.UNREACHABLE if isinstance(error, exc.OperationalError) else None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -417,7 +486,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not read_only:  # a read-only file keeps its journal mode
+            cursor.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed note survives a power cut; it costs ~0.2 ms per commit.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
@@ -436,8 +506,19 @@ def create_db_engine(url: str) -> Engine:
                 raise UserError(
                     f"unsupported database driver {parsed.drivername!r}: use sqlite:///PATH"
                 )
-            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            _configure_sqlite(engine)
+            read_only = opens_read_only(parsed)
+            if read_only:
+                # SQLAlchemy passes `mode` to SQLite only in a `file:` URI: connect ourselves.
+                uri = f"{Path(str(parsed.database)).as_uri()}?mode=ro"
+                engine = create_engine(
+                    parsed.difference_update_query(["mode"]),
+                    creator=lambda: sqlite3.connect(
+                        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                    ),
+                )
+            else:
+                engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine, read_only=read_only)
             return engine
         return create_engine(parsed, pool_pre_ping=True, connect_args=_server_arguments(parsed))
     except (ValueError, TypeError) as error:
@@ -588,15 +669,35 @@ def _server_state(engine: Engine, where: str) -> SchemaState:
     return SchemaState(revision=revision, is_empty=False)
 
 
-def verify_file(path: Path) -> None:
-    """Refuse a damaged file before anything writes to it: a quick check, run only when the
-    file changed since this app last knew it sound."""
+def verify_file(path: Path, *, stamp: bool = True) -> None:
+    """Refuse a damaged file before anything writes to it.
+
+    A file exactly as this app last found it sound (`sqlite_files.is_verified`) gets the
+    spot check, milliseconds; any other file the full quick check, about a second per
+    million notes, after which it is stamped sound (unless `stamp` is False: nothing is
+    written beside a file opened read-only)."""
     if sqlite_files.is_verified(path):
-        return
-    problems = sqlite_files.quick_check(path)
+        problems = sqlite_files.spot_check(path, random.Random())
+    else:
+        problems = sqlite_files.quick_check(path)
+        if not problems and stamp:
+            sqlite_files.mark_verified(path)
     if problems:
         raise Damaged(f"{path} is damaged: {'; '.join(problems[:3])}")
-    sqlite_files.mark_verified(path)
+
+
+def opens_read_only(url: URL) -> bool:
+    """Whether a SQLite URL asks for the file to be opened read-only (`?mode=ro`); any
+    other mode is refused rather than ignored."""
+    mode = url.query.get("mode")
+    if mode is None or url.get_backend_name() != "sqlite":
+        return False
+    if mode != "ro":
+        raise UserError(
+            f"unsupported database URL option mode={mode}: "
+            "leave it out, or use ?mode=ro to open the file read-only"
+        )
+    return True
 
 
 def open_database(
@@ -605,9 +706,12 @@ def open_database(
     """Open (creating and migrating if needed) the database at `url`, telling the time by
     `clock`.
 
-    With `verify` (the default), a SQLite file changed since this app last found it sound
-    is quick-checked first (about a second per million notes); the window may pass False
-    and run `desktop.storage.health.check_health(url, deep=True)` off the GUI thread.
+    With `verify` (the default), a SQLite file is checked before anything is written to
+    it (see `verify_file`); the window may pass False and run
+    `desktop.storage.health.check_health(url, deep=True)` off the GUI thread. A SQLite
+    URL ending in `?mode=ro` opens the file read-only: nothing is created, upgraded or
+    written to it, no stamp beside it, and every write is refused (SQLite itself may
+    still create the `-wal` and `-shm` files it needs to read a WAL database).
     """
     parsed = parse_url(url)
     where = describe(url)
@@ -616,19 +720,22 @@ def open_database(
         # The file's absolute URL from now on: a relative one would name another file
         # after a change of the current directory.
         url = parsed.render_as_string(hide_password=False)
+        read_only = opens_read_only(parsed)
         state = inspect_sqlite_file(path)
         check_revision(state, where)
+        if read_only and state.is_empty:
+            raise UserError(f"there is no Ridealong database at {path} to open read-only")
         if verify and not state.is_empty:
-            verify_file(path)
+            verify_file(path, stamp=not read_only)
         engine = create_db_engine(url)  # refuses a bad driver before a file is made
         if state.revision != migrations.head():
-            if not upgrade:
+            if not upgrade or read_only:
                 raise NeedsUpgrade(
                     f"{where} needs an upgrade to schema {migrations.head()}; "
-                    "run `ridealong db upgrade`"
+                    f"run `ridealong db upgrade`{' without ?mode=ro' if read_only else ''}"
                 )
             upgrade_file(path, state, now=clock())
-        return Database(url, engine, verified=verify, clock=clock)
+        return Database(url, engine, verified=verify and not read_only, clock=clock)
     engine = create_db_engine(url)
     try:
         state = _server_state(engine, where)

@@ -44,6 +44,9 @@ class Fault(enum.Enum):
 SQLITE_EXTENDED: Final[Mapping[int, Fault]] = {
     # The file system itself reported corrupt data (a checksumming file system).
     sqlite3.SQLITE_IOERR_CORRUPTFS: Fault.DAMAGED,
+    # The shared-memory file of a WAL database could not grow: its disk is full (even
+    # reading needs it, so this is what a full disk says at open).
+    sqlite3.SQLITE_IOERR_SHMSIZE: Fault.FULL,
 }
 
 #: Primary SQLite codes (`code & 0xFF`), every extended code of each included:

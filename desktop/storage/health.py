@@ -1,9 +1,9 @@
 """What the window asks before it opens a database: can it, and if not, what to offer.
 
 `check_health(url)` never changes the database: it reads the file's header and schema
-(and, with `deep`, runs `PRAGMA quick_check` unless the file is unchanged since it was
-last found sound), finds the newest good backup to offer when the file cannot be used,
-and notes a risky place (a synced folder, a network share).
+(and, with `deep`, checks its pages as an open does: `database.verify_file`), finds the
+newest good backup to offer when the file cannot be used, and notes a risky place (a
+synced folder, a network share).
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ import enum
 from dataclasses import dataclass
 
 from desktop.errors import Damaged, Foreign, NeedsUpgrade, Newer, StorageUnavailable, UserError
-from desktop.storage import migrations, sqlite_files
+from desktop.storage import migrations
 from desktop.storage.backup import BackupInfo, newest_good_backup
 from desktop.storage.database import (
     describe,
     inspect_sqlite_file,
     open_database,
+    opens_read_only,
     parse_url,
     sqlite_path,
+    verify_file,
 )
 from desktop.storage.places import RiskyPlace, risky_place
 
@@ -60,8 +62,9 @@ class DatabaseHealth:
 def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
     """Inspect the database at `url` without changing it (see the module docstring).
 
-    `deep` runs the quick check on a SQLite file changed since it was last found sound:
-    about a second per million notes, so the window calls this off the GUI thread.
+    `deep` runs the quick check on a SQLite file changed since it was last found sound
+    (about a second per million notes, so the window calls this off the GUI thread), and
+    the spot check on one that is unchanged.
     """
     where = describe(url)
     path = sqlite_path(parse_url(url))
@@ -81,11 +84,8 @@ def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
                 "update the app to open it"
             )
             return DatabaseHealth(where, Health.NEWER, problem, revision, backup, place)
-        if deep and not sqlite_files.is_verified(path):
-            problems = sqlite_files.quick_check(path)
-            if problems:
-                raise Damaged(f"{where} is damaged: {'; '.join(problems[:3])}")
-            sqlite_files.mark_verified(path)
+        if deep:
+            verify_file(path, stamp=not opens_read_only(parse_url(url)))
     except StorageUnavailable as error:
         return DatabaseHealth(where, _classify(error), str(error), revision, backup, place)
     health = Health.OK if revision == migrations.head() else Health.NEEDS_UPGRADE

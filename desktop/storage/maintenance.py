@@ -40,9 +40,9 @@ def check(url: str) -> str:
 
 
 def _check_file(path: Path) -> str:
+    state = inspect_sqlite_file(path)  # first: a link to a missing file is said as such
     if not path.exists():
         raise UserError(f"there is no database at {path} yet")
-    state = inspect_sqlite_file(path)
     if state.is_empty:
         raise UserError(f"{path} is empty: there is no Ridealong database in it yet")
     check_revision(state, str(path))

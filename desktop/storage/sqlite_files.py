@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import shutil
 import sqlite3
 import sys
@@ -37,6 +38,8 @@ HEADER_SIZE = 100
 #: Pages copied per step of the backup API: about 4 MB with 4 KB pages, so progress and
 #: Cancel answer many times a second, and each step holds the read lock only briefly.
 PAGES_PER_STEP = 1024
+#: Rows the spot check reads from each table: a few pages' worth.
+SPOT_ROWS = 64
 
 
 def sidecars(path: Path) -> tuple[Path, Path]:
@@ -133,30 +136,25 @@ def read_header(path: Path) -> bytes:
         return _read_at(fd, 0, HEADER_SIZE)
 
 
-def header_problem(header: bytes, size: int) -> str | None:
-    """What is wrong with a file that starts like SQLite, from its header alone."""
-    if len(header) < HEADER_SIZE:
-        return "its header is cut short"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        return "its page size is invalid"
-    pages = int.from_bytes(header[28:32], "big")
-    # The page count is only kept up to date when the two counters agree.
-    if pages and header[24:28] == header[92:96] and size < pages * page_size:
-        return f"it is cut short ({size:,} of {pages * page_size:,} bytes)"
-    return None
-
-
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write to the file, whatever the caller runs."""
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+def connect_read_only(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection that cannot write to the file, whatever the caller runs; it waits up
+    to `timeout` seconds for a lock another connection holds."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
 
 
 def unreadable(path: Path, error: sqlite3.Error) -> StorageUnavailable:
     """The refusal for a file SQLite could not read for a reason other than damage (busy,
     unreadable, a newer file format...): it is said as what it is, never as damage."""
     fault = sqlite_fault(error)
+    # SQLite writes beside a WAL database even to read it (its -shm and -wal files).
+    if fault is Fault.READ_ONLY:
+        return StorageUnavailable(
+            f"cannot open {path}: the file or its folder is read-only", transient=True
+        )
+    if fault is Fault.FULL:
+        return StorageUnavailable(
+            f"the disk holding {path} is full; free some space and try again", transient=True
+        )
     reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
     return StorageUnavailable(
         f"cannot read {path}: {reason}", transient=fault is not None and fault.transient
@@ -176,6 +174,50 @@ def quick_check(path: Path) -> list[str]:
     # One problem a line: a message goes on one line, so a row may hold several.
     found = [" ".join(line.split()) for row in rows for line in row.splitlines() if line.strip()]
     return [] if found == ["ok"] else found
+
+
+def spot_check(path: Path, rng: random.Random, *, wait: float = 5.0) -> list[str]:
+    """What SQLite finds damaged reading the schema and a stretch of `SPOT_ROWS` rows from
+    a random place in every table (empty when nothing), read-only.
+
+    Milliseconds whatever the size, so it runs where the full check would cost too
+    much: at an open the stamp vouches for, and before the stamp is refreshed. It reads
+    every table's root and a different stretch of its leaves each time, so it finds a
+    damaged schema or root page for sure and other damage only by chance; the full check
+    runs whenever the file changed outside the app, before every backup and in
+    `db check`. `wait`: how long to wait for a lock another connection holds."""
+    try:
+        with closing(connect_read_only(path, timeout=wait)) as conn:
+            conn.execute("BEGIN")  # one snapshot, whatever a writer does meanwhile
+            tables = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND sql NOT LIKE 'CREATE VIRTUAL %'"
+                )
+            ]
+            for table in tables:
+                _read_stretch(conn, '"' + table.replace('"', '""') + '"', rng)
+    except sqlite3.DatabaseError as error:
+        if sqlite_fault(error) is not Fault.DAMAGED:
+            raise unreadable(path, error) from None
+        return [" ".join(str(error).split())]
+    return []
+
+
+def _read_stretch(conn: sqlite3.Connection, table: str, rng: random.Random) -> None:
+    try:
+        last = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if sqlite_fault(error) is not None:
+            raise
+        # A WITHOUT ROWID table (FTS5 keeps small ones): read from its start.
+        conn.execute(f"SELECT * FROM {table} LIMIT {SPOT_ROWS}").fetchall()
+        return
+    start = rng.randint(1, last) if isinstance(last, int) and last > 1 else 0
+    conn.execute(
+        f"SELECT * FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT {SPOT_ROWS}", (start,)
+    ).fetchall()
 
 
 def fsync_file(path: Path) -> None:
@@ -450,9 +492,12 @@ def _stamp_path(path: Path) -> Path:
 
 
 def identity(path: Path) -> list[int]:
-    """Which file this is and how it stood: device, inode, size, modification time."""
+    """Which file this is and how it stood: device, inode, size, modification time and,
+    where there is one, the inode's change time, which no program can set back (a write
+    that resets the modification time still moves it)."""
     st = path.stat()
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+    changed = st.st_ctime_ns if os.name == "posix" else 0
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, changed]
 
 
 def is_verified(path: Path) -> bool:

@@ -1,5 +1,9 @@
 """Storage failures the tests cause on purpose: a read-only file, a full disk, another
-program holding the lock, a database file that vanished."""
+program holding the lock, a database file that vanished.
+
+The tests in this package break things from outside, as the red-team pass did, in
+seconds and seeded by the `rng` fixture: opens beside a live writer, kill -9 of a writer
+and a reader, a disk filled at several levels (their processes: `processes.py`)."""
 
 from __future__ import annotations
 
