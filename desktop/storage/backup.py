@@ -504,8 +504,11 @@ def restore_file(
     docstring). Nothing changes unless the whole restore can succeed; an older schema is
     upgraded afterwards."""
     from desktop.storage import migrations
-    from desktop.storage.database import open_database
+    from desktop.storage.database import check_place, open_database
 
+    # Never through a link to an unplugged drive (a local file would hide the real one),
+    # never into a named pipe (it would wait for ever).
+    check_place(db_path)
     source = Path(source).expanduser().absolute()
     if db_path.exists() and source.exists() and source.samefile(db_path):
         raise UserError(f"{source} is the database itself; choose a backup")

@@ -195,15 +195,8 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
     A file is called damaged only when SQLite says so (see `storage/faults.py`): its size
     says nothing, since in WAL mode committed pages may still be in the `-wal` file
     (beside a live writer, or after a full disk or a kill stopped a checkpoint)."""
-    try:
-        st = _stat(path)
-    except FileNotFoundError:
+    if check_place(path) is None:
         return SchemaState(revision=None, is_empty=True)
-    if stat.S_ISDIR(st.st_mode):
-        raise Foreign(f"{path} is a directory, not a Ridealong database")
-    if not stat.S_ISREG(st.st_mode):
-        # Opening a named pipe would wait for a writer for ever; a device is nobody's database.
-        raise Foreign(f"{path} is {_kind_of(st.st_mode)}, not a Ridealong database")
     try:
         header = sqlite_files.read_header(path)
     except OSError as error:
@@ -229,6 +222,22 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
             f"{path} is a SQLite file of another program, not Ridealong ({found.problem})"
         )
     return SchemaState(revision=found.revision, is_empty=False)
+
+
+def check_place(path: Path) -> os.stat_result | None:
+    """The status of the file a database lives in (None when there is none yet), once it
+    is sure to be a place for one: not a link leading nowhere or back to itself, not a
+    folder, a named pipe or a device. Nothing is opened or created."""
+    try:
+        st = _stat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        raise Foreign(f"{path} is a directory, not a Ridealong database")
+    if not stat.S_ISREG(st.st_mode):
+        # Opening a named pipe would wait for a writer for ever; a device is nobody's database.
+        raise Foreign(f"{path} is {_kind_of(st.st_mode)}, not a Ridealong database")
+    return st
 
 
 def _stat(path: Path) -> os.stat_result:

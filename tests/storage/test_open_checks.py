@@ -309,6 +309,7 @@ def _data_dir_linked_to_missing_folder(data: Path, elsewhere: Path) -> Path:
 def test_a_link_to_a_missing_database_is_refused_and_nothing_is_created(
     tmp_path: Path,
     link: Callable[[Path, Path], Path],
+    filled: Path,
     clock: FakeClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -326,6 +327,7 @@ def test_a_link_to_a_missing_database_is_refused_and_nothing_is_created(
         ["db", "upgrade"],
         ["db", "check"],
         ["backup"],
+        ["restore", str(filled)],  # a local file would hide the real one, link gone
     ):
         ran = ridealong(capsys, ["--data-dir", str(folder)], *command, clock=clock)
         assert refused(ran, "which does not exist") is None, (command, ran)
@@ -345,7 +347,7 @@ def test_a_link_loop_is_refused_never_reported_current(
 @pytest.mark.skipif(sys.platform == "win32", reason="named pipes and sockets in the file system")
 @pytest.mark.parametrize("kind", ["named pipe", "socket"])
 def test_a_named_pipe_or_socket_named_like_the_database_is_refused_at_once(
-    tmp_path: Path, kind: str
+    tmp_path: Path, kind: str, filled: Path
 ) -> None:
     """Run as a program: opening a named pipe would wait for ever, and take the test along."""
     path = tmp_path / "ridealong.db"
@@ -355,7 +357,14 @@ def test_a_named_pipe_or_socket_named_like_the_database_is_refused_at_once(
             os.mkfifo(path)
         else:
             listening.bind(str(path))
-        for command in (["call", "list"], ["db", "upgrade"], ["db", "check"], ["backup"]):
+        commands = (
+            ["call", "list"],
+            ["db", "upgrade"],
+            ["db", "check"],
+            ["backup"],
+            ["restore", str(filled)],
+        )
+        for command in commands:
             ran = subprocess.run(
                 [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path), *command],
                 capture_output=True,
