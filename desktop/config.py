@@ -41,7 +41,7 @@ def resolve_database_url(
     """Pick the database URL the rest of the program uses."""
     if database_url is not None and not database_url.strip():
         # Said, not read as "no option": the default would be opened without a word.
-        raise UserError("empty database URL: give sqlite:///PATH or postgresql+psycopg://...")
+        raise UserError("empty database URL: use sqlite:///PATH or postgresql://USER@HOST/DATABASE")
     if database_url and data_dir:
         raise UserError("give either --database-url or --data-dir, not both")
     if database_url:
