@@ -81,7 +81,7 @@ class ReviewStatus(_Choice):
 
 
 class CriterionStatus(_Choice):
-    UNKNOWN = "unknown"
+    OPEN = "open"
     ASKED = "asked"
     ANSWERED = "answered"
     DISQUALIFYING = "disqualifying"

@@ -60,7 +60,7 @@ _FLAGS: Final = {
 _NO_FLAGS: Final = (0.0, 0.0, 0.0, 0.0)
 # Plain strings for rows: an enum's `.value` is a slow lookup in loops run a million times.
 _CONFIRMED, _CORRECTED, _DISPUTED = (v.value for v in Verdict)
-_UNKNOWN, _ASKED, _ANSWERED, _DISQUALIFYING = CriterionStatus
+_OPEN, _ASKED, _ANSWERED, _DISQUALIFYING = CriterionStatus
 
 #: A criterion asked on a call, and where its checklist ended up.
 _Standing = tuple[Criterion, CriterionStatus]
@@ -303,7 +303,7 @@ class RowWriter:
             elif r < disqualifying + answered + 0.25:
                 status = _ASKED
             else:
-                status = _UNKNOWN
+                status = _OPEN
             result.append((criterion, status))
         return result
 
@@ -330,7 +330,7 @@ class RowWriter:
         ctx = self.words.ctx(call)
         for criterion, status in statuses:
             linked = evidence.get(criterion.id, [])
-            if status is _UNKNOWN and dice.random() < 0.75:
+            if status is _OPEN and dice.random() < 0.75:
                 continue  # no row means unknown; some rows say so after a change of mind
             answer = next((n["answer"] for n in linked if n["answer"]), None)
             if answer is None and status in (_ANSWERED, _DISQUALIFYING):
@@ -365,7 +365,7 @@ class RowWriter:
         dice = self.dice
         seconds = int((call.ended_at - call.started_at).total_seconds())
         wanted = max(6, round(seconds / 60 / dice.rng.uniform(2.3, 3.6)))
-        asked = [(c, s) for c, s in statuses if s is not _UNKNOWN and dice.random() < 0.75]
+        asked = [(c, s) for c, s in statuses if s is not _OPEN and dice.random() < 0.75]
         first = [_GENERAL] if dice.random() < 0.55 else []
         last = [_NEXT_STEP] * ((dice.random() < 0.92) + (dice.random() < 0.25))
         kinds = self.kinds[call.call_type]

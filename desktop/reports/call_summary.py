@@ -50,7 +50,7 @@ _STATUS: Final = {
     ReviewStatus.UNREVIEWED: ('<font color="#69707d">Not yet reviewed</font>', "unreviewed"),
 }
 _CRITERION: Final = {
-    CriterionStatus.UNKNOWN: '<font color="#69707d">not asked</font>',
+    CriterionStatus.OPEN: '<font color="#69707d">not asked</font>',
     CriterionStatus.ASKED: '<font color="#b5651d">asked</font>',
     CriterionStatus.ANSWERED: '<font color="#2e7d4f">answered</font>',
     CriterionStatus.DISQUALIFYING: '<font color="#b23a3a">disqualifying</font>',

@@ -29,7 +29,7 @@ from desktop.services.calls import find_framework
 from desktop.storage import models as m
 
 _STATUS_CYCLE = (
-    CriterionStatus.UNKNOWN,
+    CriterionStatus.OPEN,
     CriterionStatus.ASKED,
     CriterionStatus.ANSWERED,
     CriterionStatus.DISQUALIFYING,
@@ -177,7 +177,7 @@ class QualificationService(Service):
                     m.CriterionAnswer.criterion_id == current.id,
                 )
             )
-        now = status or CriterionStatus.UNKNOWN
+        now = status or CriterionStatus.OPEN
         following = _STATUS_CYCLE[(_STATUS_CYCLE.index(now) + 1) % len(_STATUS_CYCLE)]
         return self.set_status(call_id, str(current.id), following, by=by)
 
@@ -211,7 +211,7 @@ class QualificationService(Service):
     def gaps(self, call_id: uuid.UUID) -> Gaps:
         items = self.checklist(call_id)
         return Gaps(
-            never_asked=tuple(i.criterion for i in items if i.status is CriterionStatus.UNKNOWN),
+            never_asked=tuple(i.criterion for i in items if i.status is CriterionStatus.OPEN),
             unanswered=tuple(i.criterion for i in items if i.status is CriterionStatus.ASKED),
         )
 
@@ -242,7 +242,7 @@ class QualificationService(Service):
         ).first()
         if row is None:
             row = m.CriterionAnswer(
-                call_id=call.id, criterion_id=crit.id, status=CriterionStatus.UNKNOWN
+                call_id=call.id, criterion_id=crit.id, status=CriterionStatus.OPEN
             )
             s.add(row)
             s.flush()
@@ -290,7 +290,7 @@ class QualificationService(Service):
                 result.append(
                     v.CriterionAnswerView(
                         criterion=criterion_view(criterion),
-                        status=CriterionStatus.UNKNOWN,
+                        status=CriterionStatus.OPEN,
                         answer=None,
                         note_ids=(),
                         updated_by=None,

@@ -436,9 +436,9 @@ def clean_leftovers(db_path: Path) -> list[Path]:
     removed = []
     for path in found:
         try:
-            written = max(p.stat().st_mtime for p in sqlite_files.own_files(path) if p.exists())
-            if time.time() - written < LEFTOVER_AGE.total_seconds():
-                continue
+            times = [p.stat().st_mtime for p in sqlite_files.own_files(path) if p.exists()]
+            if not times or time.time() - max(times) < LEFTOVER_AGE.total_seconds():
+                continue  # gone meanwhile (another backup finished), or still fresh
             sqlite_files.refuse_if_in_use(path)
             sqlite_files.remove_database_file(path)
         except (OSError, sqlite3.Error, StorageUnavailable):

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -260,6 +261,16 @@ class Tag(Keyed, Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
 
 
+note_speakers = Table(
+    # A table of its own rather than a column of `notes`: adding a column with a foreign
+    # key to SQLite's `notes` would mean rebuilding the table (see migration 0002).
+    "note_speakers",
+    Base.metadata,
+    Column("note_id", ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+
 class Note(Keyed, Base):
     """What the prospect said, filed under a kind, at an offset from the call's start."""
 
@@ -292,6 +303,8 @@ class Note(Keyed, Base):
     call: Mapped[Call] = relationship()
     author: Mapped[Person | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=note_tags, order_by=Tag.name)
+    #: Who on the prospect's side said it, when the note-taker said so.
+    speaker: Mapped[Contact | None] = relationship(secondary="note_speakers", uselist=False)
     annotations: Mapped[list[Annotation]] = relationship(
         back_populates="note", order_by="Annotation.created_at", passive_deletes=True
     )
@@ -308,6 +321,10 @@ class Annotation(Keyed, Base):
     verdict: Mapped[Verdict | None] = mapped_column(choice(Verdict, 16))
     correction: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
+    #: A reviewer's reclassification of the note, kept so it can be undone and counted:
+    #: `{"kind": [old, new], "intensity": [old, new], "added": [...], "removed": [...]}`,
+    #: each key present only when that part changed.
+    reclassified: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -335,7 +352,7 @@ class CriterionAnswer(Keyed, Base):
         ForeignKey("criteria.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[CriterionStatus] = mapped_column(
-        choice(CriterionStatus, 16), default=CriterionStatus.UNKNOWN
+        choice(CriterionStatus, 16), default=CriterionStatus.OPEN
     )
     answer: Mapped[str | None] = mapped_column(Text)
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
@@ -376,7 +393,7 @@ class SearchDoc(Base):
         ForeignKey("notes.id", ondelete="CASCADE"), index=True
     )
     annotation_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("annotations.id", ondelete="CASCADE")
+        ForeignKey("annotations.id", ondelete="CASCADE"), index=True
     )
     field: Mapped[SearchField] = mapped_column(choice(SearchField, 16))
     body: Mapped[str] = mapped_column(Text)

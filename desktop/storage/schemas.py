@@ -19,37 +19,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+_INITIAL: Final[Mapping[str, str]] = {
+    "accounts": "id created_at updated_at name name_key industry segment size outcome "
+    "outcome_on outcome_reason version",
+    "alembic_version": "version_num",
+    "annotations": "id created_at updated_at note_id verdict correction comment author_id "
+    "deleted_at version",
+    "call_contacts": "call_id contact_id",
+    "calls": "id created_at updated_at account_id rep_id marketer_id framework_id "
+    "call_type stage started_at ended_at status grade grade_reason graded_by_id "
+    "graded_at grade_definitions_revision next_step deleted_at version",
+    "contacts": "id created_at updated_at account_id name title deal_role",
+    "criteria": "id created_at updated_at framework_id key name question position",
+    "criterion_answer_notes": "answer_id note_id",
+    "criterion_answers": "id created_at updated_at call_id criterion_id status answer "
+    "updated_by_id version",
+    "definitions": "id created_at updated_at term term_key body revision retired author_id",
+    "frameworks": "id created_at updated_at key name description builtin",
+    "note_tags": "note_id tag_id",
+    "notes": "id created_at updated_at call_id kind text offset_ms author_id intensity "
+    "quote_worthy case_study messaging response answer criterion_id review_status "
+    "deleted_at version",
+    "people": "id created_at updated_at name name_key role",
+    "search_docs": "id note_id annotation_id field body",
+    "search_fts": "",  # virtual: its columns are not read
+    "search_fts_config": "k v",
+    "search_fts_data": "id block",
+    "search_fts_docsize": "id sz",
+    "search_fts_idx": "segid term pgno",
+    "tags": "id created_at updated_at name",
+}
+
 #: Every table (SQLite's own `sqlite_*` aside) of each schema revision, and its columns.
 TABLES: Final[Mapping[str, Mapping[str, str]]] = {
-    "0001": {
-        "accounts": "id created_at updated_at name name_key industry segment size outcome "
-        "outcome_on outcome_reason version",
-        "alembic_version": "version_num",
-        "annotations": "id created_at updated_at note_id verdict correction comment author_id "
-        "deleted_at version",
-        "call_contacts": "call_id contact_id",
-        "calls": "id created_at updated_at account_id rep_id marketer_id framework_id "
-        "call_type stage started_at ended_at status grade grade_reason graded_by_id "
-        "graded_at grade_definitions_revision next_step deleted_at version",
-        "contacts": "id created_at updated_at account_id name title deal_role",
-        "criteria": "id created_at updated_at framework_id key name question position",
-        "criterion_answer_notes": "answer_id note_id",
-        "criterion_answers": "id created_at updated_at call_id criterion_id status answer "
-        "updated_by_id version",
-        "definitions": "id created_at updated_at term term_key body revision retired author_id",
-        "frameworks": "id created_at updated_at key name description builtin",
-        "note_tags": "note_id tag_id",
-        "notes": "id created_at updated_at call_id kind text offset_ms author_id intensity "
-        "quote_worthy case_study messaging response answer criterion_id review_status "
-        "deleted_at version",
-        "people": "id created_at updated_at name name_key role",
-        "search_docs": "id note_id annotation_id field body",
-        "search_fts": "",  # virtual: its columns are not read
-        "search_fts_config": "k v",
-        "search_fts_data": "id block",
-        "search_fts_docsize": "id sz",
-        "search_fts_idx": "segid term pgno",
-        "tags": "id created_at updated_at name",
+    "0001": _INITIAL,
+    "0002": {
+        **_INITIAL,
+        "note_speakers": "note_id contact_id",
+        "annotations": _INITIAL["annotations"] + " reclassified",
     },
 }
 

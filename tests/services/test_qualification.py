@@ -110,7 +110,7 @@ def test_custom_framework_refuses_bad_input(
 
 
 def test_a_new_call_knows_nothing_yet(services: Services, call: CallView) -> None:
-    assert statuses(services, call) == dict.fromkeys(BUILTIN["BANT"], CriterionStatus.UNKNOWN)
+    assert statuses(services, call) == dict.fromkeys(BUILTIN["BANT"], CriterionStatus.OPEN)
     gaps = services.qualification.gaps(call.id)
     assert [c.key for c in gaps.never_asked] == BUILTIN["BANT"]
     assert gaps.unanswered == () and gaps.any
@@ -122,7 +122,7 @@ def test_cycle_steps_through_the_statuses_and_round(services: Services, call: Ca
         CriterionStatus.ASKED,
         CriterionStatus.ANSWERED,
         CriterionStatus.DISQUALIFYING,
-        CriterionStatus.UNKNOWN,
+        CriterionStatus.OPEN,
         CriterionStatus.ASKED,
     ]
     (budget, *_) = services.qualification.checklist(call.id)

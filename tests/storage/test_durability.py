@@ -4,6 +4,7 @@ saved is lost, and that a damaged file is left exactly as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -260,11 +261,13 @@ def test_damage_found_mid_session_stops_every_write(
     ends writing: nothing more is written, not even the statistics at close."""
     path = tmp_path / "ridealong.db"
     shutil.copy(filled, path)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        call_id = uuid.UUID(conn.execute("SELECT id FROM calls LIMIT 1").fetchone()[0])
     _flip_a_page(path)
     before = snapshot(path)
     services = Services.open(f"sqlite:///{path}", verify=False, clock=clock)
-    call_id = services.calls.page()[0].id
     with pytest.raises(StorageUnavailable, match="damaged") as found:
+        services.calls.page()
         services.search.search("budget")
         services.calls.notes(call_id)
     assert not found.value.transient

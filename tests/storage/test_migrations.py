@@ -91,6 +91,7 @@ def test_opening_upgrades_from_every_earlier_revision(
     engine: Engine, empty_db_url: str, start: str, clock: FakeClock
 ) -> None:
     migrations.upgrade(engine, start)
+    engine.dispose()  # its pooled connection would be another program using the file
     services = Services.open(empty_db_url, clock=clock)
     try:
         assert services.calls.count() == 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, Table, select, text
+from sqlalchemy import JSON, Engine, MetaData, Table, select, text
 
 from desktop.errors import StorageUnavailable
 from desktop.services import Services
@@ -49,6 +49,8 @@ def _value(table: Table, column: Any, i: int, engine: Engine) -> Any:
         return moment if engine.dialect.name == "postgresql" else moment.replace(tzinfo=None)
     if python is date:
         return date(2025, 1, 1) + timedelta(days=i)
+    if isinstance(column.type, JSON):
+        return {"kind": ["pain", "objection"], "added": [f"theme {i} ✓"]}
     raise AssertionError(f"no sample value for {table.name}.{column.name} ({column.type})")
 
 

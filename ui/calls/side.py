@@ -18,7 +18,7 @@ from desktop.domain import CriterionStatus
 from desktop.services.values import CallView, CriterionAnswerView
 
 STATUS_MARKS = {
-    CriterionStatus.UNKNOWN: "○",
+    CriterionStatus.OPEN: "○",
     CriterionStatus.ASKED: "◐",
     CriterionStatus.ANSWERED: "●",
     CriterionStatus.DISQUALIFYING: "✕",
@@ -159,7 +159,7 @@ class QualificationPanel(QWidget):
             return
         self.list.show()
         self.heading.setText(f"Qualification · {framework}")
-        done = sum(1 for i in items if i.status is not CriterionStatus.UNKNOWN)
+        done = sum(1 for i in items if i.status is not CriterionStatus.OPEN)
         self.hint.setText(
             f"{done} of {len(items)} covered. Space cycles the status; L links the selected "
             "question."
