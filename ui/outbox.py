@@ -147,6 +147,7 @@ def pending_view(note: PendingNote) -> NoteView:
         criterion_id=None,
         tags=tuple(inline_tags(note.text)),
         review_status=ReviewStatus.UNREVIEWED,
+        speaker=None,
         created_at=note.filed_at,
         updated_at=note.filed_at,
         version=0,

@@ -162,6 +162,18 @@ def call_view(call: m.Call) -> v.CallView:
     )
 
 
+def contact_view(contact: m.Contact | None) -> v.ContactView | None:
+    if contact is None:
+        return None
+    return v.ContactView(
+        id=contact.id,
+        account_id=contact.account_id,
+        name=contact.name,
+        title=contact.title,
+        deal_role=contact.deal_role,
+    )
+
+
 def note_view(note: m.Note) -> v.NoteView:
     return v.NoteView(
         id=note.id,
@@ -179,6 +191,7 @@ def note_view(note: m.Note) -> v.NoteView:
         criterion_id=note.criterion_id,
         tags=tuple(sorted(t.name for t in note.tags)),
         review_status=note.review_status,
+        speaker=contact_view(note.speaker),
         created_at=note.created_at,
         updated_at=note.updated_at,
         version=note.version,

@@ -35,7 +35,11 @@ _CALL_LOADS = (
     selectinload(m.Call.contacts),
     selectinload(m.Call.framework).selectinload(m.Framework.criteria),
 )
-NOTE_LOADS = (selectinload(m.Note.tags), selectinload(m.Note.author))
+NOTE_LOADS = (
+    selectinload(m.Note.tags),
+    selectinload(m.Note.author),
+    selectinload(m.Note.speaker),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from desktop.services.base import (
     ensure_person,
     get_live,
     like_escaped,
+    name_key,
     note_view,
     tag_key,
 )
@@ -130,6 +131,23 @@ def _touch(note: m.Note, now: datetime) -> None:
     flag_modified(note, "updated_at")
 
 
+def find_speaker(call: m.Call, speaker: str) -> m.Contact:
+    """One of the call's contacts, by id, by name (case-insensitive), or by a name's
+    unique start, as `@` completion offers them."""
+    wanted = name_key(speaker.strip().lstrip("@"))
+    contacts = list(call.contacts)
+    for contact in contacts:
+        if str(contact.id) == speaker.strip() or name_key(contact.name) == wanted:
+            return contact
+    starting = [c for c in contacts if name_key(c.name).startswith(wanted)] if wanted else []
+    if len(starting) == 1:
+        return starting[0]
+    if not contacts:
+        raise UserError("this call has no contacts to name as the speaker; add one first")
+    names = ", ".join(sorted(c.name for c in contacts))
+    raise UserError(f"{speaker.strip()!r} is not one of this call's contacts ({names})")
+
+
 class NoteService(Service):
     def add(
         self,
@@ -146,12 +164,14 @@ class NoteService(Service):
         author: str | None = None,
         response: str | None = None,
         answer: str | None = None,
+        speaker: str | None = None,
         note_id: uuid.UUID | None = None,
     ) -> v.NoteView:
         """File a note; it is committed (and searchable) when this returns.
 
         A caller that retries after a failure passes the same `note_id` each time: if an
         earlier attempt was stored after all, that note is returned, never a second one.
+        `speaker` names one of the call's contacts (see `find_speaker`).
         """
         check_text(text)
         check_intensity(intensity)
@@ -162,7 +182,7 @@ class NoteService(Service):
             if note_id is not None and (stored := s.get(m.Note, note_id)) is not None:
                 if stored.call_id != call_id:
                     raise UserError(f"note {note_id} belongs to another call")
-                s.refresh(stored, ["tags", "author"])
+                s.refresh(stored, ["tags", "author", "speaker"])
                 return note_view(stored)
             call = get_live(s, m.Call, call_id, "call")
             if offset_ms is None:
@@ -182,6 +202,7 @@ class NoteService(Service):
                 response=_optional_text(response, "the response"),
                 answer=_optional_text(answer, "the answer"),
                 tags=ensure_tags(s, names),
+                speaker=find_speaker(call, speaker) if speaker else None,
             )
             s.add(note)
             s.flush()
@@ -206,8 +227,11 @@ class NoteService(Service):
         response: str | Unset | None = UNSET,
         answer: str | Unset | None = UNSET,
         tags: Iterable[str] | Unset = UNSET,
+        speaker: str | Unset | None = UNSET,
     ) -> v.NoteView:
-        """Change what was given and nothing else; refuses if someone changed it meanwhile."""
+        """Change what was given and nothing else; refuses if someone changed it meanwhile.
+
+        `speaker=None` forgets who said it."""
         with self._db.write() as s:
             note = self._load(s, note_id)
             check_version(note, expected_version)
@@ -239,6 +263,11 @@ class NoteService(Service):
             if {t.name for t in note.tags} != set(names):
                 note.tags = ensure_tags(s, names)
                 _touch(note, self._now())
+            if speaker is not UNSET:
+                said_by = find_speaker(note.call, speaker) if speaker else None
+                if said_by is not note.speaker:
+                    note.speaker = said_by
+                    _touch(note, self._now())
             s.flush()
             return note_view(note)
 

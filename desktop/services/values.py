@@ -155,6 +155,8 @@ class NoteView:
     criterion_id: uuid.UUID | None
     tags: tuple[str, ...]
     review_status: ReviewStatus
+    #: Who on the prospect's side said it (one of the call's contacts), when known.
+    speaker: ContactView | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -290,3 +290,32 @@ def test_a_retried_add_with_the_same_id_stores_the_note_once(services: Services)
     other = services.calls.start("Globex")
     with pytest.raises(UserError):
         services.notes.add(other.id, NoteKind.PAIN, "x", note_id=wanted)
+
+
+def test_a_note_names_its_speaker_among_the_calls_contacts(services: Services) -> None:
+    call = services.calls.start("Acme", rep="Rita", contacts=["Dana Cho", "Dan Ruiz"])
+    by_name = services.notes.add(
+        call.id, NoteKind.PAIN, "Month end takes a week", speaker="dana cho"
+    )
+    assert by_name.speaker is not None and by_name.speaker.name == "Dana Cho"
+    by_start = services.notes.add(call.id, NoteKind.QUOTE, "We need this", speaker="@Dan R")
+    assert by_start.speaker is not None and by_start.speaker.name == "Dan Ruiz"
+    assert services.calls.notes(call.id)[0].speaker == by_name.speaker
+    with pytest.raises(
+        UserError, match=r"'Da' is not one of this call's contacts \(Dan Ruiz, Dana"
+    ):
+        services.notes.add(call.id, NoteKind.PAIN, "ambiguous", speaker="Da")
+    with pytest.raises(UserError, match="not one of this call's contacts"):
+        services.notes.add(call.id, NoteKind.PAIN, "a stranger", speaker="Zed")
+    moved = services.notes.edit(by_name.id, speaker="Dan Ruiz")
+    assert moved.speaker is not None and moved.speaker.name == "Dan Ruiz"
+    assert moved.version == by_name.version + 1
+    forgotten = services.notes.edit(by_name.id, speaker=None)
+    assert forgotten.speaker is None
+
+
+def test_a_call_without_contacts_says_so_when_a_speaker_is_named(
+    services: Services, call: CallView
+) -> None:
+    with pytest.raises(UserError, match="no contacts"):
+        services.notes.add(call.id, NoteKind.PAIN, "Slow", speaker="Dana")
