@@ -262,8 +262,8 @@ class Tag(Keyed, Base):
 
 
 note_speakers = Table(
-    # A table of its own rather than a column of `notes`: adding a column with a foreign
-    # key to SQLite's `notes` would mean rebuilding the table (see migration 0002).
+    # A table of its own rather than a column of `notes`: adding a foreign-keyed column
+    # to SQLite's `notes` would mean rebuilding the table (see migration 0002).
     "note_speakers",
     Base.metadata,
     Column("note_id", ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True),

@@ -8,8 +8,8 @@
   and the CLI use.
 
 The speaker has a table of its own: SQLite can add a column with a foreign key to `notes`
-only inline, which its reflection cannot read back, and a batch rebuild of `notes` drops
-the table, which with foreign keys on cascades into every table that refers to it.
+only inline, which its reflection cannot read back, and the alternative, a batch rebuild,
+copies every note (minutes at a million) to add one mostly empty column.
 
 Revision ID: 0002
 Revises: 0001
