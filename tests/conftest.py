@@ -84,7 +84,7 @@ def rng() -> random.Random:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "ridealong.db"
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=FakeClock())
     services.close()
     return path
 
@@ -120,7 +120,7 @@ def pg_template(pg_server: str) -> str:
         conn.execute(text("DROP DATABASE IF EXISTS ridealong_template"))
         conn.execute(text("CREATE DATABASE ridealong_template"))
     admin.dispose()
-    services = Services.open(pg_server.format(name="ridealong_template"))
+    services = Services.open(pg_server.format(name="ridealong_template"), clock=FakeClock())
     services.close()
     return "ridealong_template"
 

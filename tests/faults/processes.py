@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +77,7 @@ class Helper:
 
 def notes_shown(data: Path, call_id: str, capsys: pytest.CaptureFixture[str]) -> set[str]:
     """The ids `call show --json` lists (the command must succeed)."""
-    code = main(["--data-dir", str(data), "call", "show", call_id, "--json"])
+    code = main(["--data-dir", str(data), "call", "show", call_id, "--json"], clock=FakeClock())
     out = capsys.readouterr()
     assert code == 0, out.err
     return {note["id"] for note in json.loads(out.out)["notes"]}

@@ -5,10 +5,8 @@ space again."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,36 +19,15 @@ from desktop.services import Services
 from desktop.storage import backup as files
 from desktop.storage import sqlite_files
 from tests.fakes import FakeClock
+from tests.faults.disks import fill, small_disk
 
 KB = 1024
 
 
 @pytest.fixture
 def disk(tmp_path: Path) -> Iterator[Path]:
-    """A small file system of its own, 3 MB, to fill."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path, leave: int) -> Path:
-    """Fill the disk until `leave` bytes are free; returns the file that fills it."""
-    filler = disk / "filler"
-    stats = os.statvfs(disk)
-    with filler.open("wb") as handle:
-        handle.write(bytes(max(0, stats.f_bavail * stats.f_frsize - leave)))
-    return filler
+    with small_disk(tmp_path / "disk") as mounted:
+        yield mounted
 
 
 def run(capsys: pytest.CaptureFixture[str], clock: FakeClock, *args: str) -> tuple[int, str]:

@@ -39,7 +39,7 @@ def cli(url: str, *args: str) -> None:
 
 
 def backup_notes(path: Path) -> list[str]:
-    services = Services.open(f"sqlite:///{path}")
+    services = Services.open(f"sqlite:///{path}", clock=FakeClock())
     try:
         return sorted(n.text for row in services.calls.page() for n in services.calls.notes(row.id))
     finally:
