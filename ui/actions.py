@@ -48,6 +48,7 @@ class ActionId(Enum):
     BACKUPS = auto()
     TRASH = auto()
     REVIEW_CALL = auto()
+    COPY_MARKDOWN = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,11 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
+    ),
+    ActionId.COPY_MARKDOWN: Spec(
+        "Copy call as &Markdown",
+        "Ctrl+Shift+C",
+        "Copy the call (open in Review, else selected) as Markdown, for Slack or a CRM note",
     ),
 }
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -361,6 +361,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([a[action_id] for action_id in self._view_actions])
         call_menu.addAction(a[ActionId.REVIEW_CALL])
         call_menu.addAction(a[ActionId.EXPORT_CALL])
+        call_menu.addAction(a[ActionId.COPY_MARKDOWN])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         for action in a.values():
@@ -399,6 +400,7 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, r=row: self.show_view(r))
         a[ActionId.REVIEW_CALL].triggered.connect(self._on_review_call)
         a[ActionId.EXPORT_CALL].triggered.connect(self._on_export_call)
+        a[ActionId.COPY_MARKDOWN].triggered.connect(self._on_copy_markdown)
         a[ActionId.BACKUPS].triggered.connect(self.show_backups)
         a[ActionId.TRASH].triggered.connect(self.show_trash)
         self._maintenance.timeout.connect(self._on_maintenance_due)
@@ -459,6 +461,27 @@ class MainWindow(QMainWindow):
             return
         self.show_view(self.views.indexOf(self.reports_view))
         self.reports_view.export_call(call.id, call.account.name, call.started_at)
+
+    def _on_copy_markdown(self) -> None:
+        """The call open in Review, else the one selected in Calls, to the clipboard as
+        Markdown (a few queries: done at once)."""
+        from desktop.reports.markdown import build_call_markdown
+
+        call_id = None
+        if self.views.currentWidget() is self.review_view:
+            call_id = self.review_view.current_call_id()
+        call_id = call_id or self.calls_view.selected_call_id()
+        if call_id is None:
+            self._say("Select a call to copy first")
+            return
+        try:
+            call = self.services.calls.get(call_id)
+            text = build_call_markdown(self.services, call_id)
+        except RidealongError as error:
+            self._say(str(error))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._say(f"Copied the {call.account.name} call as Markdown: paste it into Slack or a CRM")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -438,3 +438,33 @@ def test_refiling_keys_wait_while_the_editor_is_open_and_say_why_they_fail(
         assert services.notes.get(notes[0].id).kind is NoteKind.QUESTION
     finally:
         services.close()
+
+
+def test_ctrl_shift_c_copies_the_open_call_as_markdown(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.reports.markdown import build_call_markdown
+
+    call, _notes = ended_call(sqlite_url, clock)
+    other, _ = ended_call(sqlite_url, clock, rep="Sam Other")
+    window = open_review(qtbot, sqlite_url, clock)
+    view = window.review_view
+    view.open_call(call.id)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_C)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_C, CTRL | SHIFT)
+    copied = QGuiApplication.clipboard().text()
+    services = Services.open(sqlite_url, clock=clock)
+    try:
+        assert copied == build_call_markdown(services, call.id)
+    finally:
+        services.close()
+    assert "- **01:00** Reporting takes two days\n  - Confirmed by Rita Rep" in copied
+    assert "Copied the Acme Freight call as Markdown" in window.statusBar().currentMessage()
+
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL | SHIFT)  # Calls: the selected call
+    window.calls_view.select_call(other.id)
+    window.calls_view.call_list.setFocus()
+    qtbot.keyClick(focused(window), Qt.Key.Key_C, CTRL | SHIFT)
+    assert "Sam Other" in QGuiApplication.clipboard().text()
