@@ -93,7 +93,11 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.END_CALL: Spec(
         "&End call", "Ctrl+Shift+E", "End the live call; it then awaits review"
     ),
-    ActionId.LOAD_DEMO: Spec("Load &sample data", None, "Add 40 realistic sample calls"),
+    ActionId.LOAD_DEMO: Spec(
+        "Load &sample data",
+        None,
+        "Look around in a separate sample database of 40 made-up calls; yours stay apart",
+    ),
     ActionId.QUIT: Spec("&Quit", QKeySequence.StandardKey.Quit, "Close Ridealong"),
     ActionId.FIND: Spec(
         "&Find",

@@ -44,6 +44,7 @@ from ui.jobs import Job, JobRunner
 from ui.outbox import OutboxRetrier
 from ui.reports.view import ReportsView
 from ui.review.view import ReviewView
+from ui.sample import SampleBar
 from ui.search.view import SearchView
 from ui.settings import Settings
 
@@ -231,9 +232,13 @@ class ShortcutsDialog(QDialog):
 
 class MainWindow(QMainWindow):
     """Signals: restore_requested(Path): the user asked to replace the database with a
-    backup; the app closes this window and its database first."""
+    backup; the app closes this window and its database first. sample_requested(): the
+    user asked for sample data, which opens in a separate database; home_requested():
+    back from it to their own."""
 
     restore_requested = Signal(object)
+    sample_requested = Signal()
+    home_requested = Signal()
 
     def __init__(
         self,
@@ -260,6 +265,8 @@ class MainWindow(QMainWindow):
         self._backup_banner: Banner | None = None
         #: Set when the user chose to close although the backup at closing failed.
         self._close_anyway = False
+        #: Shown while the window is on the sample database (see `show_as_sample`).
+        self.sample_bar: SampleBar | None = None
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
         self.calls_view = CallsView(
@@ -391,7 +398,7 @@ class MainWindow(QMainWindow):
         page = self.calls_view.call_page
         a[ActionId.NEW_CALL].triggered.connect(self._on_new_call)
         a[ActionId.END_CALL].triggered.connect(self.calls_view.end_current_call)
-        a[ActionId.LOAD_DEMO].triggered.connect(self.load_demo)
+        a[ActionId.LOAD_DEMO].triggered.connect(self._on_load_sample)
         a[ActionId.QUIT].triggered.connect(self.close)
         a[ActionId.FIND].triggered.connect(self._on_find)
         a[ActionId.SET_IDENTITY].triggered.connect(self._on_set_identity)
@@ -412,7 +419,7 @@ class MainWindow(QMainWindow):
         for value, action_id in enumerate(INTENSITY_ACTIONS, start=1):
             a[action_id].triggered.connect(lambda _=False, n=value: page.capture.set_intensity(n))
         self.sidebar.currentRowChanged.connect(self._on_view_changed)
-        self.calls_view.demo_requested.connect(self.load_demo)
+        self.calls_view.demo_requested.connect(self._on_load_sample)
         self.search_view.open_note_requested.connect(self._on_open_note)
         self.identity_bar.saved.connect(self._on_identity_saved)
         self.events.status.connect(self._say)
@@ -583,7 +590,30 @@ class MainWindow(QMainWindow):
 
     # -- long work -------------------------------------------------------------------
 
+    def _on_load_sample(self) -> None:
+        """Sample data goes to the sample database, never into the user's own: from
+        there, more of it; from anywhere else, the window reopens on it."""
+        if self.sample_bar is not None:
+            self.load_demo()
+        else:
+            self.sample_requested.emit()
+
+    def show_as_sample(self) -> None:
+        """Say, for as long as it is open, that this is the sample database, with the
+        way back; fill it on its first opening."""
+        self.sample_bar = SampleBar(self)
+        self.sample_bar.back_requested.connect(self.home_requested)
+        self.banners.insertWidget(0, self.sample_bar)
+        self.setWindowTitle(f"Ridealong — sample data ({self.services.where})")
+        load = self.action_table[ActionId.LOAD_DEMO]
+        load.setText("Add more &sample calls")
+        load.setStatusTip("Add 40 more made-up calls to the sample database")
+        if not self.services.calls.page(limit=1):
+            self.load_demo()
+
     def load_demo(self) -> Job[DemoSummary]:
+        """Add 40 sample calls to this window's database (the sample one: see
+        `_on_load_sample`)."""
         from desktop.demo import generate
 
         services = self.services
