@@ -26,7 +26,10 @@ from desktop.domain import CallType, Grade, NoteKind, Outcome, Verdict
 from desktop.errors import RidealongError, UserError
 
 if TYPE_CHECKING:
+    import uuid
+
     from desktop.services import Services
+    from desktop.services.redaction import RedactionOptions
 
 PROG = "ridealong"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -208,8 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
     reports = export.add_subparsers(
         dest="action", metavar="WHAT", required=True, parser_class=_Parser
     )
-    export_call = reports.add_parser("call", help="one call's summary PDF")
+    export_call = reports.add_parser("call", help="one call's summary, as PDF or Markdown")
     export_call.add_argument("call_id", metavar="CALL_ID")
+    export_call.add_argument(
+        "--format",
+        choices=("pdf", "md"),
+        default="pdf",
+        help="pdf (the default), or md: Markdown for Slack or a CRM note, printed unless -o",
+    )
     export_month = reports.add_parser("month", help="the insights PDF of a month (or any dates)")
     export_month.add_argument("month", metavar="YYYY-MM")
     export_month.add_argument(
@@ -222,7 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         export_month.add_argument(f"--{what}", metavar=what.upper())
     export_month.add_argument("--by", metavar="NAME", help="who generates it (default: you)")
     for command in (export_call, export_month):
-        command.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+        command.add_argument(
+            "-o",
+            "--output",
+            required=command is export_month,  # a call's PDF checks it: md may print
+            metavar="FILE.pdf" if command is export_month else "FILE",
+        )
         command.add_argument(
             "--redact", action="store_true", help="hide names, e-mails, phones and accounts"
         )
@@ -677,6 +691,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         from desktop.reports.call_summary import build_call_summary
 
         call_id = _parse_id(args.call_id, "call id")
+        if args.format == "md":
+            return _export_call_markdown(args, call_id, redaction)
+        if args.output is None:
+            raise UserError("a PDF needs a file: -o FILE.pdf (or --format md to print Markdown)")
         with _open(args) as services:
             info = build_call_summary(
                 services, call_id, args.output, redaction=redaction, progress=progress
@@ -703,6 +721,26 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
     progress.clear()
     print(info.path)
+    return 0
+
+
+def _export_call_markdown(
+    args: argparse.Namespace, call_id: uuid.UUID, redaction: RedactionOptions | None
+) -> int:
+    """The call as Markdown: to the file given by -o (its path printed), else printed."""
+    from desktop.reports.markdown import build_call_markdown, write_markdown
+
+    to_file = args.output not in (None, "-")
+    if to_file:
+        from desktop.reports.layout import check_target
+
+        check_target(args.output)  # before any work, as for a PDF
+    with _open(args) as services:
+        text = build_call_markdown(services, call_id, redaction=redaction)
+    if to_file:
+        print(write_markdown(text, args.output))
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -134,6 +134,28 @@ def drafts_dir(database_url: str) -> Path:
     return (path.parent if path else default_data_dir()) / "drafts"
 
 
+#: The folder of the sample database, beside the real one: its own file, drafts and
+#: backups, so sample calls never mix with real ones.
+SAMPLE_DIR = "sample-data"
+
+
+def sample_database_url(database_url: str) -> str:
+    """The sample database that goes with `database_url`, its folder made if need be:
+    `sample-data/ridealong.db` beside a SQLite file, else in the data directory. The
+    sample database's own URL gives itself."""
+    from desktop.storage.database import parse_url, sqlite_path
+
+    path = sqlite_path(parse_url(database_url))
+    if path is not None and path.parent.name == SAMPLE_DIR:
+        return database_url
+    folder = (path.parent if path else default_data_dir()) / SAMPLE_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot make the sample data folder {folder}: {error.strerror}") from None
+    return sqlite_url(folder / DB_FILENAME)
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """Who is using the app, for authorship; `confirmed` is False until they say."""

@@ -48,6 +48,7 @@ class ActionId(Enum):
     BACKUPS = auto()
     TRASH = auto()
     REVIEW_CALL = auto()
+    COPY_MARKDOWN = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,11 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.END_CALL: Spec(
         "&End call", "Ctrl+Shift+E", "End the live call; it then awaits review"
     ),
-    ActionId.LOAD_DEMO: Spec("Load &sample data", None, "Add 40 realistic sample calls"),
+    ActionId.LOAD_DEMO: Spec(
+        "Load &sample data",
+        None,
+        "Look around in a separate sample database of 40 made-up calls; yours stay apart",
+    ),
     ActionId.QUIT: Spec("&Quit", QKeySequence.StandardKey.Quit, "Close Ridealong"),
     ActionId.FIND: Spec(
         "&Find",
@@ -139,6 +144,11 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
+    ),
+    ActionId.COPY_MARKDOWN: Spec(
+        "Copy call as &Markdown",
+        "Ctrl+Shift+C",
+        "Copy the call (open in Review, else selected) as Markdown, for Slack or a CRM note",
     ),
 }
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from desktop import __version__, shipped
 from desktop.clock import Clock, utcnow
-from desktop.config import drafts_dir, load_identity
+from desktop.config import drafts_dir, load_identity, sample_database_url
 from desktop.drafts import DraftStore, Outbox
 from desktop.errors import RidealongError, StorageUnavailable
 from desktop.services import Services
@@ -76,12 +76,16 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
 
 
 class WindowKeeper(QObject):
-    """Keeps one main window open over the database, and swaps it out for a restore:
-    the window (and its database) closes, the backup is restored, a new window opens."""
+    """Keeps one main window open over the database, and swaps it out for a restore
+    (the window and its database close, the backup is restored, a new window opens) or
+    for the sample database and back."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, clock: Clock = utcnow) -> None:
         super().__init__()
         self._url = database_url
+        #: The user's own database, which a sample database's window leads back to.
+        self._home = database_url
+        self._clock = clock
         self.window: MainWindow | None = None
         #: What the last restore did, shown in the next window (or recovery dialog).
         self._notice = ""
@@ -97,11 +101,15 @@ class WindowKeeper(QObject):
                 return False
             if health.can_open:
                 try:
-                    window = create_window(self._url)
+                    window = create_window(self._url, clock=self._clock)
                 except StorageUnavailable as error:
                     health = replace(health, health=Health.DAMAGED, problem=str(error))
                 else:
                     window.restore_requested.connect(self._on_restore_requested)
+                    window.sample_requested.connect(self._on_sample_requested)
+                    window.home_requested.connect(lambda: self._switch(self._home))
+                    if self._url != self._home:
+                        window.show_as_sample()
                     window.show()
                     if self._notice:
                         window.notify(self._notice)
@@ -155,6 +163,35 @@ class WindowKeeper(QObject):
 
     def _on_not_restored(self, message: str) -> None:
         self._notice = f"Nothing was restored: {message}"
+
+    def _on_sample_requested(self) -> None:
+        window = self.window
+        try:
+            url = sample_database_url(self._home)
+        except RidealongError as error:
+            if window is not None:
+                window.notify(str(error))
+            return
+        self._switch(url)
+
+    def _switch(self, url: str) -> None:
+        """Close this window (as on quitting: drafts kept, a backup taken) and open one
+        over `url`; a window that refuses to close (its backup failed) stays."""
+        window = self.window
+        if window is None or url == self._url:
+            return
+        if not window.close():
+            return
+        self.window = None
+        window.services.close()
+        window.deleteLater()
+        self._url = url
+        if not self.open() and url != self._home:
+            self._url = self._home  # the sample database would not open: back home
+            if self.open():
+                return
+        if self.window is None:
+            QApplication.quit()
 
     def _on_restore_requested(self, source: Path) -> None:
         window = self.window

@@ -137,6 +137,8 @@ class AnnotateCommand(QUndoCommand):
         report: Report,
     ) -> None:
         what = annotation.verdict.value if annotation.verdict else "comment"
+        if annotation.reclassified is not None:
+            what = "refile note"
         super().__init__(f"Review: {what}")
         self._review = review
         self._id = annotation.id

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -44,6 +44,7 @@ from ui.jobs import Job, JobRunner
 from ui.outbox import OutboxRetrier
 from ui.reports.view import ReportsView
 from ui.review.view import ReviewView
+from ui.sample import SampleBar
 from ui.search.view import SearchView
 from ui.settings import Settings
 
@@ -231,9 +232,13 @@ class ShortcutsDialog(QDialog):
 
 class MainWindow(QMainWindow):
     """Signals: restore_requested(Path): the user asked to replace the database with a
-    backup; the app closes this window and its database first."""
+    backup; the app closes this window and its database first. sample_requested(): the
+    user asked for sample data, which opens in a separate database; home_requested():
+    back from it to their own."""
 
     restore_requested = Signal(object)
+    sample_requested = Signal()
+    home_requested = Signal()
 
     def __init__(
         self,
@@ -260,6 +265,8 @@ class MainWindow(QMainWindow):
         self._backup_banner: Banner | None = None
         #: Set when the user chose to close although the backup at closing failed.
         self._close_anyway = False
+        #: Shown while the window is on the sample database (see `show_as_sample`).
+        self.sample_bar: SampleBar | None = None
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
         self.calls_view = CallsView(
@@ -361,6 +368,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([a[action_id] for action_id in self._view_actions])
         call_menu.addAction(a[ActionId.REVIEW_CALL])
         call_menu.addAction(a[ActionId.EXPORT_CALL])
+        call_menu.addAction(a[ActionId.COPY_MARKDOWN])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         for action in a.values():
@@ -390,7 +398,7 @@ class MainWindow(QMainWindow):
         page = self.calls_view.call_page
         a[ActionId.NEW_CALL].triggered.connect(self._on_new_call)
         a[ActionId.END_CALL].triggered.connect(self.calls_view.end_current_call)
-        a[ActionId.LOAD_DEMO].triggered.connect(self.load_demo)
+        a[ActionId.LOAD_DEMO].triggered.connect(self._on_load_sample)
         a[ActionId.QUIT].triggered.connect(self.close)
         a[ActionId.FIND].triggered.connect(self._on_find)
         a[ActionId.SET_IDENTITY].triggered.connect(self._on_set_identity)
@@ -399,6 +407,7 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, r=row: self.show_view(r))
         a[ActionId.REVIEW_CALL].triggered.connect(self._on_review_call)
         a[ActionId.EXPORT_CALL].triggered.connect(self._on_export_call)
+        a[ActionId.COPY_MARKDOWN].triggered.connect(self._on_copy_markdown)
         a[ActionId.BACKUPS].triggered.connect(self.show_backups)
         a[ActionId.TRASH].triggered.connect(self.show_trash)
         self._maintenance.timeout.connect(self._on_maintenance_due)
@@ -410,7 +419,7 @@ class MainWindow(QMainWindow):
         for value, action_id in enumerate(INTENSITY_ACTIONS, start=1):
             a[action_id].triggered.connect(lambda _=False, n=value: page.capture.set_intensity(n))
         self.sidebar.currentRowChanged.connect(self._on_view_changed)
-        self.calls_view.demo_requested.connect(self.load_demo)
+        self.calls_view.demo_requested.connect(self._on_load_sample)
         self.search_view.open_note_requested.connect(self._on_open_note)
         self.identity_bar.saved.connect(self._on_identity_saved)
         self.events.status.connect(self._say)
@@ -459,6 +468,27 @@ class MainWindow(QMainWindow):
             return
         self.show_view(self.views.indexOf(self.reports_view))
         self.reports_view.export_call(call.id, call.account.name, call.started_at)
+
+    def _on_copy_markdown(self) -> None:
+        """The call open in Review, else the one selected in Calls, to the clipboard as
+        Markdown (a few queries: done at once)."""
+        from desktop.reports.markdown import build_call_markdown
+
+        call_id = None
+        if self.views.currentWidget() is self.review_view:
+            call_id = self.review_view.current_call_id()
+        call_id = call_id or self.calls_view.selected_call_id()
+        if call_id is None:
+            self._say("Select a call to copy first")
+            return
+        try:
+            call = self.services.calls.get(call_id)
+            text = build_call_markdown(self.services, call_id)
+        except RidealongError as error:
+            self._say(str(error))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._say(f"Copied the {call.account.name} call as Markdown: paste it into Slack or a CRM")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -560,7 +590,30 @@ class MainWindow(QMainWindow):
 
     # -- long work -------------------------------------------------------------------
 
+    def _on_load_sample(self) -> None:
+        """Sample data goes to the sample database, never into the user's own: from
+        there, more of it; from anywhere else, the window reopens on it."""
+        if self.sample_bar is not None:
+            self.load_demo()
+        else:
+            self.sample_requested.emit()
+
+    def show_as_sample(self) -> None:
+        """Say, for as long as it is open, that this is the sample database, with the
+        way back; fill it on its first opening."""
+        self.sample_bar = SampleBar(self)
+        self.sample_bar.back_requested.connect(self.home_requested)
+        self.banners.insertWidget(0, self.sample_bar)
+        self.setWindowTitle(f"Ridealong — sample data ({self.services.where})")
+        load = self.action_table[ActionId.LOAD_DEMO]
+        load.setText("Add more &sample calls")
+        load.setStatusTip("Add 40 more made-up calls to the sample database")
+        if not self.services.calls.page(limit=1):
+            self.load_demo()
+
     def load_demo(self) -> Job[DemoSummary]:
+        """Add 40 sample calls to this window's database (the sample one: see
+        `_on_load_sample`)."""
         from desktop.demo import generate
 
         services = self.services

@@ -208,4 +208,9 @@ def annotation_view(annotation: m.Annotation) -> v.AnnotationView:
         author=person_view(annotation.author),
         created_at=annotation.created_at,
         version=annotation.version,
+        reclassified=(
+            v.Reclassification.from_json(annotation.reclassified)
+            if annotation.reclassified
+            else None
+        ),
     )

@@ -392,6 +392,7 @@ def _evidence_select(*leading: Any) -> Select[Any]:
         .where(
             m.Annotation.note_id == m.Note.id,
             m.Annotation.verdict == Verdict.CORRECTED,
+            m.Annotation.correction.is_not(None),  # not a change of kind or themes only
             m.Annotation.deleted_at.is_(None),
         )
         .order_by(m.Annotation.created_at.desc(), m.Annotation.id.desc())

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from desktop.domain import CallStatus, CriterionStatus, Grade, ReviewStatus, Role, Verdict
+from desktop.domain import (
+    CallStatus,
+    CriterionStatus,
+    Grade,
+    NoteKind,
+    ReviewStatus,
+    Role,
+    Verdict,
+)
 from desktop.errors import UserError
 from desktop.services import values as v
 from desktop.services.base import Service, annotation_view, ensure_person, get_live
 from desktop.services.calls import CallFilters, CallService
 from desktop.services.definitions import current_revision
-from desktop.services.notes import check_text
+from desktop.services.notes import (
+    UNSET,
+    Unset,
+    _touch,
+    check_intensity,
+    check_text,
+    check_version,
+    ensure_tags,
+    normalize_tag,
+)
 from desktop.storage import models as m
 
 
@@ -58,9 +77,60 @@ class ReviewService(Service):
             s.flush()
             return annotation_view(annotation)
 
+    def reclassify(
+        self,
+        note_id: uuid.UUID,
+        *,
+        by: str,
+        kind: NoteKind | Unset = UNSET,
+        intensity: int | Unset | None = UNSET,
+        tags: Iterable[str] | Unset = UNSET,
+        expected_version: int | None = None,
+    ) -> v.AnnotationView:
+        """Change a misfiled note's kind, intensity or themes, recorded as a correction.
+
+        The note takes the new values; a `corrected` annotation keeps what changed
+        (`reclassified`), so the change is counted as the rep's disagreement, shown in
+        the review, and undone by retracting it. Refuses a change that changes nothing,
+        and a note someone changed since `expected_version`.
+        """
+        check_intensity(None if intensity is UNSET else intensity)
+        wanted = None if tags is UNSET else list(dict.fromkeys(normalize_tag(t) for t in tags))
+        with self._db.write() as s:
+            note = get_live(s, m.Note, note_id, "note")
+            check_version(note, expected_version)
+            change: dict[str, Any] = {}
+            if kind is not UNSET and kind is not note.kind:
+                change["kind"] = [note.kind.value, kind.value]
+            if intensity is not UNSET and intensity != note.intensity:
+                change["intensity"] = [note.intensity, intensity]
+            if wanted is not None:
+                had = [t.name for t in note.tags]
+                added = [t for t in wanted if t not in had]
+                removed = [t for t in had if t not in wanted]
+                if added:
+                    change["added"] = sorted(added)
+                if removed:
+                    change["removed"] = sorted(removed)
+            if not change:
+                raise UserError(
+                    "nothing to change: the note already has that kind, intensity and themes"
+                )
+            _reclassify(s, note, change, undo=False, now=self._now())
+            annotation = m.Annotation(
+                note_id=note.id,
+                verdict=Verdict.CORRECTED,
+                reclassified=change,
+                author=ensure_person(s, by, Role.REP),
+            )
+            s.add(annotation)
+            note.review_status = ReviewStatus.CORRECTED
+            s.flush()
+            return annotation_view(annotation)
+
     def retract(self, annotation_id: uuid.UUID) -> v.AnnotationView:
         """Take an annotation back (to the trash): the note's status falls back to the
-        newest verdict still standing."""
+        newest verdict still standing, and a reclassification is undone."""
         return self._set_retracted(annotation_id, retracted=True)
 
     def reinstate(self, annotation_id: uuid.UUID) -> v.AnnotationView:
@@ -75,6 +145,8 @@ class ReviewService(Service):
                 raise UserError(f"no annotation {annotation_id} that is not already {state}")
             note = get_live(s, m.Note, annotation.note_id, "note")
             annotation.deleted_at = self._now() if retracted else None
+            if annotation.reclassified:
+                _reclassify(s, note, annotation.reclassified, undo=retracted, now=self._now())
             s.flush()
             latest = s.scalar(
                 select(m.Annotation.verdict)
@@ -186,3 +258,24 @@ class ReviewService(Service):
             )
             for row in rows
         )
+
+
+def _reclassify(
+    s: Session, note: m.Note, change: dict[str, Any], *, undo: bool, now: datetime
+) -> None:
+    """Apply a reclassification to its note, or take it back (`undo`). A part the note
+    no longer holds as the change left it (edited since) is left alone, so taking a
+    change back never overwrites a later edit."""
+    before, after = (1, 0) if undo else (0, 1)
+    if "kind" in change and note.kind.value == change["kind"][before]:
+        note.kind = NoteKind(change["kind"][after])
+    if "intensity" in change and note.intensity == change["intensity"][before]:
+        note.intensity = change["intensity"][after]
+    added, removed = change.get("added", []), change.get("removed", [])
+    if undo:
+        added, removed = removed, added
+    had = [t.name for t in note.tags]
+    names = [t for t in had if t not in removed] + [t for t in added if t not in had]
+    if names != had:
+        note.tags = ensure_tags(s, names)
+        _touch(note, now)

@@ -10,6 +10,7 @@ import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from desktop.domain import (
     CallStatus,
@@ -167,6 +168,47 @@ class NoteView:
 
 
 @dataclass(frozen=True, slots=True)
+class Reclassification:
+    """A reviewer's change of a note's kind, intensity or themes: each part as
+    (before, after), or the themes added and removed; a part that did not change is
+    None or empty."""
+
+    kind: tuple[NoteKind, NoteKind] | None = None
+    intensity: tuple[int | None, int | None] | None = None
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reclassification:
+        kind = data.get("kind")
+        intensity = data.get("intensity")
+        return cls(
+            kind=(NoteKind(kind[0]), NoteKind(kind[1])) if kind else None,
+            intensity=(intensity[0], intensity[1]) if intensity else None,
+            added=tuple(data.get("added", ())),
+            removed=tuple(data.get("removed", ())),
+        )
+
+    def parts(self) -> list[str]:
+        """Each change in words: "Kind: Pain → Objection", "Intensity: 2 → 4",
+        "Themes: added #price; removed #legacy"."""
+        out = []
+        if self.kind:
+            out.append(f"Kind: {self.kind[0].label} → {self.kind[1].label}")
+        if self.intensity:
+            before, after = (str(n) if n else "none" for n in self.intensity)
+            out.append(f"Intensity: {before} → {after}")
+        if self.added or self.removed:
+            themes = [
+                f"{verb} " + " ".join(f"#{t}" for t in tags)
+                for verb, tags in (("added", self.added), ("removed", self.removed))
+                if tags
+            ]
+            out.append("Themes: " + "; ".join(themes))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class AnnotationView:
     id: uuid.UUID
     note_id: uuid.UUID
@@ -176,6 +218,8 @@ class AnnotationView:
     author: PersonView | None
     created_at: datetime
     version: int
+    #: Set when the reviewer changed the note's kind, intensity or themes.
+    reclassified: Reclassification | None = None
 
 
 @dataclass(frozen=True, slots=True)

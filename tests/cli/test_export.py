@@ -100,6 +100,11 @@ def test_a_date_range_replaces_the_month(
         ["export", "month", "2024-03", "-o", "{out}/missing/x.pdf"],
         ["export", "month", "2024-03", "-o", "{out}"],
         ["export", "month", "2024-03"],
+        ["export", "call", "00000000-0000-0000-0000-000000000000"],
+        ["export", "call", "00000000-0000-0000-0000-000000000000", "--format", "doc"],
+        ["export", "call", "00000000-0000-0000-0000-000000000000", "--format", "md"],
+        ["export", "call", "not-a-uuid", "--format", "md", "-o", "{out}/x.md"],
+        ["export", "call", "00000000-0000-0000-0000-000000000000", "--format", "md", "-o", "{out}"],
     ],
 )
 def test_mistakes_exit_2_with_one_line(
@@ -113,3 +118,50 @@ def test_mistakes_exit_2_with_one_line(
     assert code == 2 and stdout == ""
     assert err.startswith("ridealong") and err.count("\n") == 1 and "Traceback" not in err
     assert list(out.iterdir()) == []
+
+
+def test_export_call_as_markdown_prints_it_or_writes_a_file(
+    capsys: pytest.CaptureFixture[str], db_url: str, call_id: str, tmp_path: Path
+) -> None:
+    code, out, err = run(
+        capsys, "--database-url", db_url, "export", "call", call_id, "--format", "md"
+    )
+    assert code == 0 and err == ""
+    assert out.startswith("# Acme — discovery call, 05 Mar 2024\n")
+    assert "** Call Jane Whitfield at 415-555-0199 #close\n  - #close\n" in out
+    assert (
+        run(
+            capsys, "--database-url", db_url, "export", "call", call_id, "--format", "md", "-o", "-"
+        )[1]
+        == out
+    )
+
+    path = tmp_path / "call.md"
+    code, printed, err = run(
+        capsys, "--database-url", db_url, "export", "call", call_id, "--format", "md",
+        "-o", str(path), "--redact",
+    )  # fmt: skip
+    assert (code, printed, err) == (0, f"{path}\n", "")
+    written = path.read_text(encoding="utf-8")
+    assert "Whitfield" not in written and "555-0199" not in written and "Riley Rep" in written
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_export_call_without_a_format_is_still_a_pdf(
+    capsys: pytest.CaptureFixture[str], db_url: str, call_id: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "call.pdf"
+    code, out, _ = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "export",
+        "call",
+        call_id,
+        "--format",
+        "pdf",
+        "-o",
+        str(path),
+    )
+    assert code == 0 and out == f"{path}\n"
+    assert pypdf.PdfReader(path).pages

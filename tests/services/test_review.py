@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from desktop.domain import CallStatus, Grade, NoteKind, ReviewStatus, Role, SearchField, Verdict
-from desktop.errors import NotFound, UserError
+from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import Services
-from desktop.services.values import CallView, NoteView
+from desktop.services.values import CallView, NoteView, SearchFilters
 from tests.fakes import FakeClock
 
 
@@ -211,3 +211,99 @@ def test_retracting_the_only_verdict_leaves_the_note_unreviewed(services: Servic
     only = services.review.annotate(note.id, Verdict.DISPUTED, "Rita")
     services.review.retract(only.id)
     assert services.notes.get(note.id).review_status is ReviewStatus.UNREVIEWED
+
+
+# -- reclassifying a misfiled note -----------------------------------------------------
+
+
+def test_reclassifying_changes_the_note_and_records_only_what_changed(
+    services: Services, call: CallView
+) -> None:
+    note = services.notes.add(
+        call.id, NoteKind.PAIN, "Too expensive for us", intensity=2, tags=["price", "legacy"]
+    )
+    annotation = services.review.reclassify(
+        note.id,
+        kind=NoteKind.OBJECTION,
+        intensity=4,
+        tags=["price", "budget"],
+        by="Rita",
+        expected_version=note.version,
+    )
+    stored = services.notes.get(note.id)
+    assert (stored.kind, stored.intensity, stored.tags) == (
+        NoteKind.OBJECTION,
+        4,
+        ("budget", "price"),
+    )
+    assert stored.review_status is ReviewStatus.CORRECTED
+    assert annotation.verdict is Verdict.CORRECTED and annotation.author.name == "Rita"
+    change = annotation.reclassified
+    assert change is not None
+    assert change.kind == (NoteKind.PAIN, NoteKind.OBJECTION)
+    assert change.intensity == (2, 4)
+    assert (change.added, change.removed) == (("budget",), ("legacy",))
+    assert change.parts() == [
+        "Kind: Pain → Objection",
+        "Intensity: 2 → 4",
+        "Themes: added #budget; removed #legacy",
+    ]
+    [listed] = services.review.annotations([note.id])[note.id]
+    assert listed.reclassified == change
+
+    only_kind = services.review.reclassify(note.id, kind=NoteKind.QUOTE, by="Rita")
+    assert only_kind.reclassified is not None
+    assert (only_kind.reclassified.intensity, only_kind.reclassified.added) == (None, ())
+    assert services.search.search("expensive", SearchFilters(kinds=(NoteKind.QUOTE,)))
+
+
+def test_reclassifying_refuses_no_change_bad_values_and_a_stale_version(
+    services: Services, note: NoteView
+) -> None:
+    with pytest.raises(UserError, match="nothing to change"):
+        services.review.reclassify(note.id, kind=NoteKind.PAIN, tags=[], by="Rita")
+    with pytest.raises(UserError, match="intensity must be 1 to 5"):
+        services.review.reclassify(note.id, intensity=9, by="Rita")
+    with pytest.raises(UserError, match="not a usable tag"):
+        services.review.reclassify(note.id, tags=["!!"], by="Rita")
+    services.notes.edit(note.id, text="They use spreadsheets for every forecast")
+    with pytest.raises(Conflict):
+        services.review.reclassify(
+            note.id, kind=NoteKind.OBJECTION, by="Rita", expected_version=note.version
+        )
+    with pytest.raises(NotFound):
+        services.review.reclassify(uuid.uuid4(), kind=NoteKind.OBJECTION, by="Rita")
+    assert services.notes.get(note.id).kind is NoteKind.PAIN
+    assert services.review.annotations([note.id]) == {}
+
+
+def test_retracting_a_reclassification_puts_the_note_back_and_reinstating_redoes_it(
+    services: Services, call: CallView, clock: FakeClock
+) -> None:
+    note = services.notes.add(call.id, NoteKind.PAIN, "Too expensive", intensity=3, tags=["a"])
+    services.review.annotate(note.id, Verdict.CONFIRMED, "Rita")
+    clock.advance(timedelta(minutes=1))
+    change = services.review.reclassify(
+        note.id, kind=NoteKind.OBJECTION, intensity=None, tags=["b"], by="Rita"
+    )
+    services.review.retract(change.id)
+    back = services.notes.get(note.id)
+    assert (back.kind, back.intensity, back.tags) == (NoteKind.PAIN, 3, ("a",))
+    assert back.review_status is ReviewStatus.CONFIRMED
+    assert [a.verdict for a in services.review.annotations([note.id])[note.id]] == [
+        Verdict.CONFIRMED
+    ]
+    services.review.reinstate(change.id)
+    again = services.notes.get(note.id)
+    assert (again.kind, again.intensity, again.tags) == (NoteKind.OBJECTION, None, ("b",))
+    assert again.review_status is ReviewStatus.CORRECTED
+
+
+def test_taking_a_reclassification_back_keeps_a_later_edit(
+    services: Services, note: NoteView
+) -> None:
+    change = services.review.reclassify(note.id, kind=NoteKind.OBJECTION, intensity=4, by="Rita")
+    services.notes.edit(note.id, kind=NoteKind.QUESTION)  # the marketer refiled it since
+    services.review.retract(change.id)
+    stored = services.notes.get(note.id)
+    assert (stored.kind, stored.intensity) == (NoteKind.QUESTION, None)

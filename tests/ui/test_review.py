@@ -367,3 +367,104 @@ def test_verdicts_and_corrections_are_undoable(
     assert status(notes[0]) is ReviewStatus.CONFIRMED
     qtbot.keyClick(keys, Qt.Key.Key_Z, CTRL | SHIFT)
     assert status(notes[1]) is ReviewStatus.DISPUTED
+
+
+def test_a_misfiled_note_is_refiled_from_the_keyboard_and_undone(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
+    view = window.review_view
+    view.open_call(call.id)
+    keys = view.panel.notes
+    assert view.panel.current().note.id == notes[0].id
+
+    def stored(note: object) -> tuple[NoteKind, int | None, tuple[str, ...], ReviewStatus]:
+        services = Services.open(sqlite_url, clock=clock)
+        try:
+            n = services.notes.get(note.id)
+            return n.kind, n.intensity, n.tags, n.review_status
+        finally:
+            services.close()
+
+    qtbot.keyClick(keys, Qt.Key.Key_2, CTRL)  # the pain was an objection
+    qtbot.keyClick(keys, Qt.Key.Key_4)  # said strongly
+    qtbot.keyClick(keys, Qt.Key.Key_Plus)  # very strongly
+    qtbot.keyClick(keys, Qt.Key.Key_T)
+    qtbot.keyClicks(view.panel.editor, "#price")
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_Return)
+    assert stored(notes[0]) == (NoteKind.OBJECTION, 5, ("price",), ReviewStatus.CORRECTED)
+    assert view.panel.current().note.id == notes[0].id  # refiling does not move on
+    shown = item_html(view.panel.current(), "#888")
+    assert "refiled it: Kind: Pain → Objection" in shown
+    assert "Intensity: none → 4" in shown and "Intensity: 4 → 5" in shown
+    assert "Themes: added #price" in shown and "Intensity 5/5" in shown
+    assert "Themes: added #price" in window.statusBar().currentMessage()
+    assert window.undo_action.text() == "&Undo Review: refile note"
+
+    for _ in range(3):
+        qtbot.keyClick(keys, Qt.Key.Key_Z, CTRL)
+    assert stored(notes[0]) == (NoteKind.OBJECTION, None, (), ReviewStatus.CORRECTED)
+    qtbot.keyClick(keys, Qt.Key.Key_Z, CTRL)
+    assert stored(notes[0]) == (NoteKind.PAIN, None, (), ReviewStatus.UNREVIEWED)
+    assert view.panel.current().note.kind is NoteKind.PAIN
+    assert "refiled" not in item_html(view.panel.current(), "#888")
+    qtbot.keyClick(keys, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert stored(notes[0])[0] is NoteKind.OBJECTION
+
+
+def test_refiling_keys_wait_while_the_editor_is_open_and_say_why_they_fail(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
+    view = window.review_view
+    view.open_call(call.id)
+    keys = view.panel.notes
+    qtbot.keyClick(keys, Qt.Key.Key_M)
+    qtbot.keyClicks(view.panel.editor, "3 days")  # digits are text here
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_3, CTRL)
+    assert view.panel.editor.toPlainText() == "3 days"
+    qtbot.keyClick(view.panel.editor, Qt.Key.Key_Escape)
+    services = Services.open(sqlite_url, clock=clock)
+    services.notes.edit(notes[0].id, text="Reporting takes two full days")  # meanwhile
+    services.close()
+    qtbot.keyClick(keys, Qt.Key.Key_3, CTRL)
+    assert "changed elsewhere" in window.statusBar().currentMessage()
+    assert "two full days" in view.panel.current().note.text  # reloaded: a retry works
+    qtbot.keyClick(keys, Qt.Key.Key_3, CTRL)
+    services = Services.open(sqlite_url, clock=clock)
+    try:
+        assert services.notes.get(notes[0].id).kind is NoteKind.QUESTION
+    finally:
+        services.close()
+
+
+def test_ctrl_shift_c_copies_the_open_call_as_markdown(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.reports.markdown import build_call_markdown
+
+    call, _notes = ended_call(sqlite_url, clock)
+    other, _ = ended_call(sqlite_url, clock, rep="Sam Other")
+    window = open_review(qtbot, sqlite_url, clock)
+    view = window.review_view
+    view.open_call(call.id)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_C)
+    qtbot.keyClick(view.panel.notes, Qt.Key.Key_C, CTRL | SHIFT)
+    copied = QGuiApplication.clipboard().text()
+    services = Services.open(sqlite_url, clock=clock)
+    try:
+        assert copied == build_call_markdown(services, call.id)
+    finally:
+        services.close()
+    assert "- **01:00** Reporting takes two days\n  - Confirmed by Rita Rep" in copied
+    assert "Copied the Acme Freight call as Markdown" in window.statusBar().currentMessage()
+
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL | SHIFT)  # Calls: the selected call
+    window.calls_view.select_call(other.id)
+    window.calls_view.call_list.setFocus()
+    qtbot.keyClick(focused(window), Qt.Key.Key_C, CTRL | SHIFT)
+    assert "Sam Other" in QGuiApplication.clipboard().text()

@@ -199,7 +199,7 @@ class WelcomePage(QWidget):
         start.clicked.connect(self.start_requested)
         demo = QPushButton("Load sample data", self)
         demo.setObjectName("welcomeDemoButton")
-        demo.setToolTip("Add 40 realistic sample calls to look around")
+        demo.setToolTip("Look around in a separate sample database of 40 made-up calls")
         demo.clicked.connect(self.demo_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(start)

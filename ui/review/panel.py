@@ -1,15 +1,19 @@
 """Reviewing one call note by note, from the keyboard.
 
-J/K move, C confirms, X disputes, E corrects (the original stays visible), M comments,
-T edits themes. A verdict moves on to the next note not yet reviewed, so a rep can go
-through a call with one hand on the keys.
+J/K move, C confirms, X disputes, E corrects (the original stays visible), M comments.
+A misfiled note is refiled with the capture box's kind keys (Ctrl+1…7, Ctrl+0), its
+intensity set with 1–5 (0 clears, +/- step) and its themes edited with T; each is a
+correction the rep can undo. A verdict moves on to the next note not yet reviewed, so a
+rep can go through a call with one hand on the keys.
 """
 
 from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Callable
 from enum import Enum
+from functools import partial
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -22,9 +26,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -33,11 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import ReviewStatus
+from desktop.domain import INTENSITY_MAX, INTENSITY_MIN, NoteKind, ReviewStatus
+from ui.actions import KIND_ACTIONS, SPECS
 from ui.models.review import ROW_ROLE, ReviewItem, ReviewNotesModel
 from ui.paint import badge_width, draw_kind_badge, offset_width
 from ui.theme import review_color
-from ui.widgets import NoteEditor
+from ui.widgets import FlowLayout, NoteEditor
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -69,10 +74,17 @@ def item_html(item: ReviewItem, muted: str) -> str:
         extra.append(f"Answer: {esc(note.answer)}")
     if note.response:
         extra.append(f"Response: {esc(note.response)}")
+    if note.intensity:
+        extra.append(f"Intensity {note.intensity}/{INTENSITY_MAX}")
     if note.tags:
         extra.append(" ".join(f"#{esc(t)}" for t in note.tags))
     if extra:
         parts.append(f"<div style='color:{muted}; font-size:small'>{' · '.join(extra)}</div>")
+    for annotation in item.annotations:
+        if annotation.reclassified is not None:
+            who = esc(annotation.author.name) if annotation.author else "someone"
+            change = " · ".join(esc(p) for p in annotation.reclassified.parts())
+            parts.append(f"<div style='font-size:small'>✎ <b>{who}</b> refiled it: {change}</div>")
     for comment in item.comments:
         who = esc(comment.author.name) if comment.author else "someone"
         when = comment.created_at.astimezone().strftime("%d %b %H:%M")
@@ -161,23 +173,36 @@ class EditMode(Enum):
     TAGS = "tags"
 
 
+#: The capture box's kind keys, which refile the selected note in review.
+KIND_KEYS: dict[NoteKind, str] = {
+    kind: QKeySequence(str(SPECS[action].shortcut)).toString()
+    for kind, action in KIND_ACTIONS.items()
+}
+HELP = (
+    "J/K move · C confirm · E correct · X dispute · M comment · T themes · "
+    "Ctrl+1…7/0 kind · 1–5 intensity (0 none, +/- step)"
+)
+
+
 class ReviewPanel(QWidget):
     """One call's notes with verdict keys.
 
     Signals: verdict_requested(note_id, Verdict value), correction_submitted(note_id, str),
-    comment_submitted(note_id, str), tags_submitted(note_id, list[str]).
+    comment_submitted(note_id, str), tags_submitted(note_id, list[str]),
+    reclassify_requested(note_id, dict of the changed fields: kind, intensity or tags).
     """
 
     verdict_requested = Signal(object, str)
     correction_submitted = Signal(object, str)
     comment_submitted = Signal(object, str)
     tags_submitted = Signal(object, list)
+    reclassify_requested = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPanel")
         self.setAccessibleName("Review")
-        self.setToolTip("J/K move · C confirm · E correct · X dispute · M comment · T themes")
+        self.setToolTip(HELP)
         self.heading = QLabel(self)
         self.heading.setProperty("role", "heading")
         self.subheading = QLabel(self)
@@ -197,7 +222,7 @@ class ReviewPanel(QWidget):
         self.buttons = QWidget(self)
         self.buttons.setObjectName("verdictButtons")
         self.buttons.setAccessibleName("Verdicts")
-        row = QHBoxLayout(self.buttons)
+        row = FlowLayout(self.buttons)
         row.setContentsMargins(0, 0, 0, 0)
         self._button_keys: dict[str, QPushButton] = {}
         for key, label, tip in (
@@ -214,7 +239,20 @@ class ReviewPanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button)
             self._button_keys[key] = button
-        row.addStretch(1)
+        self.kind_button = QPushButton("Kind (Ctrl+1…0)", self.buttons)
+        self.kind_button.setObjectName("reviewKind")
+        self.kind_button.setAccessibleName("Refile as another kind")
+        self.kind_button.setToolTip(
+            "File the note under another kind, as a correction (Ctrl+1…7, Ctrl+0)"
+        )
+        self.kind_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        kinds = QMenu(self.kind_button)
+        for kind, keys in KIND_KEYS.items():
+            native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            choose = kinds.addAction(f"{kind.label}\t{native}")
+            choose.triggered.connect(lambda _=False, k=kind: self.refile(k))
+        self.kind_button.setMenu(kinds)
+        row.addWidget(self.kind_button)
 
         self.editor_label = QLabel(self)
         self.editor_label.setObjectName("reviewEditorLabel")
@@ -241,7 +279,7 @@ class ReviewPanel(QWidget):
         self._connect_signals()
 
     def _shortcuts(self) -> None:
-        handlers = {
+        handlers: dict[str, Callable[[], object]] = {
             "J": self.next_note,
             "K": self.previous_note,
             "C": lambda: self._verdict("confirmed"),
@@ -250,6 +288,13 @@ class ReviewPanel(QWidget):
             "M": lambda: self.begin_edit(EditMode.COMMENT),
             "T": lambda: self.begin_edit(EditMode.TAGS),
         }
+        for kind, keys in KIND_KEYS.items():
+            handlers[keys] = partial(self.refile, kind)
+        for n in range(INTENSITY_MIN, INTENSITY_MAX + 1):
+            handlers[str(n)] = partial(self.set_intensity, n)
+        handlers["0"] = lambda: self.set_intensity(None)
+        handlers["+"] = handlers["="] = lambda: self.step_intensity(1)
+        handlers["-"] = lambda: self.step_intensity(-1)
         for key, handler in handlers.items():
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -311,6 +356,25 @@ class ReviewPanel(QWidget):
         item = self.current()
         if item is not None and self._mode is None:
             self.verdict_requested.emit(item.note.id, verdict)
+
+    def refile(self, kind: NoteKind) -> None:
+        """File the selected note under `kind` (a correction, undoable)."""
+        item = self.current()
+        if item is not None and self._mode is None and item.note.kind is not kind:
+            self.reclassify_requested.emit(item.note.id, {"kind": kind})
+
+    def set_intensity(self, intensity: int | None) -> None:
+        item = self.current()
+        if item is not None and self._mode is None and item.note.intensity != intensity:
+            self.reclassify_requested.emit(item.note.id, {"intensity": intensity})
+
+    def step_intensity(self, step: int) -> None:
+        """One more or less (+ on a note without intensity gives it 1)."""
+        item = self.current()
+        if item is None or (item.note.intensity is None and step < 0):
+            return
+        now = item.note.intensity or INTENSITY_MIN - 1
+        self.set_intensity(max(INTENSITY_MIN, min(INTENSITY_MAX, now + step)))
 
     def begin_edit(self, mode: EditMode) -> None:
         item = self.current()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.config import Identity
 from desktop.domain import CallStatus, Grade, Outcome, Role, Verdict
-from desktop.errors import RidealongError
+from desktop.errors import Conflict, RidealongError
 from desktop.services import Services
 from ui.commands import AnnotateCommand
 from ui.events import AppEvents, Changes
@@ -103,6 +104,7 @@ class ReviewView(QWidget):
         self.panel.correction_submitted.connect(self._on_correction_submitted)
         self.panel.comment_submitted.connect(self._on_comment_submitted)
         self.panel.tags_submitted.connect(self._on_tags_submitted)
+        self.panel.reclassify_requested.connect(self._on_reclassify_requested)
         self.grade.grade_submitted.connect(self._on_grade_submitted)
         self.grade.outcome_submitted.connect(self._on_outcome_submitted)
         submit = QShortcut(QKeySequence("Ctrl+Return"), self)
@@ -230,14 +232,42 @@ class ReviewView(QWidget):
             self.panel.end_edit()
 
     def _on_tags_submitted(self, note_id: uuid.UUID, tags: list[str]) -> None:
+        if self._reclassify(note_id, {"tags": tags}, editing=True):
+            self.panel.end_edit()
+
+    def _on_reclassify_requested(self, note_id: uuid.UUID, change: dict[str, Any]) -> None:
+        self._reclassify(note_id, change)
+
+    def _reclassify(
+        self, note_id: uuid.UUID, change: dict[str, Any], *, editing: bool = False
+    ) -> bool:
+        """Refile a note (kind, intensity or themes) as the rep's correction, undoable."""
+        item = self.panel.model.item_at(self.panel.model.row_of(note_id))
+        version = item.note.version if item is not None else None
         try:
-            edited = self._services.notes.edit(note_id, tags=tags)
+            annotation = self._services.review.reclassify(
+                note_id, by=self._identity.name, expected_version=version, **change
+            )
+        except Conflict as error:
+            self._events.status.emit(str(error))
+            self._refresh_note(note_id)  # shows what it is now, so a retry can work
+            return False
         except RidealongError as error:
-            self.panel.edit_failed(str(error))
-            return
-        self.panel.end_edit()
-        self.panel.editor.add_tags(edited.tags)
+            if editing:
+                self.panel.edit_failed(str(error))
+            self._events.status.emit(str(error))
+            return False
         self._refresh_note(note_id)
+        self._undo.push(
+            AnnotateCommand(
+                self._services.review, annotation, self._on_undone, self._report_undo_error
+            )
+        )
+        if annotation.reclassified is not None:
+            self.panel.editor.add_tags(annotation.reclassified.added)
+            said = "; ".join(annotation.reclassified.parts())
+            self._events.status.emit(f"{said} (Ctrl+Z undoes)")
+        return True
 
     def _on_grade_submitted(self, grade: str, reason: str) -> None:
         call_id = self._call_id
