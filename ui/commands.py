@@ -1,4 +1,4 @@
-"""Undoable changes to notes and their review.
+"""Undoable changes to notes, their review and a call's qualification checklist.
 
 A command holds the service, ids and plain values, never widgets or rows; the first
 write happens before the command is pushed (so its error reaches the caller), and
@@ -12,11 +12,12 @@ from typing import Any, TypedDict
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop.domain import NoteKind
+from desktop.domain import CriterionStatus, NoteKind
 from desktop.errors import RidealongError
 from desktop.services.notes import NoteService
+from desktop.services.qualification import QualificationService
 from desktop.services.review import ReviewService
-from desktop.services.values import AnnotationView, NoteView
+from desktop.services.values import AnnotationView, CriterionAnswerView, NoteView
 
 Notify = Callable[[uuid.UUID], None]
 Report = Callable[[RidealongError], None]
@@ -163,3 +164,54 @@ class AnnotateCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self._review.retract)
+
+
+class SetCriterionCommand(QUndoCommand):
+    """Where a call stands on a criterion (status and answer heard); undo puts back
+    where it stood before."""
+
+    def __init__(
+        self,
+        qualification: QualificationService,
+        call_id: uuid.UUID,
+        before: CriterionAnswerView,
+        after: CriterionAnswerView,
+        by: str | None,
+        notify: Notify,
+        report: Report,
+    ) -> None:
+        name = after.criterion.name
+        if before.answer != after.answer:
+            label = f"Answer to {name}" if after.answer else f"Clear the answer to {name}"
+        else:
+            label = f"{name}: {after.status.label.lower()}"
+        super().__init__(label)
+        self._qualification = qualification
+        self._call_id = call_id
+        self._key = after.criterion.key
+        self._before = (before.status, before.answer or "")
+        self._after = (after.status, after.answer or "")
+        self._by = by
+        self._notify = notify
+        self._report = report
+        self._pushed = False
+
+    def _apply(self, state: tuple[CriterionStatus, str]) -> None:
+        status, answer = state
+        try:
+            self._qualification.set_status(
+                self._call_id, self._key, status, answer=answer, by=self._by
+            )
+        except RidealongError as error:
+            self.setObsolete(True)
+            self._report(error)
+        self._notify(self._call_id)
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # the caller already made the first change
+            return
+        self._apply(self._after)
+
+    def undo(self) -> None:
+        self._apply(self._before)

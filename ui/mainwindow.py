@@ -64,8 +64,12 @@ WIDGET_KEYS = (
     ("#", "Start a theme; pick from themes in use"),
     ("Up (empty box)", "Edit the last note"),
     ("Esc", "Cancel editing"),
-    ("Space (checklist)", "Cycle a criterion: unknown, asked, answered, disqualifying"),
+    ("Tab (capture box)", "Go to the qualification checklist"),
+    ("1, 2, 3, 4 (checklist)", "Set a criterion: open, asked, answered, disqualifying"),
+    ("Space (checklist)", "Cycle a criterion's status"),
+    ("Enter, F2 (checklist)", "Type the answer heard (Enter saves, Esc cancels)"),
     ("L (checklist)", "Take the selected question as the criterion's answer"),
+    ("Esc (checklist)", "Back to the capture box"),
 )
 
 

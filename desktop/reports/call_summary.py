@@ -38,6 +38,7 @@ from desktop.reports.layout import (
 from desktop.reports.text import ReportText, label, markup, para
 from desktop.services import Services
 from desktop.services import values as v
+from desktop.services.qualification import Coverage, answer_heard
 from desktop.services.redaction import RedactionOptions, Redactor
 
 #: Characters (note, answers and review together) from which a note leaves the table.
@@ -135,7 +136,7 @@ def _story(
     story.append(_facts(styles, t, call, notes))
     story.append(gap(8))
     story += _grade(styles, t, call, definitions)
-    story += _coverage(styles, t, checklist)
+    story += _coverage(styles, t, checklist, notes)
     by_kind: dict[NoteKind, list[v.NoteView]] = {}
     for note in notes:
         by_kind.setdefault(note.kind, []).append(note)
@@ -262,19 +263,19 @@ def _grade(
 
 
 def _coverage(
-    styles: Styles, t: ReportText, checklist: Sequence[v.CriterionAnswerView]
+    styles: Styles,
+    t: ReportText,
+    checklist: Sequence[v.CriterionAnswerView],
+    notes: Sequence[v.NoteView],
 ) -> list[Flowable]:
     if not checklist:
         return []
-    answered = sum(
-        1
-        for c in checklist
-        if c.status in (CriterionStatus.ANSWERED, CriterionStatus.DISQUALIFYING)
-    )
+    coverage = Coverage.of(checklist)
     out: list[Flowable] = section("Qualification", styles.h2)
     out.append(
         label(
-            f"{answered} of {plural(len(checklist), 'criterion', 'criteria')} answered.",
+            f"{coverage.covered} of {plural(coverage.total, 'criterion', 'criteria')} covered "
+            "(answered, or found disqualifying).",
             styles.muted,
         )
     )
@@ -287,7 +288,7 @@ def _coverage(
                 para(item.criterion.name, styles.cell),
                 para(item.criterion.question, styles.cell),
                 label(_CRITERION[item.status], styles.cell),
-                para(t(item.answer) or "—", styles.cell, limit=1000),
+                para(t(answer_heard(item, notes)) or "—", styles.cell, limit=1000),
             ]
         )
     out.append(table(rows, [28 * mm, 62 * mm, 24 * mm, BODY_WIDTH - 114 * mm]))
@@ -359,6 +360,8 @@ def _details(note: v.NoteView) -> str:
 
 def _note_cell(styles: Styles, t: ReportText, note: v.NoteView) -> list[Flowable]:
     cell: list[Flowable] = [para(t(note.text), styles.cell)]
+    if who := _speaker(t, note):
+        cell.append(para(f"— {who}", styles.small))
     if note.answer:
         cell.append(para(f"Answer: {t(note.answer)}", styles.small))
     if note.response:
@@ -370,6 +373,17 @@ def _note_cell(styles: Styles, t: ReportText, note: v.NoteView) -> list[Flowable
         if tags:
             cell.append(para(tags, styles.muted))
     return cell
+
+
+def _speaker(t: ReportText, note: v.NoteView) -> str | None:
+    """Who on the prospect's side said it, when the note names them: name and title, or
+    only what the redaction rules allow (the title, never the name)."""
+    contact = note.speaker
+    if contact is None:
+        return None
+    if t.redactor is not None:
+        return t.contact(contact.name, contact.title, contact.deal_role)
+    return contact.name + (f", {contact.title}" if contact.title else "")
 
 
 def _review_cell(
@@ -398,6 +412,8 @@ def _long_note(
         KeepTogether([label(head + (f" · {details}" if details else ""), styles.small)]),
     ]
     out += _chunked(t(note.text), styles)
+    if who := _speaker(t, note):
+        out.append(para(f"— {who}", styles.small))
     if note.answer:
         out += _chunked(f"Answer: {t(note.answer)}", styles)
     if note.response:

@@ -62,7 +62,9 @@ class Evidence:
     account: str
     industry: str | None
     segment: str | None
-    contact: str | None  # the title (else deal role) when the call had exactly one contact
+    #: Who said it, by title (else deal role): the note's speaker, or without one the
+    #: call's contact when the call had exactly one.
+    contact: str | None
     rep: str | None
     text: str
     intensity: int | None
@@ -167,7 +169,7 @@ class CriterionCoverage:
     position: int
     calls: int  # calls using the framework
     asked: int  # asked, answered or disqualifying
-    answered: int  # answered or disqualifying
+    answered: int  # covered: answered or disqualifying (`qualification.COVERED`)
     disqualifying: int
     confirmed: int  # a linked question note was confirmed by the rep
     answered_sql: int  # calls answering it that were graded SQL

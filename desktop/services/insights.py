@@ -65,6 +65,7 @@ from desktop.services.insight_values import (
     Totals,
 )
 from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.qualification import COVERED
 from desktop.storage import models as m
 
 #: Evidence notes per theme (the counts always include every note).
@@ -400,7 +401,17 @@ def _evidence_select(*leading: Any) -> Select[Any]:
         .correlate(m.Note)
         .scalar_subquery()
     )
-    contact = (
+    # Who said it: the note's speaker; without one, the call's contact only when the
+    # call had exactly one (anyone else would be a guess).
+    speaker = (
+        select(func.coalesce(m.Contact.title, m.Contact.deal_role))
+        .select_from(m.note_speakers)
+        .join(m.Contact, m.Contact.id == m.note_speakers.c.contact_id)
+        .where(m.note_speakers.c.note_id == m.Note.id)
+        .correlate(m.Note)
+        .scalar_subquery()
+    )
+    only_contact = (
         select(
             case((func.count() == 1, func.max(func.coalesce(m.Contact.title, m.Contact.deal_role))))
         )
@@ -419,7 +430,7 @@ def _evidence_select(*leading: Any) -> Select[Any]:
             m.Account.name.label("account"),
             m.Account.industry.label("industry"),
             m.Account.segment.label("segment"),
-            contact.label("contact"),
+            func.coalesce(speaker, only_contact).label("contact"),
             _rep.name.label("rep"),
             m.Note.text.label("text"),
             m.Note.intensity.label("intensity"),
@@ -607,12 +618,8 @@ def _untagged(s: Session, w: _Window, cap: int) -> dict[NoteKind, list[Evidence]
 
 def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
     answer = m.CriterionAnswer
-    asked = (
-        CriterionStatus.ASKED,
-        CriterionStatus.ANSWERED,
-        CriterionStatus.DISQUALIFYING,
-    )
-    answered = asked[1:]
+    asked = (CriterionStatus.ASKED, *COVERED)
+    answered = tuple(COVERED)
     # One row per (call, criterion): a call has at most one answer per criterion, so plain
     # sums count calls here, far cheaper than count(distinct) over a year of calls.
     status = answer.status

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -26,6 +27,7 @@ from desktop.services.base import (
     person_view,
 )
 from desktop.services.calls import find_framework
+from desktop.services.notes import check_text
 from desktop.storage import models as m
 
 _STATUS_CYCLE = (
@@ -34,6 +36,55 @@ _STATUS_CYCLE = (
     CriterionStatus.ANSWERED,
     CriterionStatus.DISQUALIFYING,
 )
+
+#: What "covered" means wherever coverage is counted (the capture checklist, the review
+#: inbox, both PDFs): the call found out the answer, or found the deal disqualified on
+#: it. A question asked but not answered is not covered.
+COVERED: Final = frozenset({CriterionStatus.ANSWERED, CriterionStatus.DISQUALIFYING})
+
+
+def is_covered(status: CriterionStatus) -> bool:
+    """Whether a criterion at this status counts as covered (see `COVERED`)."""
+    return status in COVERED
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many of a call's criteria are covered, worded the same on every screen."""
+
+    covered: int
+    total: int
+
+    @classmethod
+    def of(cls, items: Iterable[v.CriterionAnswerView]) -> Coverage:
+        statuses = [i.status for i in items]
+        return cls(sum(1 for s in statuses if is_covered(s)), len(statuses))
+
+    @property
+    def open(self) -> int:
+        """Criteria not covered yet (never asked, or asked and not answered)."""
+        return self.total - self.covered
+
+    @property
+    def label(self) -> str:
+        return f"{self.covered} of {self.total} covered"
+
+
+def status_after_answer(status: CriterionStatus, answer: str) -> CriterionStatus:
+    """The status a criterion takes when an answer is recorded for it: an answer heard
+    makes an open or asked criterion answered; a disqualifying one stays disqualifying."""
+    if answer.strip() and not is_covered(status):
+        return CriterionStatus.ANSWERED
+    return status
+
+
+def answer_heard(item: v.CriterionAnswerView, notes: Iterable[v.NoteView]) -> str | None:
+    """What the prospect answered on a criterion: the answer recorded for it, else the
+    answers of the question notes linked to it (in call order)."""
+    if item.answer:
+        return item.answer
+    answers = {n.id: answer for n in notes if (answer := n.answer)}
+    return "\n".join(answers[i] for i in item.note_ids if i in answers) or None
 
 
 def slug(name: str) -> str:
@@ -152,7 +203,10 @@ class QualificationService(Service):
         answer: str | None = None,
         by: str | None = None,
     ) -> v.CriterionAnswerView:
-        """Record where the call stands on one criterion (by key, name or id)."""
+        """Record where the call stands on one criterion (by key, name or id), and the
+        answer heard when given (an empty answer forgets it)."""
+        if answer is not None and answer.strip():
+            answer = check_text(answer, "the answer")
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
             row = self._answer_row(s, call, criterion)
@@ -167,7 +221,7 @@ class QualificationService(Service):
     def cycle(
         self, call_id: uuid.UUID, criterion: str, by: str | None = None
     ) -> v.CriterionAnswerView:
-        """Move a criterion to its next status (unknown, asked, answered, disqualifying)."""
+        """Move a criterion to its next status (open, asked, answered, disqualifying)."""
         with self._db.read() as s:
             call = get_live(s, m.Call, call_id, "call")
             current = self._criterion(s, call, criterion)

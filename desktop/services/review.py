@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain import (
     CallStatus,
-    CriterionStatus,
     Grade,
     NoteKind,
     ReviewStatus,
@@ -34,6 +33,7 @@ from desktop.services.notes import (
     ensure_tags,
     normalize_tag,
 )
+from desktop.services.qualification import COVERED
 from desktop.storage import models as m
 
 
@@ -215,13 +215,13 @@ class ReviewService(Service):
 
     def inbox(self, rep: str | None = None, limit: int = 200) -> tuple[v.InboxRow, ...]:
         """Calls waiting for review (for one rep, if named), newest first, with how many
-        notes are reviewed and how many qualification criteria are still open."""
+        notes are reviewed and how many qualification criteria are not covered yet
+        (`qualification.COVERED`)."""
         filters = CallFilters(statuses=(CallStatus.AWAITING_REVIEW,), rep=rep)
         rows = CallService(self._db).page(filters, limit=limit)
         if not rows:
             return ()
         ids = [r.id for r in rows]
-        closed = (CriterionStatus.ANSWERED, CriterionStatus.DISQUALIFYING)
         with self._db.read() as s:
             reviewed = dict(
                 s.execute(
@@ -242,10 +242,13 @@ class ReviewService(Service):
                     .group_by(m.Call.id)
                 ).all()
             )
-            answered = dict(
+            covered = dict(
                 s.execute(
                     select(m.CriterionAnswer.call_id, func.count(m.CriterionAnswer.id))
-                    .where(m.CriterionAnswer.call_id.in_(ids), m.CriterionAnswer.status.in_(closed))
+                    .where(
+                        m.CriterionAnswer.call_id.in_(ids),
+                        m.CriterionAnswer.status.in_(COVERED),
+                    )
                     .group_by(m.CriterionAnswer.call_id)
                 ).all()
             )
@@ -254,7 +257,7 @@ class ReviewService(Service):
                 call=row,
                 reviewed_notes=reviewed.get(row.id, 0),
                 criteria=criteria.get(row.id, 0),
-                open_criteria=criteria.get(row.id, 0) - answered.get(row.id, 0),
+                open_criteria=criteria.get(row.id, 0) - covered.get(row.id, 0),
             )
             for row in rows
         )

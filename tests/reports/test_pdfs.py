@@ -175,7 +175,7 @@ def test_insights_pdf_has_coverage_alignment_appendix_and_metadata(
 
     assert contains(text, "BANT — 1 call")
     assert contains(text, "Budget 1 of 1 1 of 1")
-    assert contains(text, "Never answered this period: Authority, Need, Timeline.")
+    assert contains(text, "Never covered this period: Authority, Need, Timeline.")
     assert contains(
         text, "Too many questions for one call. Calls using BANT got through 1.0 of its 4"
     )

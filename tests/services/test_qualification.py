@@ -7,6 +7,13 @@ import pytest
 from desktop.domain import CriterionStatus, NoteKind
 from desktop.errors import UserError
 from desktop.services import Services
+from desktop.services.notes import MAX_NOTE_CHARS
+from desktop.services.qualification import (
+    Coverage,
+    answer_heard,
+    is_covered,
+    status_after_answer,
+)
 from desktop.services.values import CallView
 from tests.fakes import FakeClock
 
@@ -200,3 +207,73 @@ def test_qualification_refuses_bad_input(services: Services, call: CallView) -> 
     assert not services.qualification.gaps(bare.id).any
     with pytest.raises(UserError, match="no qualification framework"):
         services.qualification.cycle(bare.id, "budget")
+
+
+# -- answers and coverage --------------------------------------------------------------
+
+
+def test_covered_means_answered_or_disqualifying(services: Services, call: CallView) -> None:
+    services.qualification.set_status(call.id, "budget", CriterionStatus.ANSWERED, answer="40k")
+    services.qualification.set_status(call.id, "authority", CriterionStatus.DISQUALIFYING)
+    services.qualification.set_status(call.id, "need", CriterionStatus.ASKED)
+    coverage = Coverage.of(services.qualification.checklist(call.id))
+    assert (coverage.covered, coverage.open, coverage.total) == (2, 2, 4)
+    assert coverage.label == "2 of 4 covered"
+    assert [s for s in CriterionStatus if is_covered(s)] == [
+        CriterionStatus.ANSWERED,
+        CriterionStatus.DISQUALIFYING,
+    ]
+    services.calls.end(call.id)
+    (row,) = services.review.inbox()
+    assert (row.criteria, row.open_criteria) == (coverage.total, coverage.open)
+
+
+def test_an_answer_heard_makes_a_criterion_answered_unless_disqualifying() -> None:
+    open_, asked, answered, disqualifying = CriterionStatus
+    assert status_after_answer(open_, "40k") is answered
+    assert status_after_answer(asked, "40k") is answered
+    assert status_after_answer(disqualifying, "No budget at all") is disqualifying
+    assert status_after_answer(asked, "   ") is asked  # no answer: nothing moves
+
+
+def test_an_answer_is_kept_changed_and_forgotten(services: Services, call: CallView) -> None:
+    qualification = services.qualification
+    qualification.set_status(call.id, "budget", CriterionStatus.ANSWERED, answer="40k ≈ €37k")
+    assert qualification.checklist(call.id)[0].answer == "40k ≈ €37k"
+    qualification.set_status(call.id, "budget", CriterionStatus.ASKED)  # answer kept
+    assert qualification.checklist(call.id)[0].answer == "40k ≈ €37k"
+    qualification.set_status(call.id, "budget", CriterionStatus.ASKED, answer="")
+    assert qualification.checklist(call.id)[0].answer is None
+
+
+def test_a_bad_answer_is_refused_and_nothing_changes(services: Services, call: CallView) -> None:
+    with pytest.raises(UserError, match="the answer is too long"):
+        services.qualification.set_status(
+            call.id, "budget", CriterionStatus.ANSWERED, answer="x" * (MAX_NOTE_CHARS + 1)
+        )
+    with pytest.raises(UserError, match="the answer contains a NUL"):
+        services.qualification.set_status(
+            call.id, "budget", CriterionStatus.ANSWERED, answer="40k\x00"
+        )
+    (budget, *_) = services.qualification.checklist(call.id)
+    assert (budget.status, budget.answer) == (CriterionStatus.OPEN, None)
+
+
+def test_the_answer_heard_falls_back_to_linked_questions(
+    services: Services, call: CallView
+) -> None:
+    first = services.notes.add(call.id, NoteKind.QUESTION, "Who signs?", offset_ms=20_000)
+    second = services.notes.add(call.id, NoteKind.QUESTION, "And above?", offset_ms=10_000)
+    services.qualification.link_note(first.id, "authority")
+    services.qualification.link_note(second.id, "authority")
+    services.notes.edit(first.id, answer="The CFO")
+    services.notes.edit(second.id, answer="The board, over 100k")
+    notes = services.calls.notes(call.id)
+    authority = services.qualification.checklist(call.id)[1]
+    assert authority.answer is None
+    assert answer_heard(authority, notes) == "The board, over 100k\nThe CFO"  # call order
+    recorded = services.qualification.set_status(
+        call.id, "authority", CriterionStatus.ANSWERED, answer="CFO up to 100k"
+    )
+    assert answer_heard(recorded, notes) == "CFO up to 100k"
+    assert answer_heard(services.qualification.checklist(call.id)[0], notes) is None

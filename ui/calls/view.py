@@ -4,6 +4,7 @@ details and qualification checklist on the right."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
@@ -23,14 +24,17 @@ from PySide6.QtWidgets import (
 
 from desktop.clock import local_today
 from desktop.config import Identity
-from desktop.domain import CallStatus, Role
+from desktop.domain import CallStatus, CriterionStatus, Role
 from desktop.drafts import DraftStore
 from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.calls import CallFilters
+from desktop.services.qualification import status_after_answer
+from desktop.services.values import CriterionAnswerView
 from ui.calls.call_page import CallPage
 from ui.calls.side import CallDetails, QualificationPanel
 from ui.calls.start import NoCallPage, StartCallPanel, StartRequest, WelcomePage
+from ui.commands import SetCriterionCommand
 from ui.events import AppEvents, Changes
 from ui.models.call_list import CALL_ID_ROLE, CallListModel
 from ui.outbox import OutboxRetrier
@@ -69,6 +73,7 @@ class CallsView(QWidget):
         self._events = events
         self._settings = settings
         self._identity = identity
+        self._undo = undo
         self._loaded = False
 
         self.search_box = QLineEdit(self)
@@ -188,7 +193,10 @@ class CallsView(QWidget):
         self.start_panel.cancelled.connect(self._on_start_cancelled)
         self.call_page.end_requested.connect(self._on_end_requested)
         self.qualification.cycle_requested.connect(self._on_cycle_requested)
+        self.qualification.status_requested.connect(self._on_status_requested)
+        self.qualification.answer_given.connect(self._on_answer_given)
         self.qualification.link_requested.connect(self._on_link_requested)
+        self.qualification.leave_requested.connect(self.call_page.capture.input.setFocus)
         self._events.changed.connect(self._on_changed)
 
     # -- loading ---------------------------------------------------------------------
@@ -387,14 +395,70 @@ class CallsView(QWidget):
     # -- qualification ---------------------------------------------------------------
 
     def _on_cycle_requested(self, key: str) -> None:
+        self._change_criterion(
+            key, lambda call_id: self._services.qualification.cycle(call_id, key, by=self._by())
+        )
+
+    def _on_status_requested(self, key: str, status: CriterionStatus) -> None:
+        self._change_criterion(
+            key,
+            lambda call_id: self._services.qualification.set_status(
+                call_id, key, status, by=self._by()
+            ),
+        )
+
+    def _on_answer_given(self, key: str, answer: str) -> None:
+        before = self.qualification.answer_of(key)
+        if before is None:
+            return
+        status = status_after_answer(before.status, answer)
+        if (status, answer.strip() or None) == (before.status, before.answer):
+            return
+        self._change_criterion(
+            key,
+            lambda call_id: self._services.qualification.set_status(
+                call_id, key, status, answer=answer, by=self._by()
+            ),
+        )
+
+    def _by(self) -> str | None:
+        return self._identity.name or None
+
+    def _change_criterion(
+        self, key: str, change: Callable[[uuid.UUID], CriterionAnswerView]
+    ) -> None:
+        """Make one change to where the call stands on a criterion, undoably."""
         call = self.call_page.call
-        if call is None:
+        before = self.qualification.answer_of(key)
+        if call is None or before is None:
             return
         try:
-            self._services.qualification.cycle(call.id, key, by=self._identity.name)
+            after = change(call.id)
         except RidealongError as error:
-            self._events.status.emit(str(error))
-        self._show_side()
+            self.qualification.show_error(str(error))
+            return
+        self.qualification.show_error(None)
+        if (after.status, after.answer) != (before.status, before.answer):
+            self._undo.push(
+                SetCriterionCommand(
+                    self._services.qualification,
+                    call.id,
+                    before,
+                    after,
+                    self._by(),
+                    self._qualification_changed,
+                    lambda error: self.qualification.show_error(str(error)),
+                )
+            )
+        self._qualification_changed(call.id)
+
+    def _qualification_changed(self, call_id: uuid.UUID) -> None:
+        call = self.call_page.call
+        if call is not None and call.id == call_id:
+            self._show_side()
+        self._events.changed.emit(
+            Changes(call_ids=frozenset({call_id}), qualification=True, source=self)
+        )
 
     def _on_link_requested(self, key: str) -> None:
         call = self.call_page.call
@@ -410,7 +474,7 @@ class CallsView(QWidget):
             self._events.status.emit(str(error))
             return
         self._events.status.emit("Linked the question to the criterion")
-        self._show_side()
+        self._qualification_changed(call.id)
 
     # -- changes elsewhere -----------------------------------------------------------
 

@@ -23,9 +23,9 @@ def flowables(r: Report) -> list[Flowable]:
         return out
     out.append(
         label(
-            "How far calls got on each criterion of their framework: asked, answered (including "
-            "disqualifying answers), confirmed by the rep, and how often calls that answered it "
-            "were graded SQL.",
+            "How far calls got on each criterion of their framework: asked, covered (answered, "
+            "or found disqualifying), disqualifying alone, confirmed by the rep, and how often "
+            "calls that covered it were graded SQL.",
             s.body,
         )
     )
@@ -44,10 +44,10 @@ def _framework(r: Report, fw: FrameworkCoverage) -> list[Flowable]:
             s,
             "Criterion",
             "Asked",
-            "Answered",
+            "Covered",
             "Disqualifying",
             "Confirmed",
-            "Answered → SQL",
+            "Covered → SQL",
             right=(1, 2, 3, 4, 5),
         )
     ]
@@ -70,12 +70,12 @@ def _framework(r: Report, fw: FrameworkCoverage) -> list[Flowable]:
     )
     if answered:
         best = "; ".join(f"{c.name}, {k_of_n(c.answered, n)}" for c in answered[:3])
-        out.append(label(f"<b>Most often answered:</b> {esc(best)}.", s.body))
+        out.append(label(f"<b>Most often covered:</b> {esc(best)}.", s.body))
     never = fw.never_answered
     if never:
         out.append(
             label(
-                "<b>Never answered this period:</b> " + esc(", ".join(c.name for c in never)) + ".",
+                "<b>Never covered this period:</b> " + esc(", ".join(c.name for c in never)) + ".",
                 s.body,
             )
         )
