@@ -26,6 +26,7 @@ from desktop.services.base import (
     person_view,
 )
 from desktop.services.calls import find_framework
+from desktop.services.notes import check_text
 from desktop.storage import models as m
 
 _STATUS_CYCLE = (
@@ -152,7 +153,10 @@ class QualificationService(Service):
         answer: str | None = None,
         by: str | None = None,
     ) -> v.CriterionAnswerView:
-        """Record where the call stands on one criterion (by key, name or id)."""
+        """Record where the call stands on one criterion (by key, name or id); an empty
+        `answer` clears the one recorded, None keeps it."""
+        if answer is not None and answer.strip():
+            check_text(answer, "the answer")
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
             row = self._answer_row(s, call, criterion)
