@@ -46,7 +46,7 @@ def _prefix(text: str, what: str) -> str:
         raise UserError(f"{text!r} is not a valid {what}")
     if len(digits) < MIN_PREFIX:
         raise UserError(
-            f"{text!r} is too short for a {what}: give at least {MIN_PREFIX} of its characters"
+            f"{text!r} is too short: give at least {MIN_PREFIX} characters of the {what}"
         )
     return digits
 

@@ -52,7 +52,7 @@ def test_the_first_and_last_ids_there_can_be_are_found(services: Services) -> No
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("1234567", "too short for a note id: give at least 8"),
+        ("1234567", "too short: give at least 8 characters of the note id"),
         ("1234-567", "too short"),
         ("", "not a valid note id"),
         ("zz", "not a valid note id"),
