@@ -988,7 +988,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
     if not items:
         print("the trash is empty", file=sys.stderr)
     for i in items:
-        carried = f" (with {i.notes} notes)" if i.notes else ""
+        carried = f" (with {i.notes} note{'s' if i.notes != 1 else ''})" if i.notes else ""
         when = _local(i.deleted_at)
         print(f"{i.id}  {i.kind.value:<10}  {when}  {i.account}  {i.summary}{carried}")
     return 0

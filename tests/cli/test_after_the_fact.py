@@ -125,14 +125,20 @@ def test_times_that_cannot_be_are_refused(cli: Cli, services: Services, clock: F
 
 
 def test_a_call_is_deleted_to_the_trash_and_restored_by_its_own_id(
-    cli: Cli, services: Services
+    cli: Cli, services: Services, clock: FakeClock
 ) -> None:
     call_id = cli("call", "start", "--account", "Acme").line
+    local_start = local(clock)
     cli("note", "add", call_id, "--kind", "pain", "Budget frozen")
     assert cli("call", "delete", call_id).line == call_id
     assert cli("call", "list", "--json").json == []
     (item,) = cli("trash", "list", "--json").json  # type: ignore[misc]
     assert (item["kind"], item["id"], item["notes"]) == ("call", call_id, 1)
+    assert (
+        cli("trash", "list")
+        .out.rstrip()
+        .endswith("Acme  Discovery call on " + local_start + " (with 1 note)")
+    )
     refuses(cli, services, "call", "show", call_id)
     refuses(cli, services, "call", "delete", call_id)
     assert cli("trash", "restore", call_id[:8]).line == call_id
