@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__
 from desktop.clock import Clock, utcnow
-from desktop.domain import CallType, Grade, NoteKind, Outcome, Verdict
+from desktop.domain import CallType, CriterionStatus, Grade, NoteKind, Outcome, Verdict
 from desktop.errors import RidealongError, UserError
 
 if TYPE_CHECKING:
-    import uuid
+    from uuid import UUID
 
     from desktop.services import Services
     from desktop.services.redaction import RedactionOptions
 
 PROG = "ridealong"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +62,19 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _local_time(value: str) -> datetime:
+    """A moment typed as the user's clock shows it: "YYYY-MM-DD HH:MM", in the local
+    time zone (as `--since` and `--until` days are)."""
+    try:
+        if not _TIME.match(value.strip()):
+            raise ValueError
+        return datetime.fromisoformat(value.strip().replace(" ", "T")).astimezone()
+    except (ValueError, OverflowError, OSError):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a local date and time (YYYY-MM-DD HH:MM)"
+        ) from None
 
 
 def _positive(value: str) -> int:
@@ -132,15 +146,36 @@ def build_parser() -> argparse.ArgumentParser:
         dest="call_type",
     )
     start.add_argument("--framework", metavar="NAME", help="BANT, MEDDICC, CHAMP or your own")
+    start.add_argument(
+        "--at",
+        type=_local_time,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="when it started, in local time (to log a call after the fact; default: now)",
+    )
+    start.add_argument(
+        "--contact",
+        action="append",
+        default=[],
+        metavar='"NAME[, TITLE]"',
+        help="who was on it from the account (repeatable; a title given replaces the old one)",
+    )
     end = call.add_parser("end", help="end a live call; it then awaits review")
     end.add_argument("call_id", metavar="CALL_ID")
+    end.add_argument(
+        "--at",
+        type=_local_time,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="when it ended, in local time (default: now)",
+    )
+    delete = call.add_parser("delete", help="move a call to the trash; prints its id")
+    delete.add_argument("call_id", metavar="CALL_ID")
     listing = call.add_parser("list", help="every call, newest first")
     listing.add_argument("--json", action="store_true")
     show = call.add_parser("show", help="a call with its notes")
     show.add_argument("call_id", metavar="CALL_ID")
     show.add_argument("--json", action="store_true")
 
-    note = commands.add_parser("note", help="add notes").add_subparsers(
+    note = commands.add_parser("note", help="add, edit and delete notes").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
     add = note.add_parser("add", help="file a note on a call; prints its id")
@@ -151,16 +186,45 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--intensity", type=_intensity, metavar="1-5")
     add.add_argument("--at", type=_seconds, metavar="SECONDS", help="offset from the call's start")
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="repeatable")
+    add.add_argument("--speaker", metavar="NAME", help="who said it: one of the call's contacts")
     add.add_argument("text", nargs="+", metavar="TEXT", help="the note ('-' reads standard input)")
-
-    annotate = commands.add_parser("annotate", help="give a verdict on a note")
-    annotate.add_argument("note_id", metavar="NOTE_ID")
-    annotate.add_argument(
-        "--verdict", type=_choice(Verdict, "verdict"), required=True, metavar="|".join(Verdict)
+    edit = note.add_parser("edit", help="change a note; prints its id")
+    edit.add_argument("note_id", metavar="NOTE_ID")
+    edit.add_argument("--kind", type=_choice(NoteKind, "kind"), metavar="|".join(NoteKind))
+    edit.add_argument("--text", metavar="TEXT", help="the new text ('-' reads standard input)")
+    edit.add_argument("--intensity", type=_intensity, metavar="1-5")
+    edit.add_argument("--tag", action="append", default=[], metavar="TAG", help="add (repeatable)")
+    edit.add_argument(
+        "--untag", action="append", default=[], metavar="TAG", help="remove (repeatable)"
     )
+    edit.add_argument(
+        "--speaker", metavar="NAME", help="one of the call's contacts ('' forgets who said it)"
+    )
+    note_delete = note.add_parser("delete", help="move a note to the trash; prints its id")
+    note_delete.add_argument("note_id", metavar="NOTE_ID")
+
+    annotate = commands.add_parser("annotate", help="give a verdict or a comment on a note")
+    annotate.add_argument("note_id", metavar="NOTE_ID")
+    annotate.add_argument("--verdict", type=_choice(Verdict, "verdict"), metavar="|".join(Verdict))
     annotate.add_argument("--by", required=True, metavar="NAME")
-    annotate.add_argument("--correction", metavar="TEXT")
+    annotate.add_argument(
+        "--correction", metavar="TEXT", help="what was really said (implies --verdict corrected)"
+    )
     annotate.add_argument("--comment", metavar="TEXT")
+
+    answer = commands.add_parser(
+        "answer", help="record where a call stands on a qualification criterion"
+    )
+    answer.add_argument("call_id", metavar="CALL_ID")
+    answer.add_argument("criterion", metavar="CRITERION", help="its key or name (see frameworks)")
+    answer.add_argument(
+        "--status",
+        type=_choice(CriterionStatus, "status"),
+        required=True,
+        metavar="|".join(CriterionStatus),
+    )
+    answer.add_argument("--answer", metavar="TEXT", help="the answer heard ('' clears it)")
+    answer.add_argument("--by", metavar="NAME")
 
     grade = commands.add_parser("grade", help="grade the lead of a call")
     grade.add_argument("call_id", metavar="CALL_ID")
@@ -368,10 +432,17 @@ def _open(args: argparse.Namespace) -> Services:
     return Services.open(_database_url(args), clock=args.clock)
 
 
-def _parse_id(value: str, what: str) -> Any:
-    from desktop.services.base import parse_id
+def _call_id(services: Services, value: str) -> UUID:
+    """A call's id, whole or a unique start of at least 8 characters."""
+    from desktop.services.ids import IdKind
 
-    return parse_id(value, what)
+    return services.ids.resolve(value, IdKind.CALL)
+
+
+def _note_id(services: Services, value: str) -> UUID:
+    from desktop.services.ids import IdKind
+
+    return services.ids.resolve(value, IdKind.NOTE)
 
 
 def _no_display() -> str | None:
@@ -411,6 +482,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_call(args: argparse.Namespace) -> int:
+    from desktop.services.calls import check_not_future, parse_contact
+
+    for what in ("start", "end"):
+        if args.action == what and args.at is not None:
+            check_not_future(args.at, args.clock(), what)
     with _open(args) as services:
         if args.action == "start":
             call = services.calls.start(
@@ -419,15 +495,20 @@ def cmd_call(args: argparse.Namespace) -> int:
                 marketer=args.marketer,
                 call_type=args.call_type,
                 framework=args.framework,
+                contacts=[parse_contact(c) for c in args.contact],
+                started_at=args.at,
             )
             print(call.id)
         elif args.action == "end":
-            call = services.calls.end(_parse_id(args.call_id, "call id"))
+            call = services.calls.end(_call_id(services, args.call_id), args.at)
+            print(call.id)
+        elif args.action == "delete":
+            call = services.calls.delete(_call_id(services, args.call_id))
             print(call.id)
         elif args.action == "list":
             _call_list(services, as_json=args.json)
         else:
-            _call_show(services, _parse_id(args.call_id, "call id"), as_json=args.json)
+            _call_show(services, _call_id(services, args.call_id), as_json=args.json)
     return 0
 
 
@@ -480,6 +561,7 @@ def _note_json(note: Any, annotations: Sequence[Any]) -> dict[str, Any]:
         "response": note.response,
         "answer": note.answer,
         "review_status": note.review_status.value,
+        "speaker": note.speaker.name if note.speaker else None,
         "annotations": [
             {
                 "id": str(a.id),
@@ -498,6 +580,7 @@ def _call_show(services: Services, call_id: Any, as_json: bool) -> None:
     call = services.calls.get(call_id)
     notes = services.calls.notes(call_id)
     annotations = services.review.annotations(n.id for n in notes)
+    criteria = services.qualification.checklist(call_id)
     if as_json:
         _emit_json(
             {
@@ -514,6 +597,16 @@ def _call_show(services: Services, call_id: Any, as_json: bool) -> None:
                 "grade_reason": call.grade_reason,
                 "definitions_revision": call.grade_definitions_revision,
                 "notes": [_note_json(n, annotations.get(n.id, ())) for n in notes],
+                "criteria": [
+                    {
+                        "key": c.criterion.key,
+                        "name": c.criterion.name,
+                        "status": c.status.value,
+                        "answer": c.answer,
+                    }
+                    for c in criteria
+                ],
+                "contacts": [{"name": c.name, "title": c.title} for c in call.contacts],
             }
         )
         return
@@ -522,34 +615,81 @@ def _call_show(services: Services, call_id: Any, as_json: bool) -> None:
     )
     print(f"{call.account.name} — {call.call_type.label} call, {_local(call.started_at)}")
     print(f"{call.status.value}" + (f"; {people}" if people else ""))
+    if call.contacts:
+        print(
+            "with "
+            + ", ".join(c.name + (f" ({c.title})" if c.title else "") for c in call.contacts)
+        )
     if call.grade:
         reason = f": {call.grade_reason}" if call.grade_reason else ""
         print(f"graded {call.grade.label}{reason}")
+    if call.framework:
+        print(f"{call.framework.name}:")
+    width = max((len(c.criterion.name) for c in criteria), default=0)
+    for c in criteria:
+        heard = f"  {c.answer}" if c.answer else ""
+        print(f"  {c.criterion.name:<{width}}  {c.status.value:<13}{heard}".rstrip())
     for n in notes:
         marks = f" [{n.review_status.value}]" if n.review_status.value != "unreviewed" else ""
-        print(f"{n.offset_label}  {n.kind.label:<13} {n.text}{marks}")
+        said = f"{n.speaker.name}: " if n.speaker else ""
+        print(f"{n.offset_label}  {n.kind.label:<13} {said}{n.text}{marks}")
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    if args.action == "edit":
+        return _note_edit(args)
+    if args.action == "delete":
+        with _open(args) as services:
+            note = services.notes.delete(_note_id(services, args.note_id))
+        print(note.id)
+        return 0
     text = _note_text(args.text)
     with _open(args) as services:
         note = services.notes.add(
-            _parse_id(args.call_id, "call id"),
+            _call_id(services, args.call_id),
             args.kind,
             text,
             offset_ms=round(args.at * 1000) if args.at is not None else None,
             intensity=args.intensity,
             tags=args.tag,
+            speaker=args.speaker,
         )
     print(note.id)
     return 0
 
 
+def _note_edit(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    if args.kind is not None:
+        changes["kind"] = args.kind
+    if args.text is not None:
+        changes["text"] = _note_text([args.text])
+    if args.intensity is not None:
+        changes["intensity"] = args.intensity
+    if args.speaker is not None:
+        changes["speaker"] = args.speaker.strip() or None
+    if args.tag:
+        changes["add_tags"] = args.tag
+    if args.untag:
+        changes["remove_tags"] = args.untag
+    if not changes:
+        raise UserError(
+            "nothing to change: give --kind, --text, --intensity, --tag, --untag or --speaker"
+        )
+    with _open(args) as services:
+        note = services.notes.edit(_note_id(services, args.note_id), **changes)
+    print(note.id)
+    return 0
+
+
 def cmd_annotate(args: argparse.Namespace) -> int:
+    verdict = args.verdict
+    if verdict is None and args.correction is not None:
+        verdict = Verdict.CORRECTED
     with _open(args) as services:
         annotation = services.review.annotate(
-            _parse_id(args.note_id, "note id"),
-            args.verdict,
+            _note_id(services, args.note_id),
+            verdict,
             args.by,
             correction=args.correction,
             comment=args.comment,
@@ -561,9 +701,19 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     with _open(args) as services:
         call = services.review.grade(
-            _parse_id(args.call_id, "call id"), args.grade, args.by, args.reason
+            _call_id(services, args.call_id), args.grade, args.by, args.reason
         )
     print(call.id)
+    return 0
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    with _open(args) as services:
+        call_id = _call_id(services, args.call_id)
+        services.qualification.set_status(
+            call_id, args.criterion, args.status, answer=args.answer, by=args.by
+        )
+    print(call_id)
     return 0
 
 
@@ -690,14 +840,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.action == "call":
         from desktop.reports.call_summary import build_call_summary
 
-        call_id = _parse_id(args.call_id, "call id")
         if args.format == "md":
-            return _export_call_markdown(args, call_id, redaction)
+            return _export_call_markdown(args, redaction)
         if args.output is None:
             raise UserError("a PDF needs a file: -o FILE.pdf (or --format md to print Markdown)")
         with _open(args) as services:
             info = build_call_summary(
-                services, call_id, args.output, redaction=redaction, progress=progress
+                services,
+                _call_id(services, args.call_id),
+                args.output,
+                redaction=redaction,
+                progress=progress,
             )
     else:
         from desktop.config import load_identity
@@ -724,9 +877,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_call_markdown(
-    args: argparse.Namespace, call_id: uuid.UUID, redaction: RedactionOptions | None
-) -> int:
+def _export_call_markdown(args: argparse.Namespace, redaction: RedactionOptions | None) -> int:
     """The call as Markdown: to the file given by -o (its path printed), else printed."""
     from desktop.reports.markdown import build_call_markdown, write_markdown
 
@@ -736,7 +887,7 @@ def _export_call_markdown(
 
         check_target(args.output)  # before any work, as for a PDF
     with _open(args) as services:
-        text = build_call_markdown(services, call_id, redaction=redaction)
+        text = build_call_markdown(services, _call_id(services, args.call_id), redaction=redaction)
     if to_file:
         print(write_markdown(text, args.output))
     else:
@@ -836,7 +987,10 @@ def cmd_trash(args: argparse.Namespace) -> int:
 
     with _open(args) as services:
         if args.action == "restore":
-            item = services.trash.restore(_parse_id(args.item_id, "id"))
+            from desktop.services.ids import IdKind
+
+            kinds = (IdKind.CALL, IdKind.NOTE, IdKind.ANNOTATION)
+            item = services.trash.restore(services.ids.resolve(args.item_id, *kinds, what="id"))
             print(item.id)
             return 0
         if args.action == "empty":
@@ -868,7 +1022,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
     if not items:
         print("the trash is empty", file=sys.stderr)
     for i in items:
-        carried = f" (with {i.notes} notes)" if i.notes else ""
+        carried = f" (with {i.notes} note{'s' if i.notes != 1 else ''})" if i.notes else ""
         when = _local(i.deleted_at)
         print(f"{i.id}  {i.kind.value:<10}  {when}  {i.account}  {i.summary}{carried}")
     return 0
@@ -912,6 +1066,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "note": cmd_note,
     "annotate": cmd_annotate,
     "grade": cmd_grade,
+    "answer": cmd_answer,
     "search": cmd_search,
     "definitions": cmd_definitions,
     "outcome": cmd_outcome,

@@ -11,6 +11,7 @@ from desktop.services.alignment import AlignmentService
 from desktop.services.backup import BackupService
 from desktop.services.calls import CallService
 from desktop.services.definitions import DefinitionService
+from desktop.services.ids import IdService
 from desktop.services.insights import InsightsService
 from desktop.services.notes import NoteService
 from desktop.services.people import AccountService, PeopleService
@@ -45,6 +46,8 @@ class Services:
         self.redaction = RedactionService(db)
         self.trash = TrashService(db)
         self.backups = BackupService(db)
+        #: Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`).
+        self.ids = IdService(db)
 
     @classmethod
     def open(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Final, TypeAlias
 
 from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -98,6 +98,36 @@ def day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min).astimezone()
 
 
+#: How far past the clock a call's start or end may be given (a clock a minute or two
+#: off, a time typed to the minute): anything later has not happened yet.
+FUTURE_TOLERANCE: Final = timedelta(minutes=5)
+
+#: A contact as `start` takes it: a name, or a name and a title.
+ContactSpec: TypeAlias = str | tuple[str, str | None]
+
+
+def parse_contact(text: str) -> tuple[str, str | None]:
+    """`"Dana Ruiz, CFO"` is the contact Dana Ruiz with the title CFO; without a comma,
+    a name alone. The title is everything after the first comma."""
+    name, _, title = text.partition(",")
+    return name, title.strip() or None
+
+
+def _local(moment: datetime) -> str:
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def check_not_future(moment: datetime, now: datetime, what: str) -> datetime:
+    """Refuse a time typed for a call logged after the fact that has not come yet
+    (`what`: "start" or "end"). Only typed times are checked: demo data, imports and
+    tests plant calls at any time they like."""
+    if moment > now + FUTURE_TOLERANCE:
+        raise UserError(
+            f"the call's {what} {_local(moment)} is in the future (it is {_local(now)})"
+        )
+    return moment
+
+
 class CallService(Service):
     def start(
         self,
@@ -107,11 +137,15 @@ class CallService(Service):
         marketer: str | None = None,
         call_type: CallType = CallType.DISCOVERY,
         framework: str | None = None,
-        contacts: Sequence[str] = (),
+        contacts: Sequence[ContactSpec] = (),
         stage: str | None = None,
         started_at: datetime | None = None,
     ) -> v.CallView:
-        """Open a live call; people, the account and contacts are made on first mention."""
+        """Open a live call; people, the account and contacts are made on first mention.
+
+        `started_at` logs a call after the fact (see `check_not_future`); a contact
+        given with a title (`("Dana", "CFO")`) gets that title.
+        """
         with self._db.write() as s:
             acct = ensure_account(s, account)
             call = m.Call(
@@ -124,28 +158,46 @@ class CallService(Service):
                 started_at=started_at or self._now(),
                 status=CallStatus.LIVE,
             )
-            for contact_name in contacts:
-                call.contacts.append(self._ensure_contact(s, acct, contact_name))
+            for spec in contacts:
+                name, title = (spec, None) if isinstance(spec, str) else spec
+                contact = self._ensure_contact(s, acct, name, title)
+                if contact not in call.contacts:
+                    call.contacts.append(contact)
             s.add(call)
             s.flush()
             return self._view(s, call.id)
 
     @staticmethod
-    def _ensure_contact(s: Session, account: m.Account, name: str) -> m.Contact:
+    def _ensure_contact(
+        s: Session, account: m.Account, name: str, title: str | None = None
+    ) -> m.Contact:
+        """The account's contact of that name, made on first mention; a title given
+        replaces the one on file (people change jobs)."""
         cleaned = clean_name(name, "a contact's name")
+        titled = clean_name(title, "a contact's title") if title and title.strip() else None
         for contact in account.contacts:
             if name_key(contact.name) == name_key(cleaned):
+                if titled is not None:
+                    contact.title = titled
                 return contact
-        contact = m.Contact(account=account, name=cleaned)
+        contact = m.Contact(account=account, name=cleaned, title=titled)
         s.add(contact)
         return contact
 
     def end(self, call_id: uuid.UUID, ended_at: datetime | None = None) -> v.CallView:
-        """Stop the clock; the call now waits for the rep's review."""
+        """Stop the clock; the call now waits for the rep's review.
+
+        `ended_at` ends a call logged after the fact, not before its start. Without it
+        the call ends now (or at its start, if that is later)."""
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
             if call.status is not CallStatus.LIVE:
                 raise UserError(f"call {call_id} has already ended")
+            if ended_at is not None and ended_at < call.started_at:
+                raise UserError(
+                    f"the call cannot end at {_local(ended_at)}, before it started "
+                    f"({_local(call.started_at)})"
+                )
             call.ended_at = max(ended_at or self._now(), call.started_at)
             call.status = CallStatus.AWAITING_REVIEW
             s.flush()

@@ -228,16 +228,27 @@ class NoteService(Service):
         answer: str | Unset | None = UNSET,
         tags: Iterable[str] | Unset = UNSET,
         speaker: str | Unset | None = UNSET,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
     ) -> v.NoteView:
         """Change what was given and nothing else; refuses if someone changed it meanwhile.
 
-        `speaker=None` forgets who said it."""
+        `speaker=None` forgets who said it. `add_tags` and `remove_tags` change the
+        themes it has (after `tags`, if both are given); removing a theme the note does
+        not have is refused, as it is most likely a misspelt one."""
+        adding = [normalize_tag(t) for t in add_tags]
+        removing = [normalize_tag(t) for t in remove_tags]
         with self._db.write() as s:
             note = self._load(s, note_id)
             check_version(note, expected_version)
             names = (
                 [t.name for t in note.tags] if tags is UNSET else [normalize_tag(t) for t in tags]
             )
+            missing = [t for t in removing if t not in names]
+            if missing:
+                have = ", ".join(sorted(names)) or "none"
+                raise UserError(f"the note has no theme {missing[0]!r} (its themes: {have})")
+            names = [t for t in names if t not in removing] + adding
             if text is not UNSET:
                 check_text(text)
                 dropped = set(inline_tags(note.text)) - set(inline_tags(text))

@@ -200,7 +200,7 @@ class TrashService(Service):
     @staticmethod
     def _why_not(s: Session, item_id: uuid.UUID) -> UserError:
         note = s.get(m.Note, item_id)
-        if note is not None and note.deleted_at is not None:
+        if note is not None and (note.deleted_at is not None or note.call.deleted_at is not None):
             return UserError(
                 f"note {item_id} is in the trash with its call; restore the call {note.call_id}"
             )

@@ -10,7 +10,12 @@ import pytest
 from desktop.domain import CallStatus, CallType, NoteKind, Role
 from desktop.errors import NotFound, UserError
 from desktop.services import Services
-from desktop.services.calls import CallFilters
+from desktop.services.calls import (
+    FUTURE_TOLERANCE,
+    CallFilters,
+    check_not_future,
+    parse_contact,
+)
 from desktop.services.values import CallRow
 from tests.fakes import FakeClock
 
@@ -93,10 +98,19 @@ def test_end_twice_is_refused(services: Services) -> None:
         services.calls.end(call.id)
 
 
-def test_end_before_the_start_is_clamped_to_the_start(services: Services) -> None:
+def test_an_end_before_the_start_is_refused(services: Services) -> None:
     call = services.calls.start("Acme", started_at=T0)
-    ended = services.calls.end(call.id, ended_at=T0 - timedelta(hours=1))
-    assert ended.ended_at == T0
+    with pytest.raises(UserError, match=r"cannot end at .*, before it started"):
+        services.calls.end(call.id, ended_at=T0 - timedelta(minutes=1))
+    assert services.calls.get(call.id) == call
+    assert services.calls.end(call.id, ended_at=T0).duration == timedelta(0)
+
+
+def test_a_call_started_a_moment_ahead_of_the_clock_ends_at_its_start(
+    services: Services, clock: FakeClock
+) -> None:
+    call = services.calls.start("Acme", started_at=clock() + timedelta(minutes=2))
+    assert services.calls.end(call.id).ended_at == call.started_at
 
 
 def test_end_uses_the_clock(services: Services, clock: FakeClock) -> None:
@@ -236,3 +250,66 @@ def test_calls_narrow_to_those_with_a_theme(services: Services) -> None:
     services.notes.delete(gone.id)
     services.calls.start("Initech")
     assert [r.id for r in services.calls.page(CallFilters(tag="#Price"))] == [priced.id]
+
+
+# -- calls logged after the fact ------------------------------------------------------
+
+
+def test_contacts_come_with_their_titles_and_a_new_title_replaces_the_old(
+    services: Services,
+) -> None:
+    first = services.calls.start(
+        "Acme", contacts=[("Dana Ruiz", "CFO"), "Lee Park", ("dana ruiz ", None)]
+    )
+    assert [(c.name, c.title) for c in first.contacts] == [("Dana Ruiz", "CFO"), ("Lee Park", None)]
+    second = services.calls.start("Acme", contacts=[("DANA RUIZ", " COO "), ("Lee Park", "  ")])
+    assert [(c.name, c.title) for c in second.contacts] == [
+        ("Dana Ruiz", "COO"),
+        ("Lee Park", None),
+    ]
+    assert second.contacts[0].id == first.contacts[0].id
+    assert services.calls.get(first.id).contacts[0].title == "COO"
+
+
+@pytest.mark.parametrize(
+    ("typed", "parsed"),
+    [
+        ("Dana Ruiz, CFO", ("Dana Ruiz", "CFO")),
+        ("Dana Ruiz", ("Dana Ruiz", None)),
+        ("Dana Ruiz,", ("Dana Ruiz", None)),
+        ("Dana Ruiz, VP, Finance", ("Dana Ruiz", "VP, Finance")),
+    ],
+)
+def test_a_contact_is_typed_as_name_comma_title(typed: str, parsed: tuple) -> None:
+    assert parse_contact(typed) == parsed
+
+
+def test_a_contact_with_a_bad_title_starts_no_call(services: Services) -> None:
+    with pytest.raises(UserError, match="title is too long"):
+        services.calls.start("Acme", contacts=[("Dana", "x" * 201)])
+    with pytest.raises(UserError, match="contact's name must not be empty"):
+        services.calls.start("Acme", contacts=[(" ", "CFO")])
+    assert services.calls.count() == 0
+
+
+def test_a_typed_time_may_be_a_few_minutes_ahead_of_the_clock_but_no_more(
+    clock: FakeClock,
+) -> None:
+    now = clock()
+    assert check_not_future(now - timedelta(days=400), now, "start") == now - timedelta(days=400)
+    assert check_not_future(now + FUTURE_TOLERANCE, now, "end") == now + FUTURE_TOLERANCE
+    with pytest.raises(UserError, match=r"the call's start .* is in the future"):
+        check_not_future(now + FUTURE_TOLERANCE + timedelta(seconds=1), now, "start")
+
+
+def test_notes_of_a_call_logged_late_count_from_its_start(
+    services: Services, clock: FakeClock
+) -> None:
+    started = clock() - timedelta(hours=3)
+    call = services.calls.start("Acme", started_at=started)
+    assert services.notes.add(call.id, NoteKind.PAIN, "now").offset_ms == 3 * 3_600_000
+    services.calls.end(call.id, ended_at=started + timedelta(minutes=45))
+    clock.advance(timedelta(minutes=10))
+    after = services.notes.add(call.id, NoteKind.PAIN, "after it ended")
+    assert after.offset_ms == (3 * 60 + 10) * 60_000
+    assert [n.text for n in services.calls.notes(call.id)] == ["now", "after it ended"]

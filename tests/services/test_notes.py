@@ -319,3 +319,23 @@ def test_a_call_without_contacts_says_so_when_a_speaker_is_named(
 ) -> None:
     with pytest.raises(UserError, match="no contacts"):
         services.notes.add(call.id, NoteKind.PAIN, "Slow", speaker="Dana")
+
+
+def test_edit_adds_and_removes_themes(services: Services, call: CallView) -> None:
+    note = services.notes.add(call.id, NoteKind.PAIN, "Manual #reporting", tags=["price"])
+    edited = services.notes.edit(note.id, add_tags=["Budget"], remove_tags=["#Price"])
+    assert edited.tags == ("budget", "reporting")
+    assert edited.version == note.version + 1
+    both = services.notes.edit(note.id, tags=["a", "b"], add_tags=["c"], remove_tags=["a"])
+    assert both.tags == ("b", "c")
+
+
+def test_removing_a_theme_the_note_lacks_changes_nothing(
+    services: Services, call: CallView
+) -> None:
+    note = services.notes.add(call.id, NoteKind.PAIN, "Slow", tags=["price", "budget"])
+    with pytest.raises(UserError, match=r"no theme 'pricing' \(its themes: budget, price\)"):
+        services.notes.edit(note.id, text="Very slow", remove_tags=["pricing"])
+    with pytest.raises(UserError, match="not a usable tag"):
+        services.notes.edit(note.id, text="Very slow", add_tags=["!!"])
+    assert services.notes.get(note.id) == note

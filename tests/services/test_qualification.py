@@ -277,3 +277,28 @@ def test_the_answer_heard_falls_back_to_linked_questions(
     )
     assert answer_heard(recorded, notes) == "CFO up to 100k"
     assert answer_heard(services.qualification.checklist(call.id)[0], notes) is None
+
+
+def test_an_answer_is_kept_changed_and_cleared(services: Services, call: CallView) -> None:
+    qualification = services.qualification
+    qualification.set_status(call.id, "Budget", CriterionStatus.ANSWERED, answer="50k in Q3")
+    kept = qualification.set_status(call.id, "BUDGET", CriterionStatus.DISQUALIFYING)
+    assert (kept.status, kept.answer) == (CriterionStatus.DISQUALIFYING, "50k in Q3")
+    cleared = qualification.set_status(call.id, "budget", CriterionStatus.OPEN, answer="  ")
+    assert (cleared.status, cleared.answer) == (CriterionStatus.OPEN, None)
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [("a\x00b", "NUL"), ("x" * 200_001, "the answer is too long")],
+    ids=["nul", "too-long"],
+)
+def test_an_answer_that_cannot_be_kept_changes_nothing(
+    services: Services, call: CallView, answer: str, message: str
+) -> None:
+    before = services.qualification.checklist(call.id)
+    with pytest.raises(UserError, match=message):
+        services.qualification.set_status(
+            call.id, "budget", CriterionStatus.ANSWERED, answer=answer
+        )
+    assert services.qualification.checklist(call.id) == before

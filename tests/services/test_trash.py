@@ -74,6 +74,14 @@ def test_a_note_of_a_trashed_call_comes_back_with_its_call(services: Services) -
         services.trash.restore(call.id)
 
 
+def test_a_note_that_went_with_its_call_is_said_to_be_there(services: Services) -> None:
+    call = services.calls.start("Acme")
+    note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
+    services.calls.delete(call.id)
+    with pytest.raises(UserError, match=f"in the trash with its call; restore the call {call.id}"):
+        services.trash.restore(note.id)
+
+
 def test_emptying_deletes_for_good_only_what_is_old_enough(
     services: Services, clock: FakeClock
 ) -> None:
