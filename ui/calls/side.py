@@ -177,3 +177,12 @@ class QualificationPanel(QWidget):
             self.list.addItem(widget_item)
         if 0 <= current < self.list.count():
             self.list.setCurrentRow(current)
+
+    def selected_criterion(self) -> str | None:
+        """The key of the criterion selected in the checklist, if any (a question filed
+        meanwhile may be linked to it)."""
+        selected = self.list.selectedItems()
+        if not selected or self.list.isHidden():
+            return None
+        key = selected[0].data(CRITERION_ROLE)
+        return str(key) if key else None
