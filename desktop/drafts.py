@@ -102,6 +102,10 @@ class PendingNote:
     quote_worthy: bool
     author: str | None
     filed_at: datetime
+    #: Who said it: a contact of the call, by id (matched before the note was queued).
+    speaker: str | None = None
+    #: The qualification criterion (its key) a question is to be linked to once stored.
+    criterion: str | None = None
 
 
 class Outbox:
@@ -147,6 +151,8 @@ class Outbox:
                 quote_worthy=bool(data.get("quote_worthy")),
                 author=data.get("author"),
                 filed_at=datetime.fromisoformat(data["filed_at"]),
+                speaker=data.get("speaker"),
+                criterion=data.get("criterion"),
             )
         except FileNotFoundError:
             return None

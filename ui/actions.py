@@ -111,7 +111,7 @@ SPECS: dict[ActionId, Spec] = {
             f"File as {kind.label.lower()}",
             _KIND_KEYS[kind],
             f"File the typed note as {kind.label.lower()}; with an empty box, make it the kind "
-            "for the next note",
+            "of the next note only (twice: of every note, until pressed again)",
         )
         for kind, action in KIND_ACTIONS.items()
     },

@@ -1,4 +1,4 @@
-"""Undoable changes to notes, their review and a call's qualification checklist.
+"""Undoable changes to notes, their review, calls and a call's qualification checklist.
 
 A command holds the service, ids and plain values, never widgets or rows; the first
 write happens before the command is pushed (so its error reaches the caller), and
@@ -14,10 +14,12 @@ from PySide6.QtGui import QUndoCommand
 
 from desktop.domain import CriterionStatus, NoteKind
 from desktop.errors import RidealongError
+from desktop.services.calls import CallService
 from desktop.services.notes import NoteService
 from desktop.services.qualification import QualificationService
 from desktop.services.review import ReviewService
-from desktop.services.values import AnnotationView, CriterionAnswerView, NoteView
+from desktop.services.trash import TrashService
+from desktop.services.values import AnnotationView, CallView, CriterionAnswerView, NoteView
 
 Notify = Callable[[uuid.UUID], None]
 Report = Callable[[RidealongError], None]
@@ -90,6 +92,8 @@ class NoteFields(TypedDict, total=False):
     intensity: int | None
     quote_worthy: bool
     tags: tuple[str, ...]
+    #: Who said it: a contact's name or id, None for nobody.
+    speaker: str | None
 
 
 def note_fields(note: NoteView) -> NoteFields:
@@ -100,6 +104,7 @@ def note_fields(note: NoteView) -> NoteFields:
         intensity=note.intensity,
         quote_worthy=note.quote_worthy,
         tags=note.tags,
+        speaker=str(note.speaker.id) if note.speaker else None,
     )
 
 
@@ -215,3 +220,40 @@ class SetCriterionCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self._before)
+
+
+class DeleteCallCommand(QUndoCommand):
+    """A call (with its notes) to the trash; undo brings it back from there."""
+
+    def __init__(
+        self,
+        calls: CallService,
+        trash: TrashService,
+        call: CallView,
+        notify: Notify,
+        report: Report,
+    ) -> None:
+        super().__init__(f"Delete the {call.account.name} call")
+        self._calls = calls
+        self._trash = trash
+        self._id = call.id
+        self._notify = notify
+        self._report = report
+        self._pushed = False
+
+    def _apply(self, change: Callable[[uuid.UUID], Any]) -> None:
+        try:
+            change(self._id)
+        except RidealongError as error:
+            self.setObsolete(True)
+            self._report(error)
+        self._notify(self._id)
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # the caller already deleted it
+            return
+        self._apply(self._calls.delete)
+
+    def undo(self) -> None:
+        self._apply(self._trash.restore)

@@ -61,13 +61,16 @@ WIDGET_KEYS = (
     ("Enter", "File the note (in the capture box)"),
     ("Shift+Enter", "New line in the note"),
     ("/pain, /obj, /q, /quote, /comp, /sig, /next", "Typed at the start: file under that kind"),
-    ("#", "Start a theme; pick from themes in use"),
+    ("Ctrl+1 … Ctrl+7 twice (empty box)", "Keep that kind for every note; again releases it"),
+    ("@", "Who said it: pick one of the call's contacts (Enter or Tab takes the name)"),
+    ("#", "Start a theme; pick from themes in use (Enter or Tab takes it)"),
     ("Up (empty box)", "Edit the last note"),
     ("Esc", "Cancel editing"),
     ("Tab (capture box)", "Go to the qualification checklist"),
     ("1, 2, 3, 4 (checklist)", "Set a criterion: open, asked, answered, disqualifying"),
     ("Space (checklist)", "Cycle a criterion's status"),
     ("Enter, F2 (checklist)", "Type the answer heard (Enter saves, Esc cancels)"),
+    ("Delete (call list)", "Move the selected call to the trash, after asking (Ctrl+Z undoes)"),
     ("L (checklist)", "Take the selected question as the criterion's answer"),
     ("Esc (checklist)", "Back to the capture box"),
 )
@@ -308,6 +311,7 @@ class MainWindow(QMainWindow):
         self.identity_bar = IdentityBar(identity, self)
         self.identity_bar.setVisible(not identity.confirmed)
         self.banners.addWidget(self.identity_bar)
+        self._draft_bars: dict[uuid.UUID, DraftBar] = {}
         for draft in drafts.all():
             self._offer_draft(draft)
 
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _=False, n=value: page.capture.set_intensity(n))
         self.sidebar.currentRowChanged.connect(self._on_view_changed)
         self.calls_view.demo_requested.connect(self._on_load_sample)
+        page.draft_restored.connect(self._on_draft_restored)
         self.search_view.open_note_requested.connect(self._on_open_note)
         self.identity_bar.saved.connect(self._on_identity_saved)
         self.events.status.connect(self._say)
@@ -584,7 +589,14 @@ class MainWindow(QMainWindow):
         bar = DraftBar(
             draft, account, self._open_draft, lambda d: self.drafts.clear(d.call_id), self
         )
+        self._draft_bars[draft.call_id] = bar
         self.banners.addWidget(bar)
+
+    def _on_draft_restored(self, call_id: uuid.UUID) -> None:
+        """The text is back in the capture box: no need to offer it too."""
+        bar = self._draft_bars.pop(call_id, None)
+        if bar is not None:
+            bar.hide()
 
     def _open_draft(self, draft: Draft) -> None:
         self.sidebar.setCurrentRow(0)

@@ -3,7 +3,8 @@
 A note whose add fails for a reason that may pass (a full disk, a locked or read-only
 file, a lost connection) goes to the outbox on disk and stays in the timeline marked
 "not saved yet"; retries run on the write thread every few seconds, with the id chosen
-before the first attempt, so each note is stored exactly once.
+before the first attempt, so each note is stored exactly once. A queued note keeps who
+said it and, for a question, the criterion it answers, linked once the note is stored.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from desktop.errors import RidealongError, StorageUnavailable
 from desktop.progress import CancelToken, Progress
 from desktop.services import Services
 from desktop.services.notes import inline_tags
-from desktop.services.values import NoteView
+from desktop.services.values import ContactView, NoteView
 from ui.jobs import Job, JobRunner
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class OutboxRetrier(QObject):
             self._timer.stop()
             return
         notes = self._services.notes
+        qualification = self._services.qualification
 
         def work(progress: Progress, token: CancelToken) -> list[tuple[PendingNote, object]]:
             results: list[tuple[PendingNote, object]] = []
@@ -92,6 +94,7 @@ class OutboxRetrier(QObject):
                         quote_worthy=note.quote_worthy,
                         author=note.author,
                         note_id=note.note_id,
+                        speaker=note.speaker,
                     )
                 except StorageUnavailable as error:
                     results.append((note, error))
@@ -102,6 +105,11 @@ class OutboxRetrier(QObject):
                     results.append((note, error))
                     continue
                 results.append((note, stored))
+                if note.criterion is not None:
+                    try:
+                        qualification.link_note(note.note_id, note.criterion, by=note.author)
+                    except RidealongError as error:  # stored all the same; only unlinked
+                        log.warning("could not link queued note %s: %s", note.note_id, error)
                 progress(done + 1, len(queued))
             return results
 
@@ -129,8 +137,10 @@ class OutboxRetrier(QObject):
         self._timer.stop()
 
 
-def pending_view(note: PendingNote) -> NoteView:
-    """A queued note as the timeline shows it, until the database has it."""
+def pending_view(note: PendingNote, contacts: tuple[ContactView, ...] = ()) -> NoteView:
+    """A queued note as the timeline shows it, until the database has it (`contacts`:
+    its call's, to show who said it)."""
+    speaker = next((c for c in contacts if str(c.id) == note.speaker), None)
     return NoteView(
         id=note.note_id,
         call_id=note.call_id,
@@ -147,7 +157,7 @@ def pending_view(note: PendingNote) -> NoteView:
         criterion_id=None,
         tags=tuple(inline_tags(note.text)),
         review_status=ReviewStatus.UNREVIEWED,
-        speaker=None,
+        speaker=speaker,
         created_at=note.filed_at,
         updated_at=note.filed_at,
         version=0,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCompleter, QLayout, QLayoutItem, QPlainTextEdit, QWidget
+
+#: How far back from the cursor an `@name` being typed is looked for.
+MAX_NAME_TYPED = 60
 
 
 def set_role(widget: QWidget, role: str) -> None:
@@ -18,8 +21,11 @@ def set_role(widget: QWidget, role: str) -> None:
 
 
 class NoteEditor(QPlainTextEdit):
-    """A text box for notes: Enter submits, Shift+Enter adds a line, Esc cancels, and
-    `#` completes themes already in use.
+    """A text box for notes: Enter submits, Shift+Enter adds a line, Esc cancels, `#`
+    completes themes already in use and `@` the people given with `set_people`.
+
+    While the completion list is open, Enter and Tab take the highlighted completion (the
+    first one if none is highlighted) and never submit: "#rep" becomes "#reporting".
 
     Signals: submitted(), cancelled().
     """
@@ -30,6 +36,7 @@ class NoteEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tags = QStringListModel(self)
+        self._people = QStringListModel(self)
         self._completer = QCompleter(self._tags, self)
         self._completer.setWidget(self)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -53,40 +60,68 @@ class NoteEditor(QPlainTextEdit):
         if new:
             self._tags.setStringList(current + new)
 
+    def set_people(self, names: list[str]) -> None:
+        """The names `@` completes (none: `@` is just a character)."""
+        self._people.setStringList(names)
+
     def text(self) -> str:
         return self.toPlainText()
 
-    def _tag_prefix(self) -> str | None:
-        """The `#word` being typed at the cursor, without its `#`, if any."""
+    def _token(self) -> tuple[str, str] | None:
+        """The `#theme` or `@name` being typed at the cursor: its sign and what follows."""
         before = self.toPlainText()[: self.textCursor().position()]
         start = len(before)
         while start > 0 and (before[start - 1].isalnum() or before[start - 1] in "-_"):
             start -= 1
         if start > 0 and before[start - 1] == "#" and (start == 1 or before[start - 2].isspace()):
-            return before[start:]
+            return "#", before[start:]
+        # A name may hold spaces ("@Dana Cho"): look back along the line for the `@`.
+        line = before[before.rfind("\n") + 1 :][-MAX_NAME_TYPED:]
+        at = line.rfind("@")
+        if at >= 0 and (at == 0 or line[at - 1].isspace()) and "#" not in line[at:]:
+            return "@", line[at + 1 :]
         return None
 
-    def _on_completion(self, tag: str) -> None:
-        prefix = self._tag_prefix()
-        if prefix is None:
+    def _on_completion(self, completion: str) -> None:
+        token = self._token()
+        if token is None:
             return
         cursor = self.textCursor()
         cursor.movePosition(
-            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix)
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(token[1])
         )
-        cursor.insertText(tag + " ")
+        cursor.insertText(completion + " ")
         self.setTextCursor(cursor)
+
+    def _accept_completion(self) -> None:
+        """Enter or Tab with the list open: the highlighted completion, else the first."""
+        index = self._popup.currentIndex()
+        completion = str(index.data()) if index.isValid() else self._completer.currentCompletion()
+        self._popup.hide()
+        if completion:
+            self._on_completion(completion)
+
+    def event(self, event: QEvent) -> bool:
+        # Tab would move the focus before keyPressEvent sees it.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and self._popup.isVisible()
+        ):
+            self._accept_completion()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if self._popup.isVisible() and key in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-            Qt.Key.Key_Tab,
-            Qt.Key.Key_Escape,
-        ):
-            event.ignore()  # the completer's popup takes these
-            return
+        if self._popup.isVisible():
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
+                self._accept_completion()
+                return
+            if key == Qt.Key.Key_Escape:
+                event.ignore()  # the completer's popup closes
+                return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self.insertPlainText("\n")
@@ -104,13 +139,25 @@ class NoteEditor(QPlainTextEdit):
         self._update_completion()
 
     def _update_completion(self) -> None:
-        prefix = self._tag_prefix()
-        if prefix is None or not self._tags.stringList():
+        token = self._token()
+        source = {"#": self._tags, "@": self._people}.get(token[0]) if token else None
+        if token is None or source is None or not source.stringList():
             self._popup.hide()
             return
+        if self._completer.model() is not source:
+            self._completer.setModel(source)
+            self._completer.setFilterMode(
+                Qt.MatchFlag.MatchContains
+                if source is self._people
+                else Qt.MatchFlag.MatchStartsWith
+            )
+        prefix = token[1]
         self._completer.setCompletionPrefix(prefix)
         count = self._completer.completionCount()
-        if count == 0 or (count == 1 and self._completer.currentCompletion() == prefix):
+        typed_whole = (
+            count == 1 and self._completer.currentCompletion().casefold() == prefix.casefold()
+        )
+        if count == 0 or typed_whole:
             self._popup.hide()  # nothing to offer beyond what is typed: Enter must submit
             return
         rect = self.cursorRect()

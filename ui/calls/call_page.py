@@ -3,16 +3,31 @@
 Filing a note is the one write that stays on the GUI thread: it takes milliseconds and
 must be in the database before the next keystroke is handled. Text not yet filed is
 saved as a draft twice a second, so a crash or a kill loses nothing.
+
+Ending a call logged after the fact, and deleting a call, ask inline first (never a
+modal box): the end time to record, and whether the call and its notes go to the trash.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent, QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.config import Identity
 from desktop.domain import CallStatus, NoteKind
@@ -21,7 +36,8 @@ from desktop.errors import RidealongError, StorageUnavailable
 from desktop.services import Services
 from desktop.services.notes import MAX_OFFSET_MS
 from desktop.services.values import CallView, NoteView, format_offset
-from ui.calls.capture import CapturePanel
+from ui.calls.capture import CapturePanel, contact_named
+from ui.calls.start import from_local_qt, to_local_qt, when_edit
 from ui.calls.timeline import NoteTimeline
 from ui.commands import (
     AddNoteCommand,
@@ -36,12 +52,98 @@ from ui.outbox import OutboxRetrier, pending_view
 
 log = logging.getLogger(__name__)
 DRAFT_INTERVAL_MS = 500
+#: A live call started longer ago than this is being logged after the fact: its notes
+#: follow one another a minute apart, and ending it asks when it ended.
+LOGGED_LATE = timedelta(hours=4)
+#: The pace of notes on a call logged after the fact, and its length if it has none.
+LATE_NOTE_STEP = timedelta(minutes=1)
+LATE_CALL_LENGTH = timedelta(minutes=30)
+
+
+class AskBar(QFrame):
+    """An inline question with an optional field: Enter (or the action) says yes, Esc or
+    Cancel says no. Signals: accepted(), cancelled()."""
+
+    accepted = Signal()
+    cancelled = Signal()
+
+    def __init__(self, name: str, field: QWidget | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("role", "banner")
+        self.label = QLabel(self)
+        self.label.setObjectName(f"{name}Question")
+        self.label.setWordWrap(True)
+        self.field = field
+        self.error = QLabel(self)
+        self.error.setObjectName(f"{name}Error")
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.yes = QPushButton(self)
+        self.yes.setObjectName(f"{name}Yes")
+        self.yes.setAutoDefault(True)  # Enter on it says yes, as in a dialog
+        self.no = QPushButton("Cancel", self)
+        self.no.setObjectName(f"{name}No")
+        self.no.setToolTip("Change nothing (Esc)")
+        row = QHBoxLayout()
+        row.addWidget(self.label, 1)
+        if field is not None:
+            field.setParent(self)
+            row.addWidget(field)
+        row.addWidget(self.no)
+        row.addWidget(self.yes)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.yes.clicked.connect(self._on_yes)
+        self.no.clicked.connect(self.cancel)
+        self.hide()
+
+    def ask(self, question: str, action: str, tip: str) -> None:
+        self.label.setText(question)
+        self.yes.setText(action)
+        self.yes.setToolTip(f"{tip} (Enter)")
+        self.error.hide()
+        self.show()
+        (self.field or self.yes).setFocus()
+
+    def refuse(self, message: str) -> None:
+        """Say why the answer cannot be taken, and ask again."""
+        self.error.setText(message)
+        self.error.show()
+        self.show()
+        (self.field or self.yes).setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_yes()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def cancel(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.cancelled.emit()
+
+    def _on_yes(self) -> None:
+        self.hide()
+        self.accepted.emit()
 
 
 class CallPage(QWidget):
-    """Signals: end_requested(uuid)."""
+    """Signals: end_requested(call id, ended_at or None for now),
+    delete_requested(call id) once the user confirmed, criterion_linked() after a
+    question filed here was linked to the selected criterion, draft_restored(call id)
+    when text left unsent by an earlier session is back in the capture box."""
 
-    end_requested = Signal(object)
+    end_requested = Signal(object, object)
+    delete_requested = Signal(object)
+    criterion_linked = Signal()
+    draft_restored = Signal(object)
 
     def __init__(
         self,
@@ -64,6 +166,8 @@ class CallPage(QWidget):
         self._call: CallView | None = None
         self._draft_dirty = False
         self._tags_stale = True
+        #: Which checklist criterion is selected (its key): a question filed is linked to it.
+        self._selected_criterion: Callable[[], str | None] = lambda: None
 
         self.title = QLabel(self)
         self.title.setObjectName("callTitle")
@@ -80,6 +184,20 @@ class CallPage(QWidget):
         self.end_button.setAccessibleName("End call")
         self.end_button.setToolTip("End the call; it then awaits the rep's review (Ctrl+Shift+E)")
         self.end_button.clicked.connect(self.request_end)
+        self.delete_button = QToolButton(self)
+        self.delete_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TrashIcon))
+        self.delete_button.setObjectName("deleteCallButton")
+        self.delete_button.setAccessibleName("Delete call")
+        self.delete_button.setToolTip(
+            "Delete call: move it and its notes to the trash, after asking (Delete in the "
+            "call list); Ctrl+Z brings it back"
+        )
+        self.delete_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.end_when = when_edit(self, "endWhen", "When the call ended (local time)")
+        self.end_when.setAccessibleName("Call ended at")
+        self.end_bar = AskBar("endCallBar", self.end_when, self)
+        self.delete_bar = AskBar("deleteCallBar", None, self)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
@@ -88,6 +206,7 @@ class CallPage(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.timer_label)
         header.addWidget(self.end_button)
+        header.addWidget(self.delete_button)
 
         self.model = TimelineModel(self)
         self.timeline = NoteTimeline(self)
@@ -96,6 +215,8 @@ class CallPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.end_bar)
+        layout.addWidget(self.delete_bar)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.capture)
 
@@ -113,6 +234,10 @@ class CallPage(QWidget):
         self.capture.edit_last_requested.connect(self._on_edit_last)
         self.capture.typing.connect(self._on_typing)
         self.timeline.edit_requested.connect(self._on_edit_requested)
+        self.end_bar.accepted.connect(self._on_end_confirmed)
+        self.delete_bar.accepted.connect(self._on_delete_confirmed)
+        for bar in (self.end_bar, self.delete_bar):
+            bar.cancelled.connect(self.capture.input.setFocus)
         self._outbox.stored.connect(self._on_queued_note_stored)
         self._outbox.failing.connect(self._on_queue_failing)
 
@@ -122,10 +247,17 @@ class CallPage(QWidget):
     def call(self) -> CallView | None:
         return self._call
 
-    def show_call(self, call_id: uuid.UUID) -> None:
+    def set_criterion_source(self, selected: Callable[[], str | None]) -> None:
+        """Where to ask which checklist criterion is selected (the side panel's)."""
+        self._selected_criterion = selected
+
+    def show_call(self, call_id: uuid.UUID) -> bool:
+        """Show a call; True if text left unsent there is back in the capture box."""
         if self._call is not None and self._call.id != call_id:
             self.save_draft()
             self.capture.accepted()
+            self.end_bar.hide()
+            self.delete_bar.hide()
         self._call = self._services.calls.get(call_id)
         self.model.set_notes(self._services.calls.notes(call_id), self._pending_views())
         self.timeline.scrollToBottom()
@@ -146,7 +278,12 @@ class CallPage(QWidget):
                     self.capture.input.setPlainText(draft.text)
             when = draft.saved_at.astimezone().strftime("%H:%M:%S")
             self._events.status.emit(f"Recovered the text you were typing at {when}")
+            self.draft_restored.emit(call_id)
+            restored = True
+        else:
+            restored = False
         self._draft_timer.start()
+        return restored
 
     def show_note(self, note_id: uuid.UUID) -> None:
         """Select a note of the shown call and bring it into view (from a search hit)."""
@@ -164,6 +301,8 @@ class CallPage(QWidget):
             self.capture.accepted()
         self._call = None
         self.model.set_notes(())
+        self.end_bar.hide()
+        self.delete_bar.hide()
         self._clock.stop()
         self._draft_timer.stop()
 
@@ -200,6 +339,8 @@ class CallPage(QWidget):
             parts.append(f"marketer {call.marketer.name}")
         parts.append(call.status.label)
         self.subtitle.setText(" · ".join(parts))
+        self.capture.set_contacts(call.contacts)
+        self.timeline.set_call_times(call.started_at, call.ended_at)
         live = call.status is CallStatus.LIVE
         self.end_button.setVisible(live)
         if live:
@@ -213,30 +354,94 @@ class CallPage(QWidget):
         if call is None:
             return
         end = call.ended_at or self._services.clock()
+        if call.ended_at is None and end - call.started_at > LOGGED_LATE:
+            self.timer_label.setText("Logged late")  # a running time would mean nothing
+            return
         elapsed = int((end - call.started_at).total_seconds() * 1000)
         label = format_offset(elapsed)
         self.timer_label.setText(label if call.status is CallStatus.LIVE else f"Ended · {label}")
 
     def request_end(self) -> None:
-        if self._call is not None and self._call.status is CallStatus.LIVE:
-            self.end_requested.emit(self._call.id)
+        """End the call now; a call logged after the fact first asks when it ended."""
+        call = self._call
+        if call is None or call.status is not CallStatus.LIVE:
+            return
+        now = self._services.clock()
+        if now - call.started_at <= LOGGED_LATE:
+            self.end_requested.emit(call.id, None)
+            return
+        self.end_when.setDateTime(to_local_qt(self._late_end(call)))
+        started = call.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+        self.end_bar.ask(
+            f"This call started {started}. When did it end?", "End call", "End the call then"
+        )
+
+    def _late_end(self, call: CallView) -> datetime:
+        """A call logged after the fact ends after its last note, or a usual length in."""
+        offsets = [n.offset_ms for n in self.model.notes()]
+        if not offsets:
+            return call.started_at + LATE_CALL_LENGTH
+        return call.started_at + timedelta(milliseconds=max(offsets)) + LATE_NOTE_STEP
+
+    def _on_end_confirmed(self) -> None:
+        call = self._call
+        if call is None:
+            return
+        ended_at = from_local_qt(self.end_when.dateTime())
+        if ended_at < call.started_at:
+            self.end_bar.refuse("A call cannot end before it started; nothing changed.")
+            return
+        if ended_at > self._services.clock():
+            self.end_bar.refuse("That end is in the future; nothing changed.")
+            return
+        self.end_requested.emit(call.id, ended_at)
+        self.capture.input.setFocus()
+
+    # -- deleting the call -----------------------------------------------------------
+
+    def ask_delete(self) -> None:
+        """Ask inline whether the call and its notes go to the trash."""
+        call = self._call
+        if call is None:
+            return
+        count = sum(1 for n in self.model.notes() if not self.model.is_pending(n.id))
+        notes = "no notes" if count == 0 else "1 note" if count == 1 else f"{count} notes"
+        started = call.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+        self.delete_bar.ask(
+            f"Delete the {call.account.name} call of {started} with its {notes}? "
+            "It goes to the trash; Ctrl+Z brings it back.",
+            "Move to trash",
+            f"Delete the {call.account.name} call",
+        )
+
+    def _on_delete_confirmed(self) -> None:
+        if self._call is not None:
+            self.save_draft()
+            self.delete_requested.emit(self._call.id)
 
     # -- filing notes ----------------------------------------------------------------
 
     def _offset_for_new_note(self, call: CallView) -> int:
         """Live calls stamp notes with the time since the start (taken now, so a note
-        saved later keeps its moment); an ended call files late notes at its end."""
-        if call.status is CallStatus.LIVE or call.duration is None:
-            elapsed = self._services.clock() - call.started_at
-        else:
+        saved later keeps its moment); an ended call files late notes at its end; a
+        call logged after the fact takes its notes a minute apart, in the order typed."""
+        if call.duration is not None:
             elapsed = call.duration
+        else:
+            elapsed = self._services.clock() - call.started_at
+            if elapsed > LOGGED_LATE:
+                last = max((n.offset_ms for n in self.model.notes()), default=None)
+                elapsed = (
+                    timedelta(0) if last is None else timedelta(milliseconds=last) + LATE_NOTE_STEP
+                )
         return min(max(0, int(elapsed.total_seconds() * 1000)), MAX_OFFSET_MS)
 
-    @Slot(object, str)
-    def _on_file_requested(self, kind: NoteKind, text: str) -> None:
+    @Slot(object, str, object)
+    def _on_file_requested(self, kind: NoteKind, text: str, speaker: str | None) -> None:
         call = self._call
         if call is None:
             return
+        criterion = self._selected_criterion() if kind is NoteKind.QUESTION else None
         pending = PendingNote(
             note_id=uuid.uuid4(),
             call_id=call.id,
@@ -247,6 +452,7 @@ class CallPage(QWidget):
             quote_worthy=self.capture.quote_worthy,
             author=self.identity.name,
             filed_at=self._services.clock(),
+            criterion=criterion,
         )
         try:
             note = self._services.notes.add(
@@ -258,9 +464,10 @@ class CallPage(QWidget):
                 quote_worthy=pending.quote_worthy,
                 author=pending.author,
                 note_id=pending.note_id,
+                speaker=speaker,
             )
         except StorageUnavailable as error:
-            self._queue(pending, error)
+            self._queue_with_speaker(pending, speaker, error)
             return
         except RidealongError as error:
             self.capture.show_error(f"Not saved: {error}. Your text is still in the box.")
@@ -268,11 +475,43 @@ class CallPage(QWidget):
             return
         self._after_filed(note)
         self._undo.push(AddNoteCommand(self._services.notes, note, self._notify, self._report))
+        if criterion is not None:
+            self._link(note, criterion)
+
+    def _link(self, note: NoteView, criterion: str) -> None:
+        """A question filed while a criterion is selected is evidence for it."""
+        try:
+            self._services.qualification.link_note(note.id, criterion, by=self.identity.name)
+        except RidealongError as error:
+            self.capture.show_error(f"Filed, but not linked to the criterion: {error}")
+            return
+        self._events.status.emit("Filed the question under the selected criterion")
+        self.criterion_linked.emit()
+
+    def _queue_with_speaker(
+        self, pending: PendingNote, speaker: str | None, error: StorageUnavailable
+    ) -> None:
+        """Queue a note the database cannot take now; its speaker is matched here, so a
+        name that fits nobody is said now rather than after every retry."""
+        call = self._call
+        assert call is not None
+        if speaker is not None:
+            contact = contact_named(call.contacts, speaker)
+            if contact is None:
+                names = ", ".join(c.name for c in call.contacts) or "none yet"
+                self.capture.show_error(
+                    f"Not saved: {speaker!r} is not one of this call's contacts ({names}). "
+                    "Your text is still in the box."
+                )
+                return
+            pending = replace(pending, speaker=str(contact.id))
+        self._queue(pending, error)
 
     def _queue(self, pending: PendingNote, error: StorageUnavailable) -> None:
         """Keep the note (on disk and in the timeline) and retry it until it is stored."""
         self._outbox.queue(pending)
-        row = self.model.upsert(pending_view(pending), pending=True)
+        contacts = self._call.contacts if self._call else ()
+        row = self.model.upsert(pending_view(pending, contacts), pending=True)
         self.timeline.scrollTo(self.model.index(row))
         self.capture.accepted()
         self._drafts.clear(pending.call_id)
@@ -304,7 +543,7 @@ class CallPage(QWidget):
         call = self._call
         if call is None:
             return ()
-        return tuple(pending_view(p) for p in self._outbox.pending(call.id))
+        return tuple(pending_view(p, call.contacts) for p in self._outbox.pending(call.id))
 
     def _on_edit_requested(self, note: NoteView) -> None:
         if self.model.is_pending(note.id):
@@ -325,14 +564,17 @@ class CallPage(QWidget):
         self._draft_dirty = False
         self._announce(note.call_id)
 
-    @Slot(object, object, str)
-    def _on_edit_submitted(self, note: NoteView, kind: NoteKind, text: str) -> None:
+    @Slot(object, object, str, object)
+    def _on_edit_submitted(
+        self, note: NoteView, kind: NoteKind, text: str, speaker: str | None
+    ) -> None:
         before = note_fields(note)
         after = NoteFields(
             text=text,
             kind=kind,
             intensity=self.capture.intensity,
             quote_worthy=self.capture.quote_worthy,
+            speaker=speaker,
         )
         try:
             changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
@@ -340,6 +582,7 @@ class CallPage(QWidget):
             self.capture.show_error(f"Not saved: {error}")
             return
         after["tags"] = changed.tags
+        after["speaker"] = str(changed.speaker.id) if changed.speaker else None
         self._after_filed(changed)
         self._undo.push(
             EditNoteCommand(

@@ -1,16 +1,23 @@
 """Starting a ride-along: a compact form inside the window (never a modal dialog), and
-the welcome shown before the first call."""
+the welcome shown before the first call.
+
+The form also logs a call after the fact: its start defaults to now and takes any
+earlier date and time (local time), and the contacts come with their titles.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QStringListModel, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDateTimeEdit,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,14 +29,120 @@ from PySide6.QtWidgets import (
 from desktop.domain import CallType
 from desktop.services.values import FrameworkView
 
+#: How the date and time of a call are shown and typed.
+WHEN_FORMAT = "ddd d MMM yyyy HH:mm"
+#: A start this far past the clock is a typing mistake, not a call about to happen.
+FUTURE_SLACK = timedelta(minutes=1)
+
+
+def to_local_qt(moment: datetime) -> QDateTime:
+    """An aware moment as the user's wall-clock time, to the minute."""
+    local = moment.astimezone()
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def from_local_qt(value: QDateTime) -> datetime:
+    """The wall-clock time the user set, as an aware UTC moment."""
+    day, time = value.date(), value.time()
+    naive = datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
+    return naive.astimezone().astimezone(UTC)
+
+
+class WhenEdit(QDateTimeEdit):
+    """A date and time that Tab leaves, like every other field of a form (Left and Right
+    move between its parts; Up and Down change the part at the cursor)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
+def when_edit(parent: QWidget, name: str, tip: str) -> QDateTimeEdit:
+    """A date and time field: typed or picked from a calendar, in local time."""
+    edit = WhenEdit(parent)
+    edit.setObjectName(name)
+    edit.setDisplayFormat(WHEN_FORMAT)
+    edit.setCalendarPopup(True)
+    edit.setToolTip(tip)
+    return edit
+
 
 @dataclass(frozen=True, slots=True)
 class StartRequest:
     account: str
-    contacts: tuple[str, ...]
+    #: (name, title or None) of each contact on the call.
+    contacts: tuple[tuple[str, str | None], ...]
     rep: str | None
     call_type: CallType
     framework: str | None
+    #: When the call started, if not now (a call logged after the fact).
+    started_at: datetime | None = None
+
+
+class ContactRows(QWidget):
+    """A name and a title per contact; a new empty row appears as the last one is used,
+    so Tab runs name, title, next name without reaching for the mouse."""
+
+    def __init__(self, watcher: QObject, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = watcher
+        self._rows: list[tuple[QLineEdit, QLineEdit]] = []
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setColumnStretch(0, 3)
+        self._grid.setColumnStretch(1, 2)
+        self._add_row()
+
+    def _add_row(self) -> None:
+        n = len(self._rows) + 1
+        name = QLineEdit(self)
+        name.setObjectName(f"startContact{n}")
+        name.setAccessibleName(f"Contact {n} name")
+        name.setPlaceholderText("Name (optional)" if n == 1 else "Another name")
+        name.setToolTip("One of the prospect's people on the call")
+        title = QLineEdit(self)
+        title.setObjectName(f"startContactTitle{n}")
+        title.setAccessibleName(f"Contact {n} title")
+        title.setPlaceholderText("Title, e.g. CFO")
+        title.setToolTip("Their title: reports attribute quotes to it")
+        for edit in (name, title):
+            edit.installEventFilter(self._watcher)
+        if self._rows:
+            QWidget.setTabOrder(self._rows[-1][1], name)
+        QWidget.setTabOrder(name, title)
+        name.textChanged.connect(self._on_name_changed)
+        self._grid.addWidget(name, n - 1, 0)
+        self._grid.addWidget(title, n - 1, 1)
+        if self.isVisible():  # at once, so a Tab typed right now reaches them
+            name.show()
+            title.show()
+        self._rows.append((name, title))
+
+    def _on_name_changed(self) -> None:
+        if self._rows[-1][0].text().strip():
+            self._add_row()
+
+    @property
+    def first(self) -> QLineEdit:
+        return self._rows[0][0]
+
+    @property
+    def last(self) -> QLineEdit:
+        return self._rows[-1][1]
+
+    def entries(self) -> tuple[tuple[str, str | None], ...]:
+        return tuple(
+            (name.text().strip(), title.text().strip() or None)
+            for name, title in self._rows
+            if name.text().strip()
+        )
+
+    def clear(self) -> None:
+        for name, title in self._rows[1:]:
+            name.deleteLater()
+            title.deleteLater()
+        del self._rows[1:]
+        for edit in self._rows[0]:
+            edit.clear()
 
 
 class StartCallPanel(QWidget):
@@ -44,7 +157,12 @@ class StartCallPanel(QWidget):
         self.setAccessibleName("Start a ride-along")
         heading = QLabel("Start a ride-along", self)
         heading.setProperty("role", "heading")
-        hint = QLabel("Only the account is needed. Enter starts the call, Esc goes back.", self)
+        hint = QLabel(
+            "Only the account is needed. Enter starts the call, Esc goes back. "
+            "Logging a call after the fact? Set when it started.",
+            self,
+        )
+        hint.setWordWrap(True)
         hint.setProperty("role", "hint")
 
         self.account = QLineEdit(self)
@@ -56,9 +174,14 @@ class StartCallPanel(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.account.setCompleter(completer)
         self._account_completer = completer
-        self.contacts = QLineEdit(self)
+        #: The clock's time when the form opened, and the start shown for it.
+        self._now: datetime | None = None
+        self._now_shown = QDateTime()
+        self.when = when_edit(
+            self, "startWhen", "When the call started: now, or earlier for a call logged late"
+        )
+        self.contacts = ContactRows(self, self)
         self.contacts.setObjectName("startContacts")
-        self.contacts.setPlaceholderText("Names, separated by commas (optional)")
         self.rep = QComboBox(self)
         self.rep.setObjectName("startRep")
         self.rep.setEditable(True)
@@ -72,17 +195,23 @@ class StartCallPanel(QWidget):
 
         for widget, name, tip in (
             (self.account, "Account", "The prospect's company; new names are added"),
-            (self.contacts, "Contacts", "The prospect's people on the call"),
+            (self.when, "Started", "When the call started: now, or earlier for a call logged late"),
+            (self.contacts, "Contacts", "The prospect's people on the call, with their titles"),
             (self.rep, "Rep", "The sales rep running the call"),
             (self.call_type, "Call type", "Discovery, demo, negotiation or other"),
             (self.framework, "Framework", "The qualification checklist for this call"),
         ):
             widget.setAccessibleName(name)
             widget.setToolTip(tip)
-            widget.installEventFilter(self)
+            if widget is not self.contacts:  # its fields are watched one by one
+                widget.installEventFilter(self)
+        QWidget.setTabOrder(self.account, self.when)
+        QWidget.setTabOrder(self.when, self.contacts.first)
+        QWidget.setTabOrder(self.contacts.last, self.rep)
 
         form = QFormLayout()
         form.addRow("Account:", self.account)
+        form.addRow("Started:", self.when)
         form.addRow("Contacts:", self.contacts)
         form.addRow("Rep:", self.rep)
         form.addRow("Call type:", self.call_type)
@@ -117,11 +246,16 @@ class StartCallPanel(QWidget):
         reps: list[str],
         frameworks: tuple[FrameworkView, ...],
         last: dict[str, str],
+        now: datetime,
     ) -> None:
-        """Fill the choices, default to what this user chose last, focus the account."""
+        """Fill the choices, default to what this user chose last and to starting now,
+        focus the account."""
         self._accounts.setStringList(list(accounts))
         self.account.clear()
         self.contacts.clear()
+        self._now = now
+        self._now_shown = to_local_qt(now)
+        self.when.setDateTime(self._now_shown)
         self.error.hide()
         self.rep.clear()
         self.rep.addItems(reps)
@@ -142,14 +276,22 @@ class StartCallPanel(QWidget):
             self.show_error("Name the account first.")
             self.account.setFocus()
             return
+        started_at = None
+        if self.when.dateTime() != self._now_shown:
+            started_at = from_local_qt(self.when.dateTime())
+            if self._now is not None and started_at > self._now + FUTURE_SLACK:
+                self.show_error("That start is in the future: a call is logged once it has begun.")
+                self.when.setFocus()
+                return
         rep = self.rep.currentText().strip() or None
         self.start_requested.emit(
             StartRequest(
                 account=account,
-                contacts=tuple(c.strip() for c in self.contacts.text().split(",") if c.strip()),
+                contacts=self.contacts.entries(),
                 rep=rep,
                 call_type=CallType(self.call_type.currentData()),
                 framework=self.framework.currentData(),
+                started_at=started_at,
             )
         )
 

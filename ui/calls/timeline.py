@@ -1,7 +1,9 @@
-"""The timeline widget: each note with its offset, a coloured kind badge, its text,
-intensity, flags and themes."""
+"""The timeline widget: each note with its offset, a coloured kind badge, its text, who
+said it, intensity, flags and themes, and a mark on notes added after the call ended."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.values import NoteView
+from ui.calls.capture import speaker_label
 from ui.models.timeline import NOTE_ROLE, PENDING_ROLE
 from ui.paint import badge_width, draw_kind_badge, mono_font, offset_width, small_font
 from ui.theme import kind_color, review_color
@@ -25,6 +28,7 @@ PAD = 6
 RIGHT_W = 84
 #: Beyond this, a note is cut in the timeline (it is kept whole, and shown whole on edit).
 SHOWN_CHARS = 1500
+LATE_MARK = "added after the call"
 
 
 def _shown(text: str) -> str:
@@ -37,7 +41,30 @@ def _tags_not_in_text(note: NoteView) -> list[str]:
     return [t for t in note.tags if f"#{t}" not in lowered]
 
 
+def note_details(note: NoteView, late: bool = False) -> list[str]:
+    """The small line under a note's text: who said it, whether it was added after the
+    call, the answer or response, themes not in the text."""
+    details = []
+    if note.speaker is not None:
+        details.append(f"— {speaker_label(note.speaker)}")
+    if late:
+        details.append(f"+ {LATE_MARK}")
+    if note.answer:
+        details.append(f"Answer: {note.answer}")
+    if note.response:
+        details.append(f"Response: {note.response}")
+    extra_tags = _tags_not_in_text(note)
+    if extra_tags:
+        details.append(" ".join(f"#{t}" for t in extra_tags))
+    return details
+
+
 class NoteDelegate(QStyledItemDelegate):
+    @staticmethod
+    def _details(option: QStyleOptionViewItem, note: NoteView) -> list[str]:
+        view = option.widget
+        return view.details(note) if isinstance(view, NoteTimeline) else note_details(note)
+
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         base = QFont(option.font)
         return base, mono_font(base), small_font(base)
@@ -58,7 +85,7 @@ class NoteDelegate(QStyledItemDelegate):
             .boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, _shown(note.text))
             .height()
         )
-        has_details = _tags_not_in_text(note) or note.answer or note.response
+        has_details = bool(self._details(option, note))
         extra = QFontMetrics(small).height() + 2 if has_details else 0
         return QSize(width + left, text_h + extra + 2 * PAD)
 
@@ -96,14 +123,7 @@ class NoteDelegate(QStyledItemDelegate):
         painter.setPen(option.palette.color(text_role))
         drawn = painter.drawText(text_rect, Qt.TextFlag.TextWordWrap, _shown(note.text))
 
-        details = []
-        if note.answer:
-            details.append(f"Answer: {note.answer}")
-        if note.response:
-            details.append(f"Response: {note.response}")
-        extra_tags = _tags_not_in_text(note)
-        if extra_tags:
-            details.append(" ".join(f"#{t}" for t in extra_tags))
+        details = self._details(option, note)
         if details:
             painter.setFont(small)
             painter.setPen(option.palette.color(text_role) if selected else muted)
@@ -151,7 +171,28 @@ class NoteTimeline(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformItemSizes(False)
         self.setAlternatingRowColors(True)
+        #: When the shown call started and ended (None while it runs).
+        self._call_times: tuple[datetime, datetime | None] | None = None
         self.doubleClicked.connect(self._on_double_clicked)
+
+    def set_call_times(self, started_at: datetime, ended_at: datetime | None) -> None:
+        if (started_at, ended_at) != self._call_times:
+            self._call_times = (started_at, ended_at)
+            self.scheduleDelayedItemsLayout()
+            self.viewport().update()
+
+    def added_late(self, note: NoteView) -> bool:
+        """Written after the call had ended, rather than during it (or while logging it
+        after the fact): created after its end, and placed at its end."""
+        started_at, ended_at = self._call_times or (None, None)
+        if started_at is None or ended_at is None:
+            return False
+        at_end = timedelta(milliseconds=note.offset_ms) >= ended_at - started_at
+        return note.created_at > ended_at and at_end
+
+    def details(self, note: NoteView) -> list[str]:
+        """What the small line under the note says, as drawn."""
+        return note_details(note, self.added_late(note))
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
         note = index.data(NOTE_ROLE)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,7 +34,7 @@ from desktop.services.values import CriterionAnswerView
 from ui.calls.call_page import CallPage
 from ui.calls.side import CallDetails, QualificationPanel
 from ui.calls.start import NoCallPage, StartCallPanel, StartRequest, WelcomePage
-from ui.commands import SetCriterionCommand
+from ui.commands import DeleteCallCommand, SetCriterionCommand
 from ui.events import AppEvents, Changes
 from ui.models.call_list import CALL_ID_ROLE, CallListModel
 from ui.outbox import OutboxRetrier
@@ -111,7 +111,11 @@ class CallsView(QWidget):
         self.call_list = QTableView(self)
         self.call_list.setObjectName("callList")
         self.call_list.setAccessibleName("Calls")
-        self.call_list.setToolTip("Every ride-along, newest first. Ctrl+N starts a new one.")
+        self.call_list.setToolTip(
+            "Every ride-along, newest first. Ctrl+N starts a new one; Delete moves the "
+            "selected one to the trash."
+        )
+        self.call_list.installEventFilter(self)
         self.call_list.setModel(self.model)
         self.call_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.call_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -192,6 +196,9 @@ class CallsView(QWidget):
         self.start_panel.start_requested.connect(self._on_start_requested)
         self.start_panel.cancelled.connect(self._on_start_cancelled)
         self.call_page.end_requested.connect(self._on_end_requested)
+        self.call_page.delete_requested.connect(self._on_delete_requested)
+        self.call_page.set_criterion_source(self.qualification.selected_criterion)
+        self.call_page.criterion_linked.connect(self._show_side)
         self.qualification.cycle_requested.connect(self._on_cycle_requested)
         self.qualification.status_requested.connect(self._on_status_requested)
         self.qualification.answer_given.connect(self._on_answer_given)
@@ -299,12 +306,14 @@ class CallsView(QWidget):
 
     def _open_call(self, call_id: uuid.UUID) -> None:
         try:
-            self.call_page.show_call(call_id)
+            restored = self.call_page.show_call(call_id)
         except RidealongError as error:
             self._events.status.emit(str(error))
             return
         self.centre.setCurrentWidget(self.call_page)
         self._show_side()
+        if restored:  # the next keystrokes continue the recovered text
+            self.call_page.capture.input.setFocus()
 
     def _show_side(self) -> None:
         call = self.call_page.call
@@ -338,6 +347,7 @@ class CallsView(QWidget):
             reps,
             self._services.frameworks.list(),
             last,
+            self._services.clock(),
         )
         self.centre.setCurrentWidget(self.start_panel)
         self.start_panel.account.setFocus()
@@ -360,11 +370,18 @@ class CallsView(QWidget):
                 marketer=marketer,
                 call_type=request.call_type,
                 framework=request.framework,
-                contacts=request.contacts,
+                contacts=[name for name, _title in request.contacts],
+                started_at=request.started_at,
             )
         except RidealongError as error:
             self.start_panel.show_error(str(error))
             return
+        for name, title in request.contacts:
+            if title:
+                try:
+                    self._services.accounts.ensure_contact(call.account.name, name, title=title)
+                except RidealongError as error:  # the call is started; only the title is not
+                    self._events.status.emit(f"Title of {name} not saved: {error}")
         self._settings.remember_choice("rep", request.rep or "")
         self._settings.remember_choice("type", request.call_type.value)
         self._settings.remember_choice("framework", request.framework or "")
@@ -379,10 +396,10 @@ class CallsView(QWidget):
     def end_current_call(self) -> None:
         self.call_page.request_end()
 
-    def _on_end_requested(self, call_id: uuid.UUID) -> None:
+    def _on_end_requested(self, call_id: uuid.UUID, ended_at: datetime | None) -> None:
         self.call_page.save_draft()
         try:
-            self._services.calls.end(call_id)
+            self._services.calls.end(call_id, ended_at)
         except RidealongError as error:
             self._events.status.emit(str(error))
             return
@@ -390,6 +407,60 @@ class CallsView(QWidget):
         self._show_side()
         self._refresh_row(call_id)
         self._events.status.emit("Call ended; it now awaits the rep's review")
+        self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
+
+    # -- deleting calls --------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Delete in the call list asks to move the selected call to the trash.
+        if (
+            watched is self.call_list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            if self.call_page.call is not None and self.centre.currentWidget() is self.call_page:
+                self.call_page.ask_delete()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _on_delete_requested(self, call_id: uuid.UUID) -> None:
+        try:
+            call = self._services.calls.delete(call_id)
+        except RidealongError as error:
+            self._events.status.emit(str(error))
+            return
+        self._undo.push(
+            DeleteCallCommand(
+                self._services.calls,
+                self._services.trash,
+                call,
+                self._after_call_undone,
+                lambda error: self._events.status.emit(str(error)),
+            )
+        )
+        self._after_call_deleted(call_id)
+        self._events.status.emit(
+            f"Moved the {call.account.name} call to the trash; Ctrl+Z brings it back"
+        )
+
+    def _after_call_deleted(self, call_id: uuid.UUID) -> None:
+        self.call_list.clearSelection()
+        self.model.reload()
+        self._show_centre()
+        self.call_list.setFocus()
+        self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
+
+    def _after_call_undone(self, call_id: uuid.UUID) -> None:
+        """Undo or redo of a deletion: show the call if it is back, else the list."""
+        try:
+            self._services.calls.get(call_id)
+        except RidealongError:
+            self._after_call_deleted(call_id)
+            return
+        self.model.reload()
+        self.select_call(call_id)
         self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
 
     # -- qualification ---------------------------------------------------------------
