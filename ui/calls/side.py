@@ -123,6 +123,7 @@ class QualificationPanel(QWidget):
         )
         self.heading = QLabel("Qualification", self)
         self.heading.setProperty("role", "heading")
+        self.heading.setWordWrap(True)
         self.list = ChecklistList(self)
         self.list.setObjectName("qualificationList")
         self.list.setAccessibleName("Qualification criteria")

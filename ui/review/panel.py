@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
@@ -37,7 +36,7 @@ from desktop.domain import ReviewStatus
 from ui.models.review import ROW_ROLE, ReviewItem, ReviewNotesModel
 from ui.paint import badge_width, draw_kind_badge, offset_width
 from ui.theme import review_color
-from ui.widgets import NoteEditor
+from ui.widgets import FlowLayout, NoteEditor
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6
@@ -182,6 +181,7 @@ class ReviewPanel(QWidget):
         self.heading.setProperty("role", "heading")
         self.subheading = QLabel(self)
         self.subheading.setProperty("role", "hint")
+        self.subheading.setWordWrap(True)
         self.model = ReviewNotesModel(self)
         self.notes = QListView(self)
         self.notes.setObjectName("reviewNotes")
@@ -197,8 +197,7 @@ class ReviewPanel(QWidget):
         self.buttons = QWidget(self)
         self.buttons.setObjectName("verdictButtons")
         self.buttons.setAccessibleName("Verdicts")
-        row = QHBoxLayout(self.buttons)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(self.buttons)  # wraps in a narrow window rather than widen it
         self._button_keys: dict[str, QPushButton] = {}
         for key, label, tip in (
             ("C", "Confirm", "The note is right (C)"),
@@ -214,7 +213,6 @@ class ReviewPanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button)
             self._button_keys[key] = button
-        row.addStretch(1)
 
         self.editor_label = QLabel(self)
         self.editor_label.setObjectName("reviewEditorLabel")
