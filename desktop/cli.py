@@ -24,6 +24,7 @@ from desktop import __version__
 from desktop.clock import Clock, utcnow
 from desktop.domain import CallType, CriterionStatus, Grade, NoteKind, Outcome, Verdict
 from desktop.errors import RidealongError, UserError
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -544,7 +545,8 @@ def _call_list(services: Services, as_json: bool) -> None:
         grade = r.grade.value if r.grade else "-"
         print(
             f"{r.id}  {_local(r.started_at)}  {r.status.value:<15}  {grade:<11}  "
-            f"{r.note_count:>4} notes  {r.account}" + (f"  (rep {r.rep})" if r.rep else "")
+            f"{r.note_count:>4} {'note ' if r.note_count == 1 else 'notes'}  {r.account}"
+            + (f"  (rep {r.rep})" if r.rep else "")
         )
 
 
@@ -952,7 +954,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if args.json:
             _emit_json([_backup_json(b) for b in found])
         for b in [] if args.json else found:
-            counts = f"{b.calls} calls, {b.notes} notes" if b.good else f"unusable: {b.problem}"
+            counts = (
+                f"{plural(b.calls or 0, 'call')}, {plural(b.notes or 0, 'note')}"
+                if b.good
+                else f"unusable: {b.problem}"
+            )
             when = _local(b.created_at)
             print(f"{b.path}  {when}  {b.kind.value:<14}  {b.size:>12,} B  {counts}")
         return 0
@@ -976,7 +982,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     upgraded = f", upgraded to schema {result.revision}" if result.upgraded else ""
-    print(f"restored {result.restored_from} ({result.calls} calls, {result.notes} notes{upgraded})")
+    counts = f"{plural(result.calls, 'call')}, {plural(result.notes, 'note')}"
+    print(f"restored {result.restored_from} ({counts}{upgraded})")
     if result.previous_kept_at:
         print(f"the database it replaced is kept at {result.previous_kept_at}")
     return 0
@@ -997,8 +1004,8 @@ def cmd_trash(args: argparse.Namespace) -> int:
             older = timedelta(days=args.older_than) if args.older_than is not None else None
             purged = services.trash.empty(older)
             print(
-                f"deleted for good: {purged.calls} calls, {purged.notes} notes, "
-                f"{purged.annotations} annotations"
+                f"deleted for good: {plural(purged.calls, 'call')}, "
+                f"{plural(purged.notes, 'note')}, {plural(purged.annotations, 'annotation')}"
             )
             return 0
         items = services.trash.list()
@@ -1022,7 +1029,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
     if not items:
         print("the trash is empty", file=sys.stderr)
     for i in items:
-        carried = f" (with {i.notes} note{'s' if i.notes != 1 else ''})" if i.notes else ""
+        carried = f" (with {plural(i.notes, 'note')})" if i.notes else ""
         when = _local(i.deleted_at)
         print(f"{i.id}  {i.kind.value:<10}  {when}  {i.account}  {i.summary}{carried}")
     return 0

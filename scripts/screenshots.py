@@ -179,6 +179,9 @@ def main() -> int:
         box.setFocus()
         QTest.keyClicks(box, "They'd want SSO before any pilot #secu")
         shot(window, "capture.png")
+        window.resize(1024, 640)  # a laptop's half, beside the video call
+        shot(window, "capture-1024x640.png")
+        window.resize(*SIZE)
         os.environ["RIDEALONG_THEME"] = "dark"
         theme.apply(app)
         shot(window, "capture-dark.png")

@@ -1,7 +1,9 @@
 """Every action of the window, declared once: label, shortcut, and a tooltip naming it.
 
 Views connect to the actions they serve; menus and Help > Keyboard shortcuts list them
-from here, so a shortcut is never documented in one place and bound in another.
+from here, so a shortcut is never documented in one place and bound in another. Keys a
+view or widget handles itself (the review's J/K/C/X/E/M/T, the grade's Alt+M/S/U, the
+capture box's Enter…) are declared here too, as `Key`s, for the same list.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from enum import Enum, auto
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from desktop.domain import NoteKind
+from desktop.domain import Grade, NoteKind
 
 
 class ActionId(Enum):
@@ -49,6 +51,9 @@ class ActionId(Enum):
     TRASH = auto()
     REVIEW_CALL = auto()
     COPY_MARKDOWN = auto()
+    DEAL_OUTCOME = auto()
+    TOGGLE_LIST = auto()
+    TOGGLE_SIDE = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +155,100 @@ SPECS: dict[ActionId, Spec] = {
         "Ctrl+Shift+C",
         "Copy the call (open in Review, else selected) as Markdown, for Slack or a CRM note",
     ),
+    ActionId.DEAL_OUTCOME: Spec(
+        "Deal &outcome…", "Alt+O", "Record how the account's deal ended (won, lost…), in Review"
+    ),
+    ActionId.TOGGLE_LIST: Spec(
+        "Show or hide the &list",
+        "Ctrl+Shift+L",
+        "Collapse the list on the left (calls, calls to review…) to make room, or bring it back",
+    ),
+    ActionId.TOGGLE_SIDE: Spec(
+        "Show or hide the &side panel",
+        "Ctrl+Shift+D",
+        "Collapse the panel on the right (call details, grade) to make room, or bring it back",
+    ),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A key a view or widget handles itself rather than through a window action, and
+    where it works; declared here so the shortcuts list (F1) names it like the others."""
+
+    keys: str
+    does: str
+    where: str
+
+
+EVERYWHERE = "Everywhere"
+CALLS = "Calls"
+CAPTURE = "Capture box"
+CHECKLIST = "Checklist"
+TIMELINE = "Call timeline"
+REVIEW = "Review"
+SEARCH = "Search"
+DEFINITIONS = "Definitions"
+REPORTS = "Reports"
+#: The order the shortcuts list goes through the places keys work in.
+PLACES = (EVERYWHERE, CALLS, CAPTURE, TIMELINE, CHECKLIST, REVIEW, SEARCH, DEFINITIONS, REPORTS)
+
+#: Review, on the call's notes (bound by the review panel).
+REVIEW_NOTE_KEYS: dict[str, str] = {
+    "J": "Next note",
+    "K": "Previous note",
+    "C": "Confirm the note",
+    "X": "Dispute the note: it is not used as evidence",
+    "E": "Correct the note: write what was really said",
+    "M": "Comment for the marketer",
+    "T": "Edit the note's themes",
+}
+#: Review, anywhere in the view: the lead's grade.
+GRADE_KEYS: dict[Grade, str] = {Grade.MQL: "Alt+M", Grade.SQL: "Alt+S", Grade.UNQUALIFIED: "Alt+U"}
+GRADE_SUBMIT = Key("Ctrl+Enter", "Grade the lead and mark the call reviewed", REVIEW)
+SHOW_INSIGHTS = Key("F5", "Show the period's insights on screen", REPORTS)
+EXPORT_INSIGHTS = Key("Ctrl+E", "Export the insights PDF", REPORTS)
+
+WIDGET_KEYS: tuple[Key, ...] = (
+    Key("Esc", "Clear the filter being typed (again: every filter)", CALLS),
+    Key("Enter", "File the note", CAPTURE),
+    Key("Shift+Enter", "New line in the note", CAPTURE),
+    Key(
+        "/pain, /obj, /q, /quote, /comp, /sig, /next",
+        "Typed at the start: file under that kind",
+        CAPTURE,
+    ),
+    Key(
+        "Ctrl+1 … Ctrl+7, Ctrl+0 twice (empty box)",
+        "Keep that kind for every note; the same key again releases it",
+        CAPTURE,
+    ),
+    Key("@", "Who said it: pick one of the call's contacts (Enter or Tab takes it)", CAPTURE),
+    Key("#", "Start a theme; pick from themes in use (Enter or Tab takes it)", CAPTURE),
+    Key("Up (empty box)", "Edit the last note", CAPTURE),
+    Key("Esc", "Cancel editing", CAPTURE),
+    Key("Tab", "Go to the qualification checklist", CAPTURE),
+    Key("Delete", "Move the selected call to the trash, after asking (Ctrl+Z undoes)", CALLS),
+    Key("1, 2, 3, 4", "Set a criterion: open, asked, answered, disqualifying", CHECKLIST),
+    Key("Space", "Cycle a criterion's status", CHECKLIST),
+    Key("Enter, F2", "Type the answer heard (Enter saves, Esc cancels)", CHECKLIST),
+    Key("L", "Take the selected question as the criterion's answer", CHECKLIST),
+    Key("Esc", "Back to the capture box", CHECKLIST),
+    *(Key(keys, does, REVIEW) for keys, does in REVIEW_NOTE_KEYS.items()),
+    Key("Ctrl+1 … Ctrl+7, Ctrl+0", "Refile the note under another kind (a correction)", REVIEW),
+    Key("1 … 5, 0, +, -", "Set the note's intensity, clear it, or step it", REVIEW),
+    Key("Enter / Shift+Enter / Esc", "Correcting or commenting: save / new line / cancel", REVIEW),
+    *(Key(keys, f"Grade the lead {grade.label}", REVIEW) for grade, keys in GRADE_KEYS.items()),
+    GRADE_SUBMIT,
+    Key("Down", "From the search box: select the first result", SEARCH),
+    Key("Enter", "Open the selected result's call at that note", SEARCH),
+    Key("Up (first result)", "Back to the search box", SEARCH),
+    Key("Esc", "Clear the search box", SEARCH),
+    Key("Ctrl+S", "Save the definition as a new revision", DEFINITIONS),
+    SHOW_INSIGHTS,
+    EXPORT_INSIGHTS,
+    Key("Esc", "Cancel the export", REPORTS),
+)
 
 
 def key_text(spec: Spec) -> str:

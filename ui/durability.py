@@ -35,6 +35,7 @@ from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.backup import BackupInfo, DatabaseHealth
 from desktop.services.trash import Purged, TrashItem
+from desktop.wording import plural
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 
@@ -154,6 +155,8 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.status)
         self.resize(760, 440)
         self._pending: Path | None = None
+        #: What was just done (a backup), said before the count once the list is read.
+        self._done = ""
         supported = services.backups.supported
         intro.setText(
             "Ridealong backs up on close and every 30 minutes while you work, keeping the "
@@ -174,17 +177,21 @@ class BackupsDialog(QDialog):
         if supported:
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, done: str = "") -> None:
+        """List the backups off the GUI thread; `done` (what was just done) stays in the
+        status line before the count."""
         backups = self._services.backups
+        self._done = done
         job = Job(
             "Reading backups…",
             lambda _p, _t: backups.list(),
-            on_success=self._show,
+            on_success=self._show,  # a bound method: not called once the dialog is gone
             on_user_error=self.status.setText,
         )
         self._jobs.start(job)
 
     def _show(self, rows: tuple[BackupInfo, ...]) -> None:
+        done = self._done
         self._rows = list(rows)
         self.list.setRowCount(len(rows))
         for r, info in enumerate(rows):
@@ -203,7 +210,8 @@ class BackupsDialog(QDialog):
                 self.list.setItem(r, c, item)
         if rows:
             self.list.selectRow(0)
-        self.status.setText(f"{len(rows)} backups." if rows else "No backups yet.")
+        count = f"{plural(len(rows), 'backup')} kept." if rows else "No backups yet."
+        self.status.setText(f"{done} {count}" if done else count)
 
     def _selected(self) -> BackupInfo | None:
         rows = self.list.selectionModel().selectedRows()
@@ -228,8 +236,9 @@ class BackupsDialog(QDialog):
         self.progress.setValue(done)
 
     def _on_backed_up(self, info: BackupInfo) -> None:
-        self.status.setText(f"Backed up to {info.path}.")
-        self.reload()
+        done = f"Backed up to {info.path}."
+        self.status.setText(done)
+        self.reload(done)
 
     def _on_restore(self) -> None:
         info = self._selected()
@@ -299,8 +308,8 @@ class RecoveryDialog(QDialog):
         newest = health.newest_backup
         if newest is not None:
             offer = QLabel(
-                f"Newest good backup: {_when(newest)} — {newest.calls or 0:,} calls, "
-                f"{newest.notes or 0:,} notes.",
+                f"Newest good backup: {_when(newest)} — {plural(newest.calls or 0, 'call')}, "
+                f"{plural(newest.notes or 0, 'note')}.",
                 self,
             )
             offer.setObjectName("recoveryOffer")
@@ -398,7 +407,7 @@ class TrashDialog(QDialog):
         self._items = list(items)
         self.list.setRowCount(len(items))
         for r, item in enumerate(items):
-            what = item.summary + (f" (with {item.notes} notes)" if item.notes else "")
+            what = item.summary + (f" (with {plural(item.notes, 'note')})" if item.notes else "")
             for c, value in enumerate(
                 [
                     item.deleted_at.astimezone().strftime("%d %b %H:%M"),
@@ -410,7 +419,9 @@ class TrashDialog(QDialog):
                 self.list.setItem(r, c, QTableWidgetItem(value))
         if items:
             self.list.selectRow(0)
-        self.status.setText("The trash is empty." if not items else f"{len(items)} items.")
+        self.status.setText(
+            f"{plural(len(items), 'item')} in the trash." if items else "The trash is empty."
+        )
         self.empty.setEnabled(bool(items))
         self.restore.setEnabled(bool(items))
 
@@ -443,7 +454,7 @@ class TrashDialog(QDialog):
 
     def _on_emptied(self, purged: Purged) -> None:
         self.reload()
-        self.status.setText(f"Deleted {purged.total} items for good.")
+        self.status.setText(f"Deleted {plural(purged.total, 'item')} for good.")
 
 
 class Banner(QFrame):

@@ -108,8 +108,9 @@ class JobRunner(QObject):
     def start(self, job: Job[T], *, writes: bool = False) -> Job[T]:
         self._running.add(job)
         job.signals.finished.connect(lambda: self._running.discard(job))
-        (self._writes if writes else self._reads).start(job)
+        # Announced before it runs: a quick job may finish before a late listener connects.
         self.started.emit(job)
+        (self._writes if writes else self._reads).start(job)
         return job
 
     def shutdown(self) -> None:

@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -35,7 +44,19 @@ from desktop.drafts import Draft, DraftStore, Outbox
 from desktop.errors import RidealongError
 from desktop.services import Services
 from desktop.services.backup import DatabaseHealth, Health, check_health, risky_place_of
-from ui.actions import INTENSITY_ACTIONS, KIND_ACTIONS, SPECS, ActionId, build_actions, key_text
+from ui.actions import (
+    CALLS,
+    EVERYWHERE,
+    INTENSITY_ACTIONS,
+    KIND_ACTIONS,
+    PLACES,
+    SPECS,
+    TIMELINE,
+    WIDGET_KEYS,
+    ActionId,
+    build_actions,
+    key_text,
+)
 from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
 from ui.durability import BackupsDialog, Banner, TrashDialog
@@ -47,6 +68,7 @@ from ui.review.view import ReviewView
 from ui.sample import SampleBar
 from ui.search.view import SearchView
 from ui.settings import Settings
+from ui.widgets import focus_first, toggle_pane
 
 if TYPE_CHECKING:  # the demo module loads only when sample data is asked for
     from desktop.demo import DemoSummary
@@ -56,28 +78,10 @@ PROGRESS_DELAY_MS = 500
 MAINTENANCE_CHECK_MS = 5 * 60 * 1000
 STATUS_MS = 6000
 
-#: Keys handled by widgets rather than window actions, for the shortcuts list.
-WIDGET_KEYS = (
-    ("Enter", "File the note (in the capture box)"),
-    ("Shift+Enter", "New line in the note"),
-    ("/pain, /obj, /q, /quote, /comp, /sig, /next", "Typed at the start: file under that kind"),
-    ("Ctrl+1 … Ctrl+7 twice (empty box)", "Keep that kind for every note; again releases it"),
-    ("@", "Who said it: pick one of the call's contacts (Enter or Tab takes the name)"),
-    ("#", "Start a theme; pick from themes in use (Enter or Tab takes it)"),
-    ("Up (empty box)", "Edit the last note"),
-    ("Esc", "Cancel editing"),
-    ("Tab (capture box)", "Go to the qualification checklist"),
-    ("1, 2, 3, 4 (checklist)", "Set a criterion: open, asked, answered, disqualifying"),
-    ("Space (checklist)", "Cycle a criterion's status"),
-    ("Enter, F2 (checklist)", "Type the answer heard (Enter saves, Esc cancels)"),
-    ("Delete (call list)", "Move the selected call to the trash, after asking (Ctrl+Z undoes)"),
-    ("L (checklist)", "Take the selected question as the criterion's answer"),
-    ("Esc (checklist)", "Back to the capture box"),
-)
-
 
 class IdentityBar(QFrame):
-    """Asks once, inline, who the user is; until then the system user name is used.
+    """Asks, inline, who the user is: on the first run with an empty name (the login name
+    is no one's name), later from File > Who am I… with the current one to change.
 
     Signals: saved(Identity).
     """
@@ -88,12 +92,14 @@ class IdentityBar(QFrame):
         super().__init__(parent)
         self.setObjectName("identityBar")
         self.setProperty("role", "banner")
+        self._identity = identity
         label = QLabel("Who are you? Your name goes on the notes you take and review.", self)
         label.setWordWrap(True)
-        self.name = QLineEdit(identity.name, self)
+        self.name = QLineEdit(identity.name if identity.confirmed else "", self)
         self.name.setObjectName("identityName")
         self.name.setAccessibleName("Your name")
-        self.name.setToolTip("Your name, as colleagues know it")
+        self.name.setToolTip("Your name, as colleagues know it (Enter saves)")
+        self.name.setPlaceholderText("Your name, e.g. Sam Lee")
         self.role = QComboBox(self)
         self.role.setObjectName("identityRole")
         self.role.setAccessibleName("Your role")
@@ -105,10 +111,11 @@ class IdentityBar(QFrame):
         save.setObjectName("identitySave")
         save.setToolTip("Remember who you are (Enter)")
         self.error = QLabel(self)
+        self.error.setObjectName("identityError")
         self.error.setProperty("role", "error")
         self.error.hide()
         layout = QHBoxLayout(self)
-        layout.addWidget(label)
+        layout.addWidget(label, 1)
         layout.addWidget(self.name, 1)
         layout.addWidget(self.role)
         layout.addWidget(save)
@@ -116,15 +123,56 @@ class IdentityBar(QFrame):
         save.clicked.connect(self.submit)
         self.name.returnPressed.connect(self.submit)
 
+    def ask(self) -> None:
+        """Show the bar with who the user is now, ready to be changed."""
+        if self._identity.confirmed:
+            self.name.setText(self._identity.name)
+            self.role.setCurrentIndex(self.role.findData(self._identity.role.value))
+        self.error.hide()
+        self.show()
+        self.name.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.name.selectAll()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc leaves a change of name unmade; the first run's question stays until answered.
+        if event.key() == Qt.Key.Key_Escape and self._identity.confirmed:
+            self.hide()
+            self.saved.emit(self._identity)
+            return
+        super().keyPressEvent(event)
+
     def submit(self) -> None:
         try:
             identity = save_identity(self.name.text(), Role(self.role.currentData()))
         except (RidealongError, OSError) as error:
-            self.error.setText(str(error))
+            self.error.setText(f"Not saved: {error}")
             self.error.show()
             return
+        self._identity = identity
+        self.error.hide()
         self.hide()
         self.saved.emit(identity)
+
+
+class IdentityButton(QPushButton):
+    """Who the notes are signed by, always in sight in the status bar; a click changes it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("identityButton")
+        self.setFlat(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("Who you are")
+
+    def show_identity(self, identity: Identity) -> None:
+        if identity.confirmed:
+            self.setText(f"Signed {identity.name} ({identity.role.label.lower()})")
+            self.setToolTip("Your notes and reviews carry this name; click to change it")
+        else:
+            self.setText("Who are you?")
+            self.setToolTip(
+                f"Until you say, your notes are signed {identity.name!r}; click to give your name"
+            )
 
 
 class DraftBar(QFrame):
@@ -166,7 +214,8 @@ class DraftBar(QFrame):
 
 
 class JobStatus(QWidget):
-    """The status bar's progress for long work, with Cancel, shown after a moment."""
+    """The status bar's progress for long work, with Cancel, shown after a moment and for
+    as long as any job runs (the newest one's label and progress)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,59 +231,96 @@ class JobStatus(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
         self.hide()
-        self._job: Job[Any] | None = None
+        self._jobs: list[Job[Any]] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PROGRESS_DELAY_MS)
         self._timer.timeout.connect(self._reveal)
         self.cancel.clicked.connect(self._on_cancel)
 
+    @property
+    def job(self) -> Job[Any] | None:
+        """The job on show: the newest still running."""
+        return self._jobs[-1] if self._jobs else None
+
     def track(self, job: Job[Any]) -> None:
-        self._job = job
-        self.label.setText(job.label)
-        self.bar.setRange(0, 0)
-        job.signals.progressed.connect(self._on_progress)
-        job.signals.finished.connect(self._on_finished)
-        self._timer.start()
+        self._jobs.append(job)
+        self._show_job()
+        job.signals.progressed.connect(lambda done, total: self._on_progress(job, done, total))
+        job.signals.finished.connect(lambda: self._on_finished(job))
+        if not self.isVisible():
+            self._timer.start()
+
+    def _show_job(self) -> None:
+        job = self.job
+        if job is not None:
+            self.label.setText(job.label)
+            self.bar.setRange(0, 0)
 
     def _reveal(self) -> None:
-        if self._job is not None:
+        if self._jobs:
             self.show()
 
-    def _on_progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
+    def _on_progress(self, job: Job[Any], done: int, total: int) -> None:
+        if job is self.job:
+            self.bar.setRange(0, max(total, 1))
+            self.bar.setValue(done)
 
     def _on_cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        job = self.job
+        if job is not None:
+            job.cancel()
             self.label.setText("Stopping…")
 
-    def _on_finished(self) -> None:
-        self._job = None
+    def _on_finished(self, job: Job[Any]) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        if self._jobs:
+            self._show_job()
+            return
         self._timer.stop()
         self.hide()
 
 
 class ShortcutsDialog(QDialog):
-    """Help > Keyboard shortcuts: every shortcut, read from the actions themselves."""
+    """Help > Keyboard shortcuts: every key, where it works and what it does, read from
+    the actions and the declared keys; as wide as its longest line, within the screen."""
 
-    def __init__(self, parent: QWidget, actions: list[tuple[str, str]]) -> None:
+    def __init__(self, parent: QWidget, rows: list[tuple[str, str, str]]) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
-        table = QTableWidget(len(actions), 2, self)
-        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table = QTableWidget(len(rows), 3, self)
+        table.setObjectName("shortcutsTable")
+        table.setAccessibleName("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Where", "Keys", "Does"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (keys, does) in enumerate(actions):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(does))
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setWordWrap(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        for row, (where, keys, does) in enumerate(rows):
+            # Each place is named once, at the head of its keys.
+            shown = where if row == 0 or rows[row - 1][0] != where else ""
+            for column, text in enumerate((shown, keys, does)):
+                table.setItem(row, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
+        self.table = table
         layout = QVBoxLayout(self)
         layout.addWidget(table)
-        self.resize(560, 620)
+        available = parent.screen().availableGeometry()
+        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        margins = layout.contentsMargins()
+        wanted = table.horizontalHeader().length() + frame + margins.left() + margins.right()
+        rows_height = table.verticalHeader().length() + table.horizontalHeader().height()
+        self.resize(
+            min(wanted + 8, int(available.width() * 0.95)),
+            min(
+                rows_height + frame + margins.top() + margins.bottom(),
+                int(available.height() * 0.85),
+            ),
+        )
 
 
 class MainWindow(QMainWindow):
@@ -294,6 +380,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Views")
         self.sidebar.setToolTip("Switch views (Ctrl+Shift+1 …)")
         self._view_actions: list[ActionId] = []
+        self._view_names: list[str] = []
         for name, view, action_id in (
             ("Calls", self.calls_view, ActionId.VIEW_CALLS),
             ("Review", self.review_view, ActionId.VIEW_REVIEW),
@@ -304,8 +391,11 @@ class MainWindow(QMainWindow):
             self.views.addWidget(view)
             self.sidebar.addItem(name)
             self._view_actions.append(action_id)
+            self._view_names.append(name)
         self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("Definitions") + 24)
-        self.sidebar.setCurrentRow(0)
+        # The view left open last time; shown (and loaded) with the window.
+        last = settings.last_view
+        self.sidebar.setCurrentRow(self._view_names.index(last) if last in self._view_names else 0)
 
         self.banners = QVBoxLayout()
         self.identity_bar = IdentityBar(identity, self)
@@ -332,6 +422,9 @@ class MainWindow(QMainWindow):
         self._maintenance.setInterval(MAINTENANCE_CHECK_MS)
         self.job_status = JobStatus(self)
         self.statusBar().addPermanentWidget(self.job_status)
+        self.identity_button = IdentityButton(self)
+        self.identity_button.show_identity(identity)
+        self.statusBar().addPermanentWidget(self.identity_button)
         self._build_menus()
         self._connect_signals()
         self._fit_to_screen()
@@ -374,7 +467,11 @@ class MainWindow(QMainWindow):
         call_menu.addAction(a[ActionId.QUOTE_WORTHY])
         view_menu = menu.addMenu("&View")
         view_menu.addActions([a[action_id] for action_id in self._view_actions])
+        view_menu.addSeparator()
+        view_menu.addActions([a[ActionId.TOGGLE_LIST], a[ActionId.TOGGLE_SIDE]])
+        call_menu.addSeparator()
         call_menu.addAction(a[ActionId.REVIEW_CALL])
+        call_menu.addAction(a[ActionId.DEAL_OUTCOME])
         call_menu.addAction(a[ActionId.EXPORT_CALL])
         call_menu.addAction(a[ActionId.COPY_MARKDOWN])
         help_menu = menu.addMenu("&Help")
@@ -414,6 +511,10 @@ class MainWindow(QMainWindow):
         for row, action_id in enumerate(self._view_actions):
             a[action_id].triggered.connect(lambda _=False, r=row: self.show_view(r))
         a[ActionId.REVIEW_CALL].triggered.connect(self._on_review_call)
+        a[ActionId.DEAL_OUTCOME].triggered.connect(self._on_deal_outcome)
+        a[ActionId.TOGGLE_LIST].triggered.connect(lambda: self._toggle_pane(side=False))
+        a[ActionId.TOGGLE_SIDE].triggered.connect(lambda: self._toggle_pane(side=True))
+        self.identity_button.clicked.connect(self._on_set_identity)
         a[ActionId.EXPORT_CALL].triggered.connect(self._on_export_call)
         a[ActionId.COPY_MARKDOWN].triggered.connect(self._on_copy_markdown)
         a[ActionId.BACKUPS].triggered.connect(self.show_backups)
@@ -440,11 +541,29 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         self.views.setCurrentIndex(row)
-        self.settings.current_view = row
-        view = self.views.currentWidget()
+        self.settings.last_view = self._view_names[row]
+        view = self.current_view()
         ensure_loaded = getattr(view, "ensure_loaded", None)
         if ensure_loaded is not None:
             ensure_loaded()
+        self._focus_view(view)
+
+    def current_view(self) -> QWidget:
+        view = self.views.currentWidget()
+        assert view is not None  # the stack holds every view from the start
+        return view
+
+    def _focus_view(self, view: QWidget) -> None:
+        """Keys go on to the view on show: where the user was in it, else its first
+        field or list (never to a widget left behind in a hidden view)."""
+        focused: QWidget | None = self.focusWidget()  # None while nothing has focus
+        if focused is not None and view.isAncestorOf(focused) and focused.isVisible():
+            return
+        last: QWidget | None = view.focusWidget()
+        if last is not None and last.isVisible() and last.isEnabled():
+            last.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        focus_first(view)
 
     def show_view(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)
@@ -554,27 +673,80 @@ class MainWindow(QMainWindow):
         page.capture.file_as(kind)
 
     def _on_set_identity(self) -> None:
-        self.identity_bar.show()
-        self.identity_bar.name.setFocus()
-        self.identity_bar.name.selectAll()
+        self.identity_bar.ask()
 
     def _on_identity_saved(self, identity: Identity) -> None:
+        self._focus_view(self.current_view())
+        if identity == self.identity:
+            return
         self.identity = identity
+        self.identity_button.show_identity(identity)
         self.calls_view.set_identity(identity)
         self.review_view.set_identity(identity)
         self._say(f"Notes are now signed {identity.name}")
 
+    def _on_deal_outcome(self) -> None:
+        """Alt+O: the outcome of the deal of the call in Review, or of the call selected
+        in Calls (opened in Review)."""
+        review = self.review_view
+        call_id = review.current_call_id()
+        if self.views.currentWidget() is not review or call_id is None:
+            call_id = self.calls_view.selected_call_id() or call_id
+            if call_id is None:
+                self._say("Select a call first: the outcome is its account's deal")
+                return
+            self.show_view(self.views.indexOf(review))
+            review.open_call(call_id)
+        review.grade.focus_outcome()
+
+    def _toggle_pane(self, *, side: bool) -> None:
+        """Collapse the current view's list (or side panel) to make room, or bring it back."""
+        splitter = getattr(self.current_view(), "splitter", None)
+        index = 2 if side else 0
+        if not isinstance(splitter, QSplitter) or index >= splitter.count():
+            self._say("This view has no side panel" if side else "This view has no list")
+            return
+        pane = splitter.widget(index)
+        if pane is None or pane.isHidden():
+            self._say("Nothing to show there until a call is open")
+            return
+        shown = toggle_pane(splitter, index)
+        what = "Side panel" if side else "List"
+        keys = key_text(SPECS[ActionId.TOGGLE_SIDE if side else ActionId.TOGGLE_LIST])
+        self._say(f"{what} shown" if shown else f"{what} hidden; {keys} brings it back")
+
+    def _action_place(self, action: QAction) -> str:
+        """Where a window action's key works, from where it is bound."""
+        if action in self.calls_view.call_page.timeline.actions():
+            return TIMELINE
+        if action in self.calls_view.actions():
+            return CALLS
+        return EVERYWHERE
+
     def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, does) for every key, as Help > Keyboard shortcuts lists them."""
+        return [(keys, does) for _where, keys, does in self.shortcut_table()]
+
+    def shortcut_table(self) -> list[tuple[str, str, str]]:
+        """(where, keys, does) for every key: the actions', then the declared keys."""
         rows = [
-            (key_text(spec), self.action_table[action_id].statusTip() or spec.text.replace("&", ""))
+            (
+                self._action_place(self.action_table[action_id]),
+                key_text(spec),
+                self.action_table[action_id].statusTip() or spec.text.replace("&", ""),
+            )
             for action_id, spec in SPECS.items()
-            if spec.shortcut is not None
+            if key_text(spec)  # a standard key the platform leaves unbound has no row
         ]
-        rows += [("Ctrl+Z", "Undo the last change to a note"), ("Ctrl+Shift+Z", "Redo")]
-        return rows + list(WIDGET_KEYS)
+        rows += [
+            (EVERYWHERE, "Ctrl+Z", "Undo the last change to a note or review"),
+            (EVERYWHERE, "Ctrl+Shift+Z, Ctrl+Y", "Redo"),
+        ]
+        rows += [(key.where, key.keys, key.does) for key in WIDGET_KEYS]
+        return sorted(rows, key=lambda row: PLACES.index(row[0]))
 
     def show_shortcuts(self) -> None:
-        dialog = ShortcutsDialog(self, self.shortcut_rows())
+        dialog = ShortcutsDialog(self, self.shortcut_table())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter
 
@@ -58,16 +56,13 @@ class Settings:
         self._s.setValue("calls/last_selection", value)
 
     @property
-    def current_view(self) -> int:
-        value = self._s.value("window/view", 0)
-        if isinstance(value, int | str):  # an int, or its text in an INI file
-            with suppress(ValueError):
-                return int(value)
-        return 0
+    def last_view(self) -> str:
+        """The view open when the window last closed (its name in the sidebar)."""
+        return self._text("window/last_view")
 
-    @current_view.setter
-    def current_view(self, value: int) -> None:
-        self._s.setValue("window/view", value)
+    @last_view.setter
+    def last_view(self, value: str) -> None:
+        self._s.setValue("window/last_view", value)
 
     def last_choice(self, field: str) -> str:
         """What this user picked last in the start-a-call form (rep, type, framework)."""

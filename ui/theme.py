@@ -28,6 +28,8 @@ REVIEW_COLORS: dict[ReviewStatus, tuple[str, str]] = {
     ReviewStatus.UNREVIEWED: ("#9e9e9e", "#757575"),
 }
 
+#: Every list, table and timeline wears a highlight-coloured frame while it has the keys,
+#: so a keyboard user always sees where J, K, Space or Enter will act.
 STYLE_SHEET = """
 QLabel#callTimer { font-size: 16pt; font-weight: 600; }
 QLabel[role="heading"] { font-size: 14pt; font-weight: 600; }
@@ -36,7 +38,10 @@ QFrame[role="banner"] { border: 1px solid palette(mid); border-radius: 6px;
     background: palette(alternate-base); }
 QLabel[role="error"] { color: #c0392b; }
 QPlainTextEdit#captureInput { font-size: 12pt; }
-QListWidget#viewSidebar { border: none; }
+QAbstractItemView { border: 1px solid palette(mid); padding: 1px; }
+QAbstractItemView:focus { border: 2px solid palette(highlight); padding: 0px; }
+QListWidget#viewSidebar { border: 2px solid transparent; padding: 0px; }
+QListWidget#viewSidebar:focus { border-color: palette(highlight); }
 QWidget#welcomePage QPushButton { padding: 8px 16px; font-size: 11pt; }
 QWidget#welcomePage QLabel[role="heading"] { font-size: 18pt; }
 """

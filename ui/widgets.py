@@ -6,7 +6,14 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QCompleter, QLayout, QLayoutItem, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLayout,
+    QLayoutItem,
+    QPlainTextEdit,
+    QSplitter,
+    QWidget,
+)
 
 #: How far back from the cursor an `@name` being typed is looked for.
 MAX_NAME_TYPED = 60
@@ -18,6 +25,52 @@ def set_role(widget: QWidget, role: str) -> None:
         widget.setProperty("role", role)
         widget.style().unpolish(widget)
         widget.style().polish(widget)
+
+
+def focus_first(container: QWidget) -> bool:
+    """Give the keyboard to the first widget inside `container` that Tab would reach;
+    False if there is none on show."""
+    widget = container.nextInFocusChain()
+    while isinstance(widget, QWidget) and widget is not container:
+        if (
+            container.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        widget = widget.nextInFocusChain()
+    return False
+
+
+def toggle_pane(splitter: QSplitter, index: int) -> bool:
+    """Collapse the splitter's pane at `index`, giving its room to the centre pane, or
+    bring it back at the width it had; True if it is shown afterwards.
+
+    A collapsed pane keeps its widgets (and the splitter remembers it collapsed, with the
+    rest of its state); focus inside it moves on to the centre."""
+    sizes = splitter.sizes()
+    centre = 1 if index != 1 else 0
+    pane, middle = splitter.widget(index), splitter.widget(centre)
+    assert pane is not None and middle is not None  # both indexes are the splitter's
+    if sizes[index] > 0:
+        # Remembered for bringing it back (and as a sign the user folded it away).
+        splitter.setProperty(f"paneWidth{index}", sizes[index])
+        focused: QWidget | None = pane.focusWidget()  # None when nothing had focus
+        sizes[centre] += sizes[index]
+        sizes[index] = 0
+        splitter.setSizes(sizes)
+        if focused is not None and focused.hasFocus():
+            focus_first(middle)
+        return False
+    remembered = splitter.property(f"paneWidth{index}")
+    width = remembered if isinstance(remembered, int) and remembered > 0 else 0
+    width = max(width, pane.minimumSizeHint().width(), 160)
+    sizes[index] = width
+    sizes[centre] = max(sizes[centre] - width, 0)
+    splitter.setSizes(sizes)
+    return splitter.sizes()[index] > 0
 
 
 class NoteEditor(QPlainTextEdit):

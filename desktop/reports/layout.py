@@ -45,6 +45,7 @@ from reportlab.platypus import (
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken, Progress
 from desktop.reports.text import FONT, FONT_BOLD, FONT_ITALIC, label, para, register_fonts
+from desktop.wording import plural as plural  # re-exported for the report sections
 
 INK: Final = colors.HexColor("#1f2a44")
 TEXT: Final = colors.HexColor("#2b2f36")
@@ -183,10 +184,6 @@ def trend_mark(trend: str, delta: int) -> str:
     if trend == "down":
         return f'<font color="#b23a3a">▼ −{-delta}</font>'
     return '<font color="#69707d">■ same</font>'
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 # -- tables --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from desktop.storage.database import (
     sqlite_path,
 )
 from desktop.storage.faults import Fault, sqlite_fault
+from desktop.wording import plural
 
 
 def check(url: str) -> str:
@@ -35,7 +36,8 @@ def check(url: str) -> str:
                 notes = s.scalar(text("SELECT count(*) FROM notes"))
         finally:
             db.close()
-        return f"ok: {describe(url)} (schema {migrations.head()}; {calls} calls, {notes} notes)"
+        counts = f"{plural(calls, 'call')}, {plural(notes, 'note')}"
+        return f"ok: {describe(url)} (schema {migrations.head()}; {counts})"
     return _check_file(path)
 
 
@@ -85,7 +87,8 @@ def _check_file(path: Path) -> str:
             raise sqlite_files.unreadable(path, error) from None
         raise Damaged(f"{path} is damaged: {error}") from None
     behind = "" if state.revision == migrations.head() else "; run `ridealong db upgrade`"
-    return f"ok: {path} (schema {state.revision}{behind}; {calls} calls, {notes} notes)"
+    counts = f"{plural(calls, 'call')}, {plural(notes, 'note')}"
+    return f"ok: {path} (schema {state.revision}{behind}; {counts})"
 
 
 def upgrade(url: str, *, clock: Clock = utcnow) -> str:

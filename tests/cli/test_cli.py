@@ -643,7 +643,7 @@ def test_a_missing_server_database_exits_2(
 def test_db_check_upgrade_and_path(cli: Cli, db_url: str) -> None:
     cli("call", "start", "--account", "Acme")
     check = cli("db", "check")
-    assert check.code == 0 and check.line.startswith("ok: ") and "1 calls, 0 notes" in check.line
+    assert check.code == 0 and check.line.startswith("ok: ") and "1 call, 0 notes" in check.line
     assert cli("db", "upgrade").line.endswith("(current)")
     path = cli("db", "path").line
     if db_url.startswith("sqlite"):

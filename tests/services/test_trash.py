@@ -153,6 +153,6 @@ def test_trash_from_the_command_line(
     assert run("empty", "--older-than", "30")[1] == (
         "deleted for good: 0 calls, 0 notes, 0 annotations\n"
     )
-    assert run("empty")[1] == "deleted for good: 0 calls, 1 notes, 0 annotations\n"
+    assert run("empty")[1] == "deleted for good: 0 calls, 1 note, 0 annotations\n"
     code, _, err = run("empty", "--older-than", "-3")
     assert code == 2 and "number of days" in err

@@ -261,7 +261,7 @@ def test_backup_and_restore_from_the_command_line(
 
     code, out, err = run(capsys, "--data-dir", str(data), "restore", str(made))
     assert code == 0, err
-    assert out.startswith(f"restored {made} (1 calls, 1 notes)")
+    assert out.startswith(f"restored {made} (1 call, 1 note)")
     assert texts(url, clock) == ["Budget frozen"]
     kept = [
         b for b in files.list_backups(data / "ridealong.db") if b.kind.value == "before-restore"

@@ -176,7 +176,7 @@ def test_check_reports_a_sound_database(db_url: str, clock: FakeClock) -> None:
     report = maintenance.check(db_url)
     assert report.startswith("ok: ")
     assert f"schema {migrations.head()}" in report
-    assert "1 calls, 1 notes" in report
+    assert "1 call, 1 note" in report
 
 
 def test_check_of_a_missing_file_says_so(tmp_path: Path) -> None:

@@ -155,5 +155,5 @@ def test_emptying_the_trash_runs_off_the_window_and_says_what_went(
     qtbot.mouseClick(dialog.findChild(QPushButton, "trashEmpty"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.confirm.yes, Qt.MouseButton.LeftButton)
     status = dialog.findChild(QLabel, "trashStatus")
-    qtbot.waitUntil(lambda: status.text() == "Deleted 1 items for good.")
+    qtbot.waitUntil(lambda: status.text() == "Deleted 1 item for good.")
     assert window.services.trash.list() == ()

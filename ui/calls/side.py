@@ -337,6 +337,7 @@ class QualificationPanel(QWidget):
         self._waiting: tuple[str | None, tuple[CriterionAnswerView, ...]] | None = None
         self.heading = QLabel("Qualification", self)
         self.heading.setProperty("role", "heading")
+        self.heading.setWordWrap(True)
         self.list = ChecklistList(self)
         self.list.setObjectName("qualificationList")
         self.list.setAccessibleName("Qualification criteria")

@@ -86,8 +86,13 @@ class NoteDelegate(QStyledItemDelegate):
             .height()
         )
         has_details = bool(self._details(option, note))
-        extra = QFontMetrics(small).height() + 2 if has_details else 0
-        return QSize(width + left, text_h + extra + 2 * PAD)
+        line = QFontMetrics(small).height() + 2
+        extra = line if has_details else 0
+        # The marks column holds the dots and star, then the verdict below them: the row
+        # must be tall enough for both, or the verdict spills onto the next note.
+        has_status = index.data(PENDING_ROLE) or note.review_status.value != "unreviewed"
+        marks_h = 2 * line if has_status and (note.intensity or note.quote_worthy) else 0
+        return QSize(width + left, max(text_h + extra, marks_h) + 2 * PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         note: NoteView = index.data(NOTE_ROLE)
@@ -144,7 +149,7 @@ class NoteDelegate(QStyledItemDelegate):
             marks += " ★"
         painter.setPen(option.palette.color(text_role) if selected else kind_color(note.kind))
         painter.drawText(marks_rect, Qt.AlignmentFlag.AlignRight, marks)
-        status_rect = marks_rect.translated(0, QFontMetrics(small).height() + 2)
+        status_rect = marks_rect.translated(0, QFontMetrics(small).height() + 2 if marks else 0)
         if index.data(PENDING_ROLE):
             painter.setPen(option.palette.color(text_role) if selected else muted)
             painter.drawText(status_rect, Qt.AlignmentFlag.AlignRight, "⏳ not saved yet")

@@ -7,14 +7,24 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
+    QFrame,
     QHeaderView,
     QLineEdit,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -39,6 +49,7 @@ from ui.events import AppEvents, Changes
 from ui.models.call_list import CALL_ID_ROLE, CallListModel
 from ui.outbox import OutboxRetrier
 from ui.settings import Settings
+from ui.widgets import FlowLayout, toggle_pane
 
 SEARCH_DELAY_MS = 250
 PERIODS: tuple[tuple[str, int | None], ...] = (
@@ -49,6 +60,20 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Last 90 days", 90),
     ("Last 365 days", 365),
 )
+
+
+class SidePanel(QScrollArea):
+    """The details and checklist: scrolled up and down in a short window, never cut on
+    the right in a narrow one (the splitter stops at the width they need)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is not None:
+            scrollbar = self.verticalScrollBar().sizeHint().width()
+            needed = content.minimumSizeHint().width() + scrollbar + 2 * self.frameWidth()
+            hint.setWidth(max(hint.width(), needed))
+        return hint
 
 
 class CallsView(QWidget):
@@ -84,6 +109,7 @@ class CallsView(QWidget):
             "Narrow the call list by account, rep or marketer, or by a #theme in its notes (Ctrl+F)"
         )
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.installEventFilter(self)
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.setAccessibleName("Status filter")
@@ -132,12 +158,10 @@ class CallsView(QWidget):
             self.call_list.fontMetrics().height() + 8
         )
 
+        # The filters wrap onto a second row in a narrow list, rather than widen it.
+        filters = FlowLayout()
         for combo in (self.status_filter, self.period_filter, self.rep_filter):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(6)
-        filters = QHBoxLayout()
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.period_filter)
         filters.addWidget(self.rep_filter)
@@ -164,13 +188,19 @@ class CallsView(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.details)
         right_layout.addWidget(self.qualification, 1)
-        self.side = right
+        # Scrolls rather than squeezes its wrapped lines in a short window.
+        self.side = SidePanel(self)
+        self.side.setObjectName("callSide")
+        self.side.setWidget(right)
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QFrame.Shape.NoFrame)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("callsSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.centre)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 2)
@@ -246,6 +276,41 @@ class CallsView(QWidget):
             tag=tags[0] if tags else None,
         )
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in the filter box clears what is typed (pressed again, every filter);
+        Delete in the call list asks to move the selected call to the trash."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if watched is self.search_box and event.key() == Qt.Key.Key_Escape:
+            return self.clear_filters()
+        if (
+            watched is self.call_list
+            and event.key() == Qt.Key.Key_Delete
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            if self.call_page.call is not None and self.centre.currentWidget() is self.call_page:
+                self.call_page.ask_delete()
+            return True
+        return super().eventFilter(watched, event)
+
+    def clear_filters(self) -> bool:
+        """Clear the typed filter, or if there is none the status, period and rep ones;
+        False when no filter was set."""
+        if self.search_box.text():
+            self.search_box.clear()
+            self._search_timer.stop()
+            self._apply_filters()
+            return True
+        combos = (self.status_filter, self.period_filter, self.rep_filter)
+        if not any(combo.currentIndex() for combo in combos):
+            return False
+        for combo in combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._apply_filters()
+        return True
+
     def _apply_filters(self) -> None:
         selected = self.selected_call_id()
         self.model.set_filters(self._filters())
@@ -317,11 +382,20 @@ class CallsView(QWidget):
 
     def _show_side(self) -> None:
         call = self.call_page.call
+        unfold = call is not None and self.side.isHidden()
         self.side.setVisible(call is not None)
         if call is None:
             self.details.clear()
             self.qualification.clear()
             return
+        if (
+            unfold
+            and self.splitter.sizes()[2] == 0
+            and self.splitter.property("paneWidth2") is None
+        ):
+            # Laid out while hidden, the panel came back with no width: give it some,
+            # unless the user folded it away (then Ctrl+Shift+D brings it back).
+            toggle_pane(self.splitter, 2)
         self.details.show_call(call)
         self.qualification.show_checklist(
             call.framework.name if call.framework else None,
@@ -410,20 +484,6 @@ class CallsView(QWidget):
         self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
 
     # -- deleting calls --------------------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Delete in the call list asks to move the selected call to the trash.
-        if (
-            watched is self.call_list
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Delete
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-        ):
-            if self.call_page.call is not None and self.centre.currentWidget() is self.call_page:
-                self.call_page.ask_delete()
-            return True
-        return super().eventFilter(watched, event)
 
     def _on_delete_requested(self, call_id: uuid.UUID) -> None:
         try:

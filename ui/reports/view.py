@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,8 @@ from desktop.services import Services
 from desktop.services.insight_values import Insights
 from desktop.services.periods import InsightFilters, Period
 from desktop.services.redaction import RedactionOptions, RedactionPreview
+from desktop.wording import plural
+from ui.actions import EXPORT_INSIGHTS, SHOW_INSIGHTS
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.reports.summary import insights_html
@@ -133,9 +135,7 @@ class ReportsView(QWidget):
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        month_ago = today - timedelta(days=29)
-        self.since.setDate(QDate(month_ago.year, month_ago.month, month_ago.day))
-        self.until.setDate(QDate(today.year, today.month, today.day))
+        self._show_month_days()
         self.segment = self._named(
             QComboBox(self), "reportSegment", "Segment", "Only accounts of this segment"
         )
@@ -298,7 +298,10 @@ class ReportsView(QWidget):
         self.open_folder.clicked.connect(self._on_open_folder)
         self._recompute.timeout.connect(self.show_insights)
         self._events.changed.connect(self._on_changed)
-        for key, handler in (("F5", self.show_insights), ("Ctrl+E", self.export_insights)):
+        for key, handler in (
+            (SHOW_INSIGHTS.keys, self.show_insights),
+            (EXPORT_INSIGHTS.keys, self.export_insights),
+        ):
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -353,6 +356,18 @@ class ReportsView(QWidget):
         self.since.setEnabled(custom)
         self.until.setEnabled(custom)
 
+    def _show_month_days(self) -> None:
+        """From and To show the chosen month's first and last days: the period the PDF
+        prints (and where a custom range starts from)."""
+        key = self.month.currentData()
+        if key == CUSTOM:
+            return
+        period = Period.parse_month(key)
+        for edit, day in ((self.since, period.start), (self.until, period.end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
     def period(self) -> Period:
         key = self.month.currentData()
         if key == CUSTOM:
@@ -369,6 +384,7 @@ class ReportsView(QWidget):
 
     def _on_scope_changed(self) -> None:
         self._show_custom(self.month.currentData() == CUSTOM)
+        self._show_month_days()
         self._insights = None
         self._suggest_path()
         self._recompute.start()
@@ -496,8 +512,8 @@ class ReportsView(QWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.redaction_list.addItem(item)
         self.redaction_status.setText(
-            f"{preview.total} replacements of {len(preview.terms)} terms. Untick a term to "
-            "keep it; add more below."
+            f"{plural(preview.total, 'replacement')} of {plural(len(preview.terms), 'term')}. "
+            "Untick a term to keep it; add more below."
         )
 
     # -- exporting -------------------------------------------------------------------
@@ -619,7 +635,7 @@ class ReportsView(QWidget):
         self.open_folder.setVisible(True)
         redacted = ", redacted" if info.redacted else ""
         self.status.setText(
-            f"Wrote {info.path} ({info.pages} pages{redacted}) in {info.seconds:.1f} s."
+            f"Wrote {info.path} ({plural(info.pages, 'page')}{redacted}) in {info.seconds:.1f} s."
         )
         self._events.status.emit(f"Exported {Path(info.path).name}")
         self.exported.emit(info)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,18 +28,71 @@ from desktop.clock import Clock, local_today
 from desktop.domain import Grade, Outcome
 from desktop.services.qualification import Gaps
 from desktop.services.values import AccountView, CallView, DefinitionView
+from desktop.wording import plural
+from ui.actions import GRADE_KEYS, GRADE_SUBMIT, SPECS, ActionId, key_text
 from ui.widgets import set_role
 
-#: Grade keys, bound by the Review view so they work wherever the focus is in it.
-GRADE_KEYS = {Grade.MQL: "Alt+M", Grade.SQL: "Alt+S", Grade.UNQUALIFIED: "Alt+U"}
+
+class UnreviewedBar(QFrame):
+    """Asked in place when a call is graded with notes not reviewed yet: how many, and
+    whether to grade anyway or review them first.
+
+    Signals: grade_anyway(), review_first().
+    """
+
+    grade_anyway = Signal()
+    review_first = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradeUnreviewed")
+        self.setProperty("role", "banner")
+        self.setAccessibleName("Notes not reviewed")
+        self.label = QLabel(self)
+        self.label.setObjectName("gradeUnreviewedText")
+        self.label.setWordWrap(True)
+        self.anyway = QPushButton("Grade anyway", self)
+        self.anyway.setObjectName("gradeAnyway")
+        self.anyway.setToolTip("Grade and mark the call reviewed now (Enter)")
+        self.anyway.setAutoDefault(True)
+        self.first = QPushButton("Review them", self)
+        self.first.setObjectName("gradeReviewFirst")
+        self.first.setToolTip("Go to the first note not reviewed (Esc)")
+        self.first.setAutoDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.anyway)
+        buttons.addWidget(self.first)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
+        self.anyway.clicked.connect(self.grade_anyway)
+        self.first.clicked.connect(self.review_first)
+        self.hide()
+
+    def ask(self, unreviewed: int, grade: Grade) -> None:
+        verb = "is" if unreviewed == 1 else "are"
+        self.label.setText(
+            f"{plural(unreviewed, 'note')} of this call {verb} not reviewed yet. "
+            f"Grade it {grade.label} anyway?"
+        )
+        self.show()
+        self.anyway.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.review_first.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class GradePanel(QWidget):
     """Signals: grade_submitted(grade value, reason), outcome_submitted(outcome value,
-    date or None, reason)."""
+    date or None, reason), review_first_requested() (to review the notes left first)."""
 
     grade_submitted = Signal(str, str)
     outcome_submitted = Signal(str, object, str)
+    review_first_requested = Signal()
 
     def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +119,7 @@ class GradePanel(QWidget):
         self.reason.setToolTip("Why this grade; it is printed in the reports")
         self.reason.setPlaceholderText("Why this grade? (shown in reports)")
         self.reason.setMaximumHeight(70)
+        self.reason.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.revision = QLabel(self)
         self.revision.setProperty("role", "hint")
         self.definitions = QTextBrowser(self)
@@ -77,8 +133,10 @@ class GradePanel(QWidget):
         self.gaps.setToolTip("Criteria never asked or not answered: why a grade may be early")
         self.submit_button = QPushButton("Grade and mark reviewed", self)
         self.submit_button.setObjectName("markReviewed")
-        self.submit_button.setToolTip("Save the grade and finish the review (Ctrl+Enter)")
+        self.submit_button.setToolTip(f"Save the grade and finish the review ({GRADE_SUBMIT.keys})")
         self.submit_button.setEnabled(False)
+        self.unreviewed_bar = UnreviewedBar(self)
+        self._unreviewed = 0
         self.status = QLabel(self)
         self.status.setObjectName("gradeStatus")
         self.status.setWordWrap(True)
@@ -88,7 +146,10 @@ class GradePanel(QWidget):
         self.outcome = QComboBox(self)
         self.outcome.setObjectName("outcomeChoice")
         self.outcome.setAccessibleName("Deal outcome")
-        self.outcome.setToolTip("How the account's deal ended, once it has")
+        self.outcome.setToolTip(
+            "How the account's deal ended, once it has "
+            f"({key_text(SPECS[ActionId.DEAL_OUTCOME])}; Enter saves)"
+        )
         for outcome in Outcome:
             self.outcome.addItem(outcome.label, outcome.value)
         self.outcome_date = QDateEdit(self)
@@ -117,6 +178,7 @@ class GradePanel(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.gaps)
         layout.addWidget(self.submit_button)
+        layout.addWidget(self.unreviewed_bar)
         layout.addWidget(self.status)
         layout.addWidget(self.revision)
         layout.addWidget(self.definitions, 1)
@@ -129,8 +191,35 @@ class GradePanel(QWidget):
     def _connect_signals(self) -> None:
         self.choices.buttonToggled.connect(self._on_choice)
         self.submit_button.clicked.connect(self.submit)
+        self.unreviewed_bar.grade_anyway.connect(self._emit_grade)
+        self.unreviewed_bar.review_first.connect(self._on_review_first)
         self.outcome_save.clicked.connect(self._submit_outcome)
         self.outcome_reason.returnPressed.connect(self._submit_outcome)
+        for field in (self.outcome, self.outcome_date):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on the outcome or its date saves it, as on its reason."""
+        if (
+            watched in (self.outcome, self.outcome_date)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not (watched is self.outcome and self.outcome.view().isVisible())
+        ):
+            self._submit_outcome()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_outcome(self) -> None:
+        """Where the deal-outcome key lands: the outcome, ready for Up/Down."""
+        self.outcome.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def set_unreviewed(self, count: int) -> None:
+        """How many of the call's notes are not reviewed yet (asked about before grading)."""
+        self._unreviewed = count
+        if count == 0:
+            self.unreviewed_bar.hide()
 
     def choose(self, grade: Grade) -> None:
         self.buttons[grade].setChecked(True)
@@ -152,6 +241,7 @@ class GradePanel(QWidget):
         self.choices.setExclusive(True)
         self.reason.setPlainText(call.grade_reason or "")
         self.status.clear()
+        self.unreviewed_bar.hide()
         if call.grade is not None and call.grade_definitions_revision is not None:
             self.status.setText(
                 f"Graded {call.grade.label} against definitions revision "
@@ -196,11 +286,26 @@ class GradePanel(QWidget):
             self._show_definitions()
 
     def submit(self) -> None:
+        """Grade the call; with notes not reviewed yet, first say how many and ask."""
         grade = self.chosen()
         if grade is None:
-            self.status.setText("Choose MQL, SQL or Unqualified first (Alt+M, Alt+S, Alt+U).")
+            keys = ", ".join(GRADE_KEYS.values())
+            self.status.setText(f"Choose MQL, SQL or Unqualified first ({keys}).")
             return
-        self.grade_submitted.emit(grade.value, self.reason.toPlainText())
+        if self._unreviewed:
+            self.unreviewed_bar.ask(self._unreviewed, grade)
+            return
+        self._emit_grade()
+
+    def _emit_grade(self) -> None:
+        grade = self.chosen()
+        if grade is not None:
+            self.unreviewed_bar.hide()
+            self.grade_submitted.emit(grade.value, self.reason.toPlainText())
+
+    def _on_review_first(self) -> None:
+        self.unreviewed_bar.hide()
+        self.review_first_requested.emit()
 
     def _submit_outcome(self) -> None:
         outcome = Outcome(self.outcome.currentData())

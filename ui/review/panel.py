@@ -207,6 +207,7 @@ class ReviewPanel(QWidget):
         self.heading.setProperty("role", "heading")
         self.subheading = QLabel(self)
         self.subheading.setProperty("role", "hint")
+        self.subheading.setWordWrap(True)
         self.model = ReviewNotesModel(self)
         self.notes = QListView(self)
         self.notes.setObjectName("reviewNotes")
@@ -222,7 +223,7 @@ class ReviewPanel(QWidget):
         self.buttons = QWidget(self)
         self.buttons.setObjectName("verdictButtons")
         self.buttons.setAccessibleName("Verdicts")
-        row = FlowLayout(self.buttons)
+        row = FlowLayout(self.buttons)  # wraps in a narrow window rather than widen it
         row.setContentsMargins(0, 0, 0, 0)
         self._button_keys: dict[str, QPushButton] = {}
         for key, label, tip in (

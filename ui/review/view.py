@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import Identity
-from desktop.domain import CallStatus, Grade, Outcome, Role, Verdict
+from desktop.domain import CallStatus, Grade, Outcome, ReviewStatus, Role, Verdict
 from desktop.errors import Conflict, RidealongError
 from desktop.services import Services
+from ui.actions import GRADE_KEYS, GRADE_SUBMIT
 from ui.commands import AnnotateCommand
 from ui.events import AppEvents, Changes
 from ui.models.review import CALL_ID_ROLE, InboxModel, ReviewItem
-from ui.review.grade import GRADE_KEYS, GradePanel
+from ui.review.grade import GradePanel
 from ui.review.panel import ReviewPanel
 from ui.settings import Settings
 
@@ -107,7 +108,10 @@ class ReviewView(QWidget):
         self.panel.reclassify_requested.connect(self._on_reclassify_requested)
         self.grade.grade_submitted.connect(self._on_grade_submitted)
         self.grade.outcome_submitted.connect(self._on_outcome_submitted)
-        submit = QShortcut(QKeySequence("Ctrl+Return"), self)
+        self.grade.review_first_requested.connect(self._on_review_first)
+        submit = QShortcut(self)
+        # Ctrl+Enter, on the main keyboard (Return) and the keypad (Enter).
+        submit.setKeys([QKeySequence("Ctrl+Return"), QKeySequence(GRADE_SUBMIT.keys)])
         submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         submit.activated.connect(self.grade.submit)
         for grade, key in GRADE_KEYS.items():
@@ -177,7 +181,20 @@ class ReviewView(QWidget):
             items,
         )
         self.grade.show_call(call, definitions, revision, gaps)
+        self._count_unreviewed()
         self._set_call_visible(True)
+
+    def _count_unreviewed(self) -> None:
+        items = self.panel.model.items()
+        self.grade.set_unreviewed(
+            sum(1 for item in items if item.note.review_status is ReviewStatus.UNREVIEWED)
+        )
+
+    def _on_review_first(self) -> None:
+        """From the grade's question: to the first note not reviewed yet."""
+        self.panel.notes.setCurrentIndex(self.panel.model.index(-1))
+        self.panel.next_unreviewed()
+        self.panel.notes.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_call_visible(self, visible: bool) -> None:
         self.panel.setVisible(visible)
@@ -189,6 +206,7 @@ class ReviewView(QWidget):
         note = self._services.notes.get(note_id)
         annotations = self._services.review.annotations([note_id]).get(note_id, ())
         self.panel.replace(ReviewItem(note, annotations))
+        self._count_unreviewed()
         if self._call_id is not None:
             self._events.changed.emit(
                 Changes(call_ids=frozenset({self._call_id}), notes=True, source=self)

@@ -93,6 +93,13 @@ class SearchOutcome:
     error: str | None = None
 
 
+def _completing(edit: QLineEdit) -> bool:
+    """Whether the box's completer is offering choices (Esc then closes them)."""
+    completer: QCompleter | None = edit.completer()  # None for a box without one
+    popup = completer.popup() if completer is not None else None
+    return popup is not None and popup.isVisible()
+
+
 class HitDelegate(QStyledItemDelegate):
     """Draws a hit as rich text: a header line, then the snippet with its matches marked."""
 
@@ -167,7 +174,7 @@ class SearchView(QWidget):
         self.query.setToolTip(
             "Find words in every call (Ctrl+F). Words match as prefixes; "
             '"quote" a phrase, -word leaves notes out, OR accepts either. '
-            "Down moves to the results."
+            "Down selects the first result, Enter opens the selected one, Esc clears."
         )
         self.query.setClearButtonEnabled(True)
 
@@ -251,8 +258,8 @@ class SearchView(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self.query.installEventFilter(self)
-        self.results.installEventFilter(self)
+        for watched in (self.query, self.tag, self.account, self.results):
+            watched.installEventFilter(self)
         self._connect_signals()
 
     def _completer(self, model: QStringListModel, mode: Qt.MatchFlag) -> QCompleter:
@@ -420,9 +427,12 @@ class SearchView(QWidget):
 
     @Slot()
     def _on_query_return_pressed(self) -> None:
-        """Search now; with the results already in, step into them."""
+        """Search now; with the results already in, open the selected one, or step into
+        them at the first."""
         if self._search_timer.isActive() or self._last_run != (self.query.text(), self.filters()):
             self._start_search()
+        elif self.results.selectionModel().hasSelection():
+            self._on_results_activated(self.results.currentIndex())
         elif self.model.rowCount():
             self._enter_results()
 
@@ -441,20 +451,36 @@ class SearchView(QWidget):
             self.open_note_requested.emit(index.data(CALL_ID_ROLE), index.data(NOTE_ID_ROLE))
 
     def _enter_results(self) -> None:
+        """Into the results, at the first (the best match)."""
         self.results.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.results.currentIndex().isValid():
-            self.results.setCurrentIndex(self.model.index(0))
+        self.results.setCurrentIndex(self.model.index(0))
+        self.results.scrollToTop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down from the box moves into the results; Up from the first result moves back."""
+        """Down from the box selects the first result, Enter on a result opens it, Up
+        from the first result moves back to the box, Esc clears a box with text."""
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
         ):
             key = event.key()
             if watched is self.query and key == Qt.Key.Key_Down and self.model.rowCount():
                 self._enter_results()
+                return True
+            if watched is self.results and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._on_results_activated(self.results.currentIndex())
+                return True
+            if (
+                key == Qt.Key.Key_Escape
+                and isinstance(watched, QLineEdit)
+                and watched.text()
+                and not _completing(watched)
+            ):
+                watched.clear()
+                if watched is self.query:
+                    self._start_search()
                 return True
             if (
                 watched is self.results
