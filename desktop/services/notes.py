@@ -186,7 +186,10 @@ class NoteService(Service):
                 return note_view(stored)
             call = get_live(s, m.Call, call_id, "call")
             if offset_ms is None:
-                elapsed = self._now() - call.started_at
+                # A note added after the call ended (logged late, or remembered later)
+                # is placed at its end, not hours or months past it.
+                said_by = min(self._now(), call.ended_at or self._now())
+                elapsed = said_by - call.started_at
                 offset_ms = min(max(0, int(elapsed.total_seconds() * 1000)), MAX_OFFSET_MS)
             note = m.Note(
                 id=note_id or uuid.uuid4(),

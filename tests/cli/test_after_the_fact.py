@@ -90,7 +90,7 @@ def test_notes_of_a_call_logged_late_count_from_its_start(cli: Cli, clock: FakeC
     assert offsets == {
         "ninety seconds in": 90.0,
         "filed now": 2 * 3600.0,
-        "filed after it ended": 2 * 3600.0 + 300,
+        "filed after it ended": 3600.0,  # at its end, not five minutes past "filed now"
     }
 
 
