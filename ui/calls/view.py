@@ -186,8 +186,9 @@ class CallsView(QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.details)
+        # The checklist is worked during the call; the details are looked up: it goes first.
         right_layout.addWidget(self.qualification, 1)
+        right_layout.addWidget(self.details)
         # Scrolls rather than squeezes its wrapped lines in a short window.
         self.side = SidePanel(self)
         self.side.setObjectName("callSide")
