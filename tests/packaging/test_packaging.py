@@ -109,7 +109,11 @@ def test_the_spec_collects_the_app_and_its_data_on_linux(
         "desktop/resources/frameworks/meddicc.json",
         "desktop/resources/demo/world.json",
         "desktop/resources/fonts/DejaVuSans.ttf",
+        "desktop/resources/fonts/DroidSansFallback.ttf",
+        "desktop/resources/fonts/NotoEmoji-Regular.ttf",
         "desktop/resources/fonts/LICENSE",
+        "desktop/resources/fonts/LICENSE-DroidSansFallback.txt",
+        "desktop/resources/fonts/LICENSE-NotoEmoji.txt",
         "desktop/resources/names/first_names.txt",
         "desktop/resources/icons/ridealong-512.png",
     } <= shipped
