@@ -57,7 +57,8 @@ ASTRAL_FALLBACKS: Final = (EMOJI, SANS, CJK)
 VARIATION_EMOJI: Final = "\ufe0f"
 ZWJ: Final = "\u200d"
 
-#: Private-use code points (plane 16) given to the emoji sequences met so far.
+#: Private-use code points (plane 16) given to the emoji sequences met so far. A note
+#: holding such a character itself (no font has one) would show that sequence's picture.
 _FIRST_SEQUENCE: Final = 0x100000
 _lock = threading.Lock()
 _sequence_codes: dict[str, int] = {}
@@ -110,13 +111,17 @@ def _face(name: str) -> Any:
     return pdfmetrics.getFont(name).face  # type: ignore[attr-defined]
 
 
-@functools.cache
 def font_for(char: str, base: str) -> str | None:
     """The font that draws `char` in a paragraph set in `base`: '' for `base` itself,
     another font's name, or None when no shipped font has it."""
-    code = ord(char)
-    if code in _sequence_of_code:
+    if ord(char) in _sequence_of_code:  # an emoji sequence's picture (see `pictures`)
         return "" if base == EMOJI else EMOJI
+    return _font_for(char, base)
+
+
+@functools.cache
+def _font_for(char: str, base: str) -> str | None:
+    code = ord(char)
     astral = code > 0xFFFF
     if base in FILES and code in covered(base) and not (astral and code in covered(EMOJI)):
         return ""
