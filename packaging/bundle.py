@@ -78,24 +78,16 @@ EXCLUDES: tuple[str, ...] = (
     "pydoc_data",
     "docutils",
     "sphinx",
-    # Optional extras of numpy, scipy, mako and reportlab that nothing here calls.
+    # NumPy, SciPy and scikit-learn: nothing here uses them (the theme suggestions
+    # compute TF-IDF themselves), but other packages' optional imports would pull them in.
+    "numpy",
+    "scipy",
+    "sklearn",
+    # Optional extras of mako and reportlab that nothing here calls.
     "pygments",
     "yaml",
     "cffi",
     "pycparser",
-    # scikit-learn: the app uses TfidfVectorizer only; what its import and a fit load
-    # (feature_extraction, preprocessing, utils, base, ...) stays, estimator families go.
-    *(
-        f"sklearn.{name}"
-        for name in (  # noqa: SIM905
-            "calibration cluster compose covariance cross_decomposition datasets "
-            "decomposition discriminant_analysis dummy ensemble experimental "
-            "feature_selection frozen gaussian_process impute inspection isotonic "
-            "kernel_approximation kernel_ridge linear_model manifold metrics mixture "
-            "model_selection multiclass multioutput naive_bayes neighbors neural_network "
-            "pipeline random_projection semi_supervised svm tree _loss"
-        ).split()
-    ),
     "phonenumbers.geocoder",
     "phonenumbers.geodata",
     "phonenumbers.carrier",
@@ -132,8 +124,7 @@ QT_PLUGIN_DROPS: tuple[str, ...] = (
 )
 _PLUGIN_DROP = re.compile("|".join(QT_PLUGIN_DROPS))
 
-#: Module names dropped for the same reason (test suites run nowhere but in development;
-#: `numpy.testing` stays: scipy imports it at run time).
+#: Module names dropped for the same reason (test suites run nowhere but in development).
 _DROP_MODULE = re.compile(r"(^|\.)(tests?|conftest)(\.|$)")
 
 
@@ -174,10 +165,9 @@ def own_modules() -> list[str]:
     return found
 
 
-def _submodules(package: str, *, recursive: bool = False) -> list[str]:
+def _submodules(package: str) -> list[str]:
     """A package's modules (Python and compiled), found on disk: phonenumbers imports
-    its per-region metadata by name, and Cython extensions import each other from C,
-    so no import statement reveals them."""
+    its per-region metadata by name, so no import statement reveals them."""
     from importlib.machinery import EXTENSION_SUFFIXES
 
     spec = importlib.util.find_spec(package)
@@ -186,7 +176,7 @@ def _submodules(package: str, *, recursive: bool = False) -> list[str]:
     names = [package]
     for location in spec.submodule_search_locations:
         base = Path(location)
-        for path in sorted(base.rglob("*") if recursive else base.glob("*")):
+        for path in sorted(base.glob("*")):
             relative = path.relative_to(base)
             if "__pycache__" in relative.parts or _DROP_MODULE.search(".".join(relative.parts)):
                 continue
@@ -199,10 +189,6 @@ def _submodules(package: str, *, recursive: bool = False) -> list[str]:
             if parts:
                 names.append(".".join([package, *parts]))
     return sorted(set(names))
-
-
-#: The parts of scikit-learn that `TfidfVectorizer`'s import and fit load.
-SKLEARN_KEPT = ("sklearn.utils", "sklearn.feature_extraction", "sklearn.preprocessing")
 
 
 def phonenumbers_metadata() -> list[str]:
@@ -224,13 +210,6 @@ def hidden_imports() -> list[str]:
         "alembic.runtime.migration",
         "alembic.ddl.sqlite",
         "alembic.ddl.postgresql",
-        "sklearn.feature_extraction.text",
-        *(
-            name
-            for package in SKLEARN_KEPT
-            for name in _submodules(package, recursive=True)
-            if "._test" not in name  # estimator checks for sklearn's own test suite
-        ),
     ]
     if importlib.util.find_spec("psycopg") is not None:
         # Team mode; the binary package carries its own libpq.

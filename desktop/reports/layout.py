@@ -1,6 +1,6 @@
 """The look shared by both PDFs: palette, type, page frame, tables, charts, safe writing.
 
-An analyst's report, not a dump: one sans family (DejaVu Sans, embedded), a small
+An analyst's report, not a dump: one sans family (DejaVu Sans; every font embedded), a small
 palette (ink navy for headings, teal for the data, amber for the previous period),
 generous margins, zebra tables without vertical rules, page numbers as "page N of M",
 a running header naming the report, an outline (PDF bookmarks) of every section, and
@@ -44,6 +44,7 @@ from reportlab.platypus import (
 
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken, Progress
+from desktop.reports.fonts import FILES as SHIPPED_FONTS
 from desktop.reports.text import FONT, FONT_BOLD, FONT_ITALIC, label, para, register_fonts
 from desktop.wording import plural as plural  # re-exported for the report sections
 
@@ -441,6 +442,13 @@ def _numbered_canvas(title: str) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
+        def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+            # reportlab's own defaults (a table's cells, a chart's initial state) name
+            # Helvetica, which would be the one font not embedded: ours stands in.
+            if psfontname not in SHIPPED_FONTS:
+                psfontname = FONT
+            super().setFont(psfontname, size, leading)
+
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             # reportlab's own recipe: a fresh page without writing this one out (private,
@@ -547,6 +555,7 @@ def write_pdf(
             creator="Ridealong",
             keywords=list(keywords),
             invariant=False,
+            initialFontName=FONT,  # not reportlab's Helvetica, which no PDF embeds
         )
         frame = Frame(
             MARGIN, MARGIN, BODY_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body",

@@ -3,28 +3,28 @@
 A reportlab `Paragraph` parses its text as markup, so a note reading `<b>` or `&amp;`
 or `</para>` would change the page or break it. Every piece of user text therefore
 reaches a Paragraph only through `para()`, which escapes it (`xml.sax.saxutils.escape`)
-and turns line breaks into `<br/>`. On the way it picks a font per run of characters:
+and turns line breaks into `<br/>`. On the way it picks a font per run of characters,
+among the shipped fonts, all embedded (see `desktop.reports.fonts`):
 
-- DejaVu Sans (shipped in `resources/fonts`, embedded in the PDF) for Latin,
-  Greek, Cyrillic, Arabic, Hebrew, symbols and the black-and-white emoticons it has;
-- reportlab's built-in CID fonts for Chinese and Japanese (`STSong-Light`) and Korean
-  (`HYSMyeongJo-Medium`): no font file needed; a PDF viewer supplies the glyphs;
-- for anything else (most emoji, Thai, Devanagari, private-use characters, control
-  characters) a visible grey stand-in naming the character, e.g. `[rocket]` or
-  `[U+0007]`, so nothing disappears silently. Invisible format characters that no
-  font draws (zero-width joiners, variation selectors, direction marks) are left out.
+- the paragraph's own font when it has the character, else DejaVu Sans (Latin, Greek,
+  Cyrillic, Arabic, Hebrew, symbols), Droid Sans Fallback (Chinese, Japanese, Korean)
+  or Noto Emoji; emoji (past U+FFFF, or asked for with U+FE0F) come from Noto Emoji,
+  a joined emoji sequence or a flag as the one picture the font has for it;
+- for anything no shipped font has (Thai, Devanagari, private-use characters, control
+  characters) a visible grey stand-in naming the character, e.g. `[U+0007]`, so
+  nothing disappears silently. Invisible format characters that no font draws
+  (direction marks, say) are left out.
 
-Arabic and Hebrew are shaped with `arabic-reshaper` (letters take their joined forms)
-and put in display order line by line with `python-bidi`, after the paragraph knows its
-width, so a long right-to-left note wraps in the right order. Text extractors such as
-pypdf give back the logical order; the letters come back as Unicode presentation forms
-(NFKC turns them into the typed letters).
+Arabic and Hebrew are shaped with `arabic-reshaper` (letters take their joined forms;
+vowel marks are kept) and put in display order line by line with `python-bidi`, after
+the paragraph knows its width, so a long right-to-left note wraps in the right order.
+Text extractors give back the letters as typed: each shaped glyph is mapped back to
+its letter in the PDF's ToUnicode map (see `desktop.reports.fonts`).
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -34,92 +34,31 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
-from desktop import shipped
+from desktop.reports import fonts
 from desktop.services.redaction import Redactor
 
-FONT: Final = "RidealongSans"
-FONT_BOLD: Final = "RidealongSans-Bold"
-FONT_ITALIC: Final = "RidealongSans-Oblique"
-FONT_BOLD_ITALIC: Final = "RidealongSans-BoldOblique"
-CJK_FONT: Final = "STSong-Light"
-HANGUL_FONT: Final = "HYSMyeongJo-Medium"
+FONT: Final = fonts.SANS
+FONT_BOLD: Final = fonts.SANS_BOLD
+FONT_ITALIC: Final = fonts.SANS_ITALIC
+FONT_BOLD_ITALIC: Final = fonts.SANS_BOLD_ITALIC
 STAND_IN_COLOUR: Final = "#8a8f98"
 
-_FILES: Final = {
-    FONT: "DejaVuSans.ttf",
-    FONT_BOLD: "DejaVuSans-Bold.ttf",
-    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
-    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
-}
 _UPRIGHT: Final = {FONT_ITALIC: FONT, FONT_BOLD_ITALIC: FONT_BOLD}
 _NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029\x0b\x0c]")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029\x0b\x0c]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_CJK_RANGES: Final = (
-    (0x2E80, 0x2FDF),  # radicals
-    (0x3000, 0x303F),  # CJK symbols and punctuation
-    (0x3040, 0x30FF),  # kana
-    (0x3100, 0x312F),  # bopomofo
-    (0x31C0, 0x31FF),  # strokes, kana extensions
-    (0x3200, 0x33FF),  # enclosed and compatibility
-    (0x3400, 0x4DBF),  # extension A
-    (0x4E00, 0x9FFF),  # unified ideographs
-    (0xF900, 0xFAFF),  # compatibility ideographs
-    (0xFE30, 0xFE4F),  # compatibility forms
-    (0xFF00, 0xFFEF),  # half- and full-width forms
-)
-_HANGUL_RANGES: Final = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF))
-#: Joiners inside an emoji sequence: they glue stand-ins together, e.g. [man + girl].
-_JOINERS: Final = frozenset({0x200D, 0xFE0F, 0xFE0E, *range(0x1F3FB, 0x1F400)})
+#: What follows a picture in an emoji sequence: joiner, variation selectors, skin tones,
+#: the keycap.
+_JOINERS: Final = frozenset({0x200D, 0xFE0F, 0xFE0E, 0x20E3, *range(0x1F3FB, 0x1F400)})
+#: Arabic letters and marks: what the reshaper is given, a run at a time.
+_ARABIC = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
 
 
-@functools.cache
 def register_fonts() -> None:
-    """Register the shipped DejaVu family and the CID fonts once per process."""
-    folder = shipped.folder("fonts")
-    for name, filename in _FILES.items():
-        data = folder.joinpath(filename).read_bytes()
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
-    )
-    for cid in (CJK_FONT, HANGUL_FONT):
-        pdfmetrics.registerFont(UnicodeCIDFont(cid))
-
-
-@functools.cache
-def _covered(font: str = FONT) -> frozenset[int]:
-    """The characters a shipped font has glyphs for (the oblique has no Arabic, say)."""
-    register_fonts()
-    face: Any = getattr(pdfmetrics.getFont(font), "face", None)
-    return frozenset(face.charToGlyph) if face is not None else frozenset()
-
-
-def _in(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
-    return any(low <= code <= high for low, high in ranges)
-
-
-def _font_for(ch: str, base: str) -> str | None:
-    """The font that draws `ch`: '' for the paragraph's own font, another font's name,
-    or None when no font here does."""
-    code = ord(ch)
-    if _in(_CJK_RANGES, code):
-        return CJK_FONT
-    if _in(_HANGUL_RANGES, code):
-        return HANGUL_FONT
-    if code > 0xFFFF:
-        # reportlab writes a broken ToUnicode entry for characters past U+FFFF, so
-        # DejaVu's few emoticons there would not copy out of the PDF: stand-ins instead.
-        return None
-    if base not in _FILES or code in _covered(base):
-        return ""
-    if code in _covered(FONT):
-        return FONT
-    return None
+    """Register the shipped DejaVu family (the other fonts as a text needs them)."""
+    fonts.register(FONT)
 
 
 def _invisible(ch: str) -> bool:
@@ -134,8 +73,8 @@ def _describe(ch: str) -> str:
 
 
 def _stand_in(run: str) -> str:
-    """A visible name for characters no font here draws: each named when few (emoji),
-    counted by script when many (a Thai or Hindi sentence)."""
+    """A visible name for characters no font here draws: each named when few, counted
+    by script when many (a Thai or Hindi sentence)."""
     shown = [c for c in run if not _invisible(c)]
     if shown and all(unicodedata.category(c) == "Cc" for c in shown):
         return "[" + " ".join(f"U+{ord(c):04X}" for c in shown) + "]"
@@ -153,14 +92,26 @@ def normalise(text: str) -> str:
 
 
 def _runs(text: str, base: str = FONT) -> Iterator[tuple[str | None, str]]:
-    """(font, text) runs; font None marks characters to show as stand-ins."""
+    """(font, text) runs: font '' for the paragraph's own, None for characters to show
+    as stand-ins. An emoji sequence stays whole in one run of the emoji font."""
+    emoji = "" if base == fonts.EMOJI else fonts.EMOJI
     font: str | None = ""
     run: list[str] = []
-    for ch in text:
-        if font is None and run and ord(ch) in _JOINERS:
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if run and font is None and code in _JOINERS:
             run.append(ch)  # part of an emoji sequence being described
             continue
-        wanted = "" if ch == "\n" else _font_for(ch, base)
+        joined = run and font == emoji and (code in _JOINERS or run[-1] == fonts.ZWJ)
+        if joined and code in fonts.covered(fonts.EMOJI):
+            run.append(ch)  # part of the emoji sequence being drawn
+            continue
+        if ch == "\n":
+            wanted: str | None = ""
+        elif text[i + 1 : i + 2] == fonts.VARIATION_EMOJI and code in fonts.covered(fonts.EMOJI):
+            wanted = emoji  # the character asked to be shown as an emoji
+        else:
+            wanted = fonts.font_for(ch, base)
         if wanted is None and _invisible(ch):
             continue
         if wanted != font and run:
@@ -180,6 +131,8 @@ def markup(text: str, base: str = FONT) -> str:
         if font is None:
             stand_in = escape(_stand_in(run))
             parts.append(f'<font color="{STAND_IN_COLOUR}">{stand_in}</font>')
+        elif font == fonts.EMOJI:
+            parts.append(f'<font face="{font}">{escape(fonts.pictures(run))}</font>')
         elif font:
             parts.append(f'<font face="{font}">{escape(run)}</font>')
         else:
@@ -263,20 +216,37 @@ class _BidiParagraph(Paragraph):
         return super().wrap(availWidth, availHeight)
 
 
+@functools.cache
+def _reshaper() -> Any:
+    """Arabic letters joined, their vowel marks (harakat) kept."""
+    import arabic_reshaper
+
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+
+
 def _display_lines(text: str, style: ParagraphStyle, width: float) -> tuple[list[str], bool]:
     """Lines that fit `width`, each shaped and in display order; and whether the text
-    reads right to left."""
-    import arabic_reshaper
+    reads right to left. Each typed line keeps one direction, that of its first strong
+    character, however it wraps."""
     from bidi import get_display
 
-    shaped = arabic_reshaper.reshape(normalise(text))
-    strong = (unicodedata.bidirectional(c) for c in text)
-    first_strong = next((d for d in strong if d in ("L", "R", "AL")), "L")
+    reshaper = _reshaper()
     lines = []
-    for source_line in shaped.split("\n"):
-        for line in _fit(source_line, style, width):
-            lines.append(get_display(line))
-    return lines, first_strong in ("R", "AL")
+    for source_line in normalise(text).split("\n"):
+        direction = "R" if _reads_right_to_left(source_line) else "L"
+        # An emoji sequence becomes its one picture first, so that the reordering cannot
+        # turn it round; and only Arabic goes through the reshaper, which drops joiners
+        # elsewhere and fails on a joiner before a lam-alef.
+        pictured = fonts.pictures(source_line)
+        shaped = _ARABIC.sub(lambda run: reshaper.reshape(run.group()), pictured)
+        for line in _fit(shaped, style, width):
+            lines.append(get_display(line, base_dir=direction))
+    return lines, _reads_right_to_left(text)
+
+
+def _reads_right_to_left(text: str) -> bool:
+    strong = (unicodedata.bidirectional(c) for c in text)
+    return next((d for d in strong if d in ("L", "R", "AL")), "L") in ("R", "AL")
 
 
 def _fit(line: str, style: ParagraphStyle, width: float) -> list[str]:

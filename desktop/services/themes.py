@@ -14,11 +14,11 @@ apart from the tagged counts.
   Multi-word phrases are tried before single words, the phrase met in most calls
   first; each note joins at most one group. Notes that share nothing stay ungrouped.
 
-TF-IDF comes from scikit-learn's `TfidfVectorizer` (English stop words, sublinear
-term frequency, one- and two-word terms): a well-kept, well-documented library that is
-already a dependency, deterministic, needs no model download, and handles thousands of
-short notes in milliseconds. It is imported inside `suggest` because importing it takes
-about a second, which the CLI and the window should not pay at start-up.
+TF-IDF is computed here, as scikit-learn's `TfidfVectorizer` computes it with English
+stop words, sublinear term frequency and one- and two-word terms (the same weights, so
+the same suggestions): for a month's few thousand short notes that is a few dozen lines
+of dictionaries, where scikit-learn with NumPy and SciPy took over a second to import
+on every export and a hundred megabytes in the app.
 
 Words are compared after lower-casing and a light plural folding ("spreadsheets" and
 "spreadsheet" are one word); `#hashtags` are ignored, since only tagged notes have them.
@@ -27,14 +27,17 @@ Everything is sorted, so the same notes give the same suggestions.
 
 from __future__ import annotations
 
-import functools
 import heapq
+import itertools
+import math
 import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+
+from desktop.services.stop_words import ENGLISH as STOP_WORDS
 
 #: Cosine similarity to a theme's centroid from which an untagged note is suggested.
 SIMILARITY_THRESHOLD: Final = 0.3
@@ -47,14 +50,6 @@ MAX_GROUPS: Final = 30
 _HASHTAG = re.compile(r"(?<![\w#&/])#[^\W\d_][\w-]*")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _APOSTROPHE = re.compile(r"['’]")
-
-
-@functools.cache
-def stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words (imported on first use: it is slow to import)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +101,10 @@ class Phrase:
 def fold(word: str) -> str:
     """The form words are compared in: lower case, no apostrophe, plural folded.
 
-    Stop words are left exactly as they are, so scikit-learn's stop list still applies.
+    Stop words are left exactly as they are, so the stop list still applies.
     """
     word = _APOSTROPHE.sub("", word.lower())
-    if word in stop_words() or len(word) <= 3:
+    if word in STOP_WORDS or len(word) <= 3:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -158,35 +153,45 @@ def _match(
     tags = sorted(tag for tag, samples in themes.items() if samples)
     if not tags:
         return ()
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     samples = [(tag, doc) for tag in tags for doc in sorted(themes[tag], key=lambda d: d.id)]
-    vectorizer = TfidfVectorizer(
-        tokenizer=_tokenize,
-        token_pattern=None,
-        lowercase=False,
-        stop_words=sorted(stop_words()),
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-    )
-    try:
-        matrix = vectorizer.fit_transform([d.text for _, d in samples] + [d.text for d in docs])
-    except ValueError:  # nothing but stop words anywhere: nothing resembles anything
+    vectors = _tfidf([d.text for _, d in samples] + [d.text for d in docs])
+    if not any(vectors):  # nothing but stop words anywhere: nothing resembles anything
         return ()
-    tagged, loose = matrix[: len(samples)], matrix[len(samples) :]
-    owner = np.array([tags.index(tag) for tag, _ in samples])
-    centroids = np.vstack([np.asarray(tagged[owner == i].mean(axis=0)) for i in range(len(tags))])
-    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
-    centroids = np.divide(centroids, norms, out=np.zeros_like(centroids), where=norms > 0)
-    scores = np.asarray(loose @ centroids.T)
+    sums: dict[str, Counter[str]] = {tag: Counter() for tag in tags}
+    for (tag, _), vector in zip(samples, vectors[: len(samples)], strict=True):
+        sums[tag].update(vector)
+    centroids = [_unit(sums[tag]) for tag in tags]  # the mean's direction is the sum's
     found = []
-    for row, doc in enumerate(docs):
-        best = int(np.argmax(scores[row]))  # the first of equals: tags are sorted by name
-        score = float(scores[row, best])
-        if score >= threshold:
-            found.append(Match(note_id=doc.id, tag=tags[best], score=round(score, 4)))
+    for doc, vector in zip(docs, vectors[len(samples) :], strict=True):
+        scores = [sum(w * c.get(term, 0.0) for term, w in vector.items()) for c in centroids]
+        best = scores.index(max(scores))  # the first of equals: tags are sorted by name
+        if scores[best] >= threshold:
+            found.append(Match(note_id=doc.id, tag=tags[best], score=round(scores[best], 4)))
     return tuple(sorted(found, key=lambda m: (m.tag, -m.score, m.note_id)))
+
+
+def _terms(text: str) -> list[str]:
+    """A note's terms: its words less the stop words, and each pair of neighbours left."""
+    tokens = [token for token in _tokenize(text) if token not in STOP_WORDS]
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def _tfidf(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Each text's TF-IDF vector, of length one: (1 + ln tf) * (ln((1 + n) / (1 + df)) + 1),
+    scikit-learn's smoothed, sublinear weighting."""
+    counts = [Counter(_terms(text)) for text in texts]
+    frequency = Counter(term for count in counts for term in count)
+    n = len(texts)
+    idf = {term: math.log((1 + n) / (1 + df)) + 1 for term, df in frequency.items()}
+    return [
+        _unit({term: (1 + math.log(tf)) * idf[term] for term, tf in count.items()})
+        for count in counts
+    ]
+
+
+def _unit(vector: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(weight * weight for weight in vector.values()))
+    return {term: weight / norm for term, weight in vector.items()} if norm else {}
 
 
 def _phrases(
@@ -195,11 +200,10 @@ def _phrases(
     """Every run of `shortest`..`longest` words that neither starts nor ends with a stop
     word, as (folded key, words as written)."""
     tokens = words(text)
-    stop = stop_words()
     for size in range(shortest, longest + 1):
         for start in range(len(tokens) - size + 1):
             run = tokens[start : start + size]
-            if run[0][0] in stop or run[-1][0] in stop:
+            if run[0][0] in STOP_WORDS or run[-1][0] in STOP_WORDS:
                 continue
             yield tuple(t[0] for t in run), tuple(t[1] for t in run)
 

@@ -313,7 +313,7 @@ def test_an_unknown_call_is_not_found(services: Services, out: Path) -> None:
 LONG = " ".join(f"w{i:05d}" for i in range(16_667))[:100_000]
 HOSTILE = {
     "<b>not bold</b> & &amp; </para> <font name='x'> <unclosed": None,
-    "emoji 😀 and 🚀 and ✓": "emoji [grinning face] and [rocket] and ✓",
+    "emoji 😀 and 🚀 and ✓": None,
     "Arabic: الميزانية مجمدة حتى الربع الثالث": "الميزانية مجمدة حتى الربع الثالث",
     "中文：预算冻结到第三季度。日本語もある": None,
     "bell\x07 and tab\there": "bell[U+0007] and tab    here",

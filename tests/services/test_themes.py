@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import uuid
 from datetime import datetime
 
@@ -110,6 +112,30 @@ def test_suggestions_do_not_depend_on_the_order_notes_arrive_in():
 
     assert suggest(reversed_themes, shuffled) == first
     assert [g.label for g in first.groups] == ["sso"]
+
+
+def test_notes_of_stop_words_only_resemble_nothing():
+    themes = {"manual-reporting": [doc(t) for t in MANUAL_REPORTING]}
+
+    found = suggest(themes, [doc("and then we were there"), doc("it is what it is")])
+
+    assert found.matches == () and found.groups == () and len(found.ungrouped) == 2
+
+
+def test_suggesting_needs_no_scientific_stack():
+    """Importing scikit-learn (with NumPy and SciPy) took over a second of every export."""
+    script = (
+        "import sys, uuid\n"
+        "from desktop.services.themes import Doc, suggest\n"
+        "d = lambda t: Doc(uuid.uuid4(), uuid.uuid4(), t)\n"
+        "found = suggest({'price': [d('too expensive')]}, [d('far too expensive')])\n"
+        "assert [m.tag for m in found.matches] == ['price'], found\n"
+        "print(sorted({'numpy', 'scipy', 'sklearn'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_plural_and_singular_words_are_one_word():
