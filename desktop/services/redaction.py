@@ -28,6 +28,7 @@ report's own text through it lists exactly what the PDF will hide.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -52,6 +53,7 @@ PLACEHOLDER_EMAIL: Final = "[email]"
 PLACEHOLDER_PHONE: Final = "[phone]"
 PLACEHOLDER_ADDED: Final = "[redacted]"
 PLACEHOLDER_TEAM: Final = "[team member]"
+PLACEHOLDER_ACCOUNT: Final = "[account]"
 #: Regions whose national formats are recognised (international "+" numbers always are).
 PHONE_REGIONS: Final = ("US", "GB", "DE", "FR", "IN", "AU", "BR", "ES")
 #: Examples kept per redacted term, for the preview.
@@ -145,7 +147,7 @@ class KnownAccount:
         words.append("company")
         phrase = " ".join(w for w in words if w)
         if phrase == "company":
-            return "[account]"
+            return PLACEHOLDER_ACCOUNT
         article = "an" if phrase[0] in "aeiou" else "a"
         size = f" ({self.size.strip()} employees)" if self.size and self.size.strip() else ""
         return f"{article} {phrase}{size}"
@@ -316,6 +318,14 @@ class Redactor:
 
     def __call__(self, text: str | None) -> str:
         """The text with every redacted term replaced (None stays empty)."""
+        return self._replace(text, label=False)
+
+    def label(self, text: str) -> str:
+        """A short label (a theme made from a tag, a suggested group's name) redacted:
+        an account is "[account]" there, not the sentence that describes it."""
+        return self._replace(text, label=True)
+
+    def _replace(self, text: str | None, label: bool) -> str:
         if not text:
             return ""
         spans = self._spans(text)
@@ -328,6 +338,8 @@ class Redactor:
             if span.kept:
                 out.append(text[span.start : span.end])
             else:
+                if label and span.category == "account":
+                    span = dataclasses.replace(span, placeholder=PLACEHOLDER_ACCOUNT)
                 out.append(span.placeholder)
                 self._record(span, text[span.start : span.end], text)
             last = span.end

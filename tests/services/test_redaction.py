@@ -235,6 +235,13 @@ def test_accounts_may_stay_named() -> None:
     assert redactor.account("Acme Freight Ltd") == "Acme Freight Ltd"
 
 
+def test_a_label_names_an_account_short() -> None:
+    redactor = Redactor([JANE], [ACME])
+    assert redactor.label("acme-freight-delays") == "[account]-delays"
+    assert redactor.label("concerns from jane") == "concerns from [contact: CFO]"
+    assert redactor("acme freight delays") == f"{ACME_SHOWN} delays"
+
+
 def test_an_account_without_details_is_still_hidden() -> None:
     redactor = Redactor([], [KnownAccount("Nowhere Inc", None, None, None)])
     assert redactor.account("Nowhere Inc") == "[account]"
