@@ -34,7 +34,7 @@ companies sales calls name) are written by hand, not by this script.
 
     apt-get install wamerican wbritish
     pip install names-dataset wordfreq
-    python scripts/build_name_lists.py
+    PYTHONPATH=. python scripts/build_name_lists.py
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ from pathlib import Path
 
 import names_dataset
 from wordfreq import zipf_frequency
+
+from desktop.services.name_finder import fold
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "names"
 DICTIONARIES = ("/usr/share/dict/american-english", "/usr/share/dict/british-english")
@@ -91,9 +93,15 @@ def popular(path: Path, top: tuple[int, int]) -> list[str]:
 
 
 def write(filename: str, source: str, items: set[str]) -> None:
-    header = f"# {source}; made by scripts/build_name_lists.py\n"
-    (OUT / filename).write_text(header + "\n".join(sorted(items)) + "\n", encoding="utf-8")
-    print(f"{filename}: {len(items)}")
+    """The names as redaction compares them (`fold`: lower case, no accents or
+    apostrophes), so that the app reads them without folding 25,000 of them."""
+    header = (
+        f"# {source}; made by scripts/build_name_lists.py. Folded: lower case, without\n"
+        "# accents or apostrophes, as redaction compares names.\n"
+    )
+    keys = {fold(item) for item in items}
+    (OUT / filename).write_text(header + "\n".join(sorted(keys)) + "\n", encoding="utf-8")
+    print(f"{filename}: {len(keys)}")
 
 
 def main() -> None:

@@ -65,6 +65,8 @@ _LETTER_FOLD = str.maketrans(
 def fold(text: str) -> str:
     """A name as compared: lower case, without accents or apostrophes ("O’Connor",
     "OConnor" and "o'connor" are one; "Álvarez" is "alvarez")."""
+    if text.isascii():
+        return text.lower().replace("'", "")
     text = text.translate(_LETTER_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -218,12 +220,15 @@ def lexicon() -> Lexicon:
     """The name lists, read once."""
     folder = shipped.folder("names")
 
-    def read(filename: str) -> frozenset[str]:
-        text = folder.joinpath(filename).read_text(encoding="utf-8")
-        return frozenset(fold(line) for line in text.splitlines() if line and line[0] != "#")
+    def read(filename: str, folded: bool = True) -> frozenset[str]:
+        """A list, one name a line; the built ones are folded already (see
+        scripts/build_name_lists.py), the hand-written ones are folded here."""
+        lines = folder.joinpath(filename).read_text(encoding="utf-8").splitlines()
+        names = [line for line in lines if line and line[0] != "#"]
+        return frozenset(names if folded else map(fold, names))
 
     words = read("words.txt")
-    places, not_people = read("places.txt"), read("not_people.txt")
+    places, not_people = read("places.txt", False), read("not_people.txt", False)
     first, surnames = read("first_names.txt"), read("surnames.txt")
     # "Márk" folds to a word: a name that is a word, like "Mark".
     also = read("first_names_also_words.txt") | read("surnames_also_words.txt")
