@@ -38,6 +38,7 @@ from desktop import shipped
 
 _TOKEN = re.compile(r"[^\W_](?:\w|['’](?=[^\W_]))*")
 _POSSESSIVE = re.compile(r"['’][sS]$")
+_CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d|t)$", re.IGNORECASE)
 _SURNAME_SHAPE = re.compile(r"^(?:Mc|Mac|O['’]|D['’]|Fitz|Di|De|Da|Du|La|Le|Van|Von|St)[A-Z]")
 _LETTER_FOLD = str.maketrans(
     {
@@ -192,8 +193,15 @@ _AFTER_TO_WITH: Final = _words(
 _ADVERBS: Final = _words(
     """again also then just never always still really finally immediately quickly
     openly clearly later repeatedly literally basically actually even only first
-    initially eventually briefly politely nervously strongly"""
+    initially eventually briefly politely nervously strongly already apparently
+    honestly probably maybe perhaps definitely obviously earlier now recently
+    previously currently often sometimes usually overall anyway however meanwhile
+    otherwise instead therefore thus hence plus totally personally somehow ultimately
+    originally unfortunately fortunately luckily sadly surprisingly interestingly
+    notably frankly seriously certainly"""
 )
+#: After "ran"/"runs": a thing that runs, not a person ("the call ran over").
+_THINGS_RUN: Final = _words("over long late short smoothly fine well out on off into for behind")
 #: How surely the words after a name say it is a person (see `person_after`).
 ANY, STATE, ROLE, SAYS = 1, 2, 3, 4
 _DETERMINERS: Final = _words(
@@ -330,7 +338,9 @@ class NameFinder:
         if tok.possessive:
             return SAYS if i + 1 < len(toks) and toks[i + 1].key in PERSON_NOUNS else 0
         if text[tok.end : tok.end + 1] == ":" and _initial(text, toks, i):
-            return SAYS if tok.key not in LABELS else 0
+            lex = self.lex
+            listed = tok.key in lex.first or tok.key in lex.surnames or tok.key in lex.also_words
+            return SAYS if listed and tok.key not in LABELS else 0  # "Imani:", not "Pushback:"
         j = i + 1
         if j < len(toks) and toks[j].key in _ADVERBS and _gap(text, tok, toks[j]) == " ":
             j += 1  # "Ortega again asked"
@@ -347,6 +357,9 @@ class NameFinder:
                 return ROLE if any(w in ROLES for w in rest[1:5]) else 0
             return 0
         if nxt in ROLE_VERBS:
+            after = toks[j + 1].key if j + 1 < len(toks) else ""
+            if nxt in ("ran", "runs") and (after in _THINGS_RUN or after.isdigit()):
+                return 0  # "Call ran 5 minutes over"
             return ROLE
         return ANY if nxt in ANY_VERBS else 0
 
@@ -398,6 +411,8 @@ class NameFinder:
         key = tok.key
         if tok.upper or len(key) < 2 or key in STOP or key in AGENTS or not key.isalpha():
             return False
+        if _CONTRACTION.search(tok.text) or key in _ADVERBS:
+            return False  # "I'm", "We've", "Already signed"
         if _hyphened_to_lower(text, toks, i):
             return False  # "Taylor-made", "on-prem"
         listed = key in lex.first or key in lex.surnames
@@ -414,13 +429,15 @@ class NameFinder:
             if listed or ambiguous:
                 return after >= ANY or self.person_before(text, toks, i)
             if key in lex.words:  # "Cook said", "Walker is the champion", "Fox leads"
-                return after >= ROLE
+                return after >= ROLE and not key.endswith("ly")
             # a capitalised word no list holds: a name where a person's verb says so
             return after == SAYS or self.person_before(text, toks, i)
         if tok.lower and (key in lex.first or key in lex.also_words):
             if key in lex.first and not not_person:
                 return True
-            return self.person_after(text, toks, i) == SAYS
+            # "tom said", at the start of a sentence: not "the landing page says"
+            first = _initial(text, toks, i) or (i and toks[i - 1].key in lex.first)
+            return bool(first) and self.person_after(text, toks, i) == SAYS
         if tok.lower and key in lex.surnames:  # "ortega asked"
             return self.person_after(text, toks, i) == SAYS
         return False
