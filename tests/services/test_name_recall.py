@@ -8,7 +8,7 @@ counts the words hidden that are no name. The last part of the file was written 
 the rules were tuned and measured once as it was: it is kept apart so a change that
 only fits the first part shows.
 
-Figures when this test was written (411 sentences, 291 names; the held-out part 84
+Figures when this test was written (417 sentences, 291 names; the held-out part 84
 sentences, 68 names, measured before any rule was changed for it: recall 0.94,
 precision 0.99): recall 0.98, precision 0.99.
 """
