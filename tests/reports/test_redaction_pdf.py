@@ -105,7 +105,10 @@ def month(services: Services) -> tuple[Services, Any]:
     add(third, NoteKind.QUESTION, "Budget?", answer="O'Connor holds it: 40k")
     corrected = add(
         third, NoteKind.QUOTE, "Li Na: the CRM is a graveyard", quote_worthy=True,
+        tags=["li-na"],
     )  # fmt: skip
+    disputed = add(first, NoteKind.OBJECTION, "Siobhan hates annual plans", tags=["siobhan"])
+    services.review.annotate(disputed.id, Verdict.DISPUTED, REP, comment="Not what Siobhan said")
     add(third, NoteKind.GENERAL, "Call +55 11 91234-5678, +34 612 34 56 78 or 1-800-FLOWERS")
     add(third, NoteKind.GENERAL, "Mail siobhan(at)acmefreight(dot)com after Easter")
     services.review.annotate(
