@@ -182,8 +182,6 @@ LABELS: Final = _words(
 )
 #: Words before a run of capitalised words that make it a place ("in Austin").
 _PLACE_BEFORE: Final = _words("in into at near across throughout outside inside around via")
-#: Words after a word at a sentence's start that make it a word ("Will they", "Mark the").
-_FUNCTION_NEXT: Final = STOP | _words("up yes sure really please")
 #: Words before "to"/"with" and a person ("spoke to", "meeting with").
 _AFTER_TO_WITH: Final = _words(
     """spoke speak speaking talked talk talking chatted chat according sent send
@@ -204,9 +202,6 @@ _ADVERBS: Final = _words(
 _THINGS_RUN: Final = _words("over long late short smoothly fine well out on off into for behind")
 #: How surely the words after a name say it is a person (see `person_after`).
 ANY, STATE, ROLE, SAYS = 1, 2, 3, 4
-_DETERMINERS: Final = _words(
-    "the a an this that our their its your my his her every each any some no"
-)
 
 
 @dataclass(frozen=True, slots=True)

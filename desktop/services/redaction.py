@@ -17,7 +17,7 @@ corrections, comments, tags and theme names, suggested-group labels, bookmarks):
 - every recorded account's name (the report's and any other named in a note),
   optionally, replaced by industry and size ("a mid-market logistics company (201-500
   employees)");
-- the team's own names (marketers, reps) as the user chooses (`TEAM_NAMES`): kept
+- the team's own names (marketers, reps) as the user chooses (`TeamNames`): kept
   everywhere (the default: a redacted report still says who rode along and who
   reviewed), or replaced everywhere by their role, "[rep A]", "[marketer B]";
 - terms the user adds: `[redacted]`. Terms the user keeps are never redacted.
@@ -60,7 +60,6 @@ PHONE_REGIONS: Final = ("US", "GB", "DE", "FR", "IN", "AU", "BR", "ES")
 EXAMPLES_PER_TERM: Final = 3
 #: What becomes of the team's own names: kept (the default) or replaced by their role.
 TeamNames = Literal["keep", "role"]
-TEAM_NAMES: Final[tuple[TeamNames, ...]] = ("keep", "role")
 
 _BRACKETED_AT = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
 _BRACKETED_DOT = r"\s*[\[({<]\s*dot\s*[\])}>]\s*"
