@@ -305,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--redact", action="store_true", help="hide names, e-mails, phones and accounts"
         )
+        command.add_argument(
+            "--team-names",
+            choices=("keep", "role"),
+            metavar="keep|role",
+            help="with --redact: keep the team's names (default) or replace them by role",
+        )
         command.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     db = commands.add_parser("db", help="check, upgrade or locate the database").add_subparsers(
@@ -837,7 +843,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.services.redaction import RedactionOptions
 
-    redaction = RedactionOptions() if args.redact else None
+    if args.team_names and not args.redact:
+        raise UserError("--team-names only applies with --redact")
+    redaction = RedactionOptions(team=args.team_names or "keep") if args.redact else None
     progress = _PercentLine("exporting", args.quiet)
     if args.action == "call":
         from desktop.reports.call_summary import build_call_summary

@@ -93,7 +93,7 @@ def build_call_summary(
         target,
         story,
         title=title,
-        author=(call.marketer.name if call.marketer else "Ridealong"),
+        author=_name(ReportText(redactor), call.marketer, "Ridealong"),
         subject=f"Ride-along call summary, {call.started_at.astimezone():%d %B %Y}",
         keywords=("ride-along", "call summary"),
         progress=phases.part(0.3, 1.0),
@@ -159,7 +159,7 @@ def _story(
     story.append(
         label(
             f"Generated {services.clock().astimezone():%d %B %Y, %H:%M} by Ridealong"
-            + (" · names, contact details and the account are redacted" if redactor else ""),
+            + (f" · redacted: {redactor.options.summary}" if redactor else ""),
             styles.muted,
         )
     )
@@ -191,7 +191,7 @@ def _facts(styles: Styles, t: ReportText, call: v.CallView, notes: Sequence[v.No
         ("Prospect side", "; ".join(people) or "not recorded"),
         (
             "Rep / marketer",
-            f"{_name(call.rep)} / {_name(call.marketer)}",
+            f"{_name(t, call.rep)} / {_name(t, call.marketer)}",
         ),
         ("When", timing),
         ("Type and stage", call.call_type.label + (f" · {call.stage}" if call.stage else "")),
@@ -224,8 +224,9 @@ def _facts(styles: Styles, t: ReportText, call: v.CallView, notes: Sequence[v.No
     return grid
 
 
-def _name(person: v.PersonView | None) -> str:
-    return person.name if person else "—"
+def _name(t: ReportText, person: v.PersonView | None, nobody: str = "—") -> str:
+    """A team member's name, or their role when the user redacts by role."""
+    return t.person(person.name) if person else nobody
 
 
 def _reviewed(notes: Sequence[v.NoteView]) -> str:
@@ -240,7 +241,7 @@ def _grade(
     if call.grade is None:
         out.append(label("Not graded yet.", styles.body))
         return out
-    by = f" by {_esc(call.graded_by.name)}" if call.graded_by else ""
+    by = f" by {_esc(_name(t, call.graded_by))}" if call.graded_by else ""
     at = f" on {call.graded_at.astimezone():%d %B %Y}" if call.graded_at else ""
     revision = (
         f", against the definitions of revision {call.grade_definitions_revision}"
@@ -391,7 +392,7 @@ def _review_cell(
 ) -> list[Flowable]:
     cell: list[Flowable] = [label(_STATUS[note.review_status][0], styles.cell)]
     for a in review:
-        who = a.author.name if a.author else "someone"
+        who = _name(t, a.author, "someone")
         when = a.created_at.astimezone().strftime("%d %b %H:%M")
         if a.verdict is not None and len(review) > 1:
             cell.append(label(f"{a.verdict.label} by {_esc(who)}, {when}", styles.muted))
@@ -422,7 +423,7 @@ def _long_note(
     if tags:
         out.append(para(tags, styles.muted))
     for a in review:
-        who = a.author.name if a.author else "someone"
+        who = _name(t, a.author, "someone")
         when = a.created_at.astimezone().strftime("%d %b %H:%M")
         if a.verdict is not None:
             out.append(label(f"{a.verdict.label} by {_esc(who)}, {when}", styles.muted))

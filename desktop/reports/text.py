@@ -290,3 +290,7 @@ class ReportText:
         if self.redactor is None:
             return name
         return self.redactor.contact(name, title, deal_role)
+
+    def person(self, name: str) -> str:
+        """A team member's name: kept, or their role when redacting by role."""
+        return self.redactor.person(name) if self.redactor is not None else name

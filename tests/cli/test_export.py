@@ -65,6 +65,23 @@ def test_export_call_and_month_write_pdfs_and_print_their_paths(
     assert "Whitfield" not in text and "555-0199" not in text
 
 
+def test_redacting_by_role_hides_the_team_names_too(
+    capsys: pytest.CaptureFixture[str], db_url: str, call_id: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "march.pdf"
+    code, out, err = run(
+        capsys, "--database-url", db_url, "export", "month", "2024-03", "-o", str(path),
+        "--redact", "--team-names", "role", "--rep", "Riley Rep", "--by", "Pat Lead",
+    )  # fmt: skip
+    assert (code, out, err) == (0, f"{path}\n", "")
+    reader = pypdf.PdfReader(path)
+    text = " ".join("".join(p.extract_text() for p in reader.pages).split())
+    assert "rep: [rep A]" in text and "by [team member]" in text
+    assert "Riley" not in text and "Pat Lead" not in text and "Whitfield" not in text
+    assert reader.metadata is not None and reader.metadata["/Author"] == "[team member]"
+    assert "Riley" not in reader.metadata["/Subject"]
+
+
 def test_a_date_range_replaces_the_month(
     capsys: pytest.CaptureFixture[str], db_url: str, call_id: str, tmp_path: Path
 ) -> None:
@@ -97,6 +114,8 @@ def test_a_date_range_replaces_the_month(
             "-o",
             "{out}/x.pdf",
         ],
+        ["export", "month", "2024-03", "--team-names", "role", "-o", "{out}/x.pdf"],
+        ["export", "call", "{call}", "--redact", "--team-names", "none", "-o", "{out}/x.pdf"],
         ["export", "month", "2024-03", "-o", "{out}/missing/x.pdf"],
         ["export", "month", "2024-03", "-o", "{out}"],
         ["export", "month", "2024-03"],
@@ -112,8 +131,9 @@ def test_mistakes_exit_2_with_one_line(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
+    call = "00000000-0000-0000-0000-000000000000"
     code, stdout, err = run(
-        capsys, "--database-url", sqlite_url, *(a.format(out=out) for a in args)
+        capsys, "--database-url", sqlite_url, *(a.format(out=out, call=call) for a in args)
     )
     assert code == 2 and stdout == ""
     assert err.startswith("ridealong") and err.count("\n") == 1 and "Traceback" not in err

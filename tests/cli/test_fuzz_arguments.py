@@ -130,6 +130,7 @@ DATE = pool(lambda _w: ["2025-03-01", "2025-03-31", "2024-12-31"], NASTY_DATES)
 MONTH = pool(lambda _w: ["2025-03", "2025-02"], NASTY_MONTHS)
 CALL = pool(lambda w: w.calls, ["", "not-an-id", "\udcff", "0" * 32, LONG])
 NOTE = pool(lambda w: w.notes, ["", "zz", "\udcff", LONG])
+TEAM_NAMES = pool(lambda _w: ["keep", "role"], ["", "nonsense", "\udcff", "Role"])
 #: `backup -o` gets a plain name only: a 250-character one still overflows its hidden
 #: `.partial` name, which the backup work (storage/backup.py) is changing.
 BACKUP_TO = pool(lambda w: w.paths()[:1], [])
@@ -164,10 +165,12 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
     (["outcome"], [("", TEXT), ("--set", choices([*Outcome]))],
      [("--on", DATE), ("--reason", TEXT)]),
     (["frameworks"], [], [("--json", None)]),
-    (["export", "call"], [("", CALL), ("-o", ANY_PATH)], [("--redact", None)]),
+    (["export", "call"], [("", CALL), ("-o", ANY_PATH)],
+     [("--redact", None), ("--team-names", TEAM_NAMES)]),
     (["export", "month"], [("", MONTH), ("-o", ANY_PATH)],
      [("--since", DATE), ("--until", DATE), ("--segment", TEXT), ("--industry", TEXT),
-      ("--rep", TEXT), ("--account", TEXT), ("--by", TEXT), ("--redact", None)]),
+      ("--rep", TEXT), ("--account", TEXT), ("--by", TEXT), ("--redact", None),
+      ("--team-names", TEAM_NAMES)]),
     (["db", "check"], [], []),
     (["db", "upgrade"], [], []),
     (["db", "path"], [], []),

@@ -178,11 +178,22 @@ class ReportsView(QWidget):
             "More terms to hide, separated by commas (Enter updates the list)",
         )
         self.redaction_add.setPlaceholderText("Also redact: e.g. Project Falcon, Q3 budget")
+        self.team_names = self._named(
+            QComboBox(self),
+            "redactionTeamNames",
+            "Team names",
+            "What becomes of the marketers' and reps' names in a redacted PDF",
+        )
+        self.team_names.addItem("Keep team names", "keep")
+        self.team_names.addItem("Team names by role: [rep A]", "role")
         self.redaction_status = QLabel(self)
         self.redaction_status.setProperty("role", "hint")
         self.redaction_status.setWordWrap(True)
-        for widget in (self.redaction_list, self.redaction_add, self.redaction_status):
+        for widget in self._redaction_widgets():
             widget.setVisible(False)
+
+    def _redaction_widgets(self) -> tuple[QWidget, ...]:
+        return (self.team_names, self.redaction_list, self.redaction_add, self.redaction_status)
 
     def _build_output(self) -> None:
         self.output = self._named(
@@ -258,6 +269,7 @@ class ReportsView(QWidget):
         column.addWidget(self.refresh)
         column.addSpacing(8)
         column.addWidget(self.redact)
+        column.addWidget(self.team_names)
         column.addWidget(self.redaction_status)
         column.addWidget(self.redaction_list, 1)
         column.addWidget(self.redaction_add)
@@ -292,6 +304,7 @@ class ReportsView(QWidget):
         self.refresh.clicked.connect(self.show_insights)
         self.redact.toggled.connect(self._on_redact_toggled)
         self.redaction_add.returnPressed.connect(self._update_redaction)
+        self.team_names.currentIndexChanged.connect(self._update_redaction)
         self.choose.clicked.connect(self._on_choose)
         self.export.clicked.connect(self.export_insights)
         self.cancel.clicked.connect(self._on_cancel)
@@ -400,7 +413,8 @@ class ReportsView(QWidget):
             return
         span = period.start.isoformat()[:7] if period.is_month else f"{period.start}_{period.end}"
         parts = ["insights", span]
-        parts += [_slug(v) for _w, v in self.filters().active]
+        hidden = ("account", "rep", "marketer") if self.redact.isChecked() else ()
+        parts += [_slug(v) for w, v in self.filters().active if w not in hidden]
         name = "-".join(parts) + ("-redacted" if self.redact.isChecked() else "") + ".pdf"
         self.output.setText(str(default_folder() / name))
         self.output.setProperty("suggested", True)
@@ -447,7 +461,7 @@ class ReportsView(QWidget):
     # -- redaction -------------------------------------------------------------------
 
     def _on_redact_toggled(self, on: bool) -> None:
-        for widget in (self.redaction_list, self.redaction_add, self.redaction_status):
+        for widget in self._redaction_widgets():
             widget.setVisible(on)
         self._suggest_path()
         if on:
@@ -462,7 +476,7 @@ class ReportsView(QWidget):
             if item.checkState() == Qt.CheckState.Unchecked:
                 keep.append(item.data(TERM_ROLE))
         add = tuple(t.strip() for t in self.redaction_add.text().split(",") if t.strip())
-        return RedactionOptions(add=add, keep=tuple(keep))
+        return RedactionOptions(add=add, keep=tuple(keep), team=self.team_names.currentData())
 
     def _update_redaction(self) -> None:
         options = self.options()
@@ -583,8 +597,9 @@ class ReportsView(QWidget):
             self.status.setText("An export is already running; wait or cancel it.")
             return
         folder = default_folder()
-        name = f"call-{_slug(account)}-{started.astimezone():%Y-%m-%d}"
-        name += "-redacted.pdf" if self.redact.isChecked() else ".pdf"
+        name = f"call-{_slug(account)}-{started.astimezone():%Y-%m-%d}.pdf"
+        if self.redact.isChecked():  # the account's name would undo the redaction
+            name = f"call-{started.astimezone():%Y-%m-%d}-redacted.pdf"
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:

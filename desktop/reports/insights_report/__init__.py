@@ -35,6 +35,7 @@ from desktop.reports.insights_report import (
     words,
 )
 from desktop.reports.insights_report.gather import Report, gather
+from desktop.reports.insights_report.redacted import shown_filters
 from desktop.reports.layout import Phases, ReportInfo, check_target, write_pdf
 from desktop.services import Services
 from desktop.services.base import check_storable
@@ -73,8 +74,8 @@ def build_insights_report(
         target,
         story,
         title=title,
-        author=generated_by,
-        subject=f"Ride-along insights for {period.label} ({report.insights.filters.describe()})",
+        author=report.generated_by,
+        subject=f"Ride-along insights for {period.label} ({_described(report)})",
         keywords=("ride-along", "insights", period.label),
         progress=phases.part(0.5, 1.0),
         cancel=cancel,
@@ -101,6 +102,11 @@ def preview_insights_redaction(
     assert report.t.redactor is not None
     phases.done()
     return report.t.redactor.preview()
+
+
+def _described(r: Report) -> str:
+    """The filters for the PDF's subject, redacted like the cover."""
+    return "; ".join(f"{w}: {v}" for w, v in shown_filters(r.insights.filters, r.t)) or "all calls"
 
 
 def _story(r: Report) -> list[Flowable]:

@@ -7,16 +7,14 @@ from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.insights_report.pieces import TYPED_LIMIT
+from desktop.reports.insights_report.redacted import shown_filters
 from desktop.reports.layout import BODY_WIDTH, INK, RULE, gap, plural, section
 from desktop.reports.text import label, para
 
 
 def flowables(r: Report) -> list[Flowable]:
     s, ins, t = r.styles, r.insights, r.t
-    filters = [
-        (what, t.account(value) if what == "account" else value)
-        for what, value in ins.filters.active
-    ]
+    filters = shown_filters(ins.filters, t)
     generated = ins.generated_at.astimezone()
     rows = [
         (
@@ -37,9 +35,7 @@ def flowables(r: Report) -> list[Flowable]:
         ),
     ]
     if t.redactor is not None:
-        rows.append(
-            ("Redaction", "names, e-mail addresses, phone numbers and accounts are replaced")
-        )
+        rows.append(("Redaction", t.redactor.options.summary))
     grid = Table(
         [[label(k, s.cell_head), para(v, s.body, limit=TYPED_LIMIT)] for k, v in rows],
         colWidths=[34 * mm, BODY_WIDTH - 34 * mm],

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from desktop.progress import CancelToken
+from desktop.reports.insights_report.redacted import redact_values
 from desktop.reports.layout import Phases, Styles
 from desktop.reports.text import ReportText
 from desktop.services import Services
@@ -88,7 +89,11 @@ def gather(
         accounts = {e.account for e in _all_evidence(insights)}
         if filters.account:
             accounts.add(filters.account)
-        redactor = services.redaction.redactor(sorted(accounts), redaction)
+        competitors = [t.name for t in insights.competitors.themes]
+        redactor = services.redaction.redactor(sorted(accounts), redaction, competitors)
+        insights, alignment, trends, generated_by = redact_values(
+            insights, alignment, trends, generated_by, redactor
+        )
     phases.part(0.4, 0.5)(2, 2)
     return Report(insights, alignment, trends, definitions, generated_by, ReportText(redactor))
 
