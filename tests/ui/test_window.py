@@ -494,12 +494,12 @@ def test_backups_and_trash_count_in_words_and_the_status_bar_lets_go(
     window = open_window(qtbot, sqlite_url, clock=clock)
     window.show_backups()
     dialog = window.findChild(QDialog, "backupsDialog")
-    qtbot.waitUntil(lambda: dialog.status.text() == "No backups yet.")
+    qtbot.waitUntil(lambda: dialog.status.text() == "No backups yet.", timeout=15_000)
     qtbot.mouseClick(dialog.findChild(QPushButton, "backupNow"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "1 backup kept." in dialog.status.text(), timeout=15_000)
     assert dialog.status.text().startswith("Backed up to ")
     # Every job said it finished: nothing is left "Reading backups…" in the status bar.
-    qtbot.waitUntil(lambda: window.job_status.job is None)
+    qtbot.waitUntil(lambda: window.job_status.job is None, timeout=15_000)
     assert not window.job_status.isVisible()
     dialog.close()
 
