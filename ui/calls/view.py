@@ -184,11 +184,12 @@ class CallsView(QWidget):
         self.details = CallDetails(self)
         self.qualification = QualificationPanel(self)
         right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
+        self._side_layout = QVBoxLayout(right)
+        self._side_layout.setContentsMargins(0, 0, 0, 0)
         # The checklist is worked during the call; the details are looked up: it goes first.
-        right_layout.addWidget(self.qualification, 1)
-        right_layout.addWidget(self.details)
+        self._side_layout.addWidget(self.qualification, 1)
+        self._side_layout.addWidget(self.details)
+        self._side_layout.addStretch(0)
         # Scrolls rather than squeezes its wrapped lines in a short window.
         self.side = SidePanel(self)
         self.side.setObjectName("callSide")
@@ -402,6 +403,10 @@ class CallsView(QWidget):
             call.framework.name if call.framework else None,
             self._services.qualification.checklist(call.id),
         )
+        # Without a checklist the details move up under the heading, not to the bottom.
+        has_list = call.framework is not None
+        self._side_layout.setStretch(0, 1 if has_list else 0)
+        self._side_layout.setStretch(2, 0 if has_list else 1)
 
     def _show_centre(self) -> None:
         if self.centre.currentWidget() is self.start_panel:
