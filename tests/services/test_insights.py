@@ -453,9 +453,9 @@ def test_competitor_mentions_are_counted_per_competitor_in_calls(services):
 
     competitors = march(services).competitors
 
-    assert names(competitors) == ["rivalsoft", "otherco"]
+    assert names(competitors) == ["Rivalsoft", "otherco"]
     rival = competitors.themes[0]
-    assert (rival.calls, rival.notes) == (2, 3)
+    assert (rival.calls, rival.notes) == (2, 4)  # the pain note names it too
     assert (competitors.untagged_notes, competitors.untagged_calls) == (1, 1)
 
 
@@ -515,3 +515,45 @@ def test_an_empty_month_is_all_zeros(services):
     assert insights.grades.calls == 0
     assert insights.pains.themes == () and insights.pains.groups == ()
     assert insights.coverage == () and insights.quote_bank.total == 0
+
+
+# -- competitors named in any note (issue 14) ----------------------------------------
+
+
+def test_a_known_competitor_counts_on_every_call_that_names_it_in_any_note(services):
+    # Veloxa becomes known by one tagged competitor note; Clarivo by a note in February.
+    feb = call(services, "Old", at(2, 20))
+    note(services, feb.id, NoteKind.COMPETITOR, "Clarivo came up #clarivo")
+    a = call(services, "Acme", at(3, 1))
+    b = call(services, "Beta", at(3, 2))
+    c = call(services, "Gamma", at(3, 3))
+    d = call(services, "Delta", at(3, 4))
+    e = call(services, "Epsilon", at(3, 5), framework="bant")
+    f = call(services, "Zeta", at(3, 6))
+    note(services, a.id, NoteKind.COMPETITOR, "Trialling Veloxa #veloxa #competition")
+    note(services, b.id, NoteKind.PAIN, "Veloxa's reports take an hour to load")  # untagged
+    note(services, c.id, NoteKind.OBJECTION, "Too pricey", response="Cheaper than VELOXA")
+    note(services, c.id, NoteKind.QUESTION, "Who else?", answer="veloxa, and Clarivo")
+    services.qualification.set_status(
+        e.id, "need", CriterionStatus.ANSWERED, answer="Replace Veloxa by summer"
+    )
+    note(services, d.id, NoteKind.PAIN, "Veloxasoft is not Veloxa-like")
+    note(services, f.id, NoteKind.PAIN, "Veloxan is a word, not the name")
+    disputed = note(services, f.id, NoteKind.PAIN, "Veloxa does this better")
+    services.review.annotate(disputed.id, Verdict.DISPUTED, "Riley Rep")
+    note(services, b.id, NoteKind.COMPETITOR, "Some spreadsheet vendor #competitors")
+
+    competitors = march(services).competitors
+
+    # "Veloxa" is written four times, "VELOXA" and "veloxa" once each: shown as most.
+    assert names(competitors) == ["Veloxa", "Clarivo"]
+    veloxa, clarivo = competitors.themes
+    # Acme (tag and text), Beta (pain), Gamma (response, answer), Delta ("Veloxa-like"
+    # is the word Veloxa), Epsilon (a criterion's answer); not Zeta: "Veloxan" is
+    # another word and the note naming it is disputed.
+    assert (veloxa.calls, veloxa.accounts) == (5, 5)
+    assert veloxa.notes == 5  # Acme, Beta, Gamma's objection and question, Delta
+    assert (clarivo.calls, clarivo.previous_calls, clarivo.trend) == (1, 1, "same")
+    # the generic #competitors note named no known competitor
+    assert (competitors.untagged_notes, competitors.untagged_calls) == (1, 1)
+    assert veloxa.evidence[0].kind is NoteKind.COMPETITOR
