@@ -23,6 +23,9 @@ Conventions, which the report's appendix can print (`RANKING_RULES`):
 - Qualification coverage: a criterion whose status is answered or disqualifying was
   asked too, and a disqualifying answer is an answer (asked >= answered >=
   disqualifying). "Confirmed" means the rep confirmed a question note linked to it.
+  A criterion's SQL rate is over the graded calls that covered it, against its
+  framework's baseline (the SQL rate of all its graded calls); ungraded calls are in no
+  rate. `FrameworkCoverage.verdict` turns them into Keep, Drop or Rephrase.
 - The previous period is the same number of days immediately before.
 """
 
@@ -60,7 +63,9 @@ from desktop.services.insight_values import (
     FrameworkCoverage,
     GradeMix,
     Insights,
+    PreviousCoverage,
     QuoteBank,
+    SqlBaseline,
     SuggestedGroup,
     SuggestedNote,
     ThemeRank,
@@ -622,12 +627,19 @@ def _untagged(s: Session, w: _Window, cap: int) -> dict[NoteKind, list[Evidence]
 
 
 def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
+    """Per criterion of each framework used in the period: asked, covered, and the SQL
+    rate of the graded calls that covered it, in the period and the one before; per
+    framework, its SQL baseline (graded calls graded SQL)."""
     answer = m.CriterionAnswer
     asked = (CriterionStatus.ASKED, *COVERED)
     answered = tuple(COVERED)
+    now = w.current
     # One row per (call, criterion): a call has at most one answer per criterion, so plain
     # sums count calls here, far cheaper than count(distinct) over a year of calls.
     status = answer.status
+    graded = m.Call.grade.is_not(None)
+    is_sql = m.Call.grade == Grade.SQL
+    covered = status.in_(answered)
     stmt = (
         select(
             m.Framework.key.label("framework_key"),
@@ -637,21 +649,29 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
             m.Criterion.name.label("name"),
             m.Criterion.question.label("question"),
             m.Criterion.position.label("position"),
-            func.count().label("calls"),
-            _tally(status.in_(asked)).label("asked"),
-            _tally(status.in_(answered)).label("answered"),
-            _tally(status == CriterionStatus.DISQUALIFYING).label("disqualifying"),
-            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL)).label("answered_sql"),
+            _tally(now).label("calls"),
+            _tally(and_(now, status.in_(asked))).label("asked"),
+            _tally(and_(now, covered)).label("answered"),
+            _tally(and_(now, status == CriterionStatus.DISQUALIFYING)).label("disqualifying"),
+            _tally(and_(now, covered, is_sql)).label("answered_sql"),
+            _tally(and_(now, covered, graded)).label("graded_covered"),
+            _tally(~now).label("previous_calls"),
+            _tally(and_(~now, status.in_(asked))).label("previous_asked"),
+            _tally(and_(~now, covered)).label("previous_covered"),
+            _tally(and_(~now, covered, graded)).label("previous_graded_covered"),
+            _tally(and_(~now, covered, is_sql)).label("previous_covered_sql"),
         )
         .select_from(m.Call)
         .join(m.Framework, m.Framework.id == m.Call.framework_id)
         .join(m.Criterion, m.Criterion.framework_id == m.Framework.id)
         .outerjoin(answer, and_(answer.call_id == m.Call.id, answer.criterion_id == m.Criterion.id))
-        .where(*w.now)
+        .where(*w.both)
         .group_by(m.Framework.id, m.Criterion.id)
+        .having(_tally(now) > 0)
         .order_by(m.Framework.name, m.Framework.key, m.Criterion.position)
     )
     confirmed = {crit: calls for crit, calls in s.execute(_confirmed_answers(w))}
+    baselines = _framework_baselines(s, w)
     frameworks: dict[tuple[str, str], list[CriterionCoverage]] = {}
     for row in s.execute(stmt):
         frameworks.setdefault((row.framework_key, row.framework_name), []).append(
@@ -666,6 +686,14 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
                 disqualifying=int(row.disqualifying),
                 confirmed=confirmed.get(row.criterion_id, 0),
                 answered_sql=int(row.answered_sql),
+                graded_covered=int(row.graded_covered),
+                previous=PreviousCoverage(
+                    calls=int(row.previous_calls),
+                    asked=int(row.previous_asked),
+                    covered=int(row.previous_covered),
+                    graded_covered=int(row.previous_graded_covered),
+                    covered_sql=int(row.previous_covered_sql),
+                ),
             )
         )
     return tuple(
@@ -674,9 +702,32 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
             name=fw_name,
             calls=max(c.calls for c in criteria),
             criteria=tuple(criteria),
+            baseline=baselines.get((fw_key, True), SqlBaseline(0, 0)),
+            previous_baseline=baselines.get((fw_key, False), SqlBaseline(0, 0)),
         )
         for (fw_key, fw_name), criteria in frameworks.items()
     )
+
+
+def _framework_baselines(s: Session, w: _Window) -> dict[tuple[str, bool], SqlBaseline]:
+    """Per framework and period (True: the period itself), its graded calls and how
+    many of them were graded SQL."""
+    stmt = (
+        select(
+            m.Framework.key,
+            w.current,
+            func.count(m.Call.grade),
+            _tally(m.Call.grade == Grade.SQL),
+        )
+        .select_from(m.Call)
+        .join(m.Framework, m.Framework.id == m.Call.framework_id)
+        .where(*w.both)
+        .group_by(m.Framework.key, w.current)
+    )
+    return {
+        (key, bool(flag)): SqlBaseline(graded=int(graded), sql=int(sql or 0))
+        for key, flag, graded, sql in s.execute(stmt)
+    }
 
 
 def _confirmed_answers(w: _Window) -> Select[uuid.UUID | None, int]:
