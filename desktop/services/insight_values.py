@@ -306,10 +306,11 @@ class FrameworkCoverage:
             if c.answered < KEEP_COVERED_SHARE * c.calls:
                 reason += f" Covered on only {c.answered} of {c.calls} calls: cover it more."
             return CriterionVerdict(KEEP, reason)
+        points = "point" if abs(lift) == 1 else "points"
         return CriterionVerdict(
             DROP,
-            f"{compared} ({lift:+d} points): no lift, so the question does not tell an SQL "
-            "from the rest.",
+            f"{compared} ({lift:+d} {points}): no lift of {LIFT_POINTS} points or more, so "
+            "covering it does not pick out SQLs.",
         )
 
 

@@ -92,8 +92,8 @@ def _framework(r: Report, fw: FrameworkCoverage) -> list[Flowable]:
                 label(f'<font color="{colour}"><b>{esc(verdict.word)}</b></font>', s.cell),
             ]
         )
-    w = (BODY_WIDTH - 34 * mm - 38 * mm - 30 * mm) / 3
-    out.append(table(rows, [34 * mm, w, w, w, 38 * mm, 30 * mm], right=(1, 2, 3)))
+    widths = [30 * mm, 20 * mm, 30 * mm, 22 * mm, 40 * mm]
+    out.append(table(rows, [*widths, BODY_WIDTH - sum(widths)], right=(1, 2, 3)))
     out.append(gap(4))
     for c, verdict in verdicts:
         out.append(
@@ -142,7 +142,7 @@ def _covered(c: CriterionCoverage) -> str:
         extra.append(f"{c.disqualifying:,} disqualifying")
     if c.confirmed:
         extra.append(f"{c.confirmed:,} confirmed")
-    return text + (f"<br/>{', '.join(extra)}" if extra else "")
+    return text + "".join(f"<br/>{e}" for e in extra)
 
 
 def _previous(c: CriterionCoverage) -> str:
