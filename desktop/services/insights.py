@@ -1093,7 +1093,7 @@ def _count_note_mentions(
         m.Note.deleted_at.is_(None),
         _not_disputed(),
         *w.both,
-        tagged if wanted is None else or_(tagged, wanted),
+        *([] if wanted is None else [or_(tagged, wanted)]),
     )
     rows = s.execute(stmt).all()
     tags: dict[uuid.UUID, set[str]] = defaultdict(set)

@@ -649,3 +649,19 @@ def test_a_criterion_that_lifts_but_is_rarely_covered_is_kept_with_advice(servic
     verdict = bant.verdict(budget)
     assert verdict.word == KEEP
     assert verdict.reason.endswith("Covered on only 5 of 10 calls: cover it more.")
+
+
+def test_a_hyphenated_or_accented_competitor_is_found_however_it_is_spaced(services):
+    a = call(services, "Acme", at(3, 1))
+    b = call(services, "Beta", at(3, 2))
+    c = call(services, "Gamma", at(3, 3))
+    note(services, a.id, NoteKind.COMPETITOR, "Trialling it #deal-grove #Écrin")
+    note(services, b.id, NoteKind.PAIN, "Deal Grove is slow; Deal Grove is dear")
+    note(services, c.id, NoteKind.OBJECTION, "DEALGROVE costs less and ÉCRIN too")
+
+    competitors = march(services).competitors
+
+    assert [(t.name, t.calls) for t in competitors.themes] == [
+        ("Deal Grove", 3),  # the tag, twice "Deal Grove", once "DEALGROVE"
+        ("ÉCRIN", 2),  # tagged on one call, written on another: as written
+    ]
