@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final
 
 from desktop.domain import Grade, NoteKind, ReviewStatus
 from desktop.errors import UserError
@@ -159,6 +160,70 @@ class ThemeSection:
         return next((t for t in self.themes if t.name == name), None)
 
 
+def _percent(k: int, n: int) -> int:
+    return round(100 * k / n)
+
+
+@dataclass(frozen=True, slots=True)
+class SqlBaseline:
+    """A framework's graded calls in a period and how many were graded SQL: what a
+    criterion's SQL rate is compared with (ungraded calls are not "not SQL")."""
+
+    graded: int
+    sql: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.sql / self.graded if self.graded else None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousCoverage:
+    """A criterion's coverage in the previous period (counts are calls)."""
+
+    calls: int
+    asked: int
+    covered: int
+    graded_covered: int
+    covered_sql: int
+
+
+#: The verdicts on a criterion, and the rules that give them (`FrameworkCoverage.verdict`).
+KEEP: Final = "Keep"
+DROP: Final = "Drop"
+REPHRASE: Final = "Rephrase"
+TOO_FEW: Final = "Too few calls to judge"
+#: Graded calls that covered a criterion before its SQL rate is judged.
+MIN_GRADED_TO_JUDGE: Final = 5
+#: Points above the framework's baseline SQL rate that count as a lift.
+LIFT_POINTS: Final = 10
+#: Share of the calls that should cover a criterion worth keeping.
+KEEP_COVERED_SHARE: Final = 0.6
+#: Asked on at least this many calls, and this share of them, but covered on fewer than
+#: half of the calls it was asked on: the question does not get an answer.
+REPHRASE_MIN_ASKED: Final = 5
+REPHRASE_ASKED_SHARE: Final = 0.5
+VERDICT_RULES: Final = (
+    f"Rephrase: asked on at least {REPHRASE_MIN_ASKED} calls and "
+    f"{REPHRASE_ASKED_SHARE:.0%} of the calls, but covered on fewer "
+    "than half of the calls it was asked on. "
+    f"Too few calls to judge: fewer than {MIN_GRADED_TO_JUDGE} graded calls covered it. "
+    f"Keep: calls that covered it were graded SQL at least {LIFT_POINTS} points more often "
+    "than all graded calls with the framework (its baseline); when it was covered on fewer "
+    f"than {KEEP_COVERED_SHARE:.0%} of calls, the advice is to cover "
+    f"it more often. Drop: covered on {MIN_GRADED_TO_JUDGE} or more graded calls, with a "
+    f"lift under {LIFT_POINTS} points. Rates are over graded calls only."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionVerdict:
+    """Keep, Drop, Rephrase or Too few calls to judge, and why, in a sentence."""
+
+    word: str
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class CriterionCoverage:
     """How far the period's calls got on one criterion (counts are calls)."""
@@ -173,6 +238,23 @@ class CriterionCoverage:
     disqualifying: int
     confirmed: int  # a linked question note was confirmed by the rep
     answered_sql: int  # calls answering it that were graded SQL
+    graded_covered: int = 0  # calls covering it that were graded (any grade)
+    previous: PreviousCoverage = PreviousCoverage(0, 0, 0, 0, 0)
+
+    @property
+    def sql_rate(self) -> float | None:
+        """SQL rate of the graded calls that covered it (None: none was graded)."""
+        return self.answered_sql / self.graded_covered if self.graded_covered else None
+
+    @property
+    def covered_change(self) -> int | None:
+        """Points of calls covering it now minus in the previous period (None: the
+        framework was not used in one of them)."""
+        if not self.calls or not self.previous.calls:
+            return None
+        return _percent(self.answered, self.calls) - _percent(
+            self.previous.covered, self.previous.calls
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +263,8 @@ class FrameworkCoverage:
     name: str
     calls: int
     criteria: tuple[CriterionCoverage, ...]
+    baseline: SqlBaseline = SqlBaseline(0, 0)  # the period's graded calls with it
+    previous_baseline: SqlBaseline = SqlBaseline(0, 0)
 
     @property
     def mean_asked(self) -> float:
@@ -190,6 +274,44 @@ class FrameworkCoverage:
     @property
     def never_answered(self) -> tuple[CriterionCoverage, ...]:
         return tuple(c for c in self.criteria if c.answered == 0)
+
+    def verdict(self, c: CriterionCoverage) -> CriterionVerdict:
+        """Keep, Drop, Rephrase or too few calls to judge (see `VERDICT_RULES`)."""
+        if (
+            c.asked >= REPHRASE_MIN_ASKED
+            and c.asked >= REPHRASE_ASKED_SHARE * c.calls
+            and 2 * c.answered < c.asked
+        ):
+            return CriterionVerdict(
+                REPHRASE,
+                f"asked on {c.asked} of {c.calls} calls but covered on only {c.answered}: "
+                "prospects do not answer it as asked.",
+            )
+        base, rate = self.baseline.rate, c.sql_rate
+        if c.graded_covered < MIN_GRADED_TO_JUDGE or base is None or rate is None:
+            graded = "graded call" if c.graded_covered == 1 else "graded calls"
+            return CriterionVerdict(
+                TOO_FEW,
+                f"{c.graded_covered} {graded} covered it; at least {MIN_GRADED_TO_JUDGE} are "
+                "needed to judge.",
+            )
+        lift = round(100 * rate) - round(100 * base)
+        compared = (
+            f"SQL on {c.answered_sql} of {c.graded_covered} graded calls that covered it "
+            f"({round(100 * rate)}%) against {round(100 * base)}% of all "
+            f"{self.baseline.graded} graded {self.name} calls"
+        )
+        if lift >= LIFT_POINTS:
+            reason = f"{compared}: a lift of {lift} points."
+            if c.answered < KEEP_COVERED_SHARE * c.calls:
+                reason += f" Covered on only {c.answered} of {c.calls} calls: cover it more."
+            return CriterionVerdict(KEEP, reason)
+        points = "point" if abs(lift) == 1 else "points"
+        return CriterionVerdict(
+            DROP,
+            f"{compared} ({lift:+d} {points}): no lift of {LIFT_POINTS} points or more, so "
+            "covering it does not pick out SQLs.",
+        )
 
 
 @dataclass(frozen=True, slots=True)

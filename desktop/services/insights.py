@@ -6,7 +6,9 @@ number of notes or themes; evidence comes from windowed queries (`row_number() o
 (partition by theme ...)`). Only the period's untagged pains and objections (at most
 `MAX_UNTAGGED` per kind) and a sample of each theme's notes (at most `SAMPLE_PER_THEME`)
 are read into Python, for the theme suggestions (`desktop.services.themes`) and the
-recurring phrases. Competitor mentions are ranked like themes but get no suggestions.
+recurring phrases. Competitors are ranked like themes but get no suggestions: a known
+competitor (the tag of a competitor note) counts on every call whose notes, answers or
+responses name it as a word, in any case (`_competitors`).
 What it returns is in `desktop.services.insight_values`; the period and the filters, and
 the SQL the filters mean, in `desktop.services.periods`.
 
@@ -21,13 +23,17 @@ Conventions, which the report's appendix can print (`RANKING_RULES`):
 - Qualification coverage: a criterion whose status is answered or disqualifying was
   asked too, and a disqualifying answer is an answer (asked >= answered >=
   disqualifying). "Confirmed" means the rep confirmed a question note linked to it.
+  A criterion's SQL rate is over the graded calls that covered it, against its
+  framework's baseline (the SQL rate of all its graded calls); ungraded calls are in no
+  rate. `FrameworkCoverage.verdict` turns them into Keep, Drop or Rephrase.
 - The previous period is the same number of days immediately before.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -57,7 +63,9 @@ from desktop.services.insight_values import (
     FrameworkCoverage,
     GradeMix,
     Insights,
+    PreviousCoverage,
     QuoteBank,
+    SqlBaseline,
     SuggestedGroup,
     SuggestedNote,
     ThemeRank,
@@ -151,6 +159,7 @@ class InsightsService(Service):
             coverage = _coverage(s, window)
             step()
             quote_bank = _quote_bank(s, window, QUOTE_BANK_SIZE)
+            competitors = _competitors(s, window)
             step()
         sections = {}
         caveats = []
@@ -174,6 +183,7 @@ class InsightsService(Service):
                 capped,
             )
             step()
+        sections[NoteKind.COMPETITOR] = competitors
         return Insights(
             period=period,
             previous_period=period.previous(),
@@ -617,12 +627,19 @@ def _untagged(s: Session, w: _Window, cap: int) -> dict[NoteKind, list[Evidence]
 
 
 def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
+    """Per criterion of each framework used in the period: asked, covered, and the SQL
+    rate of the graded calls that covered it, in the period and the one before; per
+    framework, its SQL baseline (graded calls graded SQL)."""
     answer = m.CriterionAnswer
     asked = (CriterionStatus.ASKED, *COVERED)
     answered = tuple(COVERED)
+    now = w.current
     # One row per (call, criterion): a call has at most one answer per criterion, so plain
     # sums count calls here, far cheaper than count(distinct) over a year of calls.
     status = answer.status
+    graded = m.Call.grade.is_not(None)
+    is_sql = m.Call.grade == Grade.SQL
+    covered = status.in_(answered)
     stmt = (
         select(
             m.Framework.key.label("framework_key"),
@@ -632,21 +649,29 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
             m.Criterion.name.label("name"),
             m.Criterion.question.label("question"),
             m.Criterion.position.label("position"),
-            func.count().label("calls"),
-            _tally(status.in_(asked)).label("asked"),
-            _tally(status.in_(answered)).label("answered"),
-            _tally(status == CriterionStatus.DISQUALIFYING).label("disqualifying"),
-            _tally(and_(status.in_(answered), m.Call.grade == Grade.SQL)).label("answered_sql"),
+            _tally(now).label("calls"),
+            _tally(and_(now, status.in_(asked))).label("asked"),
+            _tally(and_(now, covered)).label("answered"),
+            _tally(and_(now, status == CriterionStatus.DISQUALIFYING)).label("disqualifying"),
+            _tally(and_(now, covered, is_sql)).label("answered_sql"),
+            _tally(and_(now, covered, graded)).label("graded_covered"),
+            _tally(~now).label("previous_calls"),
+            _tally(and_(~now, status.in_(asked))).label("previous_asked"),
+            _tally(and_(~now, covered)).label("previous_covered"),
+            _tally(and_(~now, covered, graded)).label("previous_graded_covered"),
+            _tally(and_(~now, covered, is_sql)).label("previous_covered_sql"),
         )
         .select_from(m.Call)
         .join(m.Framework, m.Framework.id == m.Call.framework_id)
         .join(m.Criterion, m.Criterion.framework_id == m.Framework.id)
         .outerjoin(answer, and_(answer.call_id == m.Call.id, answer.criterion_id == m.Criterion.id))
-        .where(*w.now)
+        .where(*w.both)
         .group_by(m.Framework.id, m.Criterion.id)
+        .having(_tally(now) > 0)
         .order_by(m.Framework.name, m.Framework.key, m.Criterion.position)
     )
     confirmed = {crit: calls for crit, calls in s.execute(_confirmed_answers(w))}
+    baselines = _framework_baselines(s, w)
     frameworks: dict[tuple[str, str], list[CriterionCoverage]] = {}
     for row in s.execute(stmt):
         frameworks.setdefault((row.framework_key, row.framework_name), []).append(
@@ -661,6 +686,14 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
                 disqualifying=int(row.disqualifying),
                 confirmed=confirmed.get(row.criterion_id, 0),
                 answered_sql=int(row.answered_sql),
+                graded_covered=int(row.graded_covered),
+                previous=PreviousCoverage(
+                    calls=int(row.previous_calls),
+                    asked=int(row.previous_asked),
+                    covered=int(row.previous_covered),
+                    graded_covered=int(row.previous_graded_covered),
+                    covered_sql=int(row.previous_covered_sql),
+                ),
             )
         )
     return tuple(
@@ -669,9 +702,32 @@ def _coverage(s: Session, w: _Window) -> tuple[FrameworkCoverage, ...]:
             name=fw_name,
             calls=max(c.calls for c in criteria),
             criteria=tuple(criteria),
+            baseline=baselines.get((fw_key, True), SqlBaseline(0, 0)),
+            previous_baseline=baselines.get((fw_key, False), SqlBaseline(0, 0)),
         )
         for (fw_key, fw_name), criteria in frameworks.items()
     )
+
+
+def _framework_baselines(s: Session, w: _Window) -> dict[tuple[str, bool], SqlBaseline]:
+    """Per framework and period (True: the period itself), its graded calls and how
+    many of them were graded SQL."""
+    stmt = (
+        select(
+            m.Framework.key,
+            w.current,
+            func.count(m.Call.grade),
+            _tally(m.Call.grade == Grade.SQL),
+        )
+        .select_from(m.Call)
+        .join(m.Framework, m.Framework.id == m.Call.framework_id)
+        .where(*w.both)
+        .group_by(m.Framework.key, w.current)
+    )
+    return {
+        (key, bool(flag)): SqlBaseline(graded=int(graded), sql=int(sql or 0))
+        for key, flag, graded, sql in s.execute(stmt)
+    }
 
 
 def _confirmed_answers(w: _Window) -> Select[uuid.UUID | None, int]:
@@ -803,3 +859,303 @@ _STATUS_ORDER: Final = {
     ReviewStatus.UNREVIEWED: 2,
     ReviewStatus.DISPUTED: 3,
 }
+
+
+# -- competitors ---------------------------------------------------------------------
+
+#: Tags that file a note under competition without naming a competitor.
+GENERIC_COMPETITOR_TAGS: Final = frozenset(
+    {
+        "competition",
+        "competitor",
+        "competitors",
+        "competitive",
+        "competing",
+        "rival",
+        "rivals",
+        "incumbent",
+        "alternative",
+        "alternatives",
+        "vendor",
+        "vendors",
+        "other-vendor",
+    }
+)
+
+_HASH_BEFORE: Final = "#"
+
+
+def known_competitors(s: Session) -> list[str]:
+    """The competitors the team has named: the tags of competitor notes (live, not
+    disputed, on a live call, any date), less the generic ones (`#competition`).
+
+    The team keeps no separate list yet (that needs a table, so a migration); a
+    competitor becomes known by being tagged once on a competitor note.
+    """
+    stmt = (
+        select(m.Tag.name)
+        .distinct()
+        .select_from(m.Note)
+        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.Call, m.Call.id == m.Note.call_id)
+        .where(
+            m.Note.deleted_at.is_(None),
+            m.Note.kind == NoteKind.COMPETITOR,
+            _not_disputed(),
+            m.Call.deleted_at.is_(None),
+        )
+    )
+    return sorted(name for name in s.scalars(stmt) if name not in GENERIC_COMPETITOR_TAGS)
+
+
+def competitor_pattern(tag: str) -> re.Pattern[str]:
+    """A competitor's name as a whole word, any case: `deal-grove` also matches "Deal
+    Grove" and "Dealgrove"."""
+    parts = [re.escape(p) for p in tag.split("-") if p]
+    return re.compile(r"(?<!\w)" + r"[-\s]?".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Mentions:
+    """What one competitor's mentions add up to, counted as `_Aggregate` counts."""
+
+    calls: set[uuid.UUID]
+    previous_calls: set[uuid.UUID]
+    accounts: set[uuid.UUID]
+    notes: set[uuid.UUID]
+    intensities: dict[uuid.UUID, int]
+    sql_calls: set[uuid.UUID]
+    responded_calls: set[uuid.UUID]
+    won: set[uuid.UUID]
+    lost: set[uuid.UUID]
+    forms: Counter[str]
+    evidence: list[tuple[tuple[Any, ...], Evidence]]
+
+    @classmethod
+    def empty(cls) -> _Mentions:
+        return cls(set(), set(), set(), set(), {}, set(), set(), set(), set(), Counter(), [])
+
+    def add_call(
+        self, now: bool, call_id: uuid.UUID, account_id: uuid.UUID, grade: Any, outcome: Any
+    ) -> None:
+        if not now:
+            self.previous_calls.add(call_id)
+            return
+        self.calls.add(call_id)
+        self.accounts.add(account_id)
+        if grade == Grade.SQL:
+            self.sql_calls.add(call_id)
+        if outcome == Outcome.WON:
+            self.won.add(account_id)
+        elif outcome == Outcome.LOST:
+            self.lost.add(account_id)
+
+    def aggregate(self, name: str) -> _Aggregate:
+        values = list(self.intensities.values())
+        return _Aggregate(
+            name=name,
+            calls=len(self.calls),
+            accounts=len(self.accounts),
+            notes=len(self.notes),
+            intensity_sum=sum(values),
+            intensity_count=len(values),
+            max_intensity=max(values, default=None),
+            previous_calls=len(self.previous_calls),
+            sql_calls=len(self.sql_calls),
+            responded_calls=len(self.responded_calls),
+            won_accounts=len(self.won),
+            lost_accounts=len(self.lost),
+        )
+
+
+def _mentioned(pattern: re.Pattern[str], *texts: str | None) -> list[str]:
+    """The forms the name is written in, in these texts (a `#tag` is no written form,
+    but still a mention)."""
+    found = []
+    for text in texts:
+        written = text or ""
+        for match in pattern.finditer(written):
+            before = written[match.start() - 1] if match.start() else ""
+            found.append("" if before == _HASH_BEFORE else match.group(0))
+    return found
+
+
+def _display(tag: str, forms: Counter[str]) -> str:
+    """A competitor's name as written most often ("Clarivo", not "clarivo"); a form
+    with capitals wins a tie; the tag when it was never written out."""
+    written = [(n, form) for form, n in forms.items() if form]
+    if not written:
+        return tag
+    return min(written, key=lambda x: (-x[0], x[1].islower(), x[1]))[1]
+
+
+def _competitor_evidence_key(e: Evidence, named_in_text: bool) -> tuple[Any, ...]:
+    """Competitor notes that name it in their own text, then the usual preference."""
+    return (
+        not named_in_text,
+        e.kind is not NoteKind.COMPETITOR,
+        {ReviewStatus.CONFIRMED: 0, ReviewStatus.CORRECTED: 1}.get(e.review_status, 2),
+        not (e.quote_worthy or e.case_study),
+        -(e.intensity or 0),
+        -e.call_started_at.timestamp(),
+        e.note_id,
+    )
+
+
+def _competitors(s: Session, w: _Window) -> ThemeSection:
+    """Known competitors (`known_competitors`) ranked by the calls that named them: in
+    any note's text, answer or response, or in a criterion's answer, as a whole word in
+    any case, or as the tag of a competitor note; disputed notes count for nothing."""
+    known = known_competitors(s)
+    patterns = {tag: competitor_pattern(tag) for tag in known}
+    mentions = {tag: _Mentions.empty() for tag in known}
+    competitor_notes = {
+        note_id: call_id
+        for note_id, call_id in s.execute(
+            select(m.Note.id, m.Note.call_id)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .where(*_live_note(NoteKind.COMPETITOR), _not_disputed(), *w.now)
+        )
+    }
+    named: set[uuid.UUID] = set()
+    if known:
+        named = _count_note_mentions(s, w, known, patterns, mentions)
+        _count_answer_mentions(s, w, known, patterns, mentions)
+    aggregates = []
+    evidence: dict[_ThemeKey, tuple[Evidence, ...]] = {}
+    for tag, found in mentions.items():
+        if not found.calls:
+            continue
+        name = _display(tag, found.forms)
+        aggregates.append(found.aggregate(name))
+        ranked = _one_per_call_first(sorted(found.evidence, key=lambda x: x[0]))
+        evidence[(NoteKind.COMPETITOR, name)] = tuple(ranked[:EVIDENCE_PER_THEME])
+    unnamed = {n: c for n, c in competitor_notes.items() if n not in named}
+    return _section(
+        NoteKind.COMPETITOR,
+        aggregates,
+        evidence,
+        {},
+        {},
+        (len(unnamed), len(set(unnamed.values()))),
+        [],
+        False,
+    )
+
+
+def _one_per_call_first(ranked: list[tuple[tuple[Any, ...], Evidence]]) -> list[Evidence]:
+    """Evidence from different calls before a second note from the same call."""
+    firsts: list[Evidence] = []
+    seconds: list[Evidence] = []
+    seen: set[uuid.UUID] = set()
+    for _, e in ranked:
+        (seconds if e.call_id in seen else firsts).append(e)
+        seen.add(e.call_id)
+    return firsts + seconds
+
+
+def _prefilter(columns: Sequence[Any], known: Sequence[str]) -> ColumnElement[bool] | None:
+    """A cheap SQL condition every mention meets (a part of a name, lower-cased, in a
+    column), so a month's notes are not all read; None when a name is not plain ASCII
+    (SQLite lower-cases only ASCII)."""
+    if not all(tag.isascii() for tag in known):
+        return None
+    words = sorted({max(tag.split("-"), key=len) for tag in known})
+    return or_(
+        *(func.lower(col).contains(word, autoescape=True) for col in columns for word in words)
+    )
+
+
+def _count_note_mentions(
+    s: Session,
+    w: _Window,
+    known: Sequence[str],
+    patterns: dict[str, re.Pattern[str]],
+    mentions: dict[str, _Mentions],
+) -> set[uuid.UUID]:
+    """Count the mentions in notes of both periods; the ids of the period's competitor
+    notes that named a known competitor."""
+    tag_of = aliased(m.Tag)
+    tagged = and_(
+        m.Note.kind == NoteKind.COMPETITOR,
+        exists()
+        .where(m.note_tags.c.note_id == m.Note.id, m.note_tags.c.tag_id == tag_of.id)
+        .where(tag_of.name.in_(known)),
+    )
+    wanted = _prefilter((m.Note.text, m.Note.answer, m.Note.response), known)
+    stmt = _evidence_select(
+        w.current.label("now"),
+        m.Call.account_id.label("account_id"),
+        m.Account.outcome.label("outcome"),
+        m.Note.answer.label("answer"),
+    ).where(
+        m.Note.deleted_at.is_(None),
+        _not_disputed(),
+        *w.both,
+        *([] if wanted is None else [or_(tagged, wanted)]),
+    )
+    rows = s.execute(stmt).all()
+    tags: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for note_id, tag in s.execute(
+        select(m.note_tags.c.note_id, m.Tag.name)
+        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.Note, m.Note.id == m.note_tags.c.note_id)
+        .join(m.Call, m.Call.id == m.Note.call_id)
+        .where(*_live_note(NoteKind.COMPETITOR), _not_disputed(), *w.both, m.Tag.name.in_(known))
+    ):
+        tags[note_id].add(tag)
+    named = set()
+    for row in rows:
+        e = _to_evidence(row)
+        for tag in known:
+            forms = _mentioned(patterns[tag], row.text, row.answer, row.response)
+            if not forms and tag not in tags.get(e.note_id, ()):
+                continue
+            found = mentions[tag]
+            found.forms.update(forms)
+            found.add_call(bool(row.now), e.call_id, row.account_id, e.call_grade, row.outcome)
+            if not row.now:
+                continue
+            if e.kind is NoteKind.COMPETITOR:
+                named.add(e.note_id)
+            found.notes.add(e.note_id)
+            if e.intensity is not None:
+                found.intensities[e.note_id] = e.intensity
+            if e.response is not None:
+                found.responded_calls.add(e.call_id)
+            in_text = bool(patterns[tag].search(e.text))
+            found.evidence.append((_competitor_evidence_key(e, in_text), e))
+    return named
+
+
+def _count_answer_mentions(
+    s: Session,
+    w: _Window,
+    known: Sequence[str],
+    patterns: dict[str, re.Pattern[str]],
+    mentions: dict[str, _Mentions],
+) -> None:
+    """Count the mentions in the answers recorded for a call's criteria."""
+    answer = m.CriterionAnswer.answer
+    wanted = _prefilter((answer,), known)
+    stmt = (
+        select(
+            w.current.label("now"),
+            m.Call.id,
+            m.Call.account_id,
+            m.Call.grade,
+            m.Account.outcome,
+            answer,
+        )
+        .select_from(m.CriterionAnswer)
+        .join(m.Call, m.Call.id == m.CriterionAnswer.call_id)
+        .join(m.Account, m.Account.id == m.Call.account_id)
+        .where(*w.both, answer.is_not(None), *([wanted] if wanted is not None else []))
+    )
+    for now, call_id, account_id, grade, outcome, text in s.execute(stmt):
+        for tag in known:
+            forms = _mentioned(patterns[tag], text)
+            if forms:
+                mentions[tag].forms.update(forms)
+                mentions[tag].add_call(bool(now), call_id, account_id, grade, outcome)

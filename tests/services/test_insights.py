@@ -14,7 +14,15 @@ from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStat
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
 from desktop.services import Services
-from desktop.services.insight_values import Insights
+from desktop.services.insight_values import (
+    DROP,
+    KEEP,
+    REPHRASE,
+    TOO_FEW,
+    Insights,
+    PreviousCoverage,
+    SqlBaseline,
+)
 from desktop.services.periods import InsightFilters, Period
 
 MARCH = Period.month(2024, 3)
@@ -453,9 +461,9 @@ def test_competitor_mentions_are_counted_per_competitor_in_calls(services):
 
     competitors = march(services).competitors
 
-    assert names(competitors) == ["rivalsoft", "otherco"]
+    assert names(competitors) == ["Rivalsoft", "otherco"]
     rival = competitors.themes[0]
-    assert (rival.calls, rival.notes) == (2, 3)
+    assert (rival.calls, rival.notes) == (2, 4)  # the pain note names it too
     assert (competitors.untagged_notes, competitors.untagged_calls) == (1, 1)
 
 
@@ -515,3 +523,145 @@ def test_an_empty_month_is_all_zeros(services):
     assert insights.grades.calls == 0
     assert insights.pains.themes == () and insights.pains.groups == ()
     assert insights.coverage == () and insights.quote_bank.total == 0
+
+
+# -- competitors named in any note (issue 14) ----------------------------------------
+
+
+def test_a_known_competitor_counts_on_every_call_that_names_it_in_any_note(services):
+    # Veloxa becomes known by one tagged competitor note; Clarivo by a note in February.
+    feb = call(services, "Old", at(2, 20))
+    note(services, feb.id, NoteKind.COMPETITOR, "Clarivo came up #clarivo")
+    a = call(services, "Acme", at(3, 1))
+    b = call(services, "Beta", at(3, 2))
+    c = call(services, "Gamma", at(3, 3))
+    d = call(services, "Delta", at(3, 4))
+    e = call(services, "Epsilon", at(3, 5), framework="bant")
+    f = call(services, "Zeta", at(3, 6))
+    note(services, a.id, NoteKind.COMPETITOR, "Trialling Veloxa #veloxa #competition")
+    note(services, b.id, NoteKind.PAIN, "Veloxa's reports take an hour to load")  # untagged
+    note(services, c.id, NoteKind.OBJECTION, "Too pricey", response="Cheaper than VELOXA")
+    note(services, c.id, NoteKind.QUESTION, "Who else?", answer="veloxa, and Clarivo")
+    services.qualification.set_status(
+        e.id, "need", CriterionStatus.ANSWERED, answer="Replace Veloxa by summer"
+    )
+    note(services, d.id, NoteKind.PAIN, "Veloxasoft is not Veloxa-like")
+    note(services, f.id, NoteKind.PAIN, "Veloxan is a word, not the name")
+    disputed = note(services, f.id, NoteKind.PAIN, "Veloxa does this better")
+    services.review.annotate(disputed.id, Verdict.DISPUTED, "Riley Rep")
+    note(services, b.id, NoteKind.COMPETITOR, "Some spreadsheet vendor #competitors")
+
+    competitors = march(services).competitors
+
+    # "Veloxa" is written four times, "VELOXA" and "veloxa" once each: shown as most.
+    assert names(competitors) == ["Veloxa", "Clarivo"]
+    veloxa, clarivo = competitors.themes
+    # Acme (tag and text), Beta (pain), Gamma (response, answer), Delta ("Veloxa-like"
+    # is the word Veloxa), Epsilon (a criterion's answer); not Zeta: "Veloxan" is
+    # another word and the note naming it is disputed.
+    assert (veloxa.calls, veloxa.accounts) == (5, 5)
+    assert veloxa.notes == 5  # Acme, Beta, Gamma's objection and question, Delta
+    assert (clarivo.calls, clarivo.previous_calls, clarivo.trend) == (1, 1, "same")
+    # the generic #competitors note named no known competitor
+    assert (competitors.untagged_notes, competitors.untagged_calls) == (1, 1)
+    assert veloxa.evidence[0].kind is NoteKind.COMPETITOR
+
+
+# -- qualification verdicts (issue 14) -----------------------------------------------
+
+
+def test_each_criterion_gets_a_verdict_against_its_frameworks_sql_baseline(services):
+    answered, asked = CriterionStatus.ANSWERED, CriterionStatus.ASKED
+    grades = {1: Grade.SQL, 2: Grade.SQL, 3: Grade.SQL, 4: Grade.MQL, 5: Grade.MQL,
+              7: Grade.SQL, 8: Grade.MQL, 9: Grade.UNQUALIFIED, 10: Grade.MQL}  # fmt: skip
+    statuses = {
+        "budget": {day: answered for day in range(1, 7)},
+        "need": {**{day: asked for day in range(1, 7)}, 9: answered, 10: answered},
+        "authority": {day: answered for day in (1, 4, 8, 9)} | {10: CriterionStatus.DISQUALIFYING},
+        "timeline": {1: answered, 6: answered},
+    }
+    for day in range(1, 11):  # call 6 is not graded: it is not "not SQL"
+        c = call(services, f"Account {day}", at(3, day), framework="bant")
+        for criterion, by_day in statuses.items():
+            if day in by_day:
+                services.qualification.set_status(c.id, criterion, by_day[day])
+        if day in grades:
+            services.review.grade(c.id, grades[day], "Riley Rep")
+    # February: two BANT calls, one covering budget and graded SQL; a MEDDICC call that
+    # is not in March's report; March's call without a framework neither.
+    for day, grade in ((1, Grade.SQL), (2, Grade.MQL)):
+        c = call(services, f"Old {day}", at(2, day), framework="bant")
+        services.review.grade(c.id, grade, "Riley Rep")
+        if day == 1:
+            services.qualification.set_status(c.id, "budget", answered)
+    call(services, "Meddicc", at(2, 3), framework="meddicc")
+    call(services, "None", at(3, 20))
+
+    (bant,) = march(services).coverage
+
+    assert bant.calls == 10
+    assert bant.baseline == SqlBaseline(graded=9, sql=4)  # 44%
+    assert bant.previous_baseline == SqlBaseline(graded=2, sql=1)
+    c = {x.key: x for x in bant.criteria}
+    budget, need, authority, timeline = c["budget"], c["need"], c["authority"], c["timeline"]
+    covered = (budget.asked, budget.answered, budget.graded_covered, budget.answered_sql)
+    assert covered == (6, 6, 5, 3)
+    assert budget.previous == PreviousCoverage(
+        calls=2, asked=1, covered=1, graded_covered=1, covered_sql=1
+    )
+    assert budget.covered_change == 10  # 60% of calls now, 50% in February
+    keep = bant.verdict(budget)
+    assert keep.word == KEEP
+    assert keep.reason == (
+        "SQL on 3 of 5 graded calls that covered it (60%) against 44% of all 9 graded "
+        f"{bant.name} calls: a lift of 16 points."
+    )
+    assert (need.asked, need.answered) == (8, 2)
+    rephrase = bant.verdict(need)
+    assert rephrase.word == REPHRASE
+    assert "asked on 8 of 10 calls but covered on only 2" in rephrase.reason
+    # a disqualifying answer covers it; 1 of 5 graded calls SQL (20%) against 44%
+    assert (authority.answered, authority.disqualifying, authority.answered_sql) == (5, 1, 1)
+    drop = bant.verdict(authority)
+    assert drop.word == DROP
+    assert "SQL on 1 of 5 graded calls that covered it (20%)" in drop.reason
+    assert "(-24 points): no lift" in drop.reason
+    assert "Covered on only" not in keep.reason
+    # two calls covered the timeline, only one of them graded: too few to judge
+    assert (timeline.answered, timeline.graded_covered) == (2, 1)
+    too_few = bant.verdict(timeline)
+    assert too_few.word == TOO_FEW
+    assert too_few.reason.startswith("1 graded call covered it")
+    assert timeline.previous.calls == 2 and timeline.covered_change == 20
+
+
+def test_a_criterion_that_lifts_but_is_rarely_covered_is_kept_with_advice(services):
+    for day in range(1, 11):
+        c = call(services, f"Account {day}", at(3, day), framework="bant")
+        services.review.grade(c.id, Grade.SQL if day <= 6 else Grade.MQL, "Riley Rep")
+        if day <= 5:  # covered on 5 calls, all SQL: 100% against 60%
+            services.qualification.set_status(c.id, "budget", CriterionStatus.ANSWERED)
+
+    (bant,) = march(services).coverage
+
+    budget = bant.criteria[0]
+    assert budget.previous.calls == 0 and budget.covered_change is None
+    verdict = bant.verdict(budget)
+    assert verdict.word == KEEP
+    assert verdict.reason.endswith("Covered on only 5 of 10 calls: cover it more.")
+
+
+def test_a_hyphenated_or_accented_competitor_is_found_however_it_is_spaced(services):
+    a = call(services, "Acme", at(3, 1))
+    b = call(services, "Beta", at(3, 2))
+    c = call(services, "Gamma", at(3, 3))
+    note(services, a.id, NoteKind.COMPETITOR, "Trialling it #deal-grove #Écrin")
+    note(services, b.id, NoteKind.PAIN, "Deal Grove is slow; Deal Grove is dear")
+    note(services, c.id, NoteKind.OBJECTION, "DEALGROVE costs less and ÉCRIN too")
+
+    competitors = march(services).competitors
+
+    assert [(t.name, t.calls) for t in competitors.themes] == [
+        ("Deal Grove", 3),  # the tag, twice "Deal Grove", once "DEALGROVE"
+        ("ÉCRIN", 2),  # tagged on one call, written on another: as written
+    ]

@@ -1,4 +1,5 @@
-"""Competitors: those named on calls, ranked like themes, with a quote for the leaders."""
+"""Competitors: the known ones (tagged once on a competitor note) ranked by the calls
+whose notes, answers or responses name them, with a quote for the leaders."""
 
 from __future__ import annotations
 
@@ -26,10 +27,18 @@ def flowables(r: Report) -> list[Flowable]:
     s, sec, n = r.styles, r.insights.competitors, r.insights.totals.calls
     out: list[Flowable] = section("Competitors", s.h1)
     if not sec.themes:
-        out.append(label("No competitor was tagged in this period.", s.body))
+        out.append(label("No known competitor was named on a call in this period.", s.body))
         out.append(PageBreak())
         return out
-    out.append(label("Competitors named on calls, by the number of calls they came up on.", s.body))
+    out.append(
+        label(
+            "Competitors named on calls, by the number of calls they came up on: a competitor "
+            "is known once a competitor note is tagged with its name (a tag such as "
+            "#competition names no one), and a call counts when any note, answer or response "
+            "on it names the competitor as a word, in any case. Disputed notes do not count.",
+            s.body,
+        )
+    )
     out.append(
         bar_chart(
             [(theme_title(t.name), t.calls) for t in sec.themes[:RANKED]],
@@ -63,7 +72,7 @@ def flowables(r: Report) -> list[Flowable]:
             label(
                 f"{plural(sec.untagged_notes, 'competitor note')} on "
                 f"{plural(sec.untagged_calls, 'call')} "
-                "named no tagged competitor and are not counted here.",
+                "named no known competitor and are not counted here.",
                 s.muted,
             )
         )
