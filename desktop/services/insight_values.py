@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from desktop.domain import Grade, NoteKind, ReviewStatus
+from desktop.domain import Grade, NoteKind, Outcome, ReviewStatus
 from desktop.errors import UserError
-from desktop.services import themes
+from desktop.services import quotes, themes
 from desktop.services.periods import InsightFilters, Period
 
 
@@ -76,6 +76,14 @@ class Evidence:
     offset_ms: int
     call_started_at: datetime
     call_grade: Grade | None
+    #: The account's size and its deal's outcome, for attributing a quote.
+    size: str | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def words(self) -> str:
+        """The prospect's words without the marketer's scaffolding (`quotes.clean`)."""
+        return quotes.clean(self.text)
 
     @property
     def call_date(self) -> date:
@@ -194,7 +202,8 @@ class FrameworkCoverage:
 
 @dataclass(frozen=True, slots=True)
 class QuoteBank:
-    """Notes flagged quote-worthy or case-study candidate (never disputed ones)."""
+    """Notes flagged quote-worthy or case-study candidate (never disputed ones), of the
+    kinds a prospect says (`quotes.SPOKEN_KINDS`)."""
 
     quotes: tuple[Evidence, ...]
     total: int

@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStatus, Verdict
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.services import themes
+from desktop.services import quotes, themes
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.insight_values import (
@@ -442,6 +442,8 @@ def _evidence_select(*leading: Any) -> Select[Any]:
             m.Note.offset_ms.label("offset_ms"),
             m.Call.started_at.label("call_started_at"),
             m.Call.grade.label("call_grade"),
+            m.Account.size.label("size"),
+            m.Account.outcome.label("outcome"),
         )
         .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
@@ -472,6 +474,8 @@ def _to_evidence(row: Row[Any]) -> Evidence:
         offset_ms=row.offset_ms,
         call_started_at=row.call_started_at,
         call_grade=Grade(row.call_grade) if row.call_grade else None,
+        size=row.size,
+        outcome=Outcome(row.outcome) if row.outcome else None,
     )
 
 
@@ -694,7 +698,7 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     stmt = (
         _evidence_select(func.count().over().label("total"))
         .where(
-            m.Note.deleted_at.is_(None),
+            *_live_note(*quotes.SPOKEN_KINDS),
             or_(m.Note.quote_worthy, m.Note.case_study),
             _not_disputed(),
             *w.now,
