@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from desktop.domain import Grade, NoteKind, Outcome, ReviewStatus
 from desktop.errors import UserError
-from desktop.services import quotes, themes
+from desktop.services import phrases, quotes
 from desktop.services.periods import InsightFilters, Period
 
 
@@ -131,7 +131,7 @@ class ThemeRank:
     lost_accounts: int
     evidence: tuple[Evidence, ...]
     responses: tuple[Evidence, ...]  # notes with the rep's response (objections)
-    phrases: tuple[themes.Phrase, ...]  # recurring phrases, counted in calls of the sample
+    phrases: tuple[phrases.Phrase, ...]  # said word for word, counted in calls of the sample
     suggested: tuple[SuggestedNote, ...]
 
     @property

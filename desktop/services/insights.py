@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStatus, Verdict
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.services import quotes, themes
+from desktop.services import phrases, quotes, themes
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.insight_values import (
@@ -765,7 +765,7 @@ def _section(
             lost_accounts=a.lost_accounts,
             evidence=evidence.get((kind, a.name), ()),
             responses=responses.get((kind, a.name), ()),
-            phrases=themes.recurring_phrases(theme_docs.get(a.name, []), limit=PHRASES_PER_THEME),
+            phrases=phrases.recurring_phrases(theme_docs.get(a.name, []), limit=PHRASES_PER_THEME),
             suggested=tuple(suggested.get(a.name, ())),
         )
         for a in ranked

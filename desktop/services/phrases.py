@@ -1,0 +1,129 @@
+"""The phrases prospects kept using, exactly as they said them ("in their words").
+
+A copywriter lifts these into messaging, so each must be something that was said word
+for word: a run of two to six words inside one sentence (never across a full stop,
+a dash or a quotation mark), every word kept, one-letter ones too ("is a spreadsheet"),
+neither starting nor ending with a stop word, heard on at least two distinct calls. It
+is compared case-insensitively and printed as most often written (inside a sentence,
+where a capital is the speaker's, not the sentence's), with its count of
+calls and one note it comes from. Notes are read as `quotes.clean` shows them, so the
+marketer's scaffolding ("Verbatim:", `#tags`) never becomes a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from desktop.services import quotes
+from desktop.services.stop_words import ENGLISH as STOP_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One note's text, and the call it was heard on (calls are what counts)."""
+
+    id: uuid.UUID
+    call_id: uuid.UUID
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A run of words prospects used word for word, on how many distinct calls, and one
+    note (its words as `quotes.clean` shows them) it was heard in."""
+
+    text: str
+    calls: int
+    example: str
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Where a sentence (or a clause a phrase cannot run across) ends: a full stop that is
+# not a decimal point, ! ? ; … a colon not inside a time, dashes, brackets, quotation
+# marks and line breaks.
+_BREAK = re.compile(
+    r"(?:(?<!\d)\.|\.(?!\d)|[!?;…—–()\[\]{}\"“”„«»\n]|:(?!\d)|\s-+\s|\s'|'\s|^'|'$)+"
+)
+
+
+def sentences(text: str) -> Iterator[str]:
+    """The note's sentences (and clauses a phrase cannot run across), as cleaned."""
+    yield from (part for part in _BREAK.split(quotes.clean(text)) if part.strip())
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def runs(text: str, shortest: int, longest: int) -> Iterator[tuple[tuple[str, ...], str, bool]]:
+    """Every run of `shortest`..`longest` words within one sentence that neither starts
+    nor ends with a stop word, as (lower-case words, the run exactly as written, whether
+    it opens its sentence, where a capital says nothing about how the word is written)."""
+    for sentence in sentences(text):
+        found = list(_WORD.finditer(sentence))
+        for size in range(shortest, longest + 1):
+            for start in range(len(found) - size + 1):
+                run = found[start : start + size]
+                first, last = _key(run[0].group()), _key(run[-1].group())
+                if first in STOP_WORDS or last in STOP_WORDS:
+                    continue
+                key = tuple(_key(w.group()) for w in run)
+                yield key, sentence[run[0].start() : run[-1].end()], start == 0
+
+
+def recurring_phrases(
+    docs: Sequence[Doc],
+    *,
+    shortest: int = 2,
+    longest: int = 6,
+    min_calls: int = 2,
+    limit: int = 10,
+) -> tuple[Phrase, ...]:
+    """The phrases heard word for word on most calls (at least `min_calls`).
+
+    A phrase inside a longer one heard on the same calls is left out ("manual" when
+    "manual reporting" says it all).
+    """
+    ordered = sorted(docs, key=lambda d: d.id)
+    notes: dict[tuple[str, ...], list[int]] = {}
+    spellings: dict[tuple[str, ...], Counter[tuple[bool, str]]] = {}
+    for index, doc in enumerate(ordered):
+        for key, written, opening in runs(doc.text, shortest, longest):
+            seen = notes.setdefault(key, [])
+            if not seen or seen[-1] != index:
+                seen.append(index)
+            spellings.setdefault(key, Counter())[(not opening, written)] += 1
+
+    def calls(key: tuple[str, ...]) -> frozenset[uuid.UUID]:
+        return frozenset(ordered[i].call_id for i in notes[key])
+
+    def label(key: tuple[str, ...]) -> str:
+        """As most often written inside a sentence; only if never, as at its start."""
+        counts = spellings[key]
+        return min(counts, key=lambda sp: (not sp[0], -counts[sp], sp[1]))[1]
+
+    found = [(key, calls(key)) for key in notes]
+    found = [(key, heard) for key, heard in found if len(heard) >= min_calls]
+    found.sort(key=lambda item: (-len(item[1]), -len(item[0]), label(item[0])))
+    kept: list[tuple[tuple[str, ...], frozenset[uuid.UUID]]] = []
+    result: list[Phrase] = []
+    for key, heard in found:
+        if any(_inside(key, longer) and heard == theirs for longer, theirs in kept):
+            continue
+        kept.append((key, heard))
+        example = quotes.clean(ordered[notes[key][0]].text)
+        result.append(Phrase(text=label(key), calls=len(heard), example=example))
+        if len(result) >= limit:
+            break
+    return tuple(result)
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    size = len(short)
+    return size < len(long) and any(
+        long[i : i + size] == short for i in range(len(long) - size + 1)
+    )
