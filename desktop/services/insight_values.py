@@ -133,6 +133,8 @@ class ThemeRank:
     responses: tuple[Evidence, ...]  # notes with the rep's response (objections)
     phrases: tuple[phrases.Phrase, ...]  # said word for word, counted in calls of the sample
     suggested: tuple[SuggestedNote, ...]
+    #: The tag as its notes type it when that has capitals ("PII" for `pii`), else None.
+    display: str | None = None
 
     @property
     def change(self) -> int:
@@ -162,6 +164,17 @@ class ThemeSection:
     untagged_calls: int
     ungrouped_notes: int  # untagged notes neither matched to a theme nor grouped
     capped: bool  # only the newest `insights.MAX_UNTAGGED` untagged notes were considered
+    #: Untagged notes neither resembling a theme nor in a group, listed so none vanishes.
+    unthemed: tuple[Evidence, ...] = ()
+
+    @property
+    def suggested_notes(self) -> tuple[Evidence, ...]:
+        """Every untagged note the section lists: resembling a theme, grouped, unthemed."""
+        return (
+            tuple(s.note for t in self.themes for s in t.suggested)
+            + tuple(e for g in self.groups for e in g.notes)
+            + self.unthemed
+        )
 
     def get(self, name: str) -> ThemeRank | None:
         return next((t for t in self.themes if t.name == name), None)
@@ -210,6 +223,22 @@ class QuoteBank:
 
 
 @dataclass(frozen=True, slots=True)
+class CallLine:
+    """One call the period's numbers come from, for the report's appendix."""
+
+    call_id: uuid.UUID
+    started_at: datetime
+    account: str
+    rep: str | None
+    grade: Grade | None
+    outcome: Outcome
+
+    @property
+    def call_date(self) -> date:
+        return self.started_at.astimezone().date()
+
+
+@dataclass(frozen=True, slots=True)
 class Insights:
     period: Period
     previous_period: Period
@@ -225,6 +254,8 @@ class Insights:
     coverage: tuple[FrameworkCoverage, ...]
     quote_bank: QuoteBank
     caveats: tuple[str, ...]
+    #: Every call counted, oldest first (the appendix lists them).
+    calls: tuple[CallLine, ...] = ()
 
     def section(self, kind: NoteKind) -> ThemeSection:
         sections = {s.kind: s for s in (self.pains, self.objections, self.competitors)}

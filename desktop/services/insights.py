@@ -52,6 +52,7 @@ from desktop.services import phrases, quotes, themes
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.insight_values import (
+    CallLine,
     CriterionCoverage,
     Evidence,
     FrameworkCoverage,
@@ -151,6 +152,7 @@ class InsightsService(Service):
             coverage = _coverage(s, window)
             step()
             quote_bank = _quote_bank(s, window, QUOTE_BANK_SIZE)
+            calls = _calls(s, window)
             step()
         sections = {}
         caveats = []
@@ -189,6 +191,7 @@ class InsightsService(Service):
             coverage=coverage,
             quote_bank=quote_bank,
             caveats=tuple(caveats),
+            calls=calls,
         )
 
     def month(self, year: int, month: int, filters: InsightFilters | None = None) -> Insights:
@@ -718,6 +721,30 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     )
 
 
+def _calls(s: Session, w: _Window) -> tuple[CallLine, ...]:
+    """Every call of the period (filtered), oldest first."""
+    stmt = (
+        select(
+            m.Call.id, m.Call.started_at, m.Account.name, _rep.name, m.Call.grade, m.Account.outcome
+        )
+        .join(m.Account, m.Account.id == m.Call.account_id)
+        .outerjoin(_rep, _rep.id == m.Call.rep_id)
+        .where(*w.now)
+        .order_by(m.Call.started_at, m.Call.id)
+    )
+    return tuple(
+        CallLine(
+            call_id=call_id,
+            started_at=started_at,
+            account=account,
+            rep=rep,
+            grade=Grade(grade) if grade else None,
+            outcome=Outcome(outcome),
+        )
+        for call_id, started_at, account, rep, grade, outcome in s.execute(stmt)
+    )
+
+
 # -- assembling a section ------------------------------------------------------------
 
 
@@ -767,6 +794,7 @@ def _section(
             responses=responses.get((kind, a.name), ()),
             phrases=phrases.recurring_phrases(theme_docs.get(a.name, []), limit=PHRASES_PER_THEME),
             suggested=tuple(suggested.get(a.name, ())),
+            display=phrases.typed_form(a.name, [d.text for d in theme_docs.get(a.name, [])]),
         )
         for a in ranked
     )
@@ -780,6 +808,12 @@ def _section(
         untagged_calls=calls,
         ungrouped_notes=len(suggestions.ungrouped),
         capped=capped,
+        unthemed=tuple(
+            sorted(
+                (by_id[i] for i in suggestions.ungrouped),
+                key=lambda e: (e.call_started_at, e.offset_ms, e.note_id),
+            )
+        ),
     )
 
 

@@ -127,3 +127,33 @@ def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return size < len(long) and any(
         long[i : i + size] == short for i in range(len(long) - size + 1)
     )
+
+
+_HASHTAG = re.compile(r"(?<![\w#&/])#([^\W\d_][\w-]*)")
+
+
+def typed_form(tag: str, texts: Sequence[str]) -> str | None:
+    """How a tag (stored lower-case, `pii`, `html-emails`) was typed with capitals in
+    its notes, most often: an inline `#PII`, else the words themselves ("HTML emails").
+
+    None when no note writes it with a capital: then nothing says it is an acronym.
+    """
+    words = [re.escape(w) for w in tag.split("-") if w]
+    if not words:
+        return None
+    plain = re.compile(r"(?<![\w#])" + r"[\s-]+".join(words) + r"(?!\w)", re.IGNORECASE)
+    tagged: Counter[str] = Counter()
+    written: Counter[str] = Counter()
+    for text in texts:
+        for match in _HASHTAG.finditer(text):
+            form = match.group(1).strip("-")
+            if form.lower() == tag and form != form.lower():
+                tagged[form] += 1
+        for match in plain.finditer(text):
+            form = match.group()
+            if any(c.isupper() for c in form[1:]):  # a capital past a sentence's first letter
+                written[form] += 1
+    counts = tagged or written
+    if not counts:
+        return None
+    return min(counts, key=lambda form: (-counts[form], form))

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable
 from desktop.domain import Outcome, ReviewStatus
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.text import label, markup, para
-from desktop.services.insight_values import Evidence
+from desktop.services.insight_values import Evidence, ThemeRank
 
 #: Themes ranked in a table and in the bar chart.
 RANKED: Final = 12
@@ -29,8 +29,10 @@ STATUS_WORDS: Final = {
 }
 
 
-def theme_title(name: str) -> str:
-    """A tag as a reader reads it: `manual-reporting` is "Manual reporting"."""
+def theme_title(theme: str | ThemeRank) -> str:
+    """A tag as a reader reads it: `manual-reporting` is "Manual reporting", and a theme
+    whose notes type it with capitals keeps them ("PII", "HTML emails", not "Pii")."""
+    name = (theme.display or theme.name) if isinstance(theme, ThemeRank) else theme
     words = name.replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 

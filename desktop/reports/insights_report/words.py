@@ -45,14 +45,15 @@ def flowables(r: Report) -> list[Flowable]:
         out.append(
             KeepTogether(
                 [
-                    *section(theme_title(theme.name), s.h3, level=1),
+                    *section(theme_title(theme), s.h3, level=1),
                     table(rows, [55 * mm, 15 * mm, BODY_WIDTH - 70 * mm], right=(1,)),
                 ]
             )
         )
-    if not shown:
+    if not shown:  # a line, not a page of its own: the next section follows on
         out.append(
-            label("No phrase recurred across calls for the leading pains this period.", s.muted)
+            label("No phrase was said word for word on two calls for the leading pains.", s.muted)
         )
+        return out
     out.append(PageBreak())
     return out
