@@ -69,7 +69,7 @@ def _size(size: str | None) -> str | None:
     """An account's size as a reader reads it: "51-200" is "51-200 employees"."""
     if not size:
         return None
-    return f"{size} employees" if size[:1].isdigit() and size[-1:].isdigit() else size
+    return f"{size} employees" if size[:1].isdigit() and "employ" not in size.lower() else size
 
 
 def quote(r: Report, e: Evidence) -> list[Flowable]:
