@@ -107,6 +107,7 @@ def test_the_untagged_notes_are_all_listed_and_the_sentences_add_up(month, tmp_p
     for said in (
         "Legal blocks the PII data audit",
         "Onboarding new hires takes weeks",
+        "Onboarding new hires is slow",
         "The office coffee machine is broken",
     ):
         assert contains(text, said)
@@ -158,3 +159,17 @@ def test_the_quote_bank_shows_the_words_said_and_who_said_them(month, tmp_path):
     assert flat("not yet reviewed") in bank
     assert flat("send the deck") not in bank  # the marketer's own note, not a prospect's
     assert flat("1 pain, objection, quote or answer flagged") in bank
+
+
+def test_the_same_words_are_never_two_bullets(services, tmp_path):
+    for day in (4, 5, 6):
+        c = services.calls.start(f"Acct {day}", rep="Riley Rep", started_at=at(day))
+        services.notes.add(
+            c.id, NoteKind.OBJECTION, "Too expensive #pricing", offset_ms=1, response="Showed ROI"
+        )
+
+    text = report(services, tmp_path / "march.pdf")
+
+    objections = flat(text).split(flat("Objections"))[-1].split(flat("Qualification"))[0]
+    assert objections.count(flat("“Too expensive”")) == 1
+    assert objections.count(flat("• Showed ROI")) == 1

@@ -4,7 +4,7 @@ leading themes one by one with their quotes, and suggested groups of untagged no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from reportlab.lib.units import mm
@@ -32,7 +32,7 @@ from desktop.reports.layout import (
     trend_mark,
 )
 from desktop.reports.text import label, para
-from desktop.services.insight_values import ThemeRank, ThemeSection
+from desktop.services.insight_values import Evidence, ThemeRank, ThemeSection
 from desktop.wording import k_of_those, verb
 
 #: Themes described one by one, and the quotes shown for each.
@@ -137,7 +137,7 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
         ),
     ]
     body: list[Flowable] = []
-    quotes = theme.evidence[:QUOTES_PER_THEME]
+    quotes = _distinct(theme.evidence, lambda e: e.words)[:QUOTES_PER_THEME]
     if quotes:
         for e in quotes:
             body += quote(r, e)
@@ -156,7 +156,7 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
                 s.small,
             )
         )
-        for e in theme.responses[:3]:
+        for e in _distinct(theme.responses, lambda e: e.response or "")[:3]:
             body.append(para(f"• {r.t(e.response)}", s.body, limit=QUOTE_LIMIT))
             grade = f"graded {e.call_grade.label}" if e.call_grade else "not graded"
             body.append(label(f"the call was {grade}", s.attribution))
@@ -171,6 +171,23 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
             )
         )
     return head + body
+
+
+def _each_note(r: Report, notes: Sequence[Evidence]) -> list[Flowable]:
+    """Every note of a suggestion, one line each, so none vanishes behind an example."""
+    return [para(f"• {r.t(e.words)}", r.styles.cell, limit=240) for e in notes]
+
+
+def _distinct(items: Sequence[Evidence], words: Callable[[Evidence], str]) -> list[Evidence]:
+    """Without a second bullet saying the same words (compared ignoring case and spaces)."""
+    seen: set[str] = set()
+    out = []
+    for e in items:
+        key = " ".join(words(e).lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
 
 
 def _untagged(sec: ThemeSection, noun: str) -> str:
@@ -224,33 +241,31 @@ def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
     if resembling:
         out.append(label("Resembling a theme", s.h3))
         rows: list[Sequence[object]] = [
-            heads(s, "Theme", "Notes", "Calls", "For example", right=(1, 2))
+            heads(s, "Theme", "Notes", "Calls", "The notes", right=(1, 2))
         ]
         for theme in resembling:
-            example = theme.suggested[0].note
             rows.append(
                 [
                     para(theme_title(theme), s.cell),
                     label(f"{len(theme.suggested):,}", s.cell_right),
                     label(f"{theme.suggested_calls:,}", s.cell_right),
-                    para(r.t(example.words), s.cell, limit=240),
+                    _each_note(r, [x.note for x in theme.suggested]),
                 ]
             )
         out.append(table(rows, [40 * mm, 14 * mm, 14 * mm, BODY_WIDTH - 68 * mm], right=(1, 2)))
     if sec.groups:
         out.append(label("Sharing a phrase across calls", s.h3))
         rows = [
-            heads(s, "Shared phrase", "Notes", "Calls", "SQL calls", "For example", right=(1, 2, 3))
+            heads(s, "Shared phrase", "Notes", "Calls", "SQL calls", "The notes", right=(1, 2, 3))
         ]
         for group in sec.groups:
-            first = group.notes[0] if group.notes else None
             rows.append(
                 [
                     para(f"“{r.t(group.label)}”", s.cell),
                     label(f"{len(group.notes):,}", s.cell_right),
                     label(f"{group.calls:,}", s.cell_right),
                     label(f"{group.sql_calls:,}", s.cell_right),
-                    para(r.t(first.words), s.cell, limit=240) if first else label("–", s.cell),
+                    _each_note(r, group.notes),
                 ]
             )
         out.append(
