@@ -1,8 +1,8 @@
 """The phrases prospects kept using, exactly as they said them ("in their words").
 
 A copywriter lifts these into messaging, so each must be something that was said word
-for word: a run of two to six words inside one sentence (never across a full stop,
-a dash or a quotation mark), every word kept, one-letter ones too ("is a spreadsheet"),
+for word: a run of two to six words inside one clause (never across a full stop, a
+comma, a dash or a quotation mark), every word kept, one-letter ones too ("is a spreadsheet"),
 neither starting nor ending with a stop word, heard on at least two distinct calls. It
 is compared case-insensitively and printed as most often written (inside a sentence,
 where a capital is the speaker's, not the sentence's), with its count of
@@ -42,11 +42,11 @@ class Phrase:
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# Where a sentence (or a clause a phrase cannot run across) ends: a full stop that is
-# not a decimal point, ! ? ; … a colon not inside a time, dashes, brackets, quotation
-# marks and line breaks.
+# Where a sentence (or a clause a phrase cannot run across) ends: a full stop or a comma
+# that is not inside a number, ! ? ; … a colon not inside a time, dashes, brackets,
+# quotation marks and line breaks.
 _BREAK = re.compile(
-    r"(?:(?<!\d)\.|\.(?!\d)|[!?;…—–()\[\]{}\"“”„«»\n]|:(?!\d)|\s-+\s|\s'|'\s|^'|'$)+"
+    r"(?:(?<!\d)\.|\.(?!\d)|(?<!\d),|,(?!\d)|[!?;…—–()\[\]{}\"“”„«»\n]|:(?!\d)|\s-+\s|\s'|'\s|^'|'$)+"
 )
 
 
@@ -85,8 +85,9 @@ def recurring_phrases(
 ) -> tuple[Phrase, ...]:
     """The phrases heard word for word on most calls (at least `min_calls`).
 
-    A phrase inside a longer one heard on the same calls is left out ("manual" when
-    "manual reporting" says it all).
+    A phrase no longer than one already kept and a piece of the same run of words
+    (inside it, or overlapping its end), heard on no call it was not, is left out: "manual" when
+    "manual reporting" says it all, "report by hand" after "build the weekly report".
     """
     ordered = sorted(docs, key=lambda d: d.id)
     notes: dict[tuple[str, ...], list[int]] = {}
@@ -112,7 +113,10 @@ def recurring_phrases(
     kept: list[tuple[tuple[str, ...], frozenset[uuid.UUID]]] = []
     result: list[Phrase] = []
     for key, heard in found:
-        if any(_inside(key, longer) and heard == theirs for longer, theirs in kept):
+        if any(
+            _overlap(key, other) and heard <= theirs and len(key) <= len(other)
+            for other, theirs in kept
+        ):
             continue
         kept.append((key, heard))
         example = quotes.clean(ordered[notes[key][0]].text)
@@ -122,11 +126,14 @@ def recurring_phrases(
     return tuple(result)
 
 
-def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    size = len(short)
-    return size < len(long) and any(
-        long[i : i + size] == short for i in range(len(long) - size + 1)
-    )
+def _overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two phrases are pieces of one run of words: one inside the other, or the
+    end of one the start of the other."""
+    if len(a) <= len(b) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1)):
+        return True
+    if len(b) <= len(a) and any(a[i : i + len(b)] == b for i in range(len(a) - len(b) + 1)):
+        return True
+    return any(a[-k:] == b[:k] or b[-k:] == a[:k] for k in range(1, min(len(a), len(b))))
 
 
 _HASHTAG = re.compile(r"(?<![\w#&/])#([^\W\d_][\w-]*)")

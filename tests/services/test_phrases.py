@@ -107,3 +107,23 @@ def test_the_insights_show_phrases_said_word_for_word(services: Services):
     assert theme.phrases[0].example in texts
     for text in [p.text for p in theme.phrases]:
         assert sum(text.lower() in t.lower() for t in texts) == 3
+
+
+def test_pieces_of_one_long_run_are_one_phrase_not_several():
+    phrases = recurring_phrases(
+        docs(
+            "We still build the weekly pipeline report by hand",
+            "They build the weekly pipeline report by hand too",
+        )
+    )
+    assert [(p.text, p.calls) for p in phrases] == [("build the weekly pipeline report", 2)]
+
+
+def test_a_phrase_never_runs_across_a_comma():
+    phrases = recurring_phrases(
+        docs(
+            "If Tariq is off sick, there's simply no report",
+            "When Ana is sick, there's simply no report",
+        )
+    )
+    assert [p.text for p in phrases] == ["there's simply no report"]
