@@ -23,7 +23,7 @@ def flowables(r: Report) -> list[Flowable]:
     out.append(
         label(
             "The phrases prospects used most often for each leading pain, word for word: runs "
-            "of two to six words within one sentence, said on at least two calls, counted in "
+            "of two to six words within one clause, said on at least two calls, counted in "
             "calls, each with one note it was heard in. Raw material for messaging.",
             s.body,
         )
