@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
 
-from desktop.domain import Grade, NoteKind, ReviewStatus
+from desktop.domain import Grade, NoteKind, Outcome, ReviewStatus
 from desktop.errors import UserError
-from desktop.services import themes
+from desktop.services import phrases, quotes
 from desktop.services.periods import InsightFilters, Period
 
 
@@ -77,6 +77,14 @@ class Evidence:
     offset_ms: int
     call_started_at: datetime
     call_grade: Grade | None
+    #: The account's size and its deal's outcome, for attributing a quote.
+    size: str | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def words(self) -> str:
+        """The prospect's words without the marketer's scaffolding (`quotes.clean`)."""
+        return quotes.clean(self.text)
 
     @property
     def call_date(self) -> date:
@@ -124,8 +132,10 @@ class ThemeRank:
     lost_accounts: int
     evidence: tuple[Evidence, ...]
     responses: tuple[Evidence, ...]  # notes with the rep's response (objections)
-    phrases: tuple[themes.Phrase, ...]  # recurring phrases, counted in calls of the sample
+    phrases: tuple[phrases.Phrase, ...]  # said word for word, counted in calls of the sample
     suggested: tuple[SuggestedNote, ...]
+    #: The tag as its notes type it when that has capitals ("PII" for `pii`), else None.
+    display: str | None = None
 
     @property
     def change(self) -> int:
@@ -155,6 +165,17 @@ class ThemeSection:
     untagged_calls: int
     ungrouped_notes: int  # untagged notes neither matched to a theme nor grouped
     capped: bool  # only the newest `insights.MAX_UNTAGGED` untagged notes were considered
+    #: Untagged notes neither resembling a theme nor in a group, listed so none vanishes.
+    unthemed: tuple[Evidence, ...] = ()
+
+    @property
+    def suggested_notes(self) -> tuple[Evidence, ...]:
+        """Every untagged note the section lists: resembling a theme, grouped, unthemed."""
+        return (
+            tuple(s.note for t in self.themes for s in t.suggested)
+            + tuple(e for g in self.groups for e in g.notes)
+            + self.unthemed
+        )
 
     def get(self, name: str) -> ThemeRank | None:
         return next((t for t in self.themes if t.name == name), None)
@@ -316,10 +337,27 @@ class FrameworkCoverage:
 
 @dataclass(frozen=True, slots=True)
 class QuoteBank:
-    """Notes flagged quote-worthy or case-study candidate (never disputed ones)."""
+    """Notes flagged quote-worthy or case-study candidate (never disputed ones), of the
+    kinds a prospect says (`quotes.SPOKEN_KINDS`)."""
 
     quotes: tuple[Evidence, ...]
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallLine:
+    """One call the period's numbers come from, for the report's appendix."""
+
+    call_id: uuid.UUID
+    started_at: datetime
+    account: str
+    rep: str | None
+    grade: Grade | None
+    outcome: Outcome
+
+    @property
+    def call_date(self) -> date:
+        return self.started_at.astimezone().date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +376,8 @@ class Insights:
     coverage: tuple[FrameworkCoverage, ...]
     quote_bank: QuoteBank
     caveats: tuple[str, ...]
+    #: Every call counted, oldest first (the appendix lists them).
+    calls: tuple[CallLine, ...] = ()
 
     def section(self, kind: NoteKind) -> ThemeSection:
         sections = {s.kind: s for s in (self.pains, self.objections, self.competitors)}

@@ -54,10 +54,11 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.domain import CriterionStatus, Grade, NoteKind, Outcome, ReviewStatus, Verdict
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.services import themes
+from desktop.services import phrases, quotes, themes
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.insight_values import (
+    CallLine,
     CriterionCoverage,
     Evidence,
     FrameworkCoverage,
@@ -160,6 +161,7 @@ class InsightsService(Service):
             step()
             quote_bank = _quote_bank(s, window, QUOTE_BANK_SIZE)
             competitors = _competitors(s, window)
+            calls = _calls(s, window)
             step()
         sections = {}
         caveats = []
@@ -199,6 +201,7 @@ class InsightsService(Service):
             coverage=coverage,
             quote_bank=quote_bank,
             caveats=tuple(caveats),
+            calls=calls,
         )
 
     def month(self, year: int, month: int, filters: InsightFilters | None = None) -> Insights:
@@ -452,6 +455,8 @@ def _evidence_select(*leading: Any) -> Select[Any]:
             m.Note.offset_ms.label("offset_ms"),
             m.Call.started_at.label("call_started_at"),
             m.Call.grade.label("call_grade"),
+            m.Account.size.label("size"),
+            m.Account.outcome.label("outcome"),
         )
         .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
@@ -482,6 +487,8 @@ def _to_evidence(row: Row[Any]) -> Evidence:
         offset_ms=row.offset_ms,
         call_started_at=row.call_started_at,
         call_grade=Grade(row.call_grade) if row.call_grade else None,
+        size=row.size,
+        outcome=Outcome(row.outcome) if row.outcome else None,
     )
 
 
@@ -750,7 +757,7 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     stmt = (
         _evidence_select(func.count().over().label("total"))
         .where(
-            m.Note.deleted_at.is_(None),
+            *_live_note(*quotes.SPOKEN_KINDS),
             or_(m.Note.quote_worthy, m.Note.case_study),
             _not_disputed(),
             *w.now,
@@ -767,6 +774,30 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     return QuoteBank(
         quotes=tuple(_to_evidence(row) for row in rows),
         total=rows[0].total if rows else 0,
+    )
+
+
+def _calls(s: Session, w: _Window) -> tuple[CallLine, ...]:
+    """Every call of the period (filtered), oldest first."""
+    stmt = (
+        select(
+            m.Call.id, m.Call.started_at, m.Account.name, _rep.name, m.Call.grade, m.Account.outcome
+        )
+        .join(m.Account, m.Account.id == m.Call.account_id)
+        .outerjoin(_rep, _rep.id == m.Call.rep_id)
+        .where(*w.now)
+        .order_by(m.Call.started_at, m.Call.id)
+    )
+    return tuple(
+        CallLine(
+            call_id=call_id,
+            started_at=started_at,
+            account=account,
+            rep=rep,
+            grade=Grade(grade) if grade else None,
+            outcome=Outcome(outcome),
+        )
+        for call_id, started_at, account, rep, grade, outcome in s.execute(stmt)
     )
 
 
@@ -817,8 +848,9 @@ def _section(
             lost_accounts=a.lost_accounts,
             evidence=evidence.get((kind, a.name), ()),
             responses=responses.get((kind, a.name), ()),
-            phrases=themes.recurring_phrases(theme_docs.get(a.name, []), limit=PHRASES_PER_THEME),
+            phrases=phrases.recurring_phrases(theme_docs.get(a.name, []), limit=PHRASES_PER_THEME),
             suggested=tuple(suggested.get(a.name, ())),
+            display=phrases.typed_form(a.name, [d.text for d in theme_docs.get(a.name, [])]),
         )
         for a in ranked
     )
@@ -832,6 +864,12 @@ def _section(
         untagged_calls=calls,
         ungrouped_notes=len(suggestions.ungrouped),
         capped=capped,
+        unthemed=tuple(
+            sorted(
+                (by_id[i] for i in suggestions.ungrouped),
+                key=lambda e: (e.call_started_at, e.offset_ms, e.note_id),
+            )
+        ),
     )
 
 

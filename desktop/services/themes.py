@@ -20,6 +20,9 @@ the same suggestions): for a month's few thousand short notes that is a few doze
 of dictionaries, where scikit-learn with NumPy and SciPy took over a second to import
 on every export and a hundred megabytes in the app.
 
+Phrases never run across a sentence (`phrases.sentences`); the phrases prospects kept
+using, word for word, are `desktop.services.phrases`.
+
 Words are compared after lower-casing and a light plural folding ("spreadsheets" and
 "spreadsheet" are one word); `#hashtags` are ignored, since only tagged notes have them.
 Everything is sorted, so the same notes give the same suggestions.
@@ -37,6 +40,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from desktop.services import phrases
+from desktop.services.phrases import Doc as Doc
 from desktop.services.stop_words import ENGLISH as STOP_WORDS
 
 #: Cosine similarity to a theme's centroid from which an untagged note is suggested.
@@ -50,15 +55,6 @@ MAX_GROUPS: Final = 30
 _HASHTAG = re.compile(r"(?<![\w#&/])#[^\W\d_][\w-]*")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _APOSTROPHE = re.compile(r"['’]")
-
-
-@dataclass(frozen=True, slots=True)
-class Doc:
-    """One note's text, and the call it was heard on (calls are what counts)."""
-
-    id: uuid.UUID
-    call_id: uuid.UUID
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +84,6 @@ class Suggestions:
     matches: tuple[Match, ...]
     groups: tuple[Group, ...]
     ungrouped: tuple[uuid.UUID, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """A run of words prospects used, and on how many distinct calls."""
-
-    text: str
-    calls: int
 
 
 def fold(word: str) -> str:
@@ -197,15 +185,16 @@ def _unit(vector: Mapping[str, float]) -> dict[str, float]:
 def _phrases(
     text: str, shortest: int, longest: int
 ) -> Iterable[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Every run of `shortest`..`longest` words that neither starts nor ends with a stop
-    word, as (folded key, words as written)."""
-    tokens = words(text)
-    for size in range(shortest, longest + 1):
-        for start in range(len(tokens) - size + 1):
-            run = tokens[start : start + size]
-            if run[0][0] in STOP_WORDS or run[-1][0] in STOP_WORDS:
-                continue
-            yield tuple(t[0] for t in run), tuple(t[1] for t in run)
+    """Every run of `shortest`..`longest` words within one sentence that neither starts
+    nor ends with a stop word, as (folded key, words as written)."""
+    for sentence in phrases.sentences(text):
+        tokens = words(sentence)
+        for size in range(shortest, longest + 1):
+            for start in range(len(tokens) - size + 1):
+                run = tokens[start : start + size]
+                if run[0][0] in STOP_WORDS or run[-1][0] in STOP_WORDS:
+                    continue
+                yield tuple(t[0] for t in run), tuple(t[1] for t in run)
 
 
 class _PhraseIndex:
@@ -264,39 +253,3 @@ def _group(docs: Sequence[Doc], max_groups: int) -> tuple[Group, ...]:
             )
         )
     return tuple(groups)
-
-
-def recurring_phrases(
-    docs: Sequence[Doc],
-    *,
-    shortest: int = 2,
-    longest: int = 4,
-    min_calls: int = 2,
-    limit: int = 10,
-) -> tuple[Phrase, ...]:
-    """The phrases heard on most calls: the raw material of messaging.
-
-    A phrase inside a longer one heard on the same calls is left out ("manual" when
-    "manual reporting" says it all).
-    """
-    index = _PhraseIndex(sorted(docs, key=lambda d: d.id), shortest, longest)
-    found = [(key, index.docs[key]) for key in index.docs if index.calls(key) >= max(1, min_calls)]
-    found.sort(key=lambda item: (-index.calls(item[0]), -len(item[0]), index.label(item[0])))
-    kept: list[tuple[tuple[str, ...], frozenset[uuid.UUID]]] = []
-    result: list[Phrase] = []
-    for key, members in found:
-        calls = frozenset(index.call_of[i] for i in members)
-        if any(_inside(key, longer) and calls == theirs for longer, theirs in kept):
-            continue
-        kept.append((key, calls))
-        result.append(Phrase(text=index.label(key), calls=len(calls)))
-        if len(result) >= limit:
-            break
-    return tuple(result)
-
-
-def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    size = len(short)
-    return size < len(long) and any(
-        long[i : i + size] == short for i in range(len(long) - size + 1)
-    )

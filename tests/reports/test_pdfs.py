@@ -142,9 +142,10 @@ def test_insights_pdf_ranks_themes_with_k_of_n_counts(month: Services, out: Path
     assert contains(text, "Price 1 of 5 1 3.0 ■ same") or contains(text, "■ same")
     assert contains(text, "● new")
     # objections, with the rep's answer and the SQL calls among those raising it
-    assert contains(text, "Security review will take a quarter #security")
+    # quoted as said: the inline tag is the marketer's, not the prospect's
+    assert contains(text, "“Security review will take a quarter”")
     assert contains(text, "Offered the SOC 2 report")
-    assert contains(text, "1 of these 2 calls graded SQL")
+    assert contains(text, "1 of those 2 calls was graded SQL")
     assert contains(text, "Rivalsoft")
     # the lead grades, against the period before
     assert contains(text, "SQL 1 of 5 calls 0 of 1 calls +1")

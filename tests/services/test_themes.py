@@ -10,7 +10,8 @@ from datetime import datetime
 
 from desktop.domain import NoteKind, Verdict
 from desktop.services.periods import Period
-from desktop.services.themes import Doc, fold, recurring_phrases, suggest
+from desktop.services.phrases import recurring_phrases
+from desktop.services.themes import Doc, fold, suggest
 
 MARCH = Period.month(2024, 3)
 

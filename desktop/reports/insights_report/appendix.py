@@ -1,16 +1,19 @@
-"""The appendix: the agreed definitions the grades were given against, and how every
-number in the report is counted.
+"""The appendix: the agreed definitions the grades were given against, every call the
+numbers come from, and how every number in the report is counted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak
 
+from desktop.domain import Outcome
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.insights_report.pieces import TYPED_LIMIT
-from desktop.reports.layout import section
+from desktop.reports.layout import BODY_WIDTH, heads, plural, section, table
 from desktop.reports.text import label, para
 from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA
 from desktop.services.insights import RANKING_RULES
@@ -33,6 +36,43 @@ _MORE_RULES: Final = (
 )
 
 
+_OUTCOME: Final = {
+    Outcome.OPEN: "open",
+    Outcome.WON: "won",
+    Outcome.LOST: "lost",
+    Outcome.NO_DECISION: "no decision",
+}
+
+
+def _calls(r: Report) -> list[Flowable]:
+    """Every call the period's numbers come from, so a reader can check any of them."""
+    s, calls = r.styles, r.insights.calls
+    out = section("B. The calls counted", s.h2, level=1)
+    if not calls:
+        out.append(label("No call was counted in this period.", s.body))
+        return out
+    out.append(
+        label(
+            f"The {plural(len(calls), 'call')} the numbers come from, oldest first; the "
+            "outcome is the account's deal as it stands now.",
+            s.body,
+        )
+    )
+    rows: list[Sequence[object]] = [heads(s, "Date", "Account", "Rep", "Grade", "Outcome")]
+    for c in calls:
+        rows.append(
+            [
+                label(f"{c.call_date:%d %b %Y}", s.small),
+                para(r.t.account(c.account), s.small),
+                para(c.rep or "–", s.small),
+                label(c.grade.label if c.grade else "not graded", s.small),
+                label(_OUTCOME[c.outcome], s.small),
+            ]
+        )
+    out.append(table(rows, [24 * mm, 62 * mm, 40 * mm, 24 * mm, BODY_WIDTH - 150 * mm]))
+    return out
+
+
 def flowables(r: Report) -> list[Flowable]:
     s = r.styles
     out: list[Flowable] = [PageBreak(), *section("Appendix", s.h1)]
@@ -44,7 +84,8 @@ def flowables(r: Report) -> list[Flowable]:
         for d in items:
             out.append(para(d.term, s.small))
             out.append(para(d.body, s.quote))
-    out += section("B. How the numbers are computed", s.h2, level=1)
+    out += _calls(r)
+    out += section("C. How the numbers are computed", s.h2, level=1)
     out.append(para(RANKING_RULES, s.body))
     out.append(para(_MORE_RULES, s.body))
     generated = r.insights.generated_at.astimezone()

@@ -52,7 +52,7 @@ def flowables(r: Report) -> list[Flowable]:
     for theme in sec.themes[:RANKED]:
         rows.append(
             [
-                para(theme_title(theme.name), s.cell),
+                para(theme_title(theme), s.cell),
                 label(share(theme.calls, n), s.cell_right),
                 label(f"{theme.accounts:,}", s.cell_right),
                 label(f"{theme.notes:,}", s.cell_right),
@@ -64,9 +64,7 @@ def flowables(r: Report) -> list[Flowable]:
     )
     for theme in sec.themes[:5]:
         if theme.evidence:
-            out.append(
-                KeepTogether([para(theme_title(theme.name), s.h3), *quote(r, theme.evidence[0])])
-            )
+            out.append(KeepTogether([para(theme_title(theme), s.h3), *quote(r, theme.evidence[0])]))
     if sec.untagged_notes:
         out.append(
             label(

@@ -46,7 +46,7 @@ def flowables(r: Report) -> list[Flowable]:
     for theme in themes[:20]:
         rows.append(
             [
-                para(theme_title(theme.name), s.cell),
+                para(theme_title(theme), s.cell),
                 label(theme.kind.label, s.cell),
                 label(f"{theme.won_accounts:,}", s.cell_right),
                 label(f"{theme.lost_accounts:,}", s.cell_right),

@@ -8,10 +8,10 @@ from typing import Final
 
 from reportlab.platypus import Flowable
 
-from desktop.domain import ReviewStatus
+from desktop.domain import Outcome, ReviewStatus
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.text import label, markup, para
-from desktop.services.insight_values import Evidence
+from desktop.services.insight_values import Evidence, ThemeRank
 
 #: Themes ranked in a table and in the bar chart.
 RANKED: Final = 12
@@ -29,8 +29,10 @@ STATUS_WORDS: Final = {
 }
 
 
-def theme_title(name: str) -> str:
-    """A tag as a reader reads it: `manual-reporting` is "Manual reporting"."""
+def theme_title(theme: str | ThemeRank) -> str:
+    """A tag as a reader reads it: `manual-reporting` is "Manual reporting", and a theme
+    whose notes type it with capitals keeps them ("PII", "HTML emails", not "Pii")."""
+    name = (theme.display or theme.name) if isinstance(theme, ThemeRank) else theme
     words = name.replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -40,21 +42,40 @@ def esc(text: str) -> str:
     return markup(text)
 
 
+OUTCOME_WORDS: Final = {
+    Outcome.OPEN: "deal open",
+    Outcome.WON: "deal won",
+    Outcome.LOST: "deal lost",
+    Outcome.NO_DECISION: "no decision",
+}
+
+
 def attribution(r: Report, e: Evidence) -> str:
-    """Who said it, as far as the reader may know: role and industry, or the account."""
+    """Who said it, as far as the reader may know: the speaker's role, industry or the
+    account, segment and size, the call's date and the deal's outcome."""
     t = r.t
-    who = e.contact or "prospect"
+    who = t(e.contact) if e.contact else "prospect"
     where = t.account(e.account) if t.redactor is not None else e.account
     if t.redactor is not None:
         where = (e.industry.lower() + " company") if e.industry else where
-    bits = [f"{who}, {where}", f"{e.call_date:%d %b %Y}"]
+    company = ", ".join(x for x in (where, e.segment and t(e.segment), _size(e.size)) if x)
+    bits = [f"{who}, {company}", f"{e.call_date:%d %b %Y}"]
+    if e.outcome is not None:
+        bits.append(OUTCOME_WORDS[e.outcome])
     return " · ".join(bits)
+
+
+def _size(size: str | None) -> str | None:
+    """An account's size as a reader reads it: "51-200" is "51-200 employees"."""
+    if not size:
+        return None
+    return f"{size} employees" if size[:1].isdigit() and "employ" not in size.lower() else size
 
 
 def quote(r: Report, e: Evidence) -> list[Flowable]:
     """A verbatim quote, the rep's correction if any, and who said it with its status."""
     s, t = r.styles, r.t
-    out: list[Flowable] = [para(f"“{t(e.text)}”", s.quote, limit=QUOTE_LIMIT)]
+    out: list[Flowable] = [para(f"“{t(e.words)}”", s.quote, limit=QUOTE_LIMIT)]
     if e.correction:
         out.append(para(f"Rep's correction: {t(e.correction)}", s.quote, limit=QUOTE_LIMIT))
     out.append(_attribution_line(r, e, STATUS_WORDS.get(e.review_status, "")))

@@ -1,4 +1,6 @@
-"""The quote bank: notes flagged quote-worthy or as case-study candidates, confirmed first."""
+"""The quote bank: what prospects said (pains, objections, quotes, answers) in notes flagged
+quote-worthy or as case-study candidates, in their words without the marketer's
+scaffolding, attributed by role, segment and size, with the deal's outcome; confirmed first."""
 
 from __future__ import annotations
 
@@ -17,13 +19,21 @@ def flowables(r: Report) -> list[Flowable]:
     s, bank = r.styles, r.insights.quote_bank
     out: list[Flowable] = [PageBreak(), *section("Quote bank", s.h1)]
     if not bank.quotes:
-        out.append(label("No note was flagged quote-worthy or as a case-study candidate.", s.body))
+        out.append(
+            label(
+                "No pain, objection, quote or answer was flagged quote-worthy or as a "
+                "case-study candidate.",
+                s.body,
+            )
+        )
         return out
     out.append(
         label(
-            f"{plural(bank.total, 'note')} flagged quote-worthy or as a case-study candidate "
+            f"{plural(bank.total, 'pain, objection, quote or answer', _MANY)} flagged "
+            "quote-worthy or as a case-study candidate "
             f"(never a disputed one); {_shown(len(bank.quotes), bank.total)} "
-            "below, those the rep confirmed first.",
+            "below, those the rep confirmed first. Quotes show the prospect's words as said; "
+            "the notes keep what the marketer typed.",
             s.body,
         )
     )
@@ -32,7 +42,7 @@ def flowables(r: Report) -> list[Flowable]:
         flags = " · ".join(
             x for x, on in (("quote", e.quote_worthy), ("case study", e.case_study)) if on
         )
-        quote: list[Flowable] = [para(f"“{r.t(e.text)}”", s.cell, limit=QUOTE_LIMIT)]
+        quote: list[Flowable] = [para(f"“{r.t(e.words)}”", s.cell, limit=QUOTE_LIMIT)]
         if e.correction:
             quote.append(para(f"Rep's correction: {r.t(e.correction)}", s.small, limit=QUOTE_LIMIT))
         rows.append(
@@ -44,6 +54,9 @@ def flowables(r: Report) -> list[Flowable]:
         )
     out.append(table(rows, [100 * mm, 42 * mm, BODY_WIDTH - 142 * mm]))
     return out
+
+
+_MANY = "pains, objections, quotes and answers"
 
 
 def _shown(shown: int, total: int) -> str:

@@ -65,6 +65,8 @@ def redact_values(
                 dataclasses.replace(
                     t,
                     name=theme(t.name),
+                    # the form as typed only where the name itself needs no redacting
+                    display=t.display if theme(t.name) == t.name else None,
                     evidence=_each(t.evidence, evidence),
                     responses=_each(t.responses, evidence),
                     suggested=tuple(
@@ -79,6 +81,7 @@ def redact_values(
                 )
                 for g in sec.groups
             ),
+            unthemed=_each(sec.unthemed, evidence),
         )
 
     insights = dataclasses.replace(
@@ -88,6 +91,10 @@ def redact_values(
         competitors=section(insights.competitors),
         quote_bank=dataclasses.replace(
             insights.quote_bank, quotes=_each(insights.quote_bank.quotes, evidence)
+        ),
+        calls=tuple(
+            dataclasses.replace(c, rep=redactor.person(c.rep) if c.rep else c.rep)
+            for c in insights.calls
         ),
     )
     trends = tuple(

@@ -27,6 +27,7 @@ from desktop.reports.layout import (
 )
 from desktop.reports.text import label
 from desktop.services.insight_values import ThemeRank
+from desktop.wording import k_of_those
 
 
 def _figure(s: Styles, value: str, caption: str, note: str) -> list[Flowable]:
@@ -119,8 +120,7 @@ def _at_a_glance(r: Report) -> list[Flowable]:
         for theme in themes:
             cell.append(
                 label(
-                    f"{esc(theme_title(theme.name))} "
-                    f'<font color="#69707d">{theme.calls} of {n}</font>',
+                    f'{esc(theme_title(theme))} <font color="#69707d">{theme.calls} of {n}</font>',
                     s.cell,
                 )
             )
@@ -159,15 +159,15 @@ def _headlines(r: Report) -> list[str]:
     if ins.pains.themes:
         top = ins.pains.themes[0]
         found.append(
-            f"The pain heard most was <b>{esc(theme_title(top.name))}</b>, raised on "
+            f"The pain heard most was <b>{esc(theme_title(top))}</b>, raised on "
             f"{k_of_n(top.calls, n)}" + _trend_words(top) + "."
         )
     if ins.objections.themes:
         top = ins.objections.themes[0]
         found.append(
-            f"The most common objection was <b>{esc(theme_title(top.name))}</b> "
-            f"— raised on {k_of_n(top.calls, n)}; {top.sql_calls} of those "
-            f"{plural(top.calls, 'call')} were graded SQL."
+            f"The most common objection was <b>{esc(theme_title(top))}</b> "
+            f"— raised on {k_of_n(top.calls, n)}; "
+            f"{k_of_those(top.sql_calls, top.calls, 'call', 'graded SQL')}."
         )
     a = r.alignment.counts
     if a.reviewed:

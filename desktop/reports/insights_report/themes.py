@@ -4,7 +4,7 @@ leading themes one by one with their quotes, and suggested groups of untagged no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from reportlab.lib.units import mm
@@ -12,7 +12,13 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from desktop.domain import NoteKind
 from desktop.reports.insights_report.gather import Report
-from desktop.reports.insights_report.pieces import QUOTE_LIMIT, RANKED, quote, theme_title
+from desktop.reports.insights_report.pieces import (
+    QUOTE_LIMIT,
+    RANKED,
+    attribution,
+    quote,
+    theme_title,
+)
 from desktop.reports.layout import (
     BODY_WIDTH,
     bar_chart,
@@ -26,13 +32,12 @@ from desktop.reports.layout import (
     trend_mark,
 )
 from desktop.reports.text import label, para
-from desktop.services.insight_values import ThemeRank, ThemeSection
+from desktop.services.insight_values import Evidence, ThemeRank, ThemeSection
+from desktop.wording import k_of_those, verb
 
 #: Themes described one by one, and the quotes shown for each.
 DETAILED: Final = 6
 QUOTES_PER_THEME: Final = 3
-#: Suggested groups of untagged notes listed (the app shows them all).
-GROUPS_SHOWN: Final = 8
 
 
 def flowables(r: Report, sec: ThemeSection, title: str, noun: str) -> list[Flowable]:
@@ -40,24 +45,25 @@ def flowables(r: Report, sec: ThemeSection, title: str, noun: str) -> list[Flowa
     n = ins.totals.calls
     out: list[Flowable] = section(title, s.h1)
     if not sec.themes:
-        out.append(label(f"No {noun} notes were tagged with a theme in this period.", s.body))
+        out.append(
+            label(
+                f"No {noun} notes were tagged with a theme in this period. " + _untagged(sec, noun),
+                s.body,
+            )
+        )
     else:
         out.append(
             label(
                 f"{plural(len(sec.themes), 'theme')} of {noun}s, ranked by the number of calls "
                 "that raised them, then by how hard (mean intensity, 1–5). "
-                f"Base: {plural(n, 'call')} "
-                f"in the period. {plural(sec.untagged_notes, f'{noun} note')} on "
-                f"{plural(sec.untagged_calls, 'call')} had no theme; "
-                "suggested groups for them follow "
-                "the ranking.",
+                f"Base: {plural(n, 'call')} in the period. " + _untagged(sec, noun),
                 s.body,
             )
         )
         ranked = sec.themes[:RANKED]
         out.append(
             bar_chart(
-                [(theme_title(t.name), t.calls) for t in ranked],
+                [(theme_title(t), t.calls) for t in ranked],
                 previous=[t.previous_calls for t in ranked],
                 caption="calls raising the theme",
             )
@@ -71,7 +77,7 @@ def flowables(r: Report, sec: ThemeSection, title: str, noun: str) -> list[Flowa
             rows.append(
                 [
                     label(str(i), s.cell_right),
-                    para(theme_title(theme.name), s.cell),
+                    para(theme_title(theme), s.cell),
                     label(share(theme.calls, n), s.cell_right),
                     label(f"{theme.accounts:,}", s.cell_right),
                     label(
@@ -88,7 +94,7 @@ def flowables(r: Report, sec: ThemeSection, title: str, noun: str) -> list[Flowa
             )
         )
         if len(sec.themes) > RANKED:
-            rest = ", ".join(f"{theme_title(t.name)} ({t.calls})" for t in sec.themes[RANKED:])
+            rest = ", ".join(f"{theme_title(t)} ({t.calls})" for t in sec.themes[RANKED:])
             out.append(para(f"Also raised: {rest}.", s.muted))
         out += _trend_chart(r, sec)
         for i, theme in enumerate(sec.themes[:DETAILED], start=1):
@@ -104,8 +110,7 @@ def _trend_chart(r: Report, sec: ThemeSection) -> list[Flowable]:
         return []
     labels = [p.label for p in r.trends]
     series = [
-        (theme_title(t.name), [float(p.theme_calls(t.kind, t.name)) for p in r.trends])
-        for t in shown
+        (theme_title(t), [float(p.theme_calls(t.kind, t.name)) for p in r.trends]) for t in shown
     ]
     return [
         CondPageBreak(65 * mm),
@@ -123,16 +128,16 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
     ]
     if theme.mean_intensity:
         facts.append(f"mean intensity {theme.mean_intensity:.1f}")
-    facts.append(f"{theme.sql_calls} of these {plural(theme.calls, 'call')} graded SQL")
+    facts.append(k_of_those(theme.sql_calls, theme.calls, "call", "graded SQL"))
     head: list[Flowable] = [
         CondPageBreak(45 * mm),
-        *section(f"{rank}. {theme_title(theme.name)}", s.h2, level=1),
+        *section(f"{rank}. {theme_title(theme)}", s.h2, level=1),
         label(
             " · ".join(facts) + f" · {trend_mark(theme.trend, theme.change)} vs previous", s.muted
         ),
     ]
     body: list[Flowable] = []
-    quotes = theme.evidence[:QUOTES_PER_THEME]
+    quotes = _distinct(theme.evidence, lambda e: e.words)[:QUOTES_PER_THEME]
     if quotes:
         for e in quotes:
             body += quote(r, e)
@@ -151,52 +156,127 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
                 s.small,
             )
         )
-        for e in theme.responses[:3]:
+        for e in _distinct(theme.responses, lambda e: e.response or "")[:3]:
             body.append(para(f"• {r.t(e.response)}", s.body, limit=QUOTE_LIMIT))
-            grade = e.call_grade.label if e.call_grade else "not graded"
-            body.append(label(f"call graded {grade}", s.attribution))
+            grade = f"graded {e.call_grade.label}" if e.call_grade else "not graded"
+            body.append(label(f"the call was {grade}", s.attribution))
     if theme.suggested:
         body.append(
             label(
                 f"Suggested: {plural(len(theme.suggested), f'untagged {noun} note')} on "
-                f"{plural(theme.suggested_calls, 'call')} resemble this theme (not counted above).",
+                f"{plural(theme.suggested_calls, 'call')} "
+                f"{verb(len(theme.suggested), 'resembles', 'resemble')} this theme "
+                "(not counted above).",
                 s.muted,
             )
         )
     return head + body
 
 
+def _each_note(r: Report, notes: Sequence[Evidence]) -> list[Flowable]:
+    """Every note of a suggestion, one line each, so none vanishes behind an example."""
+    return [para(f"• {r.t(e.words)}", r.styles.cell, limit=240) for e in notes]
+
+
+def _distinct(items: Sequence[Evidence], words: Callable[[Evidence], str]) -> list[Evidence]:
+    """Without a second bullet saying the same words (compared ignoring case and spaces)."""
+    seen: set[str] = set()
+    out = []
+    for e in items:
+        key = " ".join(words(e).lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _untagged(sec: ThemeSection, noun: str) -> str:
+    """What became of the notes without a theme, in one sentence that adds up."""
+    listed = sec.suggested_notes
+    if not listed:
+        return f"Every {noun} note had a theme." if sec.themes else ""
+    resembling = sum(len(t.suggested) for t in sec.themes)
+    grouped = sum(len(g.notes) for g in sec.groups)
+    parts = [
+        text
+        for k, text in (
+            (resembling, f"{resembling:,} {verb(resembling, 'resembles', 'resemble')} a theme"),
+            (grouped, f"{grouped:,} {verb(grouped, 'shares', 'share')} a phrase across calls"),
+            (
+                len(sec.unthemed),
+                f"{len(sec.unthemed):,} {verb(len(sec.unthemed), 'stands', 'stand')} alone",
+            ),
+        )
+        if k
+    ]
+    calls = len({e.call_id for e in listed})
+    every = "it is" if len(listed) == 1 else "all are"
+    return (
+        f"{plural(len(listed), f'{noun} note')} on {plural(calls, 'call')} had no theme: "
+        f"{_listing(parts)}; {every} listed after the ranking, not counted in it."
+    )
+
+
+def _listing(parts: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
+    """Every untagged note, so none vanishes: by the theme it resembles, in a group
+    sharing a phrase, or listed as unthemed."""
     s = r.styles
-    if not sec.groups:
+    if not sec.suggested_notes:
         return []
     out: list[Flowable] = [CondPageBreak(50 * mm)]
-    out += section(f"Suggested groups of untagged {noun}s", s.h2, level=1)
+    out += section(f"Untagged {noun}s", s.h2, level=1)
     out.append(
         label(
-            f"<b>Suggested, not counted above.</b> These {noun} notes had no theme; they share "
-            "a phrase across calls. Tag them in the app to make them count.",
+            f"<b>Suggested, not counted above.</b> These {noun} notes had no theme. "
+            "Tag them in the app to make them count.",
             s.box,
         )
     )
-    rows: list[Sequence[object]] = [
-        heads(s, "Suggested group", "Calls", "SQL calls", "For example", right=(1, 2))
-    ]
-    for group in sec.groups[:GROUPS_SHOWN]:
-        example = group.notes[0] if group.notes else None
-        rows.append(
-            [
-                para(f"“{group.label}”", s.cell),
-                label(f"{group.calls:,}", s.cell_right),
-                label(f"{group.sql_calls:,}", s.cell_right),
-                para(r.t(example.text), s.cell, limit=240) if example else label("–", s.cell),
-            ]
-        )
-    out.append(table(rows, [40 * mm, 14 * mm, 18 * mm, BODY_WIDTH - 72 * mm], right=(1, 2)))
-    if len(sec.groups) > GROUPS_SHOWN:
-        out.append(
-            label(
-                f"{len(sec.groups) - GROUPS_SHOWN} more suggested groups are in the app.", s.muted
+    resembling = [t for t in sec.themes if t.suggested]
+    if resembling:
+        out.append(label("Resembling a theme", s.h3))
+        rows: list[Sequence[object]] = [
+            heads(s, "Theme", "Notes", "Calls", "The notes", right=(1, 2))
+        ]
+        for theme in resembling:
+            rows.append(
+                [
+                    para(theme_title(theme), s.cell),
+                    label(f"{len(theme.suggested):,}", s.cell_right),
+                    label(f"{theme.suggested_calls:,}", s.cell_right),
+                    _each_note(r, [x.note for x in theme.suggested]),
+                ]
             )
+        out.append(table(rows, [40 * mm, 14 * mm, 14 * mm, BODY_WIDTH - 68 * mm], right=(1, 2)))
+    if sec.groups:
+        out.append(label("Sharing a phrase across calls", s.h3))
+        rows = [
+            heads(s, "Shared phrase", "Notes", "Calls", "SQL calls", "The notes", right=(1, 2, 3))
+        ]
+        for group in sec.groups:
+            rows.append(
+                [
+                    para(f"“{r.t(group.label)}”", s.cell),
+                    label(f"{len(group.notes):,}", s.cell_right),
+                    label(f"{group.calls:,}", s.cell_right),
+                    label(f"{group.sql_calls:,}", s.cell_right),
+                    _each_note(r, group.notes),
+                ]
+            )
+        out.append(
+            table(rows, [36 * mm, 14 * mm, 14 * mm, 16 * mm, BODY_WIDTH - 80 * mm], right=(1, 2, 3))
         )
+    if sec.unthemed:
+        out.append(label("Standing alone", s.h3))
+        rows = [heads(s, "Note", "Call")]
+        for e in sec.unthemed:
+            rows.append(
+                [para(r.t(e.words), s.cell, limit=QUOTE_LIMIT), para(attribution(r, e), s.small)]
+            )
+        out.append(table(rows, [BODY_WIDTH - 60 * mm, 60 * mm]))
     return out
