@@ -21,7 +21,8 @@ Conventions, which the report's appendix can print (`RANKING_RULES`):
 - Qualification coverage: a criterion whose status is answered or disqualifying was
   asked too, and a disqualifying answer is an answer (asked >= answered >=
   disqualifying). "Confirmed" means the rep confirmed a question note linked to it.
-- The previous period is the same number of days immediately before.
+- The previous period is the calendar month before a month, else the same number of
+  days immediately before (`Period.previous`), as in the trend charts.
 """
 
 from __future__ import annotations
@@ -84,8 +85,9 @@ PHRASES_PER_THEME: Final = 8
 RANKING_RULES: Final = (
     "Counts are distinct calls, not notes: a theme raised three times on one call counts "
     "once. Themes are ranked by the number of calls that raised them, then by mean "
-    "intensity (1-5), then by number of notes. The previous period is the same number of "
-    "days immediately before. Evidence quotes prefer notes the rep confirmed, then "
+    "intensity (1-5), then by number of notes. A month is compared with the calendar month "
+    "before it; any other period with the same number of days immediately before. "
+    "Evidence quotes prefer notes the rep confirmed, then "
     "corrected, then not yet reviewed; a note the rep disputed is never quoted but still "
     "counts. Suggested groups gather untagged notes by their resemblance to a theme's "
     "notes (TF-IDF cosine similarity) or by a phrase they share across calls; they are "

@@ -70,13 +70,28 @@ class Period:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
     def previous(self) -> Period:
-        """The same number of days, immediately before (what a report compares with)."""
+        """What a report compares with: the calendar month before a month (so November
+        is compared with the whole of October, as October's own report counts it), else
+        the same number of days immediately before."""
+        if self.is_month:
+            if self.start.year == 1 and self.start.month == 1:
+                raise UserError(
+                    f"{self.label} has no month before it to compare with "
+                    "(the calendar starts in year 1)"
+                )
+            before = self.start - timedelta(days=1)
+            return Period.month(before.year, before.month)
         if self.start.toordinal() - self.days < date.min.toordinal():
             raise UserError(
                 f"the period {self.start.isoformat()} to {self.end.isoformat()} has no "
                 f"{self.days:,} days before it to compare with (the calendar starts in year 1)"
             )
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def versus(self) -> str:
+        """The previous period as a comparison reads: "vs October 2026"."""
+        return f"vs {self.previous().label}"
 
 
 @dataclass(frozen=True, slots=True)

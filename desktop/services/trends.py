@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import ColumnElement, Row, case, distinct, func, select, tuple_
 
 from desktop.domain import NoteKind, ReviewStatus
+from desktop.errors import UserError
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.periods import InsightFilters, Period, filter_conditions
@@ -47,27 +47,15 @@ class TrendPoint:
 
 
 def periods_before(period: Period, count: int) -> tuple[Period, ...]:
-    """`count` periods ending with `period`, oldest first: calendar months for a month,
-    else periods of the same length back to back."""
+    """`count` periods ending with `period`, oldest first, each the one its successor's
+    report compares with (`Period.previous`): calendar months for a month, else periods
+    of the same length back to back; fewer when the calendar starts sooner."""
     found = [period]
     while len(found) < count:
-        first = found[0]
-        if period.is_month:
-            year, month = (
-                (first.start.year, first.start.month - 1)
-                if first.start.month > 1
-                else (
-                    first.start.year - 1,
-                    12,
-                )
-            )
-            if year < 1:
-                break
-            found.insert(0, Period.month(year, month))
-        else:
-            if first.start.toordinal() - first.days < date(1, 1, 1).toordinal():
-                break
-            found.insert(0, first.previous())
+        try:
+            found.insert(0, found[0].previous())
+        except UserError:  # year 1: nothing before it
+            break
     return tuple(found)
 
 

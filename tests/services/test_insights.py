@@ -55,14 +55,19 @@ def names(section) -> list[str]:
 # -- periods -------------------------------------------------------------------------
 
 
-def test_a_month_and_the_period_before_it_have_the_same_length():
+def test_a_month_is_compared_with_the_calendar_month_before_it():
     assert Period(date(2024, 3, 1), date(2024, 3, 31)) == MARCH
-    assert MARCH.previous() == Period(date(2024, 1, 30), date(2024, 2, 29))
+    assert MARCH.previous() == Period(date(2024, 2, 1), date(2024, 2, 29))
+    assert MARCH.versus == "vs February 2024"
+    assert Period.month(2026, 11).previous() == Period.month(2026, 10)
+    assert Period.month(2025, 1).previous() == Period.month(2024, 12)
     assert MARCH.label == "March 2024"
     assert Period.parse_month("2024-03") == MARCH
-    assert Period(date(2024, 3, 4), date(2024, 3, 10)).previous() == Period(
-        date(2024, 2, 26), date(2024, 3, 3)
-    )
+    week = Period(date(2024, 3, 4), date(2024, 3, 10))
+    assert week.previous() == Period(date(2024, 2, 26), date(2024, 3, 3))
+    assert week.versus == "vs 2024-02-26 to 2024-03-03"
+    with pytest.raises(UserError):
+        Period.month(1, 1).previous()
 
 
 @pytest.mark.parametrize("text", ["2024-13", "March", "", "2024-3-1"])
@@ -95,7 +100,7 @@ def test_totals_count_the_period_and_the_one_before(services):
     assert (insights.totals.calls, insights.totals.accounts, insights.totals.notes) == (3, 2, 3)
     previous = insights.previous_totals
     assert (previous.calls, previous.accounts, previous.notes) == (1, 1, 1)
-    assert insights.previous_period == Period(date(2024, 1, 30), date(2024, 2, 29))
+    assert insights.previous_period == Period.month(2024, 2)
 
 
 def test_calls_just_outside_the_period_are_left_out(services):
@@ -296,6 +301,61 @@ def test_previous_period_counts_give_each_theme_a_trend(services):
     assert (price.calls, price.previous_calls, price.change, price.trend) == (3, 1, 2, "up")
     assert (speed.calls, speed.previous_calls, speed.change, speed.trend) == (1, 2, -1, "down")
     assert (security.previous_calls, security.trend) == (0, "new")
+
+
+def test_a_month_is_compared_with_the_whole_calendar_month_before_as_its_own_report_counts_it(
+    services,
+):
+    # February 2024 has 29 days: the 31 days before March reached back to 30 January.
+    for when, tag in (
+        (at(1, 30), "speed"),  # in the 31 days before March, not in February
+        (at(1, 31, 23, 30), "speed"),
+        (at(2, 1, 0, 10), "speed"),  # February's first and last minutes
+        (at(2, 29, 23, 50), "price"),
+        (at(3, 1, 0, 5), "speed"),
+        (at(3, 31, 23, 55), "speed"),
+    ):
+        c = call(services, f"Account {when:%m-%d %H}", when)
+        note(services, c.id, NoteKind.PAIN, f"Notes on {tag}", tags=[tag])
+        services.review.grade(c.id, Grade.SQL, "Riley Rep")
+
+    insights = march(services)
+    february = services.insights.month(2024, 2)
+    trend = services.trends.series(MARCH, count=3, themes=[(NoteKind.PAIN, "speed")])
+
+    assert insights.previous_period == february.period == Period.month(2024, 2)
+    assert insights.previous_totals == february.totals
+    assert insights.previous_totals.calls == 2
+    assert insights.previous_grades.sql == february.grades.sql == 2
+    speed = insights.pains.get("speed")
+    assert speed is not None and (speed.calls, speed.previous_calls) == (2, 1)
+    february_speed = february.pains.get("speed")
+    assert february_speed is not None and february_speed.calls == 1
+    assert [p.period for p in trend] == [
+        Period.month(2024, 1),
+        Period.month(2024, 2),
+        MARCH,
+    ]
+    assert [p.calls for p in trend] == [2, 2, 2]
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [2, 1, 2]
+
+
+def test_a_custom_range_is_compared_with_as_many_days_just_before(services):
+    week = Period(date(2024, 3, 4), date(2024, 3, 10))
+    for day in (3, 4, 10, 11):  # 26 Feb - 3 Mar is the week before
+        c = call(services, f"Day {day}", at(3, day))
+        note(services, c.id, NoteKind.PAIN, "Slow exports", tags=["speed"])
+    call(services, "Too early", at(2, 25))
+
+    insights = services.insights.compute(week)
+    trend = services.trends.series(week, count=2, themes=[(NoteKind.PAIN, "speed")])
+
+    assert insights.previous_period == Period(date(2024, 2, 26), date(2024, 3, 3))
+    assert (insights.totals.calls, insights.previous_totals.calls) == (2, 1)
+    speed = insights.pains.get("speed")
+    assert speed is not None and (speed.calls, speed.previous_calls) == (2, 1)
+    assert [p.period for p in trend] == [insights.previous_period, week]
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [1, 2]
 
 
 # -- filters -------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from desktop.services.insights import RANKING_RULES
 
 _MORE_RULES: Final = (
     "Percentages are shown only where the base is 10 calls or more; below that, counts "
-    "alone. Trend arrows compare the calls raising a theme with the previous period of the "
-    "same length: ▲ more calls, ▼ fewer, ■ the same, ● new (none before). Won and lost "
+    "alone. Trend arrows compare the calls raising a theme with the previous period, named "
+    "beside them: the calendar month before for a month, else the same number of days "
+    "just before; the trend charts use the same periods. ▲ more calls, ▼ fewer, ■ the "
+    "same, ● new (none before). Won and lost "
     "count accounts whose deal outcome is recorded, whatever the date of the outcome. "
     "Qualification counts are calls using the framework; a criterion answered or "
     "disqualifying was also asked; confirmed means the rep confirmed a question note "

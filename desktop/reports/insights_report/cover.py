@@ -24,7 +24,12 @@ def flowables(r: Report) -> list[Flowable]:
         ),
         (
             "Compared with",
-            f"{ins.previous_period.start:%d %B %Y} to {ins.previous_period.end:%d %B %Y}",
+            (
+                f"{ins.previous_period.label}, the calendar month before"
+                if ins.period.is_month
+                else f"{ins.previous_period.start:%d %B %Y} to "
+                f"{ins.previous_period.end:%d %B %Y}, the {plural(ins.period.days, 'day')} before"
+            ),
         ),
         ("Filters", "; ".join(f"{what}: {value}" for what, value in filters) or "none: all calls"),
         ("Generated", f"{generated:%d %B %Y at %H:%M} by {r.generated_by}"),
