@@ -13,10 +13,12 @@ the SQL the filters mean, in `desktop.services.periods`.
 Conventions, which the report's appendix can print (`RANKING_RULES`):
 - Trashed notes and calls never count. Counts are distinct calls ("k of n calls"), with
   distinct accounts and raw notes beside them.
-- A theme is a tag on a note. Every live note counts towards its themes, disputed or not;
-  a disputed note is never shown as evidence. Evidence prefers confirmed notes, then
-  corrected, then unreviewed; then one note per call before a second from the same call;
-  then quote-worthy or case-study notes; then intensity; then the newest call.
+- A theme is a tag on a note. A note the rep disputed counts towards nothing: no theme,
+  count, intensity, phrase, competitor or quote (`periods.counted_notes`, which every
+  query here takes its notes' conditions from); only the alignment reads it. Evidence
+  prefers confirmed notes, then corrected, then unreviewed; then one note per call
+  before a second from the same call; then quote-worthy or case-study notes; then
+  intensity; then the newest call.
 - Themes rank by distinct calls, then mean intensity, then notes, then name.
 - Qualification coverage: a criterion whose status is answered or disqualifying was
   asked too, and a disqualifying answer is an answer (asked >= answered >=
@@ -65,7 +67,7 @@ from desktop.services.insight_values import (
     ThemeSection,
     Totals,
 )
-from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
 from desktop.services.qualification import COVERED
 from desktop.storage import models as m
 
@@ -217,20 +219,16 @@ def _window(period: Period, filters: InsightFilters) -> _Window:
 
 
 def _live_note(*kinds: NoteKind) -> list[ColumnElement[bool]]:
-    """Notes not in the trash, of those kinds.
+    """Notes that count (`counted_notes`: not trashed, not disputed), of those kinds.
 
     The kind is compared as `kind || ''` so that no planner reads the notes through the
     kind index: a period is found through its calls (by start time) and their notes (by
     call), and SQLite without statistics would otherwise read every note of the kind.
     """
-    found: list[ColumnElement[bool]] = [m.Note.deleted_at.is_(None)]
+    found = counted_notes()
     if kinds:
         found.append(m.Note.kind.concat("").in_([k.value for k in kinds]))
     return found
-
-
-def _not_disputed() -> ColumnElement[bool]:
-    return m.Note.review_status != ReviewStatus.DISPUTED
 
 
 def _untagged_note() -> ColumnElement[bool]:
@@ -271,7 +269,7 @@ def _totals(s: Session, w: _Window) -> dict[bool, Totals]:
             func.count(m.Note.id),
         )
         .select_from(m.Call)
-        .outerjoin(m.Note, and_(m.Note.call_id == m.Call.id, m.Note.deleted_at.is_(None)))
+        .outerjoin(m.Note, and_(m.Note.call_id == m.Call.id, *_live_note()))
         .where(*w.both)
         .group_by(w.current)
     )
@@ -506,7 +504,7 @@ def _ranked_per_theme(
         .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
         .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(*kinds), _not_disputed(), *w.now, *extra)
+        .where(*_live_note(*kinds), *w.now, *extra)
         .subquery()
     )
     rank = func.row_number().over(
@@ -567,7 +565,7 @@ def _samples(s: Session, w: _Window, cap: int) -> dict[_ThemeKey, list[themes.Do
         .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
         .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(*_SUGGESTED_KINDS), _not_disputed(), *w.now)
+        .where(*_live_note(*_SUGGESTED_KINDS), *w.now)
         .subquery()
     )
     stmt = (
@@ -602,7 +600,7 @@ def _untagged(s: Session, w: _Window, cap: int) -> dict[NoteKind, list[Evidence]
         select(m.Note.id.label("note_id"), rank.label("rank"))
         .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(*_SUGGESTED_KINDS), _not_disputed(), _untagged_note(), *w.now)
+        .where(*_live_note(*_SUGGESTED_KINDS), _untagged_note(), *w.now)
         .subquery()
     )
     stmt = (
@@ -696,9 +694,8 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     stmt = (
         _evidence_select(func.count().over().label("total"))
         .where(
-            m.Note.deleted_at.is_(None),
+            *_live_note(),
             or_(m.Note.quote_worthy, m.Note.case_study),
-            _not_disputed(),
             *w.now,
         )
         .order_by(

@@ -2,7 +2,8 @@
 
 The insights, the alignment and the trends all count "the live calls started in the
 period that match the filters", so the meaning of a filter lives here once: as words
-for a report's cover (`InsightFilters.describe`) and as SQL (`filter_conditions`).
+for a report's cover (`InsightFilters.describe`) and as SQL (`filter_conditions`); and
+which notes count towards anything, once too (`counted_notes`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Final
 
 from sqlalchemy import ColumnElement, func, select
 
+from desktop.domain import ReviewStatus
 from desktop.errors import UserError
 from desktop.services.base import check_storable, name_key
 from desktop.storage import models as m
@@ -149,3 +151,14 @@ def filter_conditions(filters: InsightFilters) -> list[ColumnElement[bool]]:
     if account:
         found.append(m.Call.account_id.in_(select(m.Account.id).where(*account)))
     return found
+
+
+def counted_notes() -> list[ColumnElement[bool]]:
+    """The notes a report counts: not in the trash and not disputed by the rep.
+
+    A note the rep disputed is the marketer's mishearing as far as the company knows, so
+    it counts towards no theme, count, intensity, phrase, competitor or quote; only the
+    alignment, whose subject is the disagreement, reads it. Every report query that
+    reads notes takes its conditions from here.
+    """
+    return [m.Note.deleted_at.is_(None), m.Note.review_status != ReviewStatus.DISPUTED]

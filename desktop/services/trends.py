@@ -1,9 +1,10 @@
 """Trends: the months (or periods) leading up to a report's period, for its line charts.
 
-Calls, the rep's agreement with the marketers' notes, and the calls raising chosen
-themes, per period, counted in SQL in three grouped queries whatever the number of
-periods: each call falls in a bucket by a CASE over the periods' local boundaries, which
-reads the same on SQLite and PostgreSQL. Counting follows the insights (filters, trash,
+Calls, the rep's agreement with the marketers' notes (disputed ones included: that is
+its subject), and the calls raising chosen themes (counted notes only), per period,
+counted in SQL in three grouped queries whatever the number of periods: each call falls
+in a bucket by a CASE over the periods' local boundaries, which reads the same on
+SQLite and PostgreSQL. Counting follows the insights (filters, trash,
 distinct calls).
 """
 
@@ -18,7 +19,7 @@ from desktop.domain import NoteKind, ReviewStatus
 from desktop.errors import UserError
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
 from desktop.storage import models as m
 
 
@@ -104,7 +105,7 @@ class TrendService(Service):
                     .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
                     .join(m.Call, m.Call.id == m.Note.call_id)
                     .where(
-                        m.Note.deleted_at.is_(None),
+                        *counted_notes(),
                         *where,
                         tuple_(m.Note.kind, m.Tag.name).in_(wanted),
                     )

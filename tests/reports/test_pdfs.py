@@ -133,10 +133,14 @@ def test_insights_pdf_ranks_themes_with_k_of_n_counts(month: Services, out: Path
     assert contains(text, "Generated") and contains(text, "by Pat Lead")
     assert contains(text, "none: all calls")
     # pains, ranked by distinct calls: 4, then 2, then 1
-    assert contains(text, "1 Manual reporting 4 of 5")
+    assert contains(text, "February 2024, the calendar month before")
+    assert contains(text, "vs February 2024")
+    assert "vs previous" not in text
+    # the disputed "manual reporting" note counts nowhere
+    assert contains(text, "1 Manual reporting 3 of 5")
     assert contains(text, "2 Integrations 2 of 5")
     assert contains(text, "3 Price 1 of 5")
-    assert contains(text, "raised on 4 of 5 calls")
+    assert contains(text, "raised on 3 of 5 calls")
     assert "%" not in text.split("Lead grades")[1].split("Objections")[0]  # n < 10: counts only
     # trend: price was on one call in February too; integrations are new
     assert contains(text, "Price 1 of 5 1 3.0 ■ same") or contains(text, "■ same")
@@ -225,7 +229,7 @@ def test_wins_and_losses_once_outcomes_exist(month: Services, out: Path) -> None
 
     section = text.split("Won and lost")[1]
     assert contains(section, "Security Objection 1 1 2")
-    assert contains(section, "Manual reporting Pain 1 1 4")
+    assert contains(section, "Manual reporting Pain 1 1 3")
 
 
 # -- the call summary ----------------------------------------------------------------

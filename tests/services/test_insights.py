@@ -208,7 +208,7 @@ def test_evidence_prefers_confirmed_notes_and_never_shows_disputed_ones(services
     theme = march(services).pains.get("forecasting")
 
     assert theme is not None
-    assert theme.calls == 4 and theme.notes == 4  # a disputed note still counts
+    assert theme.calls == 3 and theme.notes == 3  # a disputed note counts nowhere
     assert [e.text for e in theme.evidence] == [
         texts["confirmed"],
         texts["corrected"],
@@ -358,6 +358,66 @@ def test_a_custom_range_is_compared_with_as_many_days_just_before(services):
     assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [1, 2]
 
 
+# -- disputed notes ------------------------------------------------------------------
+
+
+def test_a_disputed_note_counts_towards_nothing(services):
+    a = call(services, "Acme", at(3, 4))
+    b = call(services, "Beta", at(3, 5))
+    c = call(services, "Gamma", at(3, 6))
+    # "speed": two calls that stand, intensities 2 and 4; a disputed 5 on a third call.
+    note(services, a.id, NoteKind.PAIN, "exports are painfully slow", tags=["speed"], intensity=2)
+    note(services, b.id, NoteKind.PAIN, "exports are painfully slow", tags=["speed"], intensity=4)
+    wrong_speed = note(
+        services, c.id, NoteKind.PAIN, "exports are painfully slow", tags=["speed"], intensity=5
+    )
+    # "audit": carried by one disputed note only, in March and in February.
+    wrong_audit = note(services, a.id, NoteKind.PAIN, "audit prep is manual", tags=["audit"])
+    before = call(services, "Old", at(2, 10))
+    wrong_before = note(services, before.id, NoteKind.PAIN, "audit again", tags=["audit"])
+    # A disputed competitor, a disputed untagged pain, a disputed flagged quote.
+    wrong_rival = note(services, b.id, NoteKind.COMPETITOR, "they use Veloxa", tags=["veloxa"])
+    wrong_untagged = note(services, c.id, NoteKind.PAIN, "onboarding drags on for weeks")
+    wrong_quote = note(services, c.id, NoteKind.QUOTE, "we'd buy today", quote_worthy=True)
+    # A disputed note on the previous period's "speed" too.
+    wrong_old = note(services, before.id, NoteKind.PAIN, "slow", tags=["speed"])
+    for n in (
+        wrong_speed,
+        wrong_audit,
+        wrong_before,
+        wrong_rival,
+        wrong_untagged,
+        wrong_quote,
+        wrong_old,
+    ):
+        services.review.annotate(n.id, Verdict.DISPUTED, "Riley Rep")
+
+    insights = march(services)
+    trend = services.trends.series(
+        MARCH, count=2, themes=[(NoteKind.PAIN, "speed"), (NoteKind.PAIN, "audit")]
+    )
+    alignment = services.alignment.compute(MARCH)
+
+    assert names(insights.pains) == ["speed"]
+    speed = insights.pains.get("speed")
+    assert speed is not None
+    assert (speed.calls, speed.accounts, speed.notes) == (2, 2, 2)
+    assert (speed.mean_intensity, speed.max_intensity) == (3.0, 4)
+    assert (speed.previous_calls, speed.trend) == (0, "new")
+    assert [p.text for p in speed.phrases] == ["exports are painfully slow"]
+    assert [p.calls for p in speed.phrases] == [2]
+    assert wrong_speed.id not in {e.note_id for e in speed.evidence}
+    assert insights.competitors.themes == ()
+    assert (insights.pains.untagged_notes, insights.pains.untagged_calls) == (0, 0)
+    assert insights.pains.groups == ()
+    assert insights.quote_bank.total == 0
+    assert insights.totals.notes == 2  # the two "speed" notes that stand
+    assert insights.previous_totals.notes == 0
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [0, 2]
+    assert [p.theme_calls(NoteKind.PAIN, "audit") for p in trend] == [0, 0]
+    assert alignment.counts.disputed == 5  # where disagreement is the subject, they show
+
+
 # -- filters -------------------------------------------------------------------------
 
 
@@ -445,9 +505,9 @@ def test_objections_show_how_reps_answered_and_how_often_those_calls_became_sql(
     theme = march(services).objections.get("switching-cost")
 
     assert theme is not None
-    assert theme.calls == 3
+    assert theme.calls == 2  # the disputed note counts nowhere
     assert theme.sql_calls == 1
-    assert theme.responded_calls == 2  # counted, like every live note
+    assert theme.responded_calls == 1
     assert [r.response for r in theme.responses] == ["Offered a free migration"]
 
 
