@@ -55,10 +55,14 @@ from desktop.services import themes
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.insight_values import (
+    ClosedDeal,
     CriterionCoverage,
+    Deals,
+    DealTally,
     Evidence,
     FrameworkCoverage,
     GradeMix,
+    HeardOnDeals,
     Insights,
     QuoteBank,
     SuggestedGroup,
@@ -83,6 +87,8 @@ MAX_UNTAGGED: Final = 5000
 QUOTE_BANK_SIZE: Final = 50
 #: Recurring phrases per theme ("in their words").
 PHRASES_PER_THEME: Final = 8
+#: Themes per kind listed as heard on the calls of the deals closed in the period.
+HEARD_PER_KIND: Final = 5
 
 RANKING_RULES: Final = (
     "Counts are distinct calls, not notes: a theme raised three times on one call counts "
@@ -126,7 +132,7 @@ class InsightsService(Service):
         """Everything the insights view and the monthly PDF show, in one read."""
         filters = filters or InsightFilters()
         window = _window(period, filters)
-        steps = 9 + len(_THEMED_KINDS)
+        steps = 10 + len(_THEMED_KINDS)
         done = 0
 
         def step() -> None:
@@ -155,6 +161,8 @@ class InsightsService(Service):
             coverage = _coverage(s, window)
             step()
             quote_bank = _quote_bank(s, window, QUOTE_BANK_SIZE)
+            step()
+            deals = _deals(s, period, filters)
             step()
         sections = {}
         caveats = []
@@ -193,6 +201,7 @@ class InsightsService(Service):
             coverage=coverage,
             quote_bank=quote_bank,
             caveats=tuple(caveats),
+            deals=deals,
         )
 
     def month(self, year: int, month: int, filters: InsightFilters | None = None) -> Insights:
@@ -710,6 +719,121 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
     return QuoteBank(
         quotes=tuple(_to_evidence(row) for row in rows),
         total=rows[0].total if rows else 0,
+    )
+
+
+_CLOSED: Final = (Outcome.WON, Outcome.LOST, Outcome.NO_DECISION)
+
+
+def _deals(s: Session, period: Period, filters: InsightFilters) -> Deals:
+    """The deals closed in the period (by the date the outcome was recorded, whenever
+    their calls were), what was heard on their calls (any date), and every decided deal
+    for the base. A deal is an account with a ride-along call matching the filters."""
+    calls_match = (m.Call.deleted_at.is_(None), *filter_conditions(filters))
+    in_period = and_(
+        m.Account.outcome.in_(_CLOSED),
+        m.Account.outcome_on >= period.start,
+        m.Account.outcome_on <= period.end,
+    )
+    closed_stmt = (
+        select(
+            m.Account.name,
+            m.Account.outcome,
+            m.Account.outcome_on,
+            m.Account.outcome_reason,
+            func.count(m.Call.id),
+            func.max(m.Call.started_at),
+        )
+        .select_from(m.Account)
+        .join(m.Call, m.Call.account_id == m.Account.id)
+        .where(in_period, *calls_match)
+        .group_by(
+            m.Account.id,
+            m.Account.name,
+            m.Account.outcome,
+            m.Account.outcome_on,
+            m.Account.outcome_reason,
+        )
+        .order_by(m.Account.outcome_on, m.Account.name_key)
+    )
+    closed = tuple(
+        ClosedDeal(
+            account=name,
+            outcome=Outcome(outcome),
+            closed_on=closed_on,
+            reason=reason,
+            calls=calls,
+            last_call=last.astimezone().date(),
+        )
+        for name, outcome, closed_on, reason, calls, last in s.execute(closed_stmt)
+        if closed_on is not None  # always, for a deal closed in the period
+    )
+    overall_stmt = (
+        select(m.Account.outcome, func.count(m.Account.id))
+        .where(
+            m.Account.outcome.in_(_CLOSED),
+            m.Account.id.in_(select(m.Call.account_id).where(*calls_match)),
+        )
+        .group_by(m.Account.outcome)
+    )
+    overall = {Outcome(outcome): n for outcome, n in s.execute(overall_stmt)}
+    heard_stmt = (
+        select(
+            m.Note.kind,
+            m.Tag.name,
+            m.Account.outcome,
+            func.count(distinct(m.Account.id)),
+            func.count(distinct(m.Call.id)),
+        )
+        .select_from(m.Note)
+        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.Call, m.Call.id == m.Note.call_id)
+        .join(m.Account, m.Account.id == m.Call.account_id)
+        .where(*_live_note(*_THEMED_KINDS), in_period, *calls_match)
+        .group_by(m.Note.kind, m.Tag.name, m.Account.outcome)
+    )
+    heard: dict[_ThemeKey, dict[Outcome, int]] = defaultdict(lambda: defaultdict(int))
+    heard_calls: dict[_ThemeKey, int] = defaultdict(int)
+    for kind, name, outcome, accounts, calls in s.execute(heard_stmt):
+        key = (NoteKind(kind), name)
+        heard[key][Outcome(outcome)] += accounts
+        heard_calls[key] += calls  # a call is at one account, with one outcome
+    items = sorted(
+        (
+            HeardOnDeals(
+                kind=kind,
+                name=name,
+                won=by[Outcome.WON],
+                lost=by[Outcome.LOST],
+                no_decision=by[Outcome.NO_DECISION],
+                calls=heard_calls[(kind, name)],
+            )
+            for (kind, name), by in heard.items()
+        ),
+        key=lambda h: (_THEMED_KINDS.index(h.kind), -h.accounts, -h.calls, h.name),
+    )
+    shown: list[HeardOnDeals] = []
+    for kind in _THEMED_KINDS:
+        shown += [h for h in items if h.kind is kind][:HEARD_PER_KIND]
+    return Deals(
+        closed=closed,
+        period=_tally_deals(d.outcome for d in closed),
+        overall=DealTally(
+            won=overall.get(Outcome.WON, 0),
+            lost=overall.get(Outcome.LOST, 0),
+            no_decision=overall.get(Outcome.NO_DECISION, 0),
+        ),
+        heard=tuple(shown),
+    )
+
+
+def _tally_deals(outcomes: Iterable[Outcome]) -> DealTally:
+    found = list(outcomes)
+    return DealTally(
+        won=found.count(Outcome.WON),
+        lost=found.count(Outcome.LOST),
+        no_decision=found.count(Outcome.NO_DECISION),
     )
 
 

@@ -595,6 +595,81 @@ def test_themes_know_which_deals_were_won_or_lost(services):
     assert (theme.calls, theme.won_accounts, theme.lost_accounts) == (3, 1, 1)
 
 
+def deals_month(services: Services) -> None:
+    """Deals closing in March 2024 whose calls were in any month, and some that did not."""
+
+    def deal(account: str, when: datetime, outcome: Outcome | None, on: date | None, **kw):
+        c = call(services, account, when, **kw)
+        if outcome is not None:
+            services.accounts.set_outcome(account, outcome, on=on, reason=f"{account} reason")
+        return c
+
+    early = deal("Won Early", at(1, 15), Outcome.WON, date(2024, 3, 10))  # no March call
+    note(services, early.id, NoteKind.PAIN, "Exports are slow", tags=["speed"])
+    note(services, early.id, NoteKind.OBJECTION, "Too pricey", tags=["price"])
+    marched = deal("Won March", at(3, 5), Outcome.WON, date(2024, 3, 20))
+    note(services, marched.id, NoteKind.PAIN, "Slow dashboards", tags=["speed"])
+    call(services, "Won March", at(3, 12))  # a second call at the same account
+    lost = deal("Lost Co", at(2, 20), Outcome.LOST, date(2024, 3, 31), rep="Other Rep")
+    note(services, lost.id, NoteKind.OBJECTION, "Budget is gone", tags=["price"])
+    note(services, lost.id, NoteKind.COMPETITOR, "Went with Veloxa", tags=["veloxa"])
+    wrong = note(services, lost.id, NoteKind.PAIN, "Speed is fine", tags=["speed"])
+    services.review.annotate(wrong.id, Verdict.DISPUTED, "Riley Rep")
+    deal("Stalled", at(3, 1), Outcome.NO_DECISION, date(2024, 3, 1))
+    deal("Won Last Year", datetime(2023, 5, 2, 12).astimezone(), Outcome.WON, date(2023, 6, 1))
+    deal("Lost April", at(3, 25), Outcome.LOST, date(2024, 4, 1))
+    deal("Still Open", at(3, 26), None, None)
+    gone = deal("Trashed Only", at(3, 2), Outcome.WON, date(2024, 3, 15))
+    services.calls.delete(gone.id)  # no live call: not a ride-along deal
+
+
+def test_deals_closed_in_the_period_whenever_their_calls_were(services):
+    deals_month(services)
+
+    deals = march(services).deals
+
+    assert [(d.account, d.outcome, d.closed_on, d.calls) for d in deals.closed] == [
+        ("Stalled", Outcome.NO_DECISION, date(2024, 3, 1), 1),
+        ("Won Early", Outcome.WON, date(2024, 3, 10), 1),
+        ("Won March", Outcome.WON, date(2024, 3, 20), 2),
+        ("Lost Co", Outcome.LOST, date(2024, 3, 31), 1),
+    ]
+    assert deals.closed[1].last_call == date(2024, 1, 15)
+    assert deals.closed[2].last_call == date(2024, 3, 12)
+    assert deals.closed[3].reason == "Lost Co reason"
+    assert (deals.period.won, deals.period.lost, deals.period.no_decision) == (2, 1, 1)
+    assert deals.period.decided == 3 and deals.period.win_rate == pytest.approx(2 / 3)
+    assert not deals.period.conclusive  # fewer than 5 decided deals
+    assert (deals.overall.won, deals.overall.lost, deals.overall.no_decision) == (3, 2, 1)
+    assert deals.overall.win_rate == pytest.approx(3 / 5) and deals.overall.conclusive
+    heard = {(h.kind, h.name): (h.won, h.lost, h.no_decision, h.calls) for h in deals.heard}
+    assert heard == {
+        (NoteKind.PAIN, "speed"): (2, 0, 0, 2),  # the disputed note on Lost Co counts nowhere
+        (NoteKind.OBJECTION, "price"): (1, 1, 0, 2),
+        (NoteKind.COMPETITOR, "veloxa"): (0, 1, 0, 1),
+    }
+
+
+def test_deals_follow_the_filters(services):
+    deals_month(services)
+
+    deals = march(services, InsightFilters(rep="other rep")).deals
+
+    assert [d.account for d in deals.closed] == ["Lost Co"]
+    assert (deals.overall.won, deals.overall.lost) == (0, 1)
+    assert deals.overall.win_rate == 0.0 and not deals.overall.conclusive
+
+
+def test_a_month_without_closed_deals_has_none(services):
+    deals_month(services)
+
+    deals = services.insights.month(2024, 2).deals
+
+    assert deals.closed == () and deals.heard == ()
+    assert deals.period.decided == 0 and deals.period.win_rate is None
+    assert deals.overall.decided == 5
+
+
 def test_quote_bank_holds_flagged_notes_except_disputed_ones(services):
     c = call(services, "Acme", at(3, 4))
     best = note(services, c.id, NoteKind.QUOTE, "This would save my weekends", quote_worthy=True)
