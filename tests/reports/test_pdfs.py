@@ -188,7 +188,7 @@ def test_insights_pdf_has_coverage_alignment_appendix_and_metadata(
     assert contains(text, "Mo Marketer → Riley Rep")
     assert contains(text, "Sales-qualified lead")  # the definitions in force
     assert contains(text, RANKING_RULES[:120])
-    assert contains(text, "No deal outcome is recorded yet")
+    assert contains(text, "No deal closed in March 2024")
     reader = pypdf.PdfReader(path)
     assert reader.metadata is not None
     assert reader.metadata.title == "Ride-along insights — March 2024"
