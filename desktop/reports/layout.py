@@ -247,8 +247,10 @@ def bar_chart(
     width: float = BODY_WIDTH,
     previous: Sequence[int] | None = None,
     caption: str = "",
+    names: tuple[str, str] = ("this period", "previous period"),
 ) -> Drawing:
-    """Horizontal bars for a ranking, the top first; the previous period beside them."""
+    """Horizontal bars for a ranking, the top first; the previous period beside them,
+    the legend naming the two periods by `names` (this one, the previous one)."""
     register_fonts()
     items = list(items)
     bar_h = 15 if previous is None else 20
@@ -300,7 +302,7 @@ def bar_chart(
     drawing.add(chart)
     if previous is not None:
         _legend(
-            drawing, [(ACCENT, "this period"), (PREVIOUS, "previous period")], width,
+            drawing, [(ACCENT, names[0]), (PREVIOUS, names[1])], width,
             y=height - 2, x=150, anchor="nw",
         )  # fmt: skip
     if caption:

@@ -121,7 +121,7 @@ def _counts(statuses: dict[str, int]) -> VerdictCounts:
 class AlignmentService(Service):
     def compute(self, period: Period, filters: InsightFilters | None = None) -> Alignment:
         """Agreement per kind and per marketer–rep pair in the period, and the overall
-        counts of the period before (same length) for the change."""
+        counts of the period before (`Period.previous`) for the change."""
         filters = filters or InsightFilters()
         previous = period.previous()
         conditions = [m.Call.deleted_at.is_(None), *filter_conditions(filters)]

@@ -344,6 +344,72 @@ class QuoteBank:
     total: int
 
 
+#: Decided deals (won or lost) below which a win rate, or what won and lost deals heard,
+#: concludes nothing.
+MIN_DECIDED: Final = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDeal:
+    """A deal that closed in the period: its account and how, when and why it ended."""
+
+    account: str
+    outcome: Outcome  # won, lost or no decision
+    closed_on: date
+    reason: str | None
+    calls: int  # ride-along calls at the account (any date, the filters applied)
+    last_call: date  # the local date of the latest of them
+
+
+@dataclass(frozen=True, slots=True)
+class DealTally:
+    """Deals by outcome; the win rate is won over decided (won or lost)."""
+
+    won: int
+    lost: int
+    no_decision: int
+
+    @property
+    def decided(self) -> int:
+        return self.won + self.lost
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / self.decided if self.decided else None
+
+    @property
+    def conclusive(self) -> bool:
+        """Enough decided deals (`MIN_DECIDED`) for a rate to mean something."""
+        return self.decided >= MIN_DECIDED
+
+
+@dataclass(frozen=True, slots=True)
+class HeardOnDeals:
+    """A theme heard on the calls (any date) of the deals closed in the period, counted
+    in accounts by outcome."""
+
+    kind: NoteKind
+    name: str
+    won: int
+    lost: int
+    no_decision: int
+    calls: int
+
+    @property
+    def accounts(self) -> int:
+        return self.won + self.lost + self.no_decision
+
+
+@dataclass(frozen=True, slots=True)
+class Deals:
+    """The deals closed in the period, what their calls heard, and the win-rate base."""
+
+    closed: tuple[ClosedDeal, ...]  # by date closed, then account
+    period: DealTally  # the deals closed in the period
+    overall: DealTally  # every deal decided, whenever (the filters applied)
+    heard: tuple[HeardOnDeals, ...]  # pains, objections and competitors, most accounts first
+
+
 @dataclass(frozen=True, slots=True)
 class CallLine:
     """One call the period's numbers come from, for the report's appendix."""
@@ -376,6 +442,7 @@ class Insights:
     coverage: tuple[FrameworkCoverage, ...]
     quote_bank: QuoteBank
     caveats: tuple[str, ...]
+    deals: Deals
     #: Every call counted, oldest first (the appendix lists them).
     calls: tuple[CallLine, ...] = ()
 

@@ -15,10 +15,12 @@ the SQL the filters mean, in `desktop.services.periods`.
 Conventions, which the report's appendix can print (`RANKING_RULES`):
 - Trashed notes and calls never count. Counts are distinct calls ("k of n calls"), with
   distinct accounts and raw notes beside them.
-- A theme is a tag on a note. Every live note counts towards its themes, disputed or not;
-  a disputed note is never shown as evidence. Evidence prefers confirmed notes, then
-  corrected, then unreviewed; then one note per call before a second from the same call;
-  then quote-worthy or case-study notes; then intensity; then the newest call.
+- A theme is a tag on a note. A note the rep disputed counts towards nothing: no theme,
+  count, intensity, phrase, competitor or quote (`periods.counted_notes`, which every
+  query here takes its notes' conditions from); only the alignment reads it. Evidence
+  prefers confirmed notes, then corrected, then unreviewed; then one note per call
+  before a second from the same call; then quote-worthy or case-study notes; then
+  intensity; then the newest call.
 - Themes rank by distinct calls, then mean intensity, then notes, then name.
 - Qualification coverage: a criterion whose status is answered or disqualifying was
   asked too, and a disqualifying answer is an answer (asked >= answered >=
@@ -26,7 +28,8 @@ Conventions, which the report's appendix can print (`RANKING_RULES`):
   A criterion's SQL rate is over the graded calls that covered it, against its
   framework's baseline (the SQL rate of all its graded calls); ungraded calls are in no
   rate. `FrameworkCoverage.verdict` turns them into Keep, Drop or Rephrase.
-- The previous period is the same number of days immediately before.
+- The previous period is the calendar month before a month, else the same number of
+  days immediately before (`Period.previous`), as in the trend charts.
 """
 
 from __future__ import annotations
@@ -59,10 +62,14 @@ from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.insight_values import (
     CallLine,
+    ClosedDeal,
     CriterionCoverage,
+    Deals,
+    DealTally,
     Evidence,
     FrameworkCoverage,
     GradeMix,
+    HeardOnDeals,
     Insights,
     PreviousCoverage,
     QuoteBank,
@@ -73,7 +80,7 @@ from desktop.services.insight_values import (
     ThemeSection,
     Totals,
 )
-from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
 from desktop.services.qualification import COVERED
 from desktop.storage import models as m
 
@@ -89,12 +96,15 @@ MAX_UNTAGGED: Final = 5000
 QUOTE_BANK_SIZE: Final = 50
 #: Recurring phrases per theme ("in their words").
 PHRASES_PER_THEME: Final = 8
+#: Themes per kind listed as heard on the calls of the deals closed in the period.
+HEARD_PER_KIND: Final = 5
 
 RANKING_RULES: Final = (
     "Counts are distinct calls, not notes: a theme raised three times on one call counts "
     "once. Themes are ranked by the number of calls that raised them, then by mean "
-    "intensity (1-5), then by number of notes. The previous period is the same number of "
-    "days immediately before. Evidence quotes prefer notes the rep confirmed, then "
+    "intensity (1-5), then by number of notes. A month is compared with the calendar month "
+    "before it; any other period with the same number of days immediately before. "
+    "Evidence quotes prefer notes the rep confirmed, then "
     "corrected, then not yet reviewed; a note the rep disputed is never quoted but still "
     "counts. Suggested groups gather untagged notes by their resemblance to a theme's "
     "notes (TF-IDF cosine similarity) or by a phrase they share across calls; they are "
@@ -131,7 +141,7 @@ class InsightsService(Service):
         """Everything the insights view and the monthly PDF show, in one read."""
         filters = filters or InsightFilters()
         window = _window(period, filters)
-        steps = 9 + len(_THEMED_KINDS)
+        steps = 10 + len(_THEMED_KINDS)
         done = 0
 
         def step() -> None:
@@ -162,6 +172,8 @@ class InsightsService(Service):
             quote_bank = _quote_bank(s, window, QUOTE_BANK_SIZE)
             competitors = _competitors(s, window)
             calls = _calls(s, window)
+            step()
+            deals = _deals(s, period, filters)
             step()
         sections = {}
         caveats = []
@@ -202,6 +214,7 @@ class InsightsService(Service):
             quote_bank=quote_bank,
             caveats=tuple(caveats),
             calls=calls,
+            deals=deals,
         )
 
     def month(self, year: int, month: int, filters: InsightFilters | None = None) -> Insights:
@@ -228,20 +241,16 @@ def _window(period: Period, filters: InsightFilters) -> _Window:
 
 
 def _live_note(*kinds: NoteKind) -> list[ColumnElement[bool]]:
-    """Notes not in the trash, of those kinds.
+    """Notes that count (`counted_notes`: not trashed, not disputed), of those kinds.
 
     The kind is compared as `kind || ''` so that no planner reads the notes through the
     kind index: a period is found through its calls (by start time) and their notes (by
     call), and SQLite without statistics would otherwise read every note of the kind.
     """
-    found: list[ColumnElement[bool]] = [m.Note.deleted_at.is_(None)]
+    found = counted_notes()
     if kinds:
         found.append(m.Note.kind.concat("").in_([k.value for k in kinds]))
     return found
-
-
-def _not_disputed() -> ColumnElement[bool]:
-    return m.Note.review_status != ReviewStatus.DISPUTED
 
 
 def _untagged_note() -> ColumnElement[bool]:
@@ -282,7 +291,7 @@ def _totals(s: Session, w: _Window) -> dict[bool, Totals]:
             func.count(m.Note.id),
         )
         .select_from(m.Call)
-        .outerjoin(m.Note, and_(m.Note.call_id == m.Call.id, m.Note.deleted_at.is_(None)))
+        .outerjoin(m.Note, and_(m.Note.call_id == m.Call.id, *_live_note()))
         .where(*w.both)
         .group_by(w.current)
     )
@@ -521,7 +530,7 @@ def _ranked_per_theme(
         .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
         .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(*kinds), _not_disputed(), *w.now, *extra)
+        .where(*_live_note(*kinds), *w.now, *extra)
         .subquery()
     )
     rank = func.row_number().over(
@@ -582,7 +591,7 @@ def _samples(s: Session, w: _Window, cap: int) -> dict[_ThemeKey, list[themes.Do
         .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
         .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(*_SUGGESTED_KINDS), _not_disputed(), *w.now)
+        .where(*_live_note(*_SUGGESTED_KINDS), *w.now)
         .subquery()
     )
     stmt = (
@@ -617,7 +626,7 @@ def _untagged(s: Session, w: _Window, cap: int) -> dict[NoteKind, list[Evidence]
         select(m.Note.id.label("note_id"), rank.label("rank"))
         .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(*_SUGGESTED_KINDS), _not_disputed(), _untagged_note(), *w.now)
+        .where(*_live_note(*_SUGGESTED_KINDS), _untagged_note(), *w.now)
         .subquery()
     )
     stmt = (
@@ -759,7 +768,6 @@ def _quote_bank(s: Session, w: _Window, cap: int) -> QuoteBank:
         .where(
             *_live_note(*quotes.SPOKEN_KINDS),
             or_(m.Note.quote_worthy, m.Note.case_study),
-            _not_disputed(),
             *w.now,
         )
         .order_by(
@@ -798,6 +806,121 @@ def _calls(s: Session, w: _Window) -> tuple[CallLine, ...]:
             outcome=Outcome(outcome),
         )
         for call_id, started_at, account, rep, grade, outcome in s.execute(stmt)
+    )
+
+
+_CLOSED: Final = (Outcome.WON, Outcome.LOST, Outcome.NO_DECISION)
+
+
+def _deals(s: Session, period: Period, filters: InsightFilters) -> Deals:
+    """The deals closed in the period (by the date the outcome was recorded, whenever
+    their calls were), what was heard on their calls (any date), and every decided deal
+    for the base. A deal is an account with a ride-along call matching the filters."""
+    calls_match = (m.Call.deleted_at.is_(None), *filter_conditions(filters))
+    in_period = and_(
+        m.Account.outcome.in_(_CLOSED),
+        m.Account.outcome_on >= period.start,
+        m.Account.outcome_on <= period.end,
+    )
+    closed_stmt = (
+        select(
+            m.Account.name,
+            m.Account.outcome,
+            m.Account.outcome_on,
+            m.Account.outcome_reason,
+            func.count(m.Call.id),
+            func.max(m.Call.started_at),
+        )
+        .select_from(m.Account)
+        .join(m.Call, m.Call.account_id == m.Account.id)
+        .where(in_period, *calls_match)
+        .group_by(
+            m.Account.id,
+            m.Account.name,
+            m.Account.outcome,
+            m.Account.outcome_on,
+            m.Account.outcome_reason,
+        )
+        .order_by(m.Account.outcome_on, m.Account.name_key)
+    )
+    closed = tuple(
+        ClosedDeal(
+            account=name,
+            outcome=Outcome(outcome),
+            closed_on=closed_on,
+            reason=reason,
+            calls=calls,
+            last_call=last.astimezone().date(),
+        )
+        for name, outcome, closed_on, reason, calls, last in s.execute(closed_stmt)
+        if closed_on is not None  # always, for a deal closed in the period
+    )
+    overall_stmt = (
+        select(m.Account.outcome, func.count(m.Account.id))
+        .where(
+            m.Account.outcome.in_(_CLOSED),
+            m.Account.id.in_(select(m.Call.account_id).where(*calls_match)),
+        )
+        .group_by(m.Account.outcome)
+    )
+    overall = {Outcome(outcome): n for outcome, n in s.execute(overall_stmt)}
+    heard_stmt = (
+        select(
+            m.Note.kind,
+            m.Tag.name,
+            m.Account.outcome,
+            func.count(distinct(m.Account.id)),
+            func.count(distinct(m.Call.id)),
+        )
+        .select_from(m.Note)
+        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.Call, m.Call.id == m.Note.call_id)
+        .join(m.Account, m.Account.id == m.Call.account_id)
+        .where(*_live_note(*_THEMED_KINDS), in_period, *calls_match)
+        .group_by(m.Note.kind, m.Tag.name, m.Account.outcome)
+    )
+    heard: dict[_ThemeKey, dict[Outcome, int]] = defaultdict(lambda: defaultdict(int))
+    heard_calls: dict[_ThemeKey, int] = defaultdict(int)
+    for kind, name, outcome, accounts, calls in s.execute(heard_stmt):
+        key = (NoteKind(kind), name)
+        heard[key][Outcome(outcome)] += accounts
+        heard_calls[key] += calls  # a call is at one account, with one outcome
+    items = sorted(
+        (
+            HeardOnDeals(
+                kind=kind,
+                name=name,
+                won=by[Outcome.WON],
+                lost=by[Outcome.LOST],
+                no_decision=by[Outcome.NO_DECISION],
+                calls=heard_calls[(kind, name)],
+            )
+            for (kind, name), by in heard.items()
+        ),
+        key=lambda h: (_THEMED_KINDS.index(h.kind), -h.accounts, -h.calls, h.name),
+    )
+    shown: list[HeardOnDeals] = []
+    for kind in _THEMED_KINDS:
+        shown += [h for h in items if h.kind is kind][:HEARD_PER_KIND]
+    return Deals(
+        closed=closed,
+        period=_tally_deals(d.outcome for d in closed),
+        overall=DealTally(
+            won=overall.get(Outcome.WON, 0),
+            lost=overall.get(Outcome.LOST, 0),
+            no_decision=overall.get(Outcome.NO_DECISION, 0),
+        ),
+        heard=tuple(shown),
+    )
+
+
+def _tally_deals(outcomes: Iterable[Outcome]) -> DealTally:
+    found = list(outcomes)
+    return DealTally(
+        won=found.count(Outcome.WON),
+        lost=found.count(Outcome.LOST),
+        no_decision=found.count(Outcome.NO_DECISION),
     )
 
 
@@ -938,9 +1061,7 @@ def known_competitors(s: Session) -> list[str]:
         .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(
-            m.Note.deleted_at.is_(None),
-            m.Note.kind == NoteKind.COMPETITOR,
-            _not_disputed(),
+            *_live_note(NoteKind.COMPETITOR),
             m.Call.deleted_at.is_(None),
         )
     )
@@ -1053,7 +1174,7 @@ def _competitors(s: Session, w: _Window) -> ThemeSection:
         for note_id, call_id in s.execute(
             select(m.Note.id, m.Note.call_id)
             .join(m.Call, m.Call.id == m.Note.call_id)
-            .where(*_live_note(NoteKind.COMPETITOR), _not_disputed(), *w.now)
+            .where(*_live_note(NoteKind.COMPETITOR), *w.now)
         )
     }
     named: set[uuid.UUID] = set()
@@ -1128,8 +1249,7 @@ def _count_note_mentions(
         m.Account.outcome.label("outcome"),
         m.Note.answer.label("answer"),
     ).where(
-        m.Note.deleted_at.is_(None),
-        _not_disputed(),
+        *_live_note(),
         *w.both,
         *([] if wanted is None else [or_(tagged, wanted)]),
     )
@@ -1140,7 +1260,7 @@ def _count_note_mentions(
         .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
         .join(m.Note, m.Note.id == m.note_tags.c.note_id)
         .join(m.Call, m.Call.id == m.Note.call_id)
-        .where(*_live_note(NoteKind.COMPETITOR), _not_disputed(), *w.both, m.Tag.name.in_(known))
+        .where(*_live_note(NoteKind.COMPETITOR), *w.both, m.Tag.name.in_(known))
     ):
         tags[note_id].add(tag)
     named = set()

@@ -2,7 +2,8 @@
 
 The insights, the alignment and the trends all count "the live calls started in the
 period that match the filters", so the meaning of a filter lives here once: as words
-for a report's cover (`InsightFilters.describe`) and as SQL (`filter_conditions`).
+for a report's cover (`InsightFilters.describe`) and as SQL (`filter_conditions`); and
+which notes count towards anything, once too (`counted_notes`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Final
 
 from sqlalchemy import ColumnElement, func, select
 
+from desktop.domain import ReviewStatus
 from desktop.errors import UserError
 from desktop.services.base import check_storable, name_key
 from desktop.storage import models as m
@@ -70,13 +72,28 @@ class Period:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
     def previous(self) -> Period:
-        """The same number of days, immediately before (what a report compares with)."""
+        """What a report compares with: the calendar month before a month (so November
+        is compared with the whole of October, as October's own report counts it), else
+        the same number of days immediately before."""
+        if self.is_month:
+            if self.start.year == 1 and self.start.month == 1:
+                raise UserError(
+                    f"{self.label} has no month before it to compare with "
+                    "(the calendar starts in year 1)"
+                )
+            before = self.start - timedelta(days=1)
+            return Period.month(before.year, before.month)
         if self.start.toordinal() - self.days < date.min.toordinal():
             raise UserError(
                 f"the period {self.start.isoformat()} to {self.end.isoformat()} has no "
                 f"{self.days:,} days before it to compare with (the calendar starts in year 1)"
             )
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def versus(self) -> str:
+        """The previous period as a comparison reads: "vs October 2026"."""
+        return f"vs {self.previous().label}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +151,14 @@ def filter_conditions(filters: InsightFilters) -> list[ColumnElement[bool]]:
     if account:
         found.append(m.Call.account_id.in_(select(m.Account.id).where(*account)))
     return found
+
+
+def counted_notes() -> list[ColumnElement[bool]]:
+    """The notes a report counts: not in the trash and not disputed by the rep.
+
+    A note the rep disputed is the marketer's mishearing as far as the company knows, so
+    it counts towards no theme, count, intensity, phrase, competitor or quote; only the
+    alignment, whose subject is the disagreement, reads it. Every report query that
+    reads notes takes its conditions from here.
+    """
+    return [m.Note.deleted_at.is_(None), m.Note.review_status != ReviewStatus.DISPUTED]

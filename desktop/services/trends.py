@@ -1,9 +1,10 @@
 """Trends: the months (or periods) leading up to a report's period, for its line charts.
 
-Calls, the rep's agreement with the marketers' notes, and the calls raising chosen
-themes, per period, counted in SQL in three grouped queries whatever the number of
-periods: each call falls in a bucket by a CASE over the periods' local boundaries, which
-reads the same on SQLite and PostgreSQL. Counting follows the insights (filters, trash,
+Calls, the rep's agreement with the marketers' notes (disputed ones included: that is
+its subject), and the calls raising chosen themes (counted notes only), per period,
+counted in SQL in three grouped queries whatever the number of periods: each call falls
+in a bucket by a CASE over the periods' local boundaries, which reads the same on
+SQLite and PostgreSQL. Counting follows the insights (filters, trash,
 distinct calls).
 """
 
@@ -11,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import ColumnElement, Row, case, distinct, func, select, tuple_
 
 from desktop.domain import NoteKind, ReviewStatus
+from desktop.errors import UserError
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
 from desktop.storage import models as m
 
 
@@ -47,27 +48,15 @@ class TrendPoint:
 
 
 def periods_before(period: Period, count: int) -> tuple[Period, ...]:
-    """`count` periods ending with `period`, oldest first: calendar months for a month,
-    else periods of the same length back to back."""
+    """`count` periods ending with `period`, oldest first, each the one its successor's
+    report compares with (`Period.previous`): calendar months for a month, else periods
+    of the same length back to back; fewer when the calendar starts sooner."""
     found = [period]
     while len(found) < count:
-        first = found[0]
-        if period.is_month:
-            year, month = (
-                (first.start.year, first.start.month - 1)
-                if first.start.month > 1
-                else (
-                    first.start.year - 1,
-                    12,
-                )
-            )
-            if year < 1:
-                break
-            found.insert(0, Period.month(year, month))
-        else:
-            if first.start.toordinal() - first.days < date(1, 1, 1).toordinal():
-                break
-            found.insert(0, first.previous())
+        try:
+            found.insert(0, found[0].previous())
+        except UserError:  # year 1: nothing before it
+            break
     return tuple(found)
 
 
@@ -116,7 +105,7 @@ class TrendService(Service):
                     .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
                     .join(m.Call, m.Call.id == m.Note.call_id)
                     .where(
-                        m.Note.deleted_at.is_(None),
+                        *counted_notes(),
                         *where,
                         tuple_(m.Note.kind, m.Tag.name).in_(wanted),
                     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pypdf
@@ -133,10 +133,14 @@ def test_insights_pdf_ranks_themes_with_k_of_n_counts(month: Services, out: Path
     assert contains(text, "Generated") and contains(text, "by Pat Lead")
     assert contains(text, "none: all calls")
     # pains, ranked by distinct calls: 4, then 2, then 1
-    assert contains(text, "1 Manual reporting 4 of 5")
+    assert contains(text, "February 2024, the calendar month before")
+    assert contains(text, "vs February 2024")
+    assert "vs previous" not in text
+    # the disputed "manual reporting" note counts nowhere
+    assert contains(text, "1 Manual reporting 3 of 5")
     assert contains(text, "2 Integrations 2 of 5")
     assert contains(text, "3 Price 1 of 5")
-    assert contains(text, "raised on 4 of 5 calls")
+    assert contains(text, "raised on 3 of 5 calls")
     assert "%" not in text.split("Lead grades")[1].split("Objections")[0]  # n < 10: counts only
     # trend: price was on one call in February too; integrations are new
     assert contains(text, "Price 1 of 5 1 3.0 ■ same") or contains(text, "■ same")
@@ -185,7 +189,7 @@ def test_insights_pdf_has_coverage_alignment_appendix_and_metadata(
     assert contains(text, "Mo Marketer → Riley Rep")
     assert contains(text, "Sales-qualified lead")  # the definitions in force
     assert contains(text, RANKING_RULES[:120])
-    assert contains(text, "No deal outcome is recorded yet")
+    assert contains(text, "No deal closed in March 2024")
     reader = pypdf.PdfReader(path)
     assert reader.metadata is not None
     assert reader.metadata.title == "Ride-along insights — March 2024"
@@ -220,13 +224,22 @@ def test_filters_narrow_the_report_and_show_on_the_cover(month: Services, out: P
 def test_wins_and_losses_once_outcomes_exist(month: Services, out: Path) -> None:
     from desktop.domain import Outcome
 
-    month.accounts.set_outcome("Account 0", Outcome.WON)
-    month.accounts.set_outcome("Account 1", Outcome.LOST)
+    month.accounts.set_outcome("Account 0", Outcome.WON, on=date(2024, 3, 25))
+    month.accounts.set_outcome("Account 1", Outcome.LOST, on=date(2024, 3, 28))
+    month.accounts.set_outcome("Old Co", Outcome.WON, on=date(2024, 3, 30))  # called in Feb
+    month.accounts.set_outcome("Account 2", Outcome.LOST, on=date(2024, 4, 2))  # April's
     text = march_report(month, out / "march.pdf")
 
     section = text.split("Won and lost")[1]
-    assert contains(section, "Security Objection 1 1 2")
-    assert contains(section, "Manual reporting Pain 1 1 4")
+    assert contains(section, "3 deals closed in March 2024: 2 won, 1 lost.")
+    assert contains(section, "Account 0 Won 25 Mar 2024 1 02 Mar 2024")
+    assert contains(section, "Old Co Won 30 Mar 2024 1 20 Feb 2024")
+    assert "Account 2" not in section.split("Win rate")[0]
+    assert contains(section, "Won in March 2024: 2 of 3 decided deals")
+    assert contains(section, "every deal decided so far (the base): 2 of 4 decided deals")
+    assert contains(section, "Too few decided deals to conclude anything")
+    assert contains(section, "Security Objection 1 1 0 2")
+    assert contains(section, "Price Pain 1 1 0 2")
 
 
 # -- the call summary ----------------------------------------------------------------

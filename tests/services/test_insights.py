@@ -63,14 +63,19 @@ def names(section) -> list[str]:
 # -- periods -------------------------------------------------------------------------
 
 
-def test_a_month_and_the_period_before_it_have_the_same_length():
+def test_a_month_is_compared_with_the_calendar_month_before_it():
     assert Period(date(2024, 3, 1), date(2024, 3, 31)) == MARCH
-    assert MARCH.previous() == Period(date(2024, 1, 30), date(2024, 2, 29))
+    assert MARCH.previous() == Period(date(2024, 2, 1), date(2024, 2, 29))
+    assert MARCH.versus == "vs February 2024"
+    assert Period.month(2026, 11).previous() == Period.month(2026, 10)
+    assert Period.month(2025, 1).previous() == Period.month(2024, 12)
     assert MARCH.label == "March 2024"
     assert Period.parse_month("2024-03") == MARCH
-    assert Period(date(2024, 3, 4), date(2024, 3, 10)).previous() == Period(
-        date(2024, 2, 26), date(2024, 3, 3)
-    )
+    week = Period(date(2024, 3, 4), date(2024, 3, 10))
+    assert week.previous() == Period(date(2024, 2, 26), date(2024, 3, 3))
+    assert week.versus == "vs 2024-02-26 to 2024-03-03"
+    with pytest.raises(UserError):
+        Period.month(1, 1).previous()
 
 
 @pytest.mark.parametrize("text", ["2024-13", "March", "", "2024-3-1"])
@@ -103,7 +108,7 @@ def test_totals_count_the_period_and_the_one_before(services):
     assert (insights.totals.calls, insights.totals.accounts, insights.totals.notes) == (3, 2, 3)
     previous = insights.previous_totals
     assert (previous.calls, previous.accounts, previous.notes) == (1, 1, 1)
-    assert insights.previous_period == Period(date(2024, 1, 30), date(2024, 2, 29))
+    assert insights.previous_period == Period.month(2024, 2)
 
 
 def test_calls_just_outside_the_period_are_left_out(services):
@@ -211,7 +216,7 @@ def test_evidence_prefers_confirmed_notes_and_never_shows_disputed_ones(services
     theme = march(services).pains.get("forecasting")
 
     assert theme is not None
-    assert theme.calls == 4 and theme.notes == 4  # a disputed note still counts
+    assert theme.calls == 3 and theme.notes == 3  # a disputed note counts nowhere
     assert [e.text for e in theme.evidence] == [
         texts["confirmed"],
         texts["corrected"],
@@ -306,6 +311,121 @@ def test_previous_period_counts_give_each_theme_a_trend(services):
     assert (security.previous_calls, security.trend) == (0, "new")
 
 
+def test_a_month_is_compared_with_the_whole_calendar_month_before_as_its_own_report_counts_it(
+    services,
+):
+    # February 2024 has 29 days: the 31 days before March reached back to 30 January.
+    for when, tag in (
+        (at(1, 30), "speed"),  # in the 31 days before March, not in February
+        (at(1, 31, 23, 30), "speed"),
+        (at(2, 1, 0, 10), "speed"),  # February's first and last minutes
+        (at(2, 29, 23, 50), "price"),
+        (at(3, 1, 0, 5), "speed"),
+        (at(3, 31, 23, 55), "speed"),
+    ):
+        c = call(services, f"Account {when:%m-%d %H}", when)
+        note(services, c.id, NoteKind.PAIN, f"Notes on {tag}", tags=[tag])
+        services.review.grade(c.id, Grade.SQL, "Riley Rep")
+
+    insights = march(services)
+    february = services.insights.month(2024, 2)
+    trend = services.trends.series(MARCH, count=3, themes=[(NoteKind.PAIN, "speed")])
+
+    assert insights.previous_period == february.period == Period.month(2024, 2)
+    assert insights.previous_totals == february.totals
+    assert insights.previous_totals.calls == 2
+    assert insights.previous_grades.sql == february.grades.sql == 2
+    speed = insights.pains.get("speed")
+    assert speed is not None and (speed.calls, speed.previous_calls) == (2, 1)
+    february_speed = february.pains.get("speed")
+    assert february_speed is not None and february_speed.calls == 1
+    assert [p.period for p in trend] == [
+        Period.month(2024, 1),
+        Period.month(2024, 2),
+        MARCH,
+    ]
+    assert [p.calls for p in trend] == [2, 2, 2]
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [2, 1, 2]
+
+
+def test_a_custom_range_is_compared_with_as_many_days_just_before(services):
+    week = Period(date(2024, 3, 4), date(2024, 3, 10))
+    for day in (3, 4, 10, 11):  # 26 Feb - 3 Mar is the week before
+        c = call(services, f"Day {day}", at(3, day))
+        note(services, c.id, NoteKind.PAIN, "Slow exports", tags=["speed"])
+    call(services, "Too early", at(2, 25))
+
+    insights = services.insights.compute(week)
+    trend = services.trends.series(week, count=2, themes=[(NoteKind.PAIN, "speed")])
+
+    assert insights.previous_period == Period(date(2024, 2, 26), date(2024, 3, 3))
+    assert (insights.totals.calls, insights.previous_totals.calls) == (2, 1)
+    speed = insights.pains.get("speed")
+    assert speed is not None and (speed.calls, speed.previous_calls) == (2, 1)
+    assert [p.period for p in trend] == [insights.previous_period, week]
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [1, 2]
+
+
+# -- disputed notes ------------------------------------------------------------------
+
+
+def test_a_disputed_note_counts_towards_nothing(services):
+    a = call(services, "Acme", at(3, 4))
+    b = call(services, "Beta", at(3, 5))
+    c = call(services, "Gamma", at(3, 6))
+    # "speed": two calls that stand, intensities 2 and 4; a disputed 5 on a third call.
+    note(services, a.id, NoteKind.PAIN, "exports are painfully slow", tags=["speed"], intensity=2)
+    note(services, b.id, NoteKind.PAIN, "exports are painfully slow", tags=["speed"], intensity=4)
+    wrong_speed = note(
+        services, c.id, NoteKind.PAIN, "exports are painfully slow", tags=["speed"], intensity=5
+    )
+    # "audit": carried by one disputed note only, in March and in February.
+    wrong_audit = note(services, a.id, NoteKind.PAIN, "audit prep is manual", tags=["audit"])
+    before = call(services, "Old", at(2, 10))
+    wrong_before = note(services, before.id, NoteKind.PAIN, "audit again", tags=["audit"])
+    # A disputed competitor, a disputed untagged pain, a disputed flagged quote.
+    wrong_rival = note(services, b.id, NoteKind.COMPETITOR, "they use Veloxa", tags=["veloxa"])
+    wrong_untagged = note(services, c.id, NoteKind.PAIN, "onboarding drags on for weeks")
+    wrong_quote = note(services, c.id, NoteKind.QUOTE, "we'd buy today", quote_worthy=True)
+    # A disputed note on the previous period's "speed" too.
+    wrong_old = note(services, before.id, NoteKind.PAIN, "slow", tags=["speed"])
+    for n in (
+        wrong_speed,
+        wrong_audit,
+        wrong_before,
+        wrong_rival,
+        wrong_untagged,
+        wrong_quote,
+        wrong_old,
+    ):
+        services.review.annotate(n.id, Verdict.DISPUTED, "Riley Rep")
+
+    insights = march(services)
+    trend = services.trends.series(
+        MARCH, count=2, themes=[(NoteKind.PAIN, "speed"), (NoteKind.PAIN, "audit")]
+    )
+    alignment = services.alignment.compute(MARCH)
+
+    assert names(insights.pains) == ["speed"]
+    speed = insights.pains.get("speed")
+    assert speed is not None
+    assert (speed.calls, speed.accounts, speed.notes) == (2, 2, 2)
+    assert (speed.mean_intensity, speed.max_intensity) == (3.0, 4)
+    assert (speed.previous_calls, speed.trend) == (0, "new")
+    assert [p.text for p in speed.phrases] == ["exports are painfully slow"]
+    assert [p.calls for p in speed.phrases] == [2]
+    assert wrong_speed.id not in {e.note_id for e in speed.evidence}
+    assert insights.competitors.themes == ()
+    assert (insights.pains.untagged_notes, insights.pains.untagged_calls) == (0, 0)
+    assert insights.pains.groups == ()
+    assert insights.quote_bank.total == 0
+    assert insights.totals.notes == 2  # the two "speed" notes that stand
+    assert insights.previous_totals.notes == 0
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [0, 2]
+    assert [p.theme_calls(NoteKind.PAIN, "audit") for p in trend] == [0, 0]
+    assert alignment.counts.disputed == 5  # where disagreement is the subject, they show
+
+
 # -- filters -------------------------------------------------------------------------
 
 
@@ -393,9 +513,9 @@ def test_objections_show_how_reps_answered_and_how_often_those_calls_became_sql(
     theme = march(services).objections.get("switching-cost")
 
     assert theme is not None
-    assert theme.calls == 3
+    assert theme.calls == 2  # the disputed note counts nowhere
     assert theme.sql_calls == 1
-    assert theme.responded_calls == 2  # counted, like every live note
+    assert theme.responded_calls == 1
     assert [r.response for r in theme.responses] == ["Offered a free migration"]
 
 
@@ -481,6 +601,81 @@ def test_themes_know_which_deals_were_won_or_lost(services):
 
     assert theme is not None
     assert (theme.calls, theme.won_accounts, theme.lost_accounts) == (3, 1, 1)
+
+
+def deals_month(services: Services) -> None:
+    """Deals closing in March 2024 whose calls were in any month, and some that did not."""
+
+    def deal(account: str, when: datetime, outcome: Outcome | None, on: date | None, **kw):
+        c = call(services, account, when, **kw)
+        if outcome is not None:
+            services.accounts.set_outcome(account, outcome, on=on, reason=f"{account} reason")
+        return c
+
+    early = deal("Won Early", at(1, 15), Outcome.WON, date(2024, 3, 10))  # no March call
+    note(services, early.id, NoteKind.PAIN, "Exports are slow", tags=["speed"])
+    note(services, early.id, NoteKind.OBJECTION, "Too pricey", tags=["price"])
+    marched = deal("Won March", at(3, 5), Outcome.WON, date(2024, 3, 20))
+    note(services, marched.id, NoteKind.PAIN, "Slow dashboards", tags=["speed"])
+    call(services, "Won March", at(3, 12))  # a second call at the same account
+    lost = deal("Lost Co", at(2, 20), Outcome.LOST, date(2024, 3, 31), rep="Other Rep")
+    note(services, lost.id, NoteKind.OBJECTION, "Budget is gone", tags=["price"])
+    note(services, lost.id, NoteKind.COMPETITOR, "Went with Veloxa", tags=["veloxa"])
+    wrong = note(services, lost.id, NoteKind.PAIN, "Speed is fine", tags=["speed"])
+    services.review.annotate(wrong.id, Verdict.DISPUTED, "Riley Rep")
+    deal("Stalled", at(3, 1), Outcome.NO_DECISION, date(2024, 3, 1))
+    deal("Won Last Year", datetime(2023, 5, 2, 12).astimezone(), Outcome.WON, date(2023, 6, 1))
+    deal("Lost April", at(3, 25), Outcome.LOST, date(2024, 4, 1))
+    deal("Still Open", at(3, 26), None, None)
+    gone = deal("Trashed Only", at(3, 2), Outcome.WON, date(2024, 3, 15))
+    services.calls.delete(gone.id)  # no live call: not a ride-along deal
+
+
+def test_deals_closed_in_the_period_whenever_their_calls_were(services):
+    deals_month(services)
+
+    deals = march(services).deals
+
+    assert [(d.account, d.outcome, d.closed_on, d.calls) for d in deals.closed] == [
+        ("Stalled", Outcome.NO_DECISION, date(2024, 3, 1), 1),
+        ("Won Early", Outcome.WON, date(2024, 3, 10), 1),
+        ("Won March", Outcome.WON, date(2024, 3, 20), 2),
+        ("Lost Co", Outcome.LOST, date(2024, 3, 31), 1),
+    ]
+    assert deals.closed[1].last_call == date(2024, 1, 15)
+    assert deals.closed[2].last_call == date(2024, 3, 12)
+    assert deals.closed[3].reason == "Lost Co reason"
+    assert (deals.period.won, deals.period.lost, deals.period.no_decision) == (2, 1, 1)
+    assert deals.period.decided == 3 and deals.period.win_rate == pytest.approx(2 / 3)
+    assert not deals.period.conclusive  # fewer than 5 decided deals
+    assert (deals.overall.won, deals.overall.lost, deals.overall.no_decision) == (3, 2, 1)
+    assert deals.overall.win_rate == pytest.approx(3 / 5) and deals.overall.conclusive
+    heard = {(h.kind, h.name): (h.won, h.lost, h.no_decision, h.calls) for h in deals.heard}
+    assert heard == {
+        (NoteKind.PAIN, "speed"): (2, 0, 0, 2),  # the disputed note on Lost Co counts nowhere
+        (NoteKind.OBJECTION, "price"): (1, 1, 0, 2),
+        (NoteKind.COMPETITOR, "veloxa"): (0, 1, 0, 1),
+    }
+
+
+def test_deals_follow_the_filters(services):
+    deals_month(services)
+
+    deals = march(services, InsightFilters(rep="other rep")).deals
+
+    assert [d.account for d in deals.closed] == ["Lost Co"]
+    assert (deals.overall.won, deals.overall.lost) == (0, 1)
+    assert deals.overall.win_rate == 0.0 and not deals.overall.conclusive
+
+
+def test_a_month_without_closed_deals_has_none(services):
+    deals_month(services)
+
+    deals = services.insights.month(2024, 2).deals
+
+    assert deals.closed == () and deals.heard == ()
+    assert deals.period.decided == 0 and deals.period.win_rate is None
+    assert deals.overall.decided == 5
 
 
 def test_quote_bank_holds_flagged_notes_except_disputed_ones(services):

@@ -32,8 +32,9 @@ def flowables(r: Report) -> list[Flowable]:
         return out
     before = a.previous
     kappa = f" Cohen's kappa: {a.kappa:.2f}." if a.kappa is not None else ""
+    then = r.insights.previous_period.label
     previous = (
-        f" In the previous period: {k_of_n(before.confirmed, before.reviewed, 'reviewed notes')}."
+        f" In {then}: {k_of_n(before.confirmed, before.reviewed, 'reviewed notes')}."
         if before.reviewed
         else ""
     )

@@ -16,13 +16,20 @@ from desktop.reports.insights_report.pieces import TYPED_LIMIT
 from desktop.reports.layout import BODY_WIDTH, heads, plural, section, table
 from desktop.reports.text import label, para
 from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA
+from desktop.services.insight_values import MIN_DECIDED
 from desktop.services.insights import RANKING_RULES
 
 _MORE_RULES: Final = (
     "Percentages are shown only where the base is 10 calls or more; below that, counts "
-    "alone. Trend arrows compare the calls raising a theme with the previous period of the "
-    "same length: ▲ more calls, ▼ fewer, ■ the same, ● new (none before). Won and lost "
-    "count accounts whose deal outcome is recorded, whatever the date of the outcome. "
+    "alone. Trend arrows compare the calls raising a theme with the previous period, named "
+    "beside them: the calendar month before for a month, else the same number of days "
+    "just before; the trend charts use the same periods. ▲ more calls, ▼ fewer, ■ the "
+    "same, ● new (none before). Won and lost "
+    "lists the deals whose outcome (won, lost, no decision) was recorded for a date in the "
+    "period, at accounts with a ride-along call matching the filters, whenever the calls "
+    "were; what was heard on them counts accounts over their calls of any month. The win "
+    "rate is won over won plus lost, in the period and over every decided deal; under "
+    f"{MIN_DECIDED} decided deals the report says it concludes nothing. "
     "Qualification counts are calls using the framework; a criterion answered or "
     "disqualifying was also asked; confirmed means the rep confirmed a question note "
     "linked to it. Agreement is the share of reviewed notes the rep confirmed as filed "

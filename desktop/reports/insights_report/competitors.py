@@ -41,13 +41,16 @@ def flowables(r: Report) -> list[Flowable]:
     )
     out.append(
         bar_chart(
-            [(theme_title(t.name), t.calls) for t in sec.themes[:RANKED]],
+            [(theme_title(t), t.calls) for t in sec.themes[:RANKED]],
             previous=[t.previous_calls for t in sec.themes[:RANKED]],
             caption="calls mentioning the competitor",
+            names=(r.insights.period.label, r.insights.previous_period.label),
         )
     )
     rows: list[Sequence[object]] = [
-        heads(s, "Competitor", "Calls", "Accounts", "Notes", "vs previous", right=(1, 2, 3))
+        heads(
+            s, "Competitor", "Calls", "Accounts", "Notes", r.insights.period.versus, right=(1, 2, 3)
+        )
     ]
     for theme in sec.themes[:RANKED]:
         rows.append(

@@ -24,7 +24,12 @@ def flowables(r: Report) -> list[Flowable]:
         ),
         (
             "Compared with",
-            f"{ins.previous_period.start:%d %B %Y} to {ins.previous_period.end:%d %B %Y}",
+            (
+                f"{ins.previous_period.label}, the calendar month before"
+                if ins.period.is_month
+                else f"{ins.previous_period.start:%d %B %Y} to "
+                f"{ins.previous_period.end:%d %B %Y}, the {plural(ins.period.days, 'day')} before"
+            ),
         ),
         ("Filters", "; ".join(f"{what}: {value}" for what, value in filters) or "none: all calls"),
         ("Generated", f"{generated:%d %B %Y at %H:%M} by {r.generated_by}"),
@@ -70,7 +75,8 @@ def flowables(r: Report) -> list[Flowable]:
         label(
             "Every count is of distinct calls, shown as “k of n calls”; percentages appear "
             "only where n is 10 or more. Quotes show whether the rep confirmed them; a note "
-            "the rep disputed is never quoted. The appendix says how everything is counted.",
+            "the rep disputed counts nowhere but in the alignment. The appendix says how "
+            "everything is counted.",
             s.muted,
         ),
         PageBreak(),

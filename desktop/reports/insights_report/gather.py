@@ -87,6 +87,7 @@ def gather(
     redactor = None
     if redaction is not None:
         accounts = {e.account for e in _all_evidence(insights)}
+        accounts |= {d.account for d in insights.deals.closed}
         if filters.account:
             accounts.add(filters.account)
         competitors = [t.name for t in insights.competitors.themes]

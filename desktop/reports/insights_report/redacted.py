@@ -1,7 +1,8 @@
 """What a redacted insights report prints instead of the names that come as values, not
 as user text: theme names made from tags (a contact's or an account's name as a `#tag`
 is a theme, a table row, a chart label and a PDF bookmark), suggested-group labels
-("concerns from siobhan"), and the team's names (marketer–rep pairs, a call's rep, who
+("concerns from siobhan"), the accounts of the deals closed in the period (and the
+reasons recorded for them), and the team's names (marketer–rep pairs, a call's rep, who
 generated the report) when the user replaces them by role.
 
 Renamed once here, before a section is laid out, so that every section prints the
@@ -84,8 +85,21 @@ def redact_values(
             unthemed=_each(sec.unthemed, evidence),
         )
 
+    deals = insights.deals
     insights = dataclasses.replace(
         insights,
+        deals=dataclasses.replace(
+            deals,
+            closed=tuple(
+                dataclasses.replace(
+                    d,
+                    account=redactor.account(d.account),
+                    reason=redactor(d.reason) if d.reason else d.reason,
+                )
+                for d in deals.closed
+            ),
+            heard=tuple(dataclasses.replace(h, name=theme(h.name)) for h in deals.heard),
+        ),
         pains=section(insights.pains),
         objections=section(insights.objections),
         competitors=section(insights.competitors),

@@ -39,22 +39,17 @@ def flowables(r: Report) -> list[Flowable]:
     totals, before = ins.totals, ins.previous_totals
     grades, prev = ins.grades, ins.previous_grades
     out: list[Flowable] = section("Summary", s.h1)
+    vs = ins.period.versus
     tiles = [
-        _figure(
-            s, f"{totals.calls:,}", "calls", f"{change(totals.calls, before.calls)} vs previous"
-        ),
+        _figure(s, f"{totals.calls:,}", "calls", f"{change(totals.calls, before.calls)} {vs}"),
         _figure(
             s,
             f"{totals.accounts:,}",
             "accounts",
-            f"{change(totals.accounts, before.accounts)} vs previous",
+            f"{change(totals.accounts, before.accounts)} {vs}",
         ),
-        _figure(
-            s, f"{totals.notes:,}", "notes", f"{change(totals.notes, before.notes)} vs previous"
-        ),
-        _figure(
-            s, f"{grades.sql:,}", "calls graded SQL", f"{change(grades.sql, prev.sql)} vs previous"
-        ),
+        _figure(s, f"{totals.notes:,}", "notes", f"{change(totals.notes, before.notes)} {vs}"),
+        _figure(s, f"{grades.sql:,}", "calls graded SQL", f"{change(grades.sql, prev.sql)} {vs}"),
     ]
     strip = Table([tiles], colWidths=[BODY_WIDTH / 4] * 4)
     strip.setStyle(
@@ -72,7 +67,14 @@ def flowables(r: Report) -> list[Flowable]:
     out += _at_a_glance(r)
     out += section("Lead grades", s.h2, level=1)
     rows: list[Sequence[object]] = [
-        heads(s, "Grade", "This period", "Previous period", "Change", right=(1, 2, 3))
+        heads(
+            s,
+            "Grade",
+            ins.period.label,
+            ins.previous_period.label,
+            "Change",
+            right=(1, 2, 3),
+        )
     ]
     for grade, name in (
         (Grade.SQL, "SQL"),
@@ -146,21 +148,17 @@ def _headlines(r: Report) -> list[str]:
     if n == 0:
         return ["No ride-along calls were logged in this period with these filters."]
     found = []
-    before = ins.previous_totals.calls
+    before, then = ins.previous_totals.calls, ins.previous_period.label
     found.append(
         f"Marketers rode along on {plural(n, 'call')} with "
         f"{plural(ins.totals.accounts, 'account')}, "
-        + (
-            f"against {before} in the previous period."
-            if before
-            else "with none in the previous period."
-        )
+        + (f"against {before} in {then}." if before else f"with none in {then}.")
     )
     if ins.pains.themes:
         top = ins.pains.themes[0]
         found.append(
             f"The pain heard most was <b>{esc(theme_title(top))}</b>, raised on "
-            f"{k_of_n(top.calls, n)}" + _trend_words(top) + "."
+            f"{k_of_n(top.calls, n)}" + _trend_words(top, ins.previous_period.label) + "."
         )
     if ins.objections.themes:
         top = ins.objections.themes[0]
@@ -178,10 +176,11 @@ def _headlines(r: Report) -> list[str]:
     return found
 
 
-def _trend_words(theme: ThemeRank) -> str:
+def _trend_words(theme: ThemeRank, then: str) -> str:
+    """The change against the previous period, named (`then`: "October 2026")."""
     if theme.trend == "new":
-        return ", new this period"
+        return f", new this period (none in {then})"
     if theme.trend == "same":
-        return ", as many as in the previous period"
+        return f", as many as in {then}"
     direction = "up" if theme.change > 0 else "down"
-    return f", {direction} from {theme.previous_calls} in the previous period"
+    return f", {direction} from {theme.previous_calls} in {then}"

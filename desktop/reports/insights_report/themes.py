@@ -66,11 +66,19 @@ def flowables(r: Report, sec: ThemeSection, title: str, noun: str) -> list[Flowa
                 [(theme_title(t), t.calls) for t in ranked],
                 previous=[t.previous_calls for t in ranked],
                 caption="calls raising the theme",
+                names=(ins.period.label, ins.previous_period.label),
             )
         )
         rows: list[Sequence[object]] = [
             heads(
-                s, "#", "Theme", "Calls", "Accounts", "Intensity", "vs previous", right=(0, 2, 3, 4)
+                s,
+                "#",
+                "Theme",
+                "Calls",
+                "Accounts",
+                "Intensity",
+                ins.period.versus,
+                right=(0, 2, 3, 4),
             )
         ]
         for i, theme in enumerate(ranked, start=1):
@@ -133,7 +141,9 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
         CondPageBreak(45 * mm),
         *section(f"{rank}. {theme_title(theme)}", s.h2, level=1),
         label(
-            " · ".join(facts) + f" · {trend_mark(theme.trend, theme.change)} vs previous", s.muted
+            " · ".join(facts)
+            + f" · {trend_mark(theme.trend, theme.change)} {r.insights.period.versus}",
+            s.muted,
         ),
     ]
     body: list[Flowable] = []
