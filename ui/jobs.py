@@ -104,8 +104,11 @@ class JobRunner(QObject):
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
         self._running: set[Job[Any]] = set()
+        self._closed = False
 
     def start(self, job: Job[T], *, writes: bool = False) -> Job[T]:
+        if self._closed:
+            return job  # the window has closed: nothing is left to show its result
         self._running.add(job)
         job.signals.finished.connect(lambda: self._running.discard(job))
         # Announced before it runs: a quick job may finish before a late listener connects.
@@ -119,3 +122,10 @@ class JobRunner(QObject):
             job.cancel()
         self._reads.waitForDone()
         self._writes.waitForDone()
+
+    def close(self) -> None:
+        """Start nothing more, and wait for what runs. Without this a job started by a
+        late timer keeps running until the pools are destroyed, and their destructor
+        waits for it holding the GIL the job needs to finish: the app hangs."""
+        self._closed = True
+        self.shutdown()

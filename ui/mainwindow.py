@@ -937,4 +937,5 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()
+        self.jobs.close()
         super().closeEvent(event)

@@ -29,6 +29,7 @@ from desktop.services.periods import Period
 from tests.fakes import FakeClock
 from tests.ui.support import ALT, CTRL, SHIFT, focused, open_window, start_call
 from ui.actions import ActionId
+from ui.jobs import Job
 from ui.mainwindow import MainWindow
 
 LAPTOP = (1024, 640)
@@ -507,3 +508,16 @@ def test_backups_and_trash_count_in_words_and_the_status_bar_lets_go(
     trash = window.findChild(QDialog, "trashDialog")
     assert trash.status.text() == "1 item in the trash."
     assert "(with 1 note)" in trash.list.item(0, 1).text()
+
+
+def test_a_closed_window_starts_no_more_work(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    """A timer firing after the close would start a job the window's destruction then
+    waits for while holding the lock the job needs: the app would hang on quit."""
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    assert window.close()
+    ran: list[bool] = []
+    window.jobs.start(Job("late", lambda progress, token: ran.append(True)))
+    qtbot.wait(200)
+    assert ran == []
