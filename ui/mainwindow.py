@@ -723,10 +723,6 @@ class MainWindow(QMainWindow):
             return CALLS
         return EVERYWHERE
 
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(keys, does) for every key, as Help > Keyboard shortcuts lists them."""
-        return [(keys, does) for _where, keys, does in self.shortcut_table()]
-
     def shortcut_table(self) -> list[tuple[str, str, str]]:
         """(where, keys, does) for every key: the actions', then the declared keys."""
         rows = [

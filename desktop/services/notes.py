@@ -285,26 +285,6 @@ class NoteService(Service):
             s.flush()
             return note_view(note)
 
-    def add_tag(self, note_id: uuid.UUID, tag: str) -> v.NoteView:
-        with self._db.write() as s:
-            note = self._load(s, note_id)
-            name = normalize_tag(tag)
-            if name not in {t.name for t in note.tags}:
-                note.tags = [*note.tags, *ensure_tags(s, [name])]
-                _touch(note, self._now())
-            s.flush()
-            return note_view(note)
-
-    def remove_tag(self, note_id: uuid.UUID, tag: str) -> v.NoteView:
-        with self._db.write() as s:
-            note = self._load(s, note_id)
-            name = normalize_tag(tag)
-            if name in {t.name for t in note.tags}:
-                note.tags = [t for t in note.tags if t.name != name]
-                _touch(note, self._now())
-            s.flush()
-            return note_view(note)
-
     def delete(self, note_id: uuid.UUID) -> v.NoteView:
         """Move a note to the trash (it leaves timelines, search and reports)."""
         with self._db.write() as s:

@@ -217,21 +217,22 @@ def test_a_note_reads_back_as_it_was_returned(services: Services, call: CallView
 
 def test_add_and_remove_a_tag(services: Services, call: CallView) -> None:
     note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen")
-    assert services.notes.add_tag(note.id, "#Budget").tags == ("budget",)
-    assert services.notes.add_tag(note.id, "budget").tags == ("budget",)
-    assert services.notes.remove_tag(note.id, "BUDGET").tags == ()
+    assert services.notes.edit(note.id, add_tags=["#Budget"]).tags == ("budget",)
+    assert services.notes.edit(note.id, add_tags=["budget"]).tags == ("budget",)
+    assert services.notes.edit(note.id, remove_tags=["BUDGET"]).tags == ()
+    with pytest.raises(UserError, match="the note has no theme 'zzz'"):
+        services.notes.edit(note.id, remove_tags=["zzz"])
 
 
 def test_a_tag_change_is_an_edit_others_are_warned_of(services: Services, call: CallView) -> None:
     note = services.notes.add(call.id, NoteKind.PAIN, "Budget frozen", tags=["a", "b"])
-    tagged = services.notes.add_tag(note.id, "c")
+    tagged = services.notes.edit(note.id, add_tags=["c"])
     assert tagged.version == note.version + 1
     with pytest.raises(Conflict):
         services.notes.edit(note.id, expected_version=note.version, tags=["a"])
     assert services.notes.get(note.id).tags == ("a", "b", "c")
-    untagged = services.notes.remove_tag(note.id, "c")
+    untagged = services.notes.edit(note.id, remove_tags=["c"])
     assert untagged.version == tagged.version + 1
-    assert services.notes.remove_tag(note.id, "zzz").version == untagged.version
     same = services.notes.edit(note.id, expected_version=untagged.version, tags=["b", "a"])
     assert same.version == untagged.version
 

@@ -336,7 +336,7 @@ def test_shortcut_list_comes_from_the_actions(
     qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
     window = open_window(qtbot, sqlite_url, clock=clock)
-    rows = dict(window.shortcut_rows())
+    rows = {keys: does for _where, keys, does in window.shortcut_table()}
     assert "Ctrl+1" in rows and "Alt+5" in rows and "Ctrl+D" in rows and "Ctrl+N" in rows
     for action in window.action_table.values():
         if not action.shortcut().isEmpty():

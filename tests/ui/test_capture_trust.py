@@ -136,7 +136,7 @@ def test_help_and_tooltips_say_what_the_kind_keys_do(
     qtbot: QtBot, sqlite_url: str, clock: FakeClock
 ) -> None:
     window = open_window(qtbot, sqlite_url, clock=clock)
-    rows = dict(window.shortcut_rows())
+    rows = {keys: does for _where, keys, does in window.shortcut_table()}
     assert "next note only" in rows["Ctrl+1"]
     assert any("twice" in keys and "every note" in text for keys, text in rows.items())
     assert any(keys == "@" for keys in rows)
