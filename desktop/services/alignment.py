@@ -32,7 +32,7 @@ from desktop.services.periods import InsightFilters, Period, filter_conditions
 from desktop.storage import models as m
 
 #: The themes listed under "where reps correct marketers": the most corrected ones.
-MAX_THEMES: Final = 8
+MAX_THEMES: Final = 5
 
 _marketer = aliased(m.Person)
 _rep = aliased(m.Person)

@@ -7,6 +7,7 @@ marketers most (the kinds they refiled, the themes of the notes they changed).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak
@@ -16,6 +17,9 @@ from desktop.reports.insights_report.pieces import esc, theme_title
 from desktop.reports.layout import BODY_WIDTH, heads, k_of_n, plural, section, share, table
 from desktop.reports.text import label, para
 from desktop.services.alignment import VerdictCounts
+
+#: Pairs listed one by one (those with the most reviewed notes); the rest in one line.
+MAX_PAIRS: Final = 6
 
 
 def _rates(c: VerdictCounts) -> str:
@@ -27,10 +31,9 @@ def _rates(c: VerdictCounts) -> str:
 
 
 def _cells(r: Report, c: VerdictCounts, before: VerdictCounts) -> list[Flowable]:
-    """Reviewed, confirmed, corrected, disputed (each "k of n"), confirmed the period before."""
+    """Confirmed, corrected, disputed (each "k of n reviewed"), confirmed the period before."""
     right = r.styles.cell_right
     return [
-        label(f"{c.reviewed:,}", right),
         *(label(share(k, c.reviewed), right) for k in (c.confirmed, c.corrected, c.disputed)),
         label(share(before.confirmed, before.reviewed), right),
     ]
@@ -53,17 +56,17 @@ def flowables(r: Report) -> list[Flowable]:
             s.lead,
         )
     )
-    cols = ("Reviewed", "Confirmed", "Corrected", "Disputed", f"Confirmed, {then}")
-    right = (1, 2, 3, 4, 5)
+    cols = ("Confirmed", "Corrected", "Disputed", f"Confirmed in {then}")
+    right = (1, 2, 3, 4)
     out += section("By kind of note, as the marketer filed it", s.h2, level=1)
     rows: list[Sequence[object]] = [heads(s, "Kind", *cols, right=right)]
     for item in a.by_kind:
         rows.append([label(item.kind.label, s.cell), *_cells(r, item.counts, item.previous)])
-    w = (BODY_WIDTH - 30 * mm) / 5
-    out.append(table(rows, [30 * mm] + [w] * 5, right=right, tight=True))
+    w = (BODY_WIDTH - 36 * mm) / 4
+    out.append(table(rows, [36 * mm] + [w] * 4, right=right, tight=True))
     out += section("By marketer and rep", s.h2, level=1)
-    rows = [heads(s, "Marketer → rep", "Calls", *cols, right=(1, 2, 3, 4, 5, 6))]
-    for pair in a.by_pair:
+    rows = [heads(s, "Marketer → rep", "Calls", *cols, right=(1, 2, 3, 4, 5))]
+    for pair in a.by_pair[:MAX_PAIRS]:
         rows.append(
             [
                 para(f"{pair.marketer or '—'} → {pair.rep or '—'}", s.cell),
@@ -71,8 +74,18 @@ def flowables(r: Report) -> list[Flowable]:
                 *_cells(r, pair.counts, pair.previous),
             ]
         )
-    w = (BODY_WIDTH - 40 * mm - 12 * mm) / 5
-    out.append(table(rows, [40 * mm, 12 * mm] + [w] * 5, right=(1, 2, 3, 4, 5, 6), tight=True))
+    w = (BODY_WIDTH - 58 * mm - 12 * mm) / 4
+    out.append(table(rows, [58 * mm, 12 * mm] + [w] * 4, right=(1, 2, 3, 4, 5), tight=True))
+    rest = a.by_pair[MAX_PAIRS:]
+    if rest:
+        others = sum((p.counts for p in rest), VerdictCounts())
+        out.append(
+            label(
+                f"The other {plural(len(rest), 'pair')}, with fewer reviewed notes each, "
+                f"{_rates(others)}.",
+                s.muted,
+            )
+        )
     out += _corrections(r)
     return out
 
@@ -84,7 +97,9 @@ def _corrections(r: Report) -> list[Flowable]:
     if not a.refiled and not a.themes:
         out.append(label("No reviewed note was corrected or disputed.", s.body))
         return out
-    if a.refiled:
+    if not a.refiled:
+        out.append(label("No note was refiled under another kind.", s.body))
+    else:
         out.append(
             label(
                 "Kinds refiled: "
@@ -96,36 +111,22 @@ def _corrections(r: Report) -> list[Flowable]:
                 s.body,
             )
         )
-    if a.themes:
-        rows: list[Sequence[object]] = [
-            heads(
-                s,
-                "Theme (as filed)",
-                "Reviewed",
-                "Corrected",
-                "Disputed",
-                "Taken off",
-                "Put on",
-                right=(1, 2, 3, 4, 5),
-            )
+    if not a.themes:
+        return out
+    retagged = any(t.removed or t.added for t in a.themes)  # else two columns of zeros
+    titles = ["Theme, as filed", "Corrected", "Disputed"]
+    titles += ["Rep took it off", "Rep put it on"] if retagged else []
+    right = tuple(range(1, len(titles)))
+    rows: list[Sequence[object]] = [heads(s, *titles, right=right)]
+    for t in a.themes:
+        cells = [
+            label(esc(theme_title(t.name)), s.cell),
+            label(share(t.corrected, t.reviewed), s.cell_right),
+            label(share(t.disputed, t.reviewed), s.cell_right),
         ]
-        for t in a.themes:
-            rows.append(
-                [
-                    label(esc(theme_title(t.name)), s.cell),
-                    label(f"{t.reviewed:,}", s.cell_right),
-                    label(share(t.corrected, t.reviewed), s.cell_right),
-                    label(share(t.disputed, t.reviewed), s.cell_right),
-                    *(label(f"{x:,}", s.cell_right) for x in (t.removed, t.added)),
-                ]
-            )
-        w = (BODY_WIDTH - 50 * mm) / 5
-        out.append(table(rows, [50 * mm] + [w] * 5, right=(1, 2, 3, 4, 5), tight=True))
-        out.append(
-            label(
-                "Taken off: notes the rep removed the theme from; put on: notes the rep "
-                "added it to (counted in their row, not in Reviewed).",
-                s.muted,
-            )
-        )
+        if retagged:
+            cells += [label(f"{x:,}", s.cell_right) for x in (t.removed, t.added)]
+        rows.append(cells)
+    w = (BODY_WIDTH - 36 * mm) / len(right)
+    out.append(table(rows, [36 * mm] + [w] * len(right), right=right, tight=True))
     return out
