@@ -74,8 +74,8 @@ def flowables(r: Report) -> list[Flowable]:
                 *_cells(r, pair.counts, pair.previous),
             ]
         )
-    w = (BODY_WIDTH - 58 * mm - 12 * mm) / 4
-    out.append(table(rows, [58 * mm, 12 * mm] + [w] * 4, right=(1, 2, 3, 4, 5), tight=True))
+    w = (BODY_WIDTH - 50 * mm - 12 * mm) / 4
+    out.append(table(rows, [50 * mm, 12 * mm] + [w] * 4, right=(1, 2, 3, 4, 5), tight=True))
     rest = a.by_pair[MAX_PAIRS:]
     if rest:
         others = sum((p.counts for p in rest), VerdictCounts())
