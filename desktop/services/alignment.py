@@ -1,42 +1,43 @@
 """Alignment: how often reps confirm, correct or dispute what marketers noted.
 
-The closed loop between the two teams as numbers that should rise month by month: per
-kind of note and per marketer–rep pair (the call's marketer and rep), the share of
-reviewed notes the rep confirmed as filed (the agreement rate) and Cohen's kappa.
+The closed loop between the two teams as numbers a sales leader can act on: per kind
+of note (the kind the marketer filed it under) and per marketer–rep pair (the call's
+marketer and rep), the share of reviewed notes the rep confirmed as filed, corrected,
+or disputed, each with its counts; where reps correct marketers most (the kinds they
+refiled, "filed as X, rep said Y", and the themes of the notes they corrected, took
+off or put on); and the same rates for the period before (`Period.previous`).
 
 Counting follows the insights (`desktop.services.insights`): calls started in the
 period (local days), the same filters (`desktop.services.periods`), trashed notes and
-calls left out; a note's standing is its latest verdict. Everything is counted in SQL,
-grouped by pair, kind and standing; kappa is arithmetic over those few counts.
-
-Kappa: each reviewed note is taken as rated twice. The marketer filed it under a kind;
-the rep either confirmed it as filed (the same rating) or did not (corrected or
-disputed: a different one). Kappa = (p_o - p_e) / (1 - p_e), where p_o is the
-agreement rate and p_e the agreement expected by chance from the two sides' mixes of
-ratings (sum over kinds of the share filed under the kind times the share confirmed
-under it). 1 is full agreement; 0 is what chance alone would give. It is only given
-from `MIN_REVIEWS_FOR_KAPPA` reviewed notes on, below which it swings too much.
+calls left out; a note's standing is its latest verdict. Disputed notes count here:
+disagreement is the subject. A reclassification (`ReviewService.reclassify`) is a
+`corrected` annotation keeping what changed; the kind and themes the marketer filed
+are the note's own with the live reclassifications undone, newest first.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased
 
-from desktop.domain import NoteKind, ReviewStatus
+from desktop.domain import NoteKind, ReviewStatus, Verdict
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.periods import InsightFilters, Period, filter_conditions
 from desktop.storage import models as m
 
-MIN_REVIEWS_FOR_KAPPA: Final = 20
+#: The themes listed under "where reps correct marketers": the most corrected ones.
+MAX_THEMES: Final = 5
 
 _marketer = aliased(m.Person)
 _rep = aliased(m.Person)
+
+Pair = tuple[str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +58,17 @@ class VerdictCounts:
         return self.notes - self.reviewed
 
     @property
-    def agreement(self) -> float | None:
+    def confirmation(self) -> float | None:
         """Confirmed as filed, of the reviewed notes."""
         return self.confirmed / self.reviewed if self.reviewed else None
+
+    @property
+    def correction(self) -> float | None:
+        return self.corrected / self.reviewed if self.reviewed else None
+
+    @property
+    def dispute(self) -> float | None:
+        return self.disputed / self.reviewed if self.reviewed else None
 
     def __add__(self, other: VerdictCounts) -> VerdictCounts:
         return VerdictCounts(
@@ -72,8 +81,9 @@ class VerdictCounts:
 
 @dataclass(frozen=True, slots=True)
 class KindAlignment:
-    kind: NoteKind
+    kind: NoteKind  # as the marketer filed it
     counts: VerdictCounts
+    previous: VerdictCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +92,29 @@ class PairAlignment:
     rep: str | None
     calls: int
     counts: VerdictCounts
-    kappa: float | None  # None below MIN_REVIEWS_FOR_KAPPA reviewed notes
+    previous: VerdictCounts
+
+
+@dataclass(frozen=True, slots=True)
+class Refiling:
+    """Notes filed as `filed` that the rep refiled as `said`."""
+
+    filed: NoteKind
+    said: NoteKind
+    notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCorrections:
+    """A theme's reviewed notes (as filed) and how the reps changed them: corrected or
+    disputed, the theme taken off notes (`removed`) or put on them (`added`)."""
+
+    name: str
+    reviewed: int
+    corrected: int
+    disputed: int
+    removed: int
+    added: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,62 +122,107 @@ class Alignment:
     period: Period
     filters: InsightFilters
     counts: VerdictCounts
-    kappa: float | None
     previous: VerdictCounts
     by_kind: tuple[KindAlignment, ...]
     by_pair: tuple[PairAlignment, ...]
+    refiled: tuple[Refiling, ...]
+    themes: tuple[ThemeCorrections, ...]
 
 
-def kappa(by_kind: dict[NoteKind, VerdictCounts]) -> float | None:
-    """Cohen's kappa of the marketer's filing against the rep's confirmation (see the
-    module docstring); None with too few reviews or when chance explains everything."""
-    reviewed = sum(c.reviewed for c in by_kind.values())
-    if reviewed < MIN_REVIEWS_FOR_KAPPA:
-        return None
-    observed = sum(c.confirmed for c in by_kind.values()) / reviewed
-    expected = sum((c.reviewed / reviewed) * (c.confirmed / reviewed) for c in by_kind.values())
-    if expected >= 1:
-        return None
-    return (observed - expected) / (1 - expected)
+_STATUS_FIELD: Final = {
+    ReviewStatus.CONFIRMED: "confirmed",
+    ReviewStatus.CORRECTED: "corrected",
+    ReviewStatus.DISPUTED: "disputed",
+}
 
 
-def _counts(statuses: dict[str, int]) -> VerdictCounts:
+@dataclass(slots=True)
+class _Filed:
+    """One live note as the marketer filed it, and the rep's changes to it."""
+
+    in_period: bool
+    pair: Pair
+    kind: NoteKind
+    status: ReviewStatus
+    tags: set[str]
+    refiled_as: NoteKind | None = None
+    added: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+
+
+def _tally(notes: list[_Filed]) -> VerdictCounts:
+    counts = Counter(n.status for n in notes)
     return VerdictCounts(
-        notes=sum(statuses.values()),
-        confirmed=statuses.get(ReviewStatus.CONFIRMED, 0),
-        corrected=statuses.get(ReviewStatus.CORRECTED, 0),
-        disputed=statuses.get(ReviewStatus.DISPUTED, 0),
+        notes=len(notes),
+        **{field: counts[status] for status, field in _STATUS_FIELD.items()},
     )
+
+
+def _undo(note: _Filed, changes: list[dict[str, Any]]) -> None:
+    """Take the note back to how the marketer filed it (`changes` newest first)."""
+    now = note.kind
+    added: set[str] = set()
+    removed: set[str] = set()
+    for change in changes:
+        if "kind" in change:
+            note.kind = NoteKind(change["kind"][0])
+        note.tags = (note.tags - set(change.get("added", ()))) | set(change.get("removed", ()))
+        added |= set(change.get("added", ()))
+        removed |= set(change.get("removed", ()))
+    note.refiled_as = now if now is not note.kind else None
+    note.added = frozenset(added - removed)
+    note.removed = frozenset(removed - added)
 
 
 class AlignmentService(Service):
     def compute(self, period: Period, filters: InsightFilters | None = None) -> Alignment:
-        """Agreement per kind and per marketer–rep pair in the period, and the overall
-        counts of the period before (`Period.previous`) for the change."""
+        """Confirmation, correction and dispute rates per kind and per marketer–rep pair
+        in the period and the one before (`Period.previous`), and where reps corrected."""
         filters = filters or InsightFilters()
         previous = period.previous()
-        conditions = [m.Call.deleted_at.is_(None), *filter_conditions(filters)]
+        conditions = [
+            m.Note.deleted_at.is_(None),
+            m.Call.deleted_at.is_(None),
+            *filter_conditions(filters),
+            m.Call.started_at >= day_start(previous.start),
+            m.Call.started_at < day_end(period.end),
+        ]
         current = m.Call.started_at >= day_start(period.start)
-        stmt = (
+        notes_stmt = (
             select(
+                m.Note.id,
                 current.label("in_period"),
-                _marketer.name.label("marketer"),
-                _rep.name.label("rep"),
-                m.Note.kind.label("kind"),
-                m.Note.review_status.label("status"),
-                func.count(m.Note.id).label("notes"),
+                _marketer.name,
+                _rep.name,
+                m.Note.kind,
+                m.Note.review_status,
             )
             .select_from(m.Note)
             .join(m.Call, m.Call.id == m.Note.call_id)
             .outerjoin(_marketer, _marketer.id == m.Call.marketer_id)
             .outerjoin(_rep, _rep.id == m.Call.rep_id)
+            .where(*conditions)
+        )
+        reviewed = m.Note.review_status != ReviewStatus.UNREVIEWED
+        tags_stmt = (
+            select(m.Note.id, m.Tag.name)
+            .select_from(m.Note)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+            .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+            .where(*conditions, current, reviewed)
+        )
+        changes_stmt = (
+            select(m.Annotation.note_id, m.Annotation.reclassified)
+            .join(m.Note, m.Note.id == m.Annotation.note_id)
+            .join(m.Call, m.Call.id == m.Note.call_id)
             .where(
-                m.Note.deleted_at.is_(None),
                 *conditions,
-                m.Call.started_at >= day_start(previous.start),
-                m.Call.started_at < day_end(period.end),
+                m.Annotation.deleted_at.is_(None),
+                m.Annotation.verdict == Verdict.CORRECTED,
+                m.Annotation.reclassified.is_not(None),
             )
-            .group_by(current, _marketer.name, _rep.name, m.Note.kind, m.Note.review_status)
+            .order_by(m.Annotation.created_at.desc(), m.Annotation.id)
         )
         calls_stmt = (
             select(_marketer.name, _rep.name, func.count(distinct(m.Call.id)))
@@ -153,53 +230,91 @@ class AlignmentService(Service):
             .join(m.Note, m.Note.call_id == m.Call.id)
             .outerjoin(_marketer, _marketer.id == m.Call.marketer_id)
             .outerjoin(_rep, _rep.id == m.Call.rep_id)
-            .where(
-                m.Note.deleted_at.is_(None),
-                *conditions,
-                current,
-                m.Call.started_at < day_end(period.end),
-            )
+            .where(*conditions, current)
             .group_by(_marketer.name, _rep.name)
         )
         with self._db.read() as s:
-            rows = s.execute(stmt).all()
-            pair_calls: dict[tuple[str | None, str | None], int] = {
-                (mk, rp): n for mk, rp, n in s.execute(calls_stmt)
+            notes = {
+                nid: _Filed(bool(now), (mk, rp), NoteKind(kind), ReviewStatus(status), set())
+                for nid, now, mk, rp, kind, status in s.execute(notes_stmt)
             }
-        now: dict[tuple[str | None, str | None], dict[NoteKind, dict[str, int]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(int))
-        )
-        before: dict[str, int] = defaultdict(int)
-        for row in rows:
-            if row.in_period:
-                now[(row.marketer, row.rep)][NoteKind(row.kind)][row.status] += row.notes
-            else:
-                before[row.status] += row.notes
-        kinds: dict[NoteKind, VerdictCounts] = defaultdict(VerdictCounts)
-        pairs = []
-        for (marketer, rep), per_kind in now.items():
-            counted = {kind: _counts(statuses) for kind, statuses in per_kind.items()}
-            for kind, counts in counted.items():
-                kinds[kind] = kinds[kind] + counts
-            pairs.append(
-                PairAlignment(
-                    marketer=marketer,
-                    rep=rep,
-                    calls=pair_calls.get((marketer, rep), 0),
-                    counts=sum(counted.values(), VerdictCounts()),
-                    kappa=kappa(counted),
-                )
-            )
-        pairs.sort(key=lambda p: (-p.counts.reviewed, p.marketer or "", p.rep or ""))
-        order = list(NoteKind)
+            for nid, tag in s.execute(tags_stmt):
+                notes[nid].tags.add(tag)
+            changes: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+            for nid, change in s.execute(changes_stmt):
+                changes[nid].append(change)
+            pair_calls: dict[Pair, int] = {(mk, rp): n for mk, rp, n in s.execute(calls_stmt)}
+        for nid, newest_first in changes.items():
+            _undo(notes[nid], newest_first)
+        now = [n for n in notes.values() if n.in_period]
+        before = [n for n in notes.values() if not n.in_period]
         return Alignment(
             period=period,
             filters=filters,
-            counts=sum(kinds.values(), VerdictCounts()),
-            kappa=kappa(kinds),
-            previous=_counts(before),
-            by_kind=tuple(
-                KindAlignment(k, kinds[k]) for k in sorted(kinds, key=lambda k: order.index(k))
-            ),
-            by_pair=tuple(pairs),
+            counts=_tally(now),
+            previous=_tally(before),
+            by_kind=_by_kind(now, before),
+            by_pair=_by_pair(now, before, pair_calls),
+            refiled=_refiled(now),
+            themes=_themes([n for n in now if n.status is not ReviewStatus.UNREVIEWED]),
         )
+
+
+def _by_kind(now: list[_Filed], before: list[_Filed]) -> tuple[KindAlignment, ...]:
+    return tuple(
+        KindAlignment(
+            kind,
+            _tally([n for n in now if n.kind is kind]),
+            _tally([n for n in before if n.kind is kind]),
+        )
+        for kind in NoteKind
+        if any(n.kind is kind for n in now)
+    )
+
+
+def _by_pair(
+    now: list[_Filed], before: list[_Filed], calls: dict[Pair, int]
+) -> tuple[PairAlignment, ...]:
+    pairs = [
+        PairAlignment(
+            marketer=pair[0],
+            rep=pair[1],
+            calls=calls.get(pair, 0),
+            counts=_tally([n for n in now if n.pair == pair]),
+            previous=_tally([n for n in before if n.pair == pair]),
+        )
+        for pair in {n.pair for n in now}
+    ]
+    pairs.sort(key=lambda p: (-p.counts.reviewed, p.marketer or "", p.rep or ""))
+    return tuple(pairs)
+
+
+def _refiled(now: list[_Filed]) -> tuple[Refiling, ...]:
+    moves = Counter((n.kind, n.refiled_as) for n in now if n.refiled_as is not None)
+    order = list(NoteKind)
+    return tuple(
+        Refiling(filed, said, count)
+        for (filed, said), count in sorted(
+            moves.items(),
+            key=lambda item: (-item[1], order.index(item[0][0]), order.index(item[0][1])),
+        )
+    )
+
+
+def _themes(reviewed: list[_Filed]) -> tuple[ThemeCorrections, ...]:
+    names = {t for n in reviewed for t in n.tags | n.added}
+    found = []
+    for name in names:
+        carrying = [n for n in reviewed if name in n.tags]
+        item = ThemeCorrections(
+            name=name,
+            reviewed=len(carrying),
+            corrected=sum(n.status is ReviewStatus.CORRECTED for n in carrying),
+            disputed=sum(n.status is ReviewStatus.DISPUTED for n in carrying),
+            removed=sum(name in n.removed for n in reviewed),
+            added=sum(name in n.added for n in reviewed),
+        )
+        if item.corrected or item.disputed or item.added:
+            found.append(item)
+    found.sort(key=lambda t: (-(t.corrected + t.disputed + t.added), -t.reviewed, t.name))
+    return tuple(found[:MAX_THEMES])

@@ -1,8 +1,7 @@
 """Trends: the months (or periods) leading up to a report's period, for its line charts.
 
-Calls, the rep's agreement with the marketers' notes (disputed ones included: that is
-its subject), and the calls raising chosen themes (counted notes only), per period,
-counted in SQL in three grouped queries whatever the number of periods: each call falls
+Calls and the calls raising chosen themes (counted notes only), per period, counted
+in SQL in two grouped queries whatever the number of periods: each call falls
 in a bucket by a CASE over the periods' local boundaries, which reads the same on
 SQLite and PostgreSQL. Counting follows the insights (filters, trash,
 distinct calls).
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Row, case, distinct, func, select, tuple_
 
-from desktop.domain import NoteKind, ReviewStatus
+from desktop.domain import NoteKind
 from desktop.errors import UserError
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
@@ -27,8 +26,6 @@ from desktop.storage import models as m
 class TrendPoint:
     period: Period
     calls: int
-    reviewed: int
-    confirmed: int
     themes: tuple[tuple[NoteKind, str, int], ...]  # (kind, theme, calls)
 
     @property
@@ -41,10 +38,6 @@ class TrendPoint:
 
     def theme_calls(self, kind: NoteKind, name: str) -> int:
         return next((n for k, t, n in self.themes if k is kind and t == name), 0)
-
-    @property
-    def agreement(self) -> float | None:
-        return self.confirmed / self.reviewed if self.reviewed else None
 
 
 def periods_before(period: Period, count: int) -> tuple[Period, ...]:
@@ -83,19 +76,9 @@ class TrendService(Service):
             m.Call.started_at < day_end(periods[-1].end),
         ]
         calls_stmt = select(bucket, func.count(m.Call.id)).where(*where).group_by(bucket)
-        verdicts_stmt = (
-            select(bucket, m.Note.review_status, func.count(m.Note.id))
-            .select_from(m.Note)
-            .join(m.Call, m.Call.id == m.Note.call_id)
-            .where(m.Note.deleted_at.is_(None), *where)
-            .group_by(bucket, m.Note.review_status)
-        )
         theme_rows: Sequence[Row[int, str, str, int]] = ()
         with self._db.read(snapshot=True) as s:
             calls = {b: n for b, n in s.execute(calls_stmt)}
-            verdicts: dict[int, dict[str, int]] = {}
-            for b, status, n in s.execute(verdicts_stmt):
-                verdicts.setdefault(b, {})[status] = n
             if themes:
                 wanted = [(k.value, name) for k, name in themes]
                 theme_stmt = (
@@ -117,17 +100,10 @@ class TrendService(Service):
             per_bucket.setdefault(b, []).append((NoteKind(kind), name, n))
         points = []
         for i, p in enumerate(periods):
-            statuses = verdicts.get(i, {})
-            confirmed = statuses.get(ReviewStatus.CONFIRMED, 0)
-            reviewed = confirmed + sum(
-                statuses.get(st, 0) for st in (ReviewStatus.CORRECTED, ReviewStatus.DISPUTED)
-            )
             points.append(
                 TrendPoint(
                     period=p,
                     calls=calls.get(i, 0),
-                    reviewed=reviewed,
-                    confirmed=confirmed,
                     themes=tuple(sorted(per_bucket.get(i, []), key=lambda t: (t[0], t[1]))),
                 )
             )

@@ -185,7 +185,7 @@ def test_insights_pdf_has_coverage_alignment_appendix_and_metadata(
         text, "Too many questions for one call. Calls using BANT got through 1.0 of its 4"
     )
     assert contains(text, "Alignment between marketing and sales")
-    assert contains(text, "Reps confirmed 1 of 3 reviewed notes as the marketer filed them")
+    assert contains(text, "Reps confirmed 1 of 3 reviewed notes, corrected")
     assert contains(text, "Mo Marketer → Riley Rep")
     assert contains(text, "Sales-qualified lead")  # the definitions in force
     assert contains(text, RANKING_RULES[:120])

@@ -1,26 +1,42 @@
-"""Alignment between marketing and sales: how often reps confirmed what marketers filed,
-by kind of note and by marketer and rep, and its trend.
+"""Alignment between marketing and sales on one page: how often reps confirmed,
+corrected or disputed what marketers filed, by kind of note and by marketer and rep,
+each rate with its counts and the previous period's beside it, and where reps correct
+marketers most (the kinds they refiled, the themes of the notes they changed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
+from reportlab.platypus import Flowable, PageBreak
 
 from desktop.reports.insights_report.gather import Report
-from desktop.reports.layout import BODY_WIDTH, heads, k_of_n, line_chart, plural, section, table
+from desktop.reports.insights_report.pieces import esc, theme_title
+from desktop.reports.layout import BODY_WIDTH, heads, k_of_n, plural, section, share, table
 from desktop.reports.text import label, para
-from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA, VerdictCounts
+from desktop.services.alignment import VerdictCounts
+
+#: Pairs listed one by one (those with the most reviewed notes); the rest in one line.
+MAX_PAIRS: Final = 6
 
 
-def _pct(counts: VerdictCounts) -> str:
+def _rates(c: VerdictCounts) -> str:
+    """ "confirmed 8 of 10 reviewed notes (80%), corrected 1, disputed 1"."""
     return (
-        f"{round(100 * counts.agreement)}%"
-        if counts.agreement is not None and counts.reviewed >= 10
-        else (f"{counts.confirmed} of {counts.reviewed}" if counts.reviewed else "–")
+        f"confirmed {k_of_n(c.confirmed, c.reviewed, 'reviewed notes')}, "
+        f"corrected {c.corrected:,} and disputed {c.disputed:,}"
     )
+
+
+def _cells(r: Report, c: VerdictCounts, before: VerdictCounts) -> list[Flowable]:
+    """Confirmed, corrected, disputed (each "k of n reviewed"), confirmed the period before."""
+    right = r.styles.cell_right
+    return [
+        *(label(share(k, c.reviewed), right) for k in (c.confirmed, c.corrected, c.disputed)),
+        label(share(before.confirmed, before.reviewed), right),
+    ]
 
 
 def flowables(r: Report) -> list[Flowable]:
@@ -30,101 +46,87 @@ def flowables(r: Report) -> list[Flowable]:
     if not c.reviewed:
         out.append(label("No note from this period has been reviewed by a rep yet.", s.body))
         return out
-    before = a.previous
-    kappa = f" Cohen's kappa: {a.kappa:.2f}." if a.kappa is not None else ""
     then = r.insights.previous_period.label
-    previous = (
-        f" In {then}: {k_of_n(before.confirmed, before.reviewed, 'reviewed notes')}."
-        if before.reviewed
-        else ""
-    )
+    before = a.previous
+    previous = f" In {then} they {_rates(before)}." if before.reviewed else f" In {then} none was."
     out.append(
         label(
-            f"Reps confirmed {k_of_n(c.confirmed, c.reviewed, 'reviewed notes')} as the marketer "
-            f"filed them, corrected {c.corrected:,} and disputed {c.disputed:,}; "
-            f"{plural(c.unreviewed, 'note')} of the period are not reviewed yet.{kappa}{previous}",
+            f"Reps {_rates(c)}; {plural(c.unreviewed, 'note')} of the period "
+            f"{'is' if c.unreviewed == 1 else 'are'} not reviewed yet.{previous}",
             s.lead,
         )
     )
-    out += section("By kind of note", s.h2, level=1)
-    rows: list[Sequence[object]] = [
-        heads(
-            s,
-            "Kind",
-            "Notes",
-            "Reviewed",
-            "Confirmed",
-            "Corrected",
-            "Disputed",
-            "Agreement",
-            right=(1, 2, 3, 4, 5, 6),
-        )
-    ]
+    cols = ("Confirmed", "Corrected", "Disputed", f"Confirmed in {then}")
+    right = (1, 2, 3, 4)
+    out += section("By kind of note, as the marketer filed it", s.h2, level=1)
+    rows: list[Sequence[object]] = [heads(s, "Kind", *cols, right=right)]
     for item in a.by_kind:
-        k = item.counts
-        rows.append(
-            [
-                label(item.kind.label, s.cell),
-                *(
-                    label(f"{x:,}", s.cell_right)
-                    for x in (k.notes, k.reviewed, k.confirmed, k.corrected, k.disputed)
-                ),
-                label(_pct(k), s.cell_right),
-            ]
-        )
-    w = (BODY_WIDTH - 36 * mm) / 6
-    out.append(table(rows, [36 * mm] + [w] * 6, right=(1, 2, 3, 4, 5, 6)))
+        rows.append([label(item.kind.label, s.cell), *_cells(r, item.counts, item.previous)])
+    w = (BODY_WIDTH - 36 * mm) / 4
+    out.append(table(rows, [36 * mm] + [w] * 4, right=right, tight=True))
     out += section("By marketer and rep", s.h2, level=1)
-    rows = [
-        heads(
-            s,
-            "Marketer → rep",
-            "Calls",
-            "Reviewed",
-            "Confirmed",
-            "Corrected",
-            "Disputed",
-            "Agreement",
-            "Kappa",
-            right=(1, 2, 3, 4, 5, 6, 7),
-        )
-    ]
-    for pair in a.by_pair:
-        k = pair.counts
+    rows = [heads(s, "Marketer → rep", "Calls", *cols, right=(1, 2, 3, 4, 5))]
+    for pair in a.by_pair[:MAX_PAIRS]:
         rows.append(
             [
                 para(f"{pair.marketer or '—'} → {pair.rep or '—'}", s.cell),
-                *(
-                    label(f"{x:,}", s.cell_right)
-                    for x in (pair.calls, k.reviewed, k.confirmed, k.corrected, k.disputed)
-                ),
-                label(_pct(k), s.cell_right),
-                label(f"{pair.kappa:.2f}" if pair.kappa is not None else "–", s.cell_right),
+                label(f"{pair.calls:,}", s.cell_right),
+                *_cells(r, pair.counts, pair.previous),
             ]
         )
-    w = (BODY_WIDTH - 32 * mm) / 7
-    out.append(table(rows, [32 * mm] + [w] * 7, right=(1, 2, 3, 4, 5, 6, 7), tight=True))
-    out.append(
-        label(
-            f"Kappa needs at least {MIN_REVIEWS_FOR_KAPPA} reviewed notes; the appendix "
-            "explains it.",
-            s.muted,
-        )
-    )
-    points = [p for p in r.trends if p.reviewed]
-    if len(points) >= 2:
-        out.append(CondPageBreak(60 * mm))
-        out.append(label("Agreement, period by period (confirmed of reviewed notes)", s.h3))
+    w = (BODY_WIDTH - 50 * mm - 12 * mm) / 4
+    out.append(table(rows, [50 * mm, 12 * mm] + [w] * 4, right=(1, 2, 3, 4, 5), tight=True))
+    rest = a.by_pair[MAX_PAIRS:]
+    if rest:
+        others = sum((p.counts for p in rest), VerdictCounts())
         out.append(
-            line_chart(
-                [p.label for p in r.trends],
-                [
-                    (
-                        "agreement",
-                        [100 * p.agreement if p.agreement is not None else None for p in r.trends],
-                    )
-                ],
-                percent=True,
+            label(
+                f"The other {plural(len(rest), 'pair')}, with fewer reviewed notes each, "
+                f"{_rates(others)}.",
+                s.muted,
             )
         )
+    out += _corrections(r)
+    return out
+
+
+def _corrections(r: Report) -> list[Flowable]:
+    """Where reps correct marketers most: refiled kinds, then the themes of changed notes."""
+    s, a = r.styles, r.alignment
+    out = section("Where reps correct marketers most", s.h2, level=1)
+    if not a.refiled and not a.themes:
+        out.append(label("No reviewed note was corrected or disputed.", s.body))
+        return out
+    if not a.refiled:
+        out.append(label("No note was refiled under another kind.", s.body))
+    else:
+        out.append(
+            label(
+                "Kinds refiled: "
+                + "; ".join(
+                    f"filed as {m.filed.label}, rep said {m.said.label} ({plural(m.notes, 'note')})"
+                    for m in a.refiled
+                )
+                + ".",
+                s.body,
+            )
+        )
+    if not a.themes:
+        return out
+    retagged = any(t.removed or t.added for t in a.themes)  # else two columns of zeros
+    titles = ["Theme, as filed", "Corrected", "Disputed"]
+    titles += ["Rep took it off", "Rep put it on"] if retagged else []
+    right = tuple(range(1, len(titles)))
+    rows: list[Sequence[object]] = [heads(s, *titles, right=right)]
+    for t in a.themes:
+        cells = [
+            label(esc(theme_title(t.name)), s.cell),
+            label(share(t.corrected, t.reviewed), s.cell_right),
+            label(share(t.disputed, t.reviewed), s.cell_right),
+        ]
+        if retagged:
+            cells += [label(f"{x:,}", s.cell_right) for x in (t.removed, t.added)]
+        rows.append(cells)
+    w = (BODY_WIDTH - 36 * mm) / len(right)
+    out.append(table(rows, [36 * mm] + [w] * len(right), right=right, tight=True))
     return out

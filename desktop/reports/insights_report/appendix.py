@@ -15,7 +15,6 @@ from desktop.reports.insights_report.gather import Report
 from desktop.reports.insights_report.pieces import TYPED_LIMIT
 from desktop.reports.layout import BODY_WIDTH, heads, plural, section, table
 from desktop.reports.text import label, para
-from desktop.services.alignment import MIN_REVIEWS_FOR_KAPPA
 from desktop.services.insight_values import MIN_DECIDED
 from desktop.services.insights import RANKING_RULES
 
@@ -32,12 +31,11 @@ _MORE_RULES: Final = (
     f"{MIN_DECIDED} decided deals the report says it concludes nothing. "
     "Qualification counts are calls using the framework; a criterion answered or "
     "disqualifying was also asked; confirmed means the rep confirmed a question note "
-    "linked to it. Agreement is the share of reviewed notes the rep confirmed as filed "
-    "(a correction or a dispute is not agreement). Cohen's kappa treats each reviewed "
-    "note as rated twice, the marketer's filing under a kind and the rep's confirmation "
-    "(or not) of it, and discounts the agreement that the two sides' mixes of kinds would "
-    "give by chance: 1 is full agreement, 0 is what chance would give; it is shown from "
-    f"{MIN_REVIEWS_FOR_KAPPA} reviewed notes on. Numbers count the data as it stood when "
+    "linked to it. Alignment counts the reviewed notes of the period by the rep's latest "
+    "verdict (confirmed as filed, corrected, disputed; disputed notes count there and "
+    "nowhere else), by the kind the marketer filed them under: a note the rep refiled "
+    'counts under its first kind and in "filed as X, rep said Y". '
+    "Numbers count the data as it stood when "
     "the report was generated; regenerating a period gives the same numbers unless notes "
     "were added, reviewed or moved to the trash since."
 )

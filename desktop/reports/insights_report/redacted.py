@@ -1,9 +1,10 @@
 """What a redacted insights report prints instead of the names that come as values, not
 as user text: theme names made from tags (a contact's or an account's name as a `#tag`
 is a theme, a table row, a chart label and a PDF bookmark), suggested-group labels
-("concerns from siobhan"), the accounts of the deals closed in the period (and the
-reasons recorded for them), and the team's names (marketer–rep pairs, a call's rep, who
-generated the report) when the user replaces them by role.
+("concerns from siobhan"), the themes reps corrected (alignment), the accounts of the
+deals closed in the period (and the reasons recorded for them), and the team's names
+(marketer–rep pairs, a call's rep, who generated the report) when the user replaces
+them by role.
 
 Renamed once here, before a section is laid out, so that every section prints the
 redacted name without each having to remember to; the trend points get the same names,
@@ -127,6 +128,7 @@ def redact_values(
             )
             for pair in alignment.by_pair
         ),
+        themes=tuple(dataclasses.replace(t, name=theme(t.name)) for t in alignment.themes),
     )
     return insights, alignment, trends, redactor.person(generated_by)
 
