@@ -56,7 +56,8 @@ _CRITERION: Final = {
     CriterionStatus.ANSWERED: '<font color="#2e7d4f">answered</font>',
     CriterionStatus.DISQUALIFYING: '<font color="#b23a3a">disqualifying</font>',
 }
-_KIND_TITLES: Final = {
+#: Section titles, in the order a call is read back (the Markdown export shares them).
+KIND_TITLES: Final = {
     NoteKind.PAIN: "Pains",
     NoteKind.OBJECTION: "Objections",
     NoteKind.QUESTION: "Questions and answers",
@@ -304,7 +305,7 @@ def _kind_section(
     annotations: dict[uuid.UUID, tuple[v.AnnotationView, ...]],
 ) -> list[Flowable]:
     out: list[Flowable] = [CondPageBreak(40 * mm)]
-    out += section(f"{_KIND_TITLES[kind]} ({len(notes)})", styles.h3, level=1)
+    out += section(f"{KIND_TITLES[kind]} ({len(notes)})", styles.h3, level=1)
     widths = [14 * mm, 96 * mm, BODY_WIDTH - 110 * mm]
     rows: list[list[object]] = []
 

@@ -22,29 +22,17 @@ import tempfile
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
 
-from desktop.domain import CriterionStatus, NoteKind, Outcome, ReviewStatus, Verdict
+from desktop.domain import Outcome, ReviewStatus, Verdict
 from desktop.errors import UserError
+from desktop.reports.call_summary import KIND_TITLES
 from desktop.reports.layout import check_target
 from desktop.reports.text import ReportText
 from desktop.services import Services
 from desktop.services import values as v
 from desktop.services.base import parse_id
+from desktop.services.qualification import COVERED
 from desktop.services.redaction import RedactionOptions
-
-#: Section titles, in the order a call is read back (the PDF's order).
-KIND_TITLES: Final = {
-    NoteKind.PAIN: "Pains",
-    NoteKind.OBJECTION: "Objections",
-    NoteKind.QUESTION: "Questions and answers",
-    NoteKind.QUOTE: "Quotes",
-    NoteKind.COMPETITOR: "Competitor mentions",
-    NoteKind.SIGNAL: "Buying signals",
-    NoteKind.NEXT_STEP: "Next steps mentioned",
-    NoteKind.GENERAL: "Other notes",
-}
-COVERED: Final = (CriterionStatus.ANSWERED, CriterionStatus.DISQUALIFYING)
 
 #: Characters that format text wherever they stand: emphasis, code, links, HTML, GFM
 #: tables and strikethrough, GitHub's math, and the backslash itself.
