@@ -1,5 +1,6 @@
 """The appendix: the agreed definitions the grades were given against, every call the
-numbers come from, and how every number in the report is counted.
+numbers come from, every untagged pain and objection, and how every number in the report
+is counted.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from reportlab.platypus import Flowable, PageBreak
 
 from desktop.domain import Outcome
 from desktop.reports.insights_report.gather import Report
-from desktop.reports.insights_report.pieces import TYPED_LIMIT
+from desktop.reports.insights_report.pieces import QUOTE_LIMIT, TYPED_LIMIT, theme_title
 from desktop.reports.layout import BODY_WIDTH, heads, plural, section, table
 from desktop.reports.text import label, para
-from desktop.services.insight_values import MIN_DECIDED
+from desktop.services.insight_values import MIN_DECIDED, Evidence
 from desktop.services.insights import RANKING_RULES
 
 _MORE_RULES: Final = (
@@ -78,6 +79,49 @@ def _calls(r: Report) -> list[Flowable]:
     return out
 
 
+def _untagged(r: Report) -> list[Flowable]:
+    """Every pain and objection without a theme, by what the body suggests for it, so a
+    reader can tag them all and none vanishes behind an example."""
+    s = r.styles
+    sections = [
+        (title, sec)
+        for title, sec in (("Pains", r.insights.pains), ("Objections", r.insights.objections))
+        if sec.suggested_notes
+    ]
+    if not sections:
+        return []
+    out = section("C. Every untagged note", s.h2, level=1)
+    out.append(
+        label(
+            "The pains and objections the ranking did not count, by what the body suggests "
+            "for them: the theme they resemble, the phrase they share, or nothing.",
+            s.body,
+        )
+    )
+    for title, sec in sections:
+        out.append(label(title, s.h3))
+        groups: list[tuple[str, Sequence[Evidence]]] = [
+            (f"like {theme_title(t)}", [x.note for x in t.suggested])
+            for t in sec.themes
+            if t.suggested
+        ]
+        groups += [(f"“{r.t(g.label)}”", g.notes) for g in sec.groups]
+        if sec.unthemed:
+            groups.append(("alone", sec.unthemed))
+        rows: list[Sequence[object]] = [heads(s, "Suggested", "Note", "Call")]
+        for name, notes in groups:
+            for i, e in enumerate(notes):
+                rows.append(
+                    [
+                        para(name if i == 0 else "", s.small),
+                        para(r.t(e.words), s.small, limit=QUOTE_LIMIT),
+                        para(f"{e.call_date:%d %b %Y} · {r.t.account(e.account)}", s.small),
+                    ]
+                )
+        out.append(table(rows, [34 * mm, BODY_WIDTH - 84 * mm, 50 * mm]))
+    return out
+
+
 def flowables(r: Report) -> list[Flowable]:
     s = r.styles
     out: list[Flowable] = [PageBreak(), *section("Appendix", s.h1)]
@@ -90,7 +134,9 @@ def flowables(r: Report) -> list[Flowable]:
             out.append(para(d.term, s.small))
             out.append(para(d.body, s.quote))
     out += _calls(r)
-    out += section("C. How the numbers are computed", s.h2, level=1)
+    untagged = _untagged(r)
+    out += untagged
+    out += section(f"{'D' if untagged else 'C'}. How the numbers are computed", s.h2, level=1)
     out.append(para(RANKING_RULES, s.body))
     out.append(para(_MORE_RULES, s.body))
     generated = r.insights.generated_at.astimezone()

@@ -15,7 +15,6 @@ from desktop.reports.insights_report.gather import Report
 from desktop.reports.insights_report.pieces import (
     QUOTE_LIMIT,
     RANKED,
-    attribution,
     quote,
     theme_title,
 )
@@ -183,11 +182,6 @@ def _theme_detail(r: Report, theme: ThemeRank, rank: int, noun: str) -> list[Flo
     return head + body
 
 
-def _each_note(r: Report, notes: Sequence[Evidence]) -> list[Flowable]:
-    """Every note of a suggestion, one line each, so none vanishes behind an example."""
-    return [para(f"• {r.t(e.words)}", r.styles.cell, limit=240) for e in notes]
-
-
 def _distinct(items: Sequence[Evidence], words: Callable[[Evidence], str]) -> list[Evidence]:
     """Without a second bullet saying the same words (compared ignoring case and spaces)."""
     seen: set[str] = set()
@@ -223,7 +217,7 @@ def _untagged(sec: ThemeSection, noun: str) -> str:
     every = "it is" if len(listed) == 1 else "all are"
     return (
         f"{plural(len(listed), f'{noun} note')} on {plural(calls, 'call')} had no theme: "
-        f"{_listing(parts)}; {every} listed after the ranking, not counted in it."
+        f"{_listing(parts)}; {every} listed in appendix C, not counted in the ranking."
     )
 
 
@@ -233,8 +227,9 @@ def _listing(parts: Sequence[str]) -> str:
 
 
 def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
-    """Every untagged note, so none vanishes: by the theme it resembles, in a group
-    sharing a phrase, or listed as unthemed."""
+    """What the untagged notes suggest, one example each: a theme they resemble, a phrase
+    they share across calls, or nothing. Every one of them is listed in appendix C, so
+    none vanishes and the body stays short."""
     s = r.styles
     if not sec.suggested_notes:
         return []
@@ -242,8 +237,8 @@ def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
     out += section(f"Untagged {noun}s", s.h2, level=1)
     out.append(
         label(
-            f"<b>Suggested, not counted above.</b> These {noun} notes had no theme. "
-            "Tag them in the app to make them count.",
+            f"<b>Suggested, not counted above.</b> These {noun} notes had no theme; appendix C "
+            "lists every one. Tag them in the app to make them count.",
             s.box,
         )
     )
@@ -251,7 +246,7 @@ def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
     if resembling:
         out.append(label("Resembling a theme", s.h3))
         rows: list[Sequence[object]] = [
-            heads(s, "Theme", "Notes", "Calls", "The notes", right=(1, 2))
+            heads(s, "Theme", "Notes", "Calls", "For example", right=(1, 2))
         ]
         for theme in resembling:
             rows.append(
@@ -259,14 +254,14 @@ def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
                     para(theme_title(theme), s.cell),
                     label(f"{len(theme.suggested):,}", s.cell_right),
                     label(f"{theme.suggested_calls:,}", s.cell_right),
-                    _each_note(r, [x.note for x in theme.suggested]),
+                    _example(r, theme.suggested[0].note),
                 ]
             )
         out.append(table(rows, [40 * mm, 14 * mm, 14 * mm, BODY_WIDTH - 68 * mm], right=(1, 2)))
     if sec.groups:
         out.append(label("Sharing a phrase across calls", s.h3))
         rows = [
-            heads(s, "Shared phrase", "Notes", "Calls", "SQL calls", "The notes", right=(1, 2, 3))
+            heads(s, "Shared phrase", "Notes", "Calls", "SQL calls", "For example", right=(1, 2, 3))
         ]
         for group in sec.groups:
             rows.append(
@@ -275,18 +270,24 @@ def _groups(r: Report, sec: ThemeSection, noun: str) -> list[Flowable]:
                     label(f"{len(group.notes):,}", s.cell_right),
                     label(f"{group.calls:,}", s.cell_right),
                     label(f"{group.sql_calls:,}", s.cell_right),
-                    _each_note(r, group.notes),
+                    _example(r, group.notes[0]),
                 ]
             )
         out.append(
             table(rows, [36 * mm, 14 * mm, 14 * mm, 16 * mm, BODY_WIDTH - 80 * mm], right=(1, 2, 3))
         )
     if sec.unthemed:
-        out.append(label("Standing alone", s.h3))
-        rows = [heads(s, "Note", "Call")]
-        for e in sec.unthemed:
-            rows.append(
-                [para(r.t(e.words), s.cell, limit=QUOTE_LIMIT), para(attribution(r, e), s.small)]
+        alone = len(sec.unthemed)
+        out.append(
+            label(
+                f"{plural(alone, f'{noun} note')} {verb(alone, 'stands', 'stand')} alone "
+                f"(no theme resembled, no phrase shared): appendix C lists "
+                f"{'it' if alone == 1 else 'them'}.",
+                s.muted,
             )
-        out.append(table(rows, [BODY_WIDTH - 60 * mm, 60 * mm]))
+        )
     return out
+
+
+def _example(r: Report, e: Evidence) -> Flowable:
+    return para(f"“{r.t(e.words)}”", r.styles.cell, limit=240)
