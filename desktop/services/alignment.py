@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased
 
 from desktop.domain import NoteKind, ReviewStatus, Verdict
+from desktop.services import phrases
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
 from desktop.services.periods import InsightFilters, Period, filter_conditions
@@ -115,6 +116,8 @@ class ThemeCorrections:
     disputed: int
     removed: int
     added: int
+    #: The tag as its notes type it when that has capitals ("PII" for `pii`), else None.
+    display: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,8 +247,22 @@ class AlignmentService(Service):
             for nid, change in s.execute(changes_stmt):
                 changes[nid].append(change)
             pair_calls: dict[Pair, int] = {(mk, rp): n for mk, rp, n in s.execute(calls_stmt)}
-        for nid, newest_first in changes.items():
-            _undo(notes[nid], newest_first)
+            for nid, newest_first in changes.items():
+                _undo(notes[nid], newest_first)  # the tags as the marketer filed them
+            unreviewed = ReviewStatus.UNREVIEWED
+            themes = _themes([n for n in notes.values() if n.in_period and n.status != unreviewed])
+            typed: dict[str, list[str]] = defaultdict(list)
+            if themes:
+                texts_stmt = (
+                    select(m.Tag.name, m.Note.text)
+                    .select_from(m.Note)
+                    .join(m.Call, m.Call.id == m.Note.call_id)
+                    .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
+                    .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                    .where(*conditions, current, m.Tag.name.in_([t.name for t in themes]))
+                )
+                for name, text in s.execute(texts_stmt):
+                    typed[name].append(text)
         now = [n for n in notes.values() if n.in_period]
         before = [n for n in notes.values() if not n.in_period]
         return Alignment(
@@ -256,7 +273,9 @@ class AlignmentService(Service):
             by_kind=_by_kind(now, before),
             by_pair=_by_pair(now, before, pair_calls),
             refiled=_refiled(now),
-            themes=_themes([n for n in now if n.status is not ReviewStatus.UNREVIEWED]),
+            themes=tuple(
+                replace(t, display=phrases.typed_form(t.name, typed[t.name])) for t in themes
+            ),
         )
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pypdf
 
+from desktop.domain import NoteKind, Verdict
 from desktop.reports.insights_report import build_insights_report
 from desktop.services import Services
 from desktop.services.redaction import RedactionOptions
 from tests.reports.test_pdfs import contains
-from tests.services.test_alignment import MARCH, build_month
+from tests.services.test_alignment import MARCH, at, build_month
 
 
 def alignment_page(services: Services, path: Path, **kwargs: object) -> str:
@@ -66,3 +67,16 @@ def test_redacted_team_and_theme_names_go_through_the_redactor(
         assert not contains(page, name)
     assert contains(page, "Reps confirmed 5 of 11 reviewed notes (45%)")
     assert contains(page, "Reporting 3 of 3 0 of 3 1 0")
+
+
+def test_a_theme_keeps_the_capitals_it_was_typed_with(services: Services, tmp_path: Path) -> None:
+    call = services.calls.start(
+        "Omega", rep="Riley Rep", marketer="Mo Marketer", started_at=at(3, 25)
+    )
+    note = services.notes.add(call.id, NoteKind.PAIN, "Legal blocks every #PII export")
+    services.review.annotate(note.id, Verdict.CORRECTED, "Riley Rep", correction="Only EU data")
+
+    page = alignment_page(services, tmp_path / "march.pdf")
+
+    assert contains(page, "PII 1 of 1 0 of 1")
+    assert not contains(page, "Pii")

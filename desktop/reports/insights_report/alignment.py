@@ -120,7 +120,7 @@ def _corrections(r: Report) -> list[Flowable]:
     rows: list[Sequence[object]] = [heads(s, *titles, right=right)]
     for t in a.themes:
         cells = [
-            label(esc(theme_title(t.name)), s.cell),
+            label(esc(theme_title(t.display or t.name)), s.cell),
             label(share(t.corrected, t.reviewed), s.cell_right),
             label(share(t.disputed, t.reviewed), s.cell_right),
         ]
