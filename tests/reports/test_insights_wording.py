@@ -174,3 +174,13 @@ def test_the_same_words_are_never_two_bullets(services, tmp_path):
     objections = flat(text).split(flat("Objections"))[-1].split(flat("Qualification"))[0]
     assert objections.count(flat("“Too expensive”")) == 1
     assert objections.count(flat("• Showed ROI")) == 1
+
+
+def test_a_month_not_over_says_so_and_a_finished_one_does_not(month, clock, tmp_path):
+    clock.now = datetime(2024, 3, 12, 15, 0).astimezone()
+    text = report(month, tmp_path / "running.pdf")
+    assert contains(text, "not over yet: counts run to 12 March (day 12 of 31)")
+    assert contains(text, "March 2024 is not over yet")
+
+    clock.now = datetime(2024, 4, 1, 9, 0).astimezone()
+    assert not contains(report(month, tmp_path / "done.pdf"), "not over")

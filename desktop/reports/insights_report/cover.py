@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
 from desktop.reports.insights_report.gather import Report
-from desktop.reports.insights_report.pieces import TYPED_LIMIT
+from desktop.reports.insights_report.pieces import TYPED_LIMIT, unfinished
 from desktop.reports.insights_report.redacted import shown_filters
 from desktop.reports.layout import BODY_WIDTH, INK, RULE, gap, plural, section
 from desktop.reports.text import label, para
@@ -20,7 +20,8 @@ def flowables(r: Report) -> list[Flowable]:
         (
             "Period",
             f"{ins.period.start:%d %B %Y} to {ins.period.end:%d %B %Y} "
-            f"({plural(ins.period.days, 'day')})",
+            f"({plural(ins.period.days, 'day')})"
+            + (f"; {running}" if (running := unfinished(r)) else ""),
         ),
         (
             "Compared with",

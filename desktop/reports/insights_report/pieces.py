@@ -37,6 +37,17 @@ def theme_title(theme: str | ThemeRank) -> str:
     return words[:1].upper() + words[1:]
 
 
+def unfinished(r: Report) -> str | None:
+    """Words saying the period is not over when the report is generated (this month, say),
+    so nobody reads its lower counts as a fall against a whole previous period."""
+    today = r.insights.generated_at.astimezone().date()
+    period = r.insights.period
+    if not period.start <= today <= period.end:
+        return None
+    elapsed = (today - period.start).days + 1
+    return f"not over yet: counts run to {today:%d %B} (day {elapsed} of {period.days})"
+
+
 def esc(text: str) -> str:
     """User text inside the report's own markup: escaped, in fonts that have it."""
     return markup(text)

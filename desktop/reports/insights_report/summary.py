@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
 from desktop.domain import Grade
 from desktop.reports.insights_report.gather import Report
-from desktop.reports.insights_report.pieces import esc, theme_title
+from desktop.reports.insights_report.pieces import esc, theme_title, unfinished
 from desktop.reports.layout import (
     ACCENT_LIGHT,
     BODY_WIDTH,
@@ -152,7 +152,8 @@ def _headlines(r: Report) -> list[str]:
     found.append(
         f"Marketers rode along on {plural(n, 'call')} with "
         f"{plural(ins.totals.accounts, 'account')}, "
-        + (f"against {before} in {then}." if before else f"with none in {then}.")
+        + (f"against {before} in {then}" if before else f"with none in {then}")
+        + (f"; {ins.period.label} is {running}." if (running := unfinished(r)) else ".")
     )
     if ins.pains.themes:
         top = ins.pains.themes[0]
