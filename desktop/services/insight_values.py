@@ -328,9 +328,10 @@ class FrameworkCoverage:
                 reason += f" Covered on only {c.answered} of {c.calls} calls: cover it more."
             return CriterionVerdict(KEEP, reason)
         points = "point" if abs(lift) == 1 else "points"
+        signed = f"{lift:+d}".replace("-", "\N{MINUS SIGN}")  # as the report's tables print it
         return CriterionVerdict(
             DROP,
-            f"{compared} ({lift:+d} {points}): no lift of {LIFT_POINTS} points or more, so "
+            f"{compared} ({signed} {points}): no lift of {LIFT_POINTS} points or more, so "
             "covering it does not pick out SQLs.",
         )
 

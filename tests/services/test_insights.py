@@ -820,7 +820,7 @@ def test_each_criterion_gets_a_verdict_against_its_frameworks_sql_baseline(servi
     drop = bant.verdict(authority)
     assert drop.word == DROP
     assert "SQL on 1 of 5 graded calls that covered it (20%)" in drop.reason
-    assert "(-24 points): no lift" in drop.reason
+    assert "(\N{MINUS SIGN}24 points): no lift" in drop.reason
     assert "Covered on only" not in keep.reason
     # two calls covered the timeline, only one of them graded: too few to judge
     assert (timeline.answered, timeline.graded_covered) == (2, 1)

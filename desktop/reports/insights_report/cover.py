@@ -75,7 +75,8 @@ def flowables(r: Report) -> list[Flowable]:
         gap(14),
         label(
             "Every count is of distinct calls, shown as “k of n calls”; percentages appear "
-            "only where n is 10 or more. Quotes show whether the rep confirmed them; a note "
+            "only where n is 10 or more, and in the qualification verdicts, whose rules "
+            "compare rates. Quotes show whether the rep confirmed them; a note "
             "the rep disputed counts nowhere but in the alignment. The appendix says how "
             "everything is counted.",
             s.muted,
