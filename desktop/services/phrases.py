@@ -17,6 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from desktop.services import quotes
 from desktop.services.stop_words import ENGLISH as STOP_WORDS
@@ -41,6 +42,17 @@ class Phrase:
     example: str
 
 
+#: Words that carry no meaning of their own in a phrase: a contraction of a pronoun with a
+#: verb and the lightest verbs. A phrase needs a word besides these and the stop words:
+#: "we've got" is not something prospects say about anything.
+_LIGHT: Final = frozenset(
+    f"{who}'{verb}"
+    for who in ("i", "we", "you", "they", "he", "she", "it", "that", "there", "what", "who")
+    for verb in ("s", "re", "ve", "d", "ll", "m")
+) | frozenset(
+    ("got", "get", "gets", "getting", "make", "made", "go", "goes", "went", "say", "said")
+)
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Where a sentence (or a clause a phrase cannot run across) ends: a full stop or a comma
 # that is not inside a number, ! ? ; … a colon not inside a time, dashes, brackets,
@@ -61,8 +73,9 @@ def _key(word: str) -> str:
 
 def runs(text: str, shortest: int, longest: int) -> Iterator[tuple[tuple[str, ...], str, bool]]:
     """Every run of `shortest`..`longest` words within one sentence that neither starts
-    nor ends with a stop word, as (lower-case words, the run exactly as written, whether
-    it opens its sentence, where a capital says nothing about how the word is written)."""
+    nor ends with a stop word and has a word of meaning, as (lower-case words, the run
+    exactly as written, whether it opens its sentence, where a capital says nothing about
+    how the word is written)."""
     for sentence in sentences(text):
         found = list(_WORD.finditer(sentence))
         for size in range(shortest, longest + 1):
@@ -72,6 +85,8 @@ def runs(text: str, shortest: int, longest: int) -> Iterator[tuple[tuple[str, ..
                 if first in STOP_WORDS or last in STOP_WORDS:
                     continue
                 key = tuple(_key(w.group()) for w in run)
+                if all(w in STOP_WORDS or w in _LIGHT for w in key):
+                    continue
                 yield key, sentence[run[0].start() : run[-1].end()], start == 0
 
 

@@ -127,3 +127,14 @@ def test_a_phrase_never_runs_across_a_comma():
         )
     )
     assert [p.text for p in phrases] == ["there's simply no report"]
+
+
+def test_a_phrase_has_a_word_of_meaning() -> None:
+    docs = [
+        Doc(uuid.uuid4(), uuid.uuid4(), "Biggest headache: we've got four tools"),
+        Doc(uuid.uuid4(), uuid.uuid4(), "So we've got four tools"),
+        Doc(uuid.uuid4(), uuid.uuid4(), "Honestly we've got nothing"),
+    ]
+    said = {p.text: p.calls for p in recurring_phrases(docs)}
+    assert said.get("we've got four tools") == 2
+    assert "we've got" not in said
