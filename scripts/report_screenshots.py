@@ -2,8 +2,9 @@
 
     python scripts/report_screenshots.py
 
-Everything happens in a temporary data folder: 300 demo calls over three months, the
-insights of the current month and the summary of its most annotated graded call.
+Everything happens in a temporary data folder: the 400-call demo over three months, the
+insights of the last whole month (a page per section, found by its heading) and the
+summary of the most annotated graded call.
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ from desktop.services.periods import Period
 from desktop.services.redaction import RedactionOptions
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-#: (PDF, page, picture): the cover, the summary, the pains, alignment; a call.
+#: (PDF, page number or a heading on the page, picture).
 PAGES = (
     ("insights", 1, "report-insights-1.png"),
     ("insights", 2, "report-insights-2.png"),
     ("insights", 3, "report-insights-3.png"),
+    ("insights", "Untagged pains", "report-insights-untagged.png"),
+    ("insights", "Qualification", "report-insights-qualification.png"),
+    ("insights", "Competitors", "report-insights-competitors.png"),
+    ("insights", "In their words", "report-insights-words.png"),
+    ("insights", "Won and lost", "report-insights-won-and-lost.png"),
+    ("insights", "Quote bank", "report-insights-quote-bank.png"),
     ("insights", "Alignment between marketing and sales", "report-insights-alignment.png"),
+    ("insights", "B. The calls counted", "report-insights-calls-appendix.png"),
+    ("insights", "C. Every untagged note", "report-insights-untagged-appendix.png"),
     ("call", 1, "report-call-1.png"),
     ("call-redacted", 2, "report-call-2-redacted.png"),
 )
@@ -36,11 +45,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         services = Services.open(f"sqlite:///{work / 'demo.db'}")
-        generate(services, calls=300, months=3, seed=7)
-        today = date.today()
+        generate(services, calls=400, months=3, seed=7)
+        month = Period.month(date.today().year, date.today().month).previous()
         pdfs = {name: work / f"{name}.pdf" for name in ("insights", "call", "call-redacted")}
         build_insights_report(
-            services, Period.month(today.year, today.month), None, pdfs["insights"],
+            services, month, None, pdfs["insights"],
             generated_by="Mo Marketer",
         )  # fmt: skip
         rows = [r for r in services.calls.page(limit=100) if r.grade is not None]
@@ -61,10 +70,11 @@ def main() -> None:
 
 
 def _find(pdf: Path, heading: str) -> int:
+    """The first page with a line that is the heading (not a mention of it)."""
     import pypdf
 
     for number, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
-        if heading in page.extract_text():
+        if heading in (line.strip() for line in page.extract_text().splitlines()):
             return number
     raise SystemExit(f"no page of {pdf.name} says {heading!r}")
 
