@@ -923,12 +923,12 @@ def _export_call_markdown(args: argparse.Namespace, redaction: RedactionOptions 
 
 def _export_csv(args: argparse.Namespace) -> int:
     """The notes of the calls between two days (both included; each end optional)."""
-    from desktop.reports.layout import check_target
+    from desktop.reports.files import check_target
     from desktop.reports.spreadsheet import write_notes_csv
     from desktop.services.periods import Period
 
     period = Period(args.since or date.min, args.until or date.max)
-    check_target(args.output)  # before opening the database, as for a PDF
+    check_target(args.output, example="notes.csv")  # before opening the database
     progress = _PercentLine("exporting", args.quiet)
     with _open(args) as services:
         info = write_notes_csv(services, period, args.output, progress=progress)

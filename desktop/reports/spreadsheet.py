@@ -29,7 +29,7 @@ from typing import Final
 
 from desktop.errors import UserError
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.reports.layout import check_target
+from desktop.reports.files import check_target
 from desktop.services import Services
 from desktop.services.note_rows import NoteRow
 from desktop.services.periods import Period
@@ -122,7 +122,7 @@ def write_notes_csv(
     A path that cannot be written is a `UserError` before any work; a failure while
     writing (a full disk) is one too, and removes the temporary file, as a cancel does.
     """
-    target = check_target(path)
+    target = check_target(path, example="notes.csv")
     try:
         # The target's name may be near the 255 bytes a name can have: the temporary one
         # keeps its first 40 characters, so it always fits beside it.
