@@ -134,3 +134,23 @@ def test_mistakes_are_said_in_the_dialog_and_write_nothing(
     save_as(qtbot, dialog, tmp_path / "notes.csv")
     qtbot.waitUntil(lambda: "before it starts" in status.text())
     assert list(tmp_path.glob("*.csv")) == [] and not (tmp_path / "missing").exists()
+
+
+def test_closing_the_dialog_mid_export_stops_it_quietly(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    plant(sqlite_url, clock)
+    window = open_window(qtbot, sqlite_url, clock)
+    dialog = open_from_menu(qtbot, window)
+    target = tmp_path / "notes.csv"
+    save_as(qtbot, dialog, target)
+    job = window.job_status.job
+    assert job is not None and job.label == "Exporting notes as CSV…"
+    with qtbot.waitSignal(job.signals.finished, timeout=15_000):
+        dialog.close()
+    qtbot.waitUntil(lambda: window.findChild(NotesCsvDialog) is None)
+    # Stopped, or done just before the close: never a partial file.
+    files = list(tmp_path.glob("*notes.csv*"))
+    assert files in ([], [target])
+    if files:
+        assert rows(target)[0]["Note"] == "'=March pain"

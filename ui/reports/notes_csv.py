@@ -102,6 +102,8 @@ class NotesCsvDialog(QDialog):
         self._settings = settings
         self._job: Job[CsvInfo] | None = None
         self._last_path: Path | None = None
+        #: The range of the export running: remembered once it has worked.
+        self._exporting: tuple[str, Period] | None = None
         self._today = local_today(services.clock)
         self._build()
         self._restore()
@@ -302,8 +304,8 @@ class NotesCsvDialog(QDialog):
         target = self._target()
         if target is None:
             return
-        self._remember(period, target)
         services = self._services
+        self._exporting = (self.range.currentData(), period)
 
         def work(progress: Progress, token: CancelToken) -> CsvInfo:
             return write_notes_csv(services, period, target, progress=progress, cancel=token)
@@ -311,14 +313,12 @@ class NotesCsvDialog(QDialog):
         job = Job(
             "Exporting notes as CSV…",
             work,
-            on_success=self._on_exported,
+            on_success=self._on_exported,  # bound: not called once the dialog is gone
             on_user_error=self.status.setText,
         )
         self._job = job
         job.signals.progressed.connect(self._on_progress)
-        job.signals.cancelled.connect(
-            lambda: self.status.setText("Export cancelled; no file written.")
-        )
+        job.signals.cancelled.connect(self._on_cancelled)
         job.signals.finished.connect(self._on_finished)
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -328,8 +328,11 @@ class NotesCsvDialog(QDialog):
         self.status.setText("Exporting…")
         self._jobs.start(job)
 
-    def _remember(self, period: Period, target: Path) -> None:
-        key = self.range.currentData()
+    def _remember(self, target: Path) -> None:
+        """What worked, for next time: the range and the folder written to."""
+        if self._exporting is None:
+            return
+        key, period = self._exporting
         days = (period.start.isoformat(), period.end.isoformat()) if key == CHOSEN else ("", "")
         self._settings.remember_csv_export(key, *days, str(target.parent))
 
@@ -342,7 +345,11 @@ class NotesCsvDialog(QDialog):
             self._job.cancel()
             self.status.setText("Stopping…")
 
+    def _on_cancelled(self) -> None:
+        self.status.setText("Export cancelled; no file written.")
+
     def _on_exported(self, info: CsvInfo) -> None:
+        self._remember(info.path)
         self._last_path = info.path
         self.status.setText(f"Wrote {plural(info.notes, 'note')} to {info.path}.")
         self.open_folder.show()
@@ -369,4 +376,5 @@ class NotesCsvDialog(QDialog):
         """Closing mid-export stops it: nothing would be left to say where it went."""
         if self._job is not None:
             self._job.cancel()
+            self._job = None  # so that the dialog's reject() closes instead of stopping it
         super().closeEvent(event)
