@@ -272,7 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     frameworks = commands.add_parser("frameworks", help="list qualification frameworks")
     frameworks.add_argument("--json", action="store_true")
 
-    export = commands.add_parser("export", help="write a call summary or a month's insights as PDF")
+    export = commands.add_parser(
+        "export", help="write a call summary or a month's insights as PDF, or the notes as CSV"
+    )
     reports = export.add_subparsers(
         dest="action", metavar="WHAT", required=True, parser_class=_Parser
     )
@@ -312,6 +314,18 @@ def build_parser() -> argparse.ArgumentParser:
             help="with --redact: keep the team's names (default) or replace them by role",
         )
         command.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    export_csv = reports.add_parser(
+        "csv", help="every note as a spreadsheet row (UTF-8 CSV that Excel opens as it is)"
+    )
+    export_csv.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="calls from this day on (default: all)"
+    )
+    export_csv.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="calls up to this day, included"
+    )
+    export_csv.add_argument("-o", "--output", required=True, metavar="FILE.csv")
+    export_csv.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     db = commands.add_parser("db", help="check, upgrade or locate the database").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
@@ -843,6 +857,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.services.redaction import RedactionOptions
 
+    if args.action == "csv":
+        return _export_csv(args)
     if args.team_names and not args.redact:
         raise UserError("--team-names only applies with --redact")
     redaction = RedactionOptions(team=args.team_names or "keep") if args.redact else None
@@ -902,6 +918,22 @@ def _export_call_markdown(args: argparse.Namespace, redaction: RedactionOptions 
         print(write_markdown(text, args.output))
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_csv(args: argparse.Namespace) -> int:
+    """The notes of the calls between two days (both included; each end optional)."""
+    from desktop.reports.files import check_target
+    from desktop.reports.spreadsheet import write_notes_csv
+    from desktop.services.periods import Period
+
+    period = Period(args.since or date.min, args.until or date.max)
+    check_target(args.output, example="notes.csv")  # before opening the database
+    progress = _PercentLine("exporting", args.quiet)
+    with _open(args) as services:
+        info = write_notes_csv(services, period, args.output, progress=progress)
+    progress.clear()
+    print(info.path)
     return 0
 
 

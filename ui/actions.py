@@ -54,6 +54,7 @@ class ActionId(Enum):
     DEAL_OUTCOME = auto()
     TOGGLE_LIST = auto()
     TOGGLE_SIDE = auto()
+    EXPORT_CSV = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,11 @@ SPECS: dict[ActionId, Spec] = {
         "Show or hide the &side panel",
         "Ctrl+Shift+D",
         "Collapse the panel on the right (call details, grade) to make room, or bring it back",
+    ),
+    ActionId.EXPORT_CSV: Spec(
+        "Export notes as &CSV…",
+        None,
+        "Every note of the chosen days as a spreadsheet row, for Excel or Google Sheets",
     ),
 }
 

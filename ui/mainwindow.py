@@ -448,6 +448,7 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addActions([a[ActionId.NEW_CALL], a[ActionId.LOAD_DEMO]])
         file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.BACKUPS])
         file_menu.addAction(a[ActionId.SET_IDENTITY])
         file_menu.addSeparator()
@@ -519,6 +520,7 @@ class MainWindow(QMainWindow):
         a[ActionId.COPY_MARKDOWN].triggered.connect(self._on_copy_markdown)
         a[ActionId.BACKUPS].triggered.connect(self.show_backups)
         a[ActionId.TRASH].triggered.connect(self.show_trash)
+        a[ActionId.EXPORT_CSV].triggered.connect(self.show_notes_csv)
         self._maintenance.timeout.connect(self._on_maintenance_due)
         a[ActionId.QUOTE_WORTHY].triggered.connect(page.toggle_quote_worthy)
         a[ActionId.EDIT_NOTE].triggered.connect(page.edit_selected)
@@ -838,6 +840,18 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.restore_requested)
         dialog.show()
+
+    def show_notes_csv(self) -> None:
+        """File > Export notes as CSV: one dialog at a time, brought forward if open."""
+        from ui.reports.notes_csv import NotesCsvDialog
+
+        dialog = self.findChild(NotesCsvDialog)
+        if dialog is None:
+            dialog = NotesCsvDialog(self.services, self.events, self.jobs, self.settings, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     def show_trash(self) -> None:
         dialog = TrashDialog(self.services, self.events, self.jobs, self)

@@ -71,5 +71,20 @@ class Settings:
     def remember_choice(self, field: str, value: str) -> None:
         self._s.setValue(f"start/{field}", value)
 
+    def csv_export(self) -> tuple[str, str, str, str]:
+        """File > Export notes as CSV: the range chosen last ("month", "custom"…), its
+        days when chosen by hand (YYYY-MM-DD) and the folder written to."""
+        return (
+            self._text("csv/range"),
+            self._text("csv/since"),
+            self._text("csv/until"),
+            self._text("csv/folder"),
+        )
+
+    def remember_csv_export(self, range_key: str, since: str, until: str, folder: str) -> None:
+        for key, value in (("range", range_key), ("since", since), ("until", until)):
+            self._s.setValue(f"csv/{key}", value)
+        self._s.setValue("csv/folder", folder)
+
     def sync(self) -> None:
         self._s.sync()

@@ -44,6 +44,7 @@ from reportlab.platypus import (
 
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken, Progress
+from desktop.reports.files import check_target as check_target
 from desktop.reports.fonts import FILES as SHIPPED_FONTS
 from desktop.reports.text import FONT, FONT_BOLD, FONT_ITALIC, label, para, register_fonts
 from desktop.wording import plural as plural  # re-exported for the report sections
@@ -482,30 +483,6 @@ def _numbered_canvas(title: str) -> type[Canvas]:
             self.restoreState()
 
     return NumberedCanvas
-
-
-def check_target(path: str | os.PathLike[str]) -> Path:
-    """The PDF's path, refused with a clear message when it cannot be written."""
-    target = Path(path).expanduser()
-    try:
-        return _checked_target(target)
-    except OSError as error:  # a name too long for the file system, a loop of links...
-        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
-
-
-def _checked_target(target: Path) -> Path:
-    if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name such as {target / 'report.pdf'}")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.exists():
-        raise UserError(f"cannot write {target}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise UserError(f"cannot write {target}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write {target}: the folder {folder} is not writable")
-    if target.exists() and not os.access(target, os.W_OK):
-        raise UserError(f"cannot write {target}: the file is read-only")
-    return target
 
 
 def write_pdf(

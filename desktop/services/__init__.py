@@ -13,6 +13,7 @@ from desktop.services.calls import CallService
 from desktop.services.definitions import DefinitionService
 from desktop.services.ids import IdService
 from desktop.services.insights import InsightsService
+from desktop.services.note_rows import NoteRowService
 from desktop.services.notes import NoteService
 from desktop.services.people import AccountService, PeopleService
 from desktop.services.qualification import FrameworkService, QualificationService
@@ -45,6 +46,8 @@ class Services:
         self.trends = TrendService(db)
         self.redaction = RedactionService(db)
         self.trash = TrashService(db)
+        #: Every note of a period as a flat row, for spreadsheets (`export csv`).
+        self.note_rows = NoteRowService(db)
         self.backups = BackupService(db)
         #: Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`).
         self.ids = IdService(db)

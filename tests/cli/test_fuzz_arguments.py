@@ -171,6 +171,7 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
      [("--since", DATE), ("--until", DATE), ("--segment", TEXT), ("--industry", TEXT),
       ("--rep", TEXT), ("--account", TEXT), ("--by", TEXT), ("--redact", None),
       ("--team-names", TEAM_NAMES)]),
+    (["export", "csv"], [("-o", ANY_PATH)], [("--since", DATE), ("--until", DATE)]),
     (["db", "check"], [], []),
     (["db", "upgrade"], [], []),
     (["db", "path"], [], []),

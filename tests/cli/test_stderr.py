@@ -67,6 +67,7 @@ def assert_percentages(err: str, verb: str) -> None:
     [
         ("exporting", ["export", "month", "2024-03", "-o", "{tmp}/march.pdf", "--by", "Pat"]),
         ("exporting", ["export", "call", "{call}", "-o", "{tmp}/call.pdf"]),
+        ("exporting", ["export", "csv", "-o", "{tmp}/notes.csv"]),
         ("backing up", ["backup", "-o", "{tmp}/copy.db"]),
         ("restoring", ["restore", "{tmp}/copy.db"]),
     ],
