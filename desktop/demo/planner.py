@@ -30,6 +30,8 @@ _MINUTES: Final = {
 }
 _HOURS: Final = {9: 2, 10: 3, 11: 3, 12: 1, 13: 2, 14: 3, 15: 3, 16: 2}
 _JOURNEYS: Final = {"hot": (20, 30, 30, 20), "warm": (45, 35, 15, 5), "cold": (80, 17, 3, 0)}
+#: How long before the period a journey can begin (its calls before it are left out).
+_LEAD_DAYS: Final = 42
 _FISCAL: Final = ("January", "January", "January", "April", "April", "July", "October")
 _CALL_TYPES: Final = (
     {CallType.DISCOVERY: 90, CallType.OTHER: 10},
@@ -59,12 +61,19 @@ class Planner:
         self.today = now.astimezone().date()
         #: Days the calls are spread over, ending today.
         self.window_days = max(28, round(months * 30.44))
-        first = self.today - timedelta(days=self.window_days - 1)
+        self.first = self.today - timedelta(days=self.window_days - 1)
         self.weekdays = [
             d
-            for d in (first + timedelta(days=i) for i in range(self.window_days))
+            for d in (self.first + timedelta(days=i) for i in range(self.window_days))
             if d.weekday() < 5
         ]
+        #: Days a journey can begin: also before the period, so its first weeks hold the
+        #: later calls of journeys begun earlier, as the rest of it does.
+        self.starts = [
+            d
+            for d in (self.first - timedelta(days=i) for i in range(_LEAD_DAYS, 0, -1))
+            if d.weekday() < 5
+        ] + self.weekdays
         self.hired_at = now
         self.people: list[Person] = []
         self.reps: list[Person] = []
@@ -198,10 +207,13 @@ class Planner:
     def _journey(self, account: Account, limit: int) -> list[Call]:
         dice = self.dice
         length = min(limit, dice.weighted(self.journeys[account.fit]))
-        day = dice.pick(self.weekdays)
+        day = dice.pick(self.starts)
         calls: list[Call] = []
         for index in range(length):
             call_type = dice.weighted(self.call_types[min(index, 3)])
+            if day < self.first:  # before the period: not part of the sample
+                day = self._next_day(day)
+                continue
             slot = self._slot(day, call_type)
             if slot is None and index == 0:
                 day = dice.pick(self.weekdays[:-1])
@@ -224,10 +236,15 @@ class Planner:
                     contacts=[account.contacts[i] for i in chosen],
                 )
             )
-            day += timedelta(days=dice.between(4, 21))
-            if day.weekday() >= 5:
-                day += timedelta(days=7 - day.weekday())
+            day = self._next_day(day)
         return calls
+
+    def _next_day(self, day: date) -> date:
+        """The day of a journey's next call: some days to three weeks on, a weekday."""
+        day += timedelta(days=self.dice.between(4, 21))
+        if day.weekday() >= 5:
+            day += timedelta(days=7 - day.weekday())
+        return day
 
     def _marketer(self, rep: Person) -> Person:
         """Who rode along: a marketer other than the call's rep (one who does both jobs
