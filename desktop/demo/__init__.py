@@ -132,7 +132,7 @@ def generate(
             rows.insert(s.connection(), db.search)
         written += len(chunk)
         notes += len(rows.notes)
-        annotations += len(rows.annotations)
+        annotations += len(rows.annotations) + len(rows.refilings)
         accounts.update(call.account.id for call in chunk)
         progress(written, calls)
     return DemoSummary(

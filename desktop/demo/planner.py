@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Connection, select
 
@@ -30,6 +30,9 @@ _MINUTES: Final = {
 }
 _HOURS: Final = {9: 2, 10: 3, 11: 3, 12: 1, 13: 2, 14: 3, 15: 3, 16: 2}
 _JOURNEYS: Final = {"hot": (20, 30, 30, 20), "warm": (45, 35, 15, 5), "cold": (80, 17, 3, 0)}
+#: How long before the period a journey can begin (its calls before it are left out).
+_LEAD_DAYS: Final = 42
+_FISCAL: Final = ("January", "January", "January", "April", "April", "July", "October")
 _CALL_TYPES: Final = (
     {CallType.DISCOVERY: 90, CallType.OTHER: 10},
     {CallType.DEMO: 75, CallType.OTHER: 25},
@@ -58,16 +61,24 @@ class Planner:
         self.today = now.astimezone().date()
         #: Days the calls are spread over, ending today.
         self.window_days = max(28, round(months * 30.44))
-        first = self.today - timedelta(days=self.window_days - 1)
+        self.first = self.today - timedelta(days=self.window_days - 1)
         self.weekdays = [
             d
-            for d in (first + timedelta(days=i) for i in range(self.window_days))
+            for d in (self.first + timedelta(days=i) for i in range(self.window_days))
             if d.weekday() < 5
         ]
+        #: Days a journey can begin: also before the period, so its first weeks hold the
+        #: later calls of journeys begun earlier, as the rest of it does.
+        self.starts = [
+            d
+            for d in (self.first - timedelta(days=i) for i in range(_LEAD_DAYS, 0, -1))
+            if d.weekday() < 5
+        ] + self.weekdays
         self.hired_at = now
         self.people: list[Person] = []
         self.reps: list[Person] = []
         self.marketers: list[Person] = []
+        self.others: dict[str, list[Person]] = {}
         self.accounts: list[Account] = []
         self.account_keys: set[str] = set()
         self.names_left = True
@@ -83,9 +94,12 @@ class Planner:
         """The team depends on the seed alone, so every run of a seed has the same one."""
         self.hired_at = self.now - timedelta(days=self.window_days + 30)
         names: set[str] = set()
+        firsts = list(self.world["first_names"])
         for role_name, count in self.world["team"].items():
             for _ in range(count):
-                name = self._unique_name(dice, names, self.world["first_names"])
+                name = self._unique_name(dice, names, firsts)
+                # One first name per team member: "Imani to send the deck" names one person.
+                firsts.remove(name.split(" ")[0])
                 person = Person(
                     dice.new_id(self.hired_at), name, Role(role_name), name.split(" ")[0]
                 )
@@ -146,9 +160,25 @@ class Planner:
             competitor=dice.pick(self.words.competitor_names),
             systems=(dice.pick(world["crms"]), dice.pick(world["tools"])),
             contacts=contacts,
+            facts=self._facts(industry, segment),
         )
         self.accounts.append(account)
         return account
+
+    def _facts(self, industry: dict[str, Any], segment: dict[str, Any]) -> dict[str, str]:
+        """What the account is, said the same way on each of its calls: what it sells,
+        how big its sales team is, where it grows, when its year starts."""
+        dice, slots = self.dice, self.phrases["slots"]
+        return {
+            "offer": dice.pick(industry["offers"]),
+            "aes": str(dice.between(*segment["aes"])),
+            "managers": str(dice.between(*segment["managers"])),
+            "sites": str(dice.between(*segment["sites"])),
+            "region": dice.pick(slots["region"]),
+            "series": dice.pick(slots["series"]),
+            "campaign": dice.pick(slots["campaign"]),
+            "fiscal": dice.pick(_FISCAL),
+        }
 
     # -- when calls happen --
 
@@ -177,10 +207,13 @@ class Planner:
     def _journey(self, account: Account, limit: int) -> list[Call]:
         dice = self.dice
         length = min(limit, dice.weighted(self.journeys[account.fit]))
-        day = dice.pick(self.weekdays)
+        day = dice.pick(self.starts)
         calls: list[Call] = []
         for index in range(length):
             call_type = dice.weighted(self.call_types[min(index, 3)])
+            if day < self.first:  # before the period: not part of the sample
+                day = self._next_day(day)
+                continue
             slot = self._slot(day, call_type)
             if slot is None and index == 0:
                 day = dice.pick(self.weekdays[:-1])
@@ -199,14 +232,27 @@ class Planner:
                     index=index,
                     started_at=start,
                     ended_at=end,
-                    marketer=dice.pick(self.marketers),
+                    marketer=self._marketer(account.rep),
                     contacts=[account.contacts[i] for i in chosen],
                 )
             )
-            day += timedelta(days=dice.between(4, 21))
-            if day.weekday() >= 5:
-                day += timedelta(days=7 - day.weekday())
+            day = self._next_day(day)
         return calls
+
+    def _next_day(self, day: date) -> date:
+        """The day of a journey's next call: some days to three weeks on, a weekday."""
+        day += timedelta(days=self.dice.between(4, 21))
+        if day.weekday() >= 5:
+            day += timedelta(days=7 - day.weekday())
+        return day
+
+    def _marketer(self, rep: Person) -> Person:
+        """Who rode along: a marketer other than the call's rep (one who does both jobs
+        never reviews their own notes)."""
+        others = self.others.get(rep.name)
+        if others is None:
+            others = self.others[rep.name] = [p for p in self.marketers if p is not rep]
+        return self.dice.pick(others)
 
     def _slot(self, day: date, call_type: CallType) -> tuple[datetime, datetime] | None:
         """A start in local business hours on `day` and an end, or None if not yet over."""

@@ -10,6 +10,7 @@ session hook that indexes notes).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,21 @@ _FLAGS: Final = {
     _SIGNAL: (0.05, 0.08, 0.03, 0.0),
 }
 _NO_FLAGS: Final = (0.0, 0.0, 0.0, 0.0)
+#: A number as noted, with its unit ("12", "35%", "40k", "8 weeks").
+_NUMBER: Final = re.compile(
+    r"(?<!SOC )\b(\d+)(%|k|(?: (?:hours|weeks|months|days|minutes|years|seats|people|reps|AEs|sites"
+    r"|offices|managers|questions|tools))?)(?![\w-])"
+)
+_WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+#: What a note filed under one kind is refiled as, when a reviewer moves it.
+_REFILED_AS: Final = {
+    "pain": "objection",
+    "objection": "pain",
+    "question": "objection",
+    "general": "signal",
+    "signal": "general",
+    "quote": "pain",
+}
 # Plain strings for rows: an enum's `.value` is a slow lookup in loops run a million times.
 _CONFIRMED, _CORRECTED, _DISPUTED = (v.value for v in Verdict)
 _OPEN, _ASKED, _ANSWERED, _DISQUALIFYING = CriterionStatus
@@ -73,6 +89,8 @@ class _Note:
     row: dict[str, Any]
     theme: str | None
     criterion: uuid.UUID | None
+    #: Tag names, written once the review has had its say (a refiling changes them).
+    tags: list[str]
 
 
 @dataclass(slots=True)
@@ -88,6 +106,9 @@ class Rows:
     notes: list[dict[str, Any]] = field(default_factory=list)
     note_tags: list[dict[str, Any]] = field(default_factory=list)
     annotations: list[dict[str, Any]] = field(default_factory=list)
+    #: Refilings: annotations with `reclassified` (in a list of their own, as a bulk
+    #: insert of None would store JSON null, not SQL NULL).
+    refilings: list[dict[str, Any]] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
     answer_notes: list[dict[str, Any]] = field(default_factory=list)
     docs: list[dict[str, object]] = field(default_factory=list)
@@ -103,6 +124,7 @@ class Rows:
             (_table(m.Note), self.notes),
             (m.note_tags, self.note_tags),
             (_table(m.Annotation), self.annotations),
+            (_table(m.Annotation), self.refilings),
             (_table(m.CriterionAnswer), self.answers),
             (m.criterion_answer_notes, self.answer_notes),
         ):
@@ -283,6 +305,11 @@ class RowWriter:
         )
         rows.call_contacts.extend({"call_id": call.id, "contact_id": c.id} for c in call.contacts)
         rows.notes.extend(n.row for n in notes)
+        for note in notes:
+            note_id = note.row["id"]
+            rows.note_tags.extend(
+                {"note_id": note_id, "tag_id": self._tag(name, rows)} for name in note.tags
+            )
         if framework is not None:
             self._answers(call, statuses, notes, rows)
 
@@ -524,12 +551,10 @@ class RowWriter:
             "created_at": created,
             "updated_at": created,
         }
-        for name in dict.fromkeys(tags):
-            rows.note_tags.append({"note_id": note_id, "tag_id": self._tag(name, rows)})
         for doc_field in ("text", "answer", "response"):
             if row[doc_field]:
                 rows.docs.append(_doc(note_id, None, doc_field, row[doc_field]))
-        return _Note(row, theme, note.get("criterion"))
+        return _Note(row, theme, note.get("criterion"), list(dict.fromkeys(tags)))
 
     def _tag(self, name: str, rows: Rows) -> uuid.UUID:
         tag_id = self.tag_ids.get(name)
@@ -558,20 +583,31 @@ class RowWriter:
             r = dice.random()
             correction = comment = None
             verdict: str | None
+            change = None
             if r < 0.74:
                 verdict = _CONFIRMED
                 comment = dice.pick(said["comment"]) if dice.random() < 0.12 else None
             elif r < 0.86:
+                # Mostly a correction of what the note says; now and then (and whenever
+                # nothing in it can be put right) the note refiled under another kind,
+                # intensity or theme.
                 verdict = _CORRECTED
-                correction = dice.pick(said["correction"])
-                comment = dice.pick(said["comment"]) if dice.random() < 0.2 else None
+                correction = self._correction(call, ctx, note) if r < 0.83 else None
+                if correction is None:
+                    change = self._refile(note)
+                if correction is None and change is None:
+                    verdict = None
+                if change is not None and dice.random() < 0.25:
+                    comment = dice.pick(said["refiled"])
+                elif dice.random() < 0.2 or verdict is None:
+                    comment = dice.pick(said["comment"])
             elif r < 0.91:
                 verdict = _DISPUTED
                 comment = dice.pick(said["dispute"]) if dice.random() < 0.85 else None
             else:
                 verdict, comment = None, dice.pick(said["comment"])
             at += timedelta(seconds=dice.between(10, 90))
-            self._annotate(call, ctx, note, verdict, correction, comment, at, rows)
+            self._annotate(call, ctx, note, verdict, correction, comment, at, rows, change)
             if dice.random() < 0.05:
                 at += timedelta(seconds=dice.between(60, 3600))
                 again = dice.pick((_CONFIRMED, None))
@@ -589,32 +625,127 @@ class RowWriter:
         comment: str | None,
         at: datetime,
         rows: Rows,
+        change: dict[str, Any] | None = None,
     ) -> None:
-        """One annotation; the note's review status follows the newest verdict."""
+        """One annotation; the note's review status follows the newest verdict, and a
+        refiling (`change`, as `ReviewService.reclassify` keeps it) is applied to it."""
         at = min(at, self.now)
         annotation_id = self.dice.new_id(at)
         note_id = note.row["id"]
         correction = self.words.say(correction, ctx) if correction else None
         comment = self.words.say(comment, ctx) if comment else None
-        rows.annotations.append(
-            {
-                "id": annotation_id,
-                "note_id": note_id,
-                "verdict": verdict,
-                "correction": correction,
-                "comment": comment,
-                "author_id": call.account.rep.id,
-                "deleted_at": None,
-                "version": 1,
-                "created_at": at,
-                "updated_at": at,
-            }
-        )
+        row = {
+            "id": annotation_id,
+            "note_id": note_id,
+            "verdict": verdict,
+            "correction": correction,
+            "comment": comment,
+            "author_id": call.account.rep.id,
+            "deleted_at": None,
+            "version": 1,
+            "created_at": at,
+            "updated_at": at,
+        }
+        if change is None:
+            rows.annotations.append(row)
+        else:
+            rows.refilings.append({**row, "reclassified": change})
         if verdict is not None:
             note.row["review_status"] = verdict
+        if change is not None:
+            refiled = note.row
+            if "kind" in change:
+                refiled["kind"] = change["kind"][1]
+            if "intensity" in change:
+                refiled["intensity"] = change["intensity"][1]
+            removed = change.get("removed", ())
+            note.tags = [t for t in note.tags if t not in removed] + change.get("added", [])
+            refiled["version"], refiled["updated_at"] = 2, at
         for doc_field, value in (("correction", correction), ("comment", comment)):
             if value:
                 rows.docs.append(_doc(note_id, annotation_id, doc_field, value))
+
+    def _correction(self, call: Call, ctx: Ctx, note: _Note) -> str | None:
+        """A correction of what this note says (a number in it, the rival or system it
+        names, who said it, how strongly), or None when nothing in it can be put right."""
+        dice = self.dice
+        row = note.row
+        text, kind = row["text"], row["kind"]
+        said = self.phrases["annotation"]["correction"]
+        options: list[tuple[str, str, str]] = []
+        number = _NUMBER.search(text)
+        if number:
+            old = number.group(0)
+            options.append(("number", old, _other_number(dice, number)))
+        for name in self.words.competitor_names:
+            if name in text:
+                others = [c for c in self.words.competitor_names if c != name]
+                options.append(("competitor", name, dice.pick(others)))
+                break
+        for system in call.account.systems:
+            if system in text:
+                pool = self.world["crms"] if system in self.world["crms"] else self.world["tools"]
+                options.append(("system", system, dice.pick([t for t in pool if t != system])))
+                break
+        for contact in call.contacts:
+            said_by = text.startswith(contact.first) or f"from {contact.first}:" in text
+            if said_by and len(call.contacts) > 1:
+                other = dice.pick([c for c in call.contacts if c is not contact])
+                options.append(("speaker", contact.first, other.first))
+                break
+        intensity = row["intensity"]
+        if intensity is not None:
+            options.append(("softer" if intensity >= 3 else "sharper", "", ""))
+        if kind == _PAIN:
+            options += [("scope", "", ""), ("pain-as-question", "", "")]
+        elif kind == _OBJECTION and note.theme in ("price", "timing"):
+            options.append((note.theme, "", ""))
+        elif kind == _QUESTION and row["answer"]:
+            options.append(("answer", "", ""))
+        elif kind == _NEXT_STEP:
+            rep_first = call.account.rep.first
+            day = next((d for d in _WEEKDAYS if d in text), None)
+            if day is not None:
+                options.append(("weekday", day, dice.pick([d for d in _WEEKDAYS if d != day])))
+            elif text.startswith(rep_first):
+                options.append(("owner", rep_first, dice.pick(call.contacts).first))
+            else:
+                options.append(("step", "", ""))
+        if not options:
+            return None
+        what, old, new = dice.pick(options)
+        template: str = dice.pick(said[what])
+        return template.replace("{old}", old).replace("{new}", new)
+
+    def _refile(self, note: _Note) -> dict[str, Any] | None:
+        """A reviewer's refiling: another kind, another intensity, or the themes put
+        right (a missing tag added, a wrong one swapped); None for a note that has
+        nothing to refile."""
+        dice = self.dice
+        row = note.row
+        options: list[dict[str, Any]] = []
+        kind = _REFILED_AS.get(row["kind"])
+        intensity = row["intensity"]
+        if kind is not None and note.criterion is None:
+            refiled: dict[str, Any] = {"kind": [row["kind"], kind]}
+            # The same refiling rates a note moved to a rated kind, and unrates one
+            # moved to a kind that has no intensity.
+            if kind in self.intensity and intensity is None:
+                refiled["intensity"] = [None, dice.weighted(self.intensity[kind])]
+            elif kind not in self.intensity and intensity is not None:
+                refiled["intensity"] = [intensity, None]
+            options.append(refiled)
+        if intensity is not None:
+            new = intensity - dice.between(1, 2) if intensity >= 3 else intensity + 1
+            options.append({"intensity": [intensity, new]})
+        theme = note.theme
+        if theme is not None and row["kind"] in (_PAIN, _OBJECTION):
+            if theme not in note.tags:
+                options.append({"added": [theme]})
+            else:
+                themes = [t for t in self.phrases[row["kind"]]["themes"] if t not in note.tags]
+                options.append({"added": [dice.pick(themes)], "removed": [theme]})
+        return dice.pick(options) if options else None
 
     def _grade(self, call: Call, statuses: list[_Standing]) -> Grade:
         dice = self.dice
@@ -633,6 +764,16 @@ class RowWriter:
         if small and self.dice.random() < 0.4:
             return self.words.say(self.dice.pick(reasons["unqualified-small"]), ctx)
         return self.words.say(self.dice.pick(reasons[grade.value]), ctx)
+
+
+def _other_number(dice: Dice, found: re.Match[str]) -> str:
+    """A number a reviewer would put right: close to the noted one, never the same."""
+    old = int(found.group(1))
+    step = 5 if old % 5 == 0 and old >= 10 else 1
+    new = old
+    while new == old or new <= 0:
+        new = old + step * dice.pick((-3, -2, -1, 1, 2, 3))
+    return f"{new}{found.group(2)}"
 
 
 def _doc(

@@ -18,6 +18,10 @@ _MONTHS: Final = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _SLOT = re.compile(r"\{(\w+)\}")
+#: `[a|b|c]`: one of the wordings, drawn afresh each time (`[|b]`: b, or nothing).
+_CHOICE = re.compile(r"\[([^\[\]]*)\]")
+#: Slots that say what the account is: the same on every call with it.
+_FACTS: Final = ("offer", "aes", "managers", "sites", "region", "series", "campaign", "fiscal")
 _LEAD_NAME = re.compile(r"^(\w+: )([a-z])")
 
 
@@ -64,10 +68,17 @@ class Words:
         )
 
     def say(self, template: str, ctx: Ctx) -> str:
-        """Fill `{slots}` from the call's context and the shared lists."""
+        """Choose among `[a|b]` wordings, then fill `{slots}` from the call's context and
+        the shared lists."""
+        if "[" in template:
+            template = _CHOICE.sub(self._choose, template)
         if "{" not in template:
             return template
         return _SLOT.sub(lambda match: self._slot_value(match.group(1), ctx), template)
+
+    def _choose(self, match: re.Match[str]) -> str:
+        wordings: list[str] = match.group(1).split("|")
+        return self.dice.pick(wordings)
 
     def _slot_value(self, name: str, ctx: Ctx) -> str:
         fill = self.slots.get(name)
@@ -85,7 +96,11 @@ class Words:
         def one_of(*values: int) -> Callable[[Ctx], str]:
             return lambda _ctx: str(dice.pick(values))
 
+        def fact(name: str) -> Callable[[Ctx], str]:
+            return lambda ctx: ctx.call.account.facts[name]
+
         return {
+            **{name: fact(name) for name in _FACTS},
             "contact_first": lambda ctx: self._speaker(ctx).first,
             "contact2_first": self._other,
             "title": lambda ctx: self._speaker(ctx).title,

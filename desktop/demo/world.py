@@ -84,6 +84,8 @@ class Account:
     competitor: str
     systems: tuple[str, str]
     contacts: list[Contact]
+    #: Details its notes mention the same way on every call (`Planner._facts`).
+    facts: dict[str, str]
     created_at: datetime | None = None
     outcome: Outcome = Outcome.OPEN
     outcome_on: date | None = None

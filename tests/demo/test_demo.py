@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 import shutil
 import time
 import uuid
@@ -24,6 +25,7 @@ from desktop.domain import CallStatus, CriterionStatus, NoteKind, Outcome, Searc
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
 from desktop.services import Services
+from desktop.services.periods import Period
 from desktop.storage import models as m
 from tests.fakes import FakeClock
 
@@ -49,6 +51,8 @@ def snapshot(services: Services) -> dict[str, list[Any]]:
                 m.Call.grade_reason,
                 m.Call.next_step,
                 m.Framework.key,
+                m.Call.rep_id,
+                m.Call.marketer_id,
             )
             .join(m.Account, m.Account.id == m.Call.account_id)
             .outerjoin(m.Framework, m.Framework.id == m.Call.framework_id)
@@ -84,6 +88,8 @@ def snapshot(services: Services) -> dict[str, list[Any]]:
                 m.Annotation.correction,
                 m.Annotation.comment,
                 m.Annotation.created_at,
+                m.Annotation.reclassified,
+                m.Annotation.author_id,
             ).order_by(m.Annotation.note_id, m.Annotation.created_at)
         ).all()
         answers = s.execute(
@@ -152,8 +158,8 @@ WRITTEN: dict[Any, tuple[str, ...]] = {
     ),
     m.note_tags: ("note_id", "tag_id"),
     m.Annotation.__table__: (
-        "id", "note_id", "verdict", "correction", "comment", "author_id", "deleted_at",
-        "version", "created_at", "updated_at",
+        "id", "note_id", "verdict", "correction", "comment", "reclassified", "author_id",
+        "deleted_at", "version", "created_at", "updated_at",
     ),
     m.CriterionAnswer.__table__: (
         "id", "call_id", "criterion_id", "status", "answer", "updated_by_id", "version",
@@ -164,7 +170,7 @@ WRITTEN: dict[Any, tuple[str, ...]] = {
 }  # fmt: skip
 #: The digest of everything `generate(calls=30, months=2, seed=21, now=NOW)` writes in
 #: Europe/Berlin: a change to the generator that moves a single byte changes it.
-PINNED_DIGEST = "281a92ca1b14d24af06fb59369530b72814fd523505c55f5638a73308308569a"
+PINNED_DIGEST = "6613d01531110bcf0018ceefb4182f97e13143e9631db5cbc7f60418d5eb3477"
 
 
 @pytest.fixture
@@ -254,7 +260,7 @@ def test_every_kind_of_note_in_varied_words(services: Services) -> None:
     assert len(set(texts)) > 0.9 * len(texts)
     # Prospects' own words: the same pain is worded differently on different calls.
     pains = [n.text for n in notes if n.kind == NoteKind.PAIN]
-    assert len(set(pains)) == len(pains)
+    assert len(set(pains)) > 0.97 * len(pains)
 
 
 def test_themes_recur_across_calls_and_some_pains_are_left_untagged(
@@ -332,7 +338,7 @@ def test_review_status_is_the_latest_verdict(services: Services) -> None:
     assert verdicts["confirmed"] > verdicts["corrected"] > 0
     assert verdicts["disputed"] > 0 and verdicts[None] > 0
     corrected = [a for a in data["annotations"] if a.verdict == "corrected"]
-    assert all(a.correction for a in corrected)
+    assert all(a.correction or a.reclassified for a in corrected)
 
 
 def test_older_calls_are_reviewed_and_graded_against_current_definitions(
@@ -490,3 +496,170 @@ def test_cli_demo(db_url: str, capsys: pytest.CaptureFixture[str], clock: FakeCl
     assert out.startswith("Added 5 calls (") and "accounts" in out
     assert main(["--database-url", db_url, "call", "list", "--json"], clock=clock) == 0
     assert capsys.readouterr().out.count('"id"') >= 5
+
+
+# -- what a reader of the screenshots and the monthly report notices --
+
+#: The demo the screenshots and the sample insights PDF are made from
+#: (`scripts/screenshots.py`), written once for the tests below.
+SCREENSHOTS = {"calls": 400, "months": 6, "seed": 5}
+#: A whole month of it.
+FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Services]:
+    path = tmp_path_factory.mktemp("shown") / "ridealong.db"
+    shutil.copy(sqlite_template, path)
+    services = Services.open(f"sqlite:///{path}", clock=FakeClock(NOW))
+    generate(services, now=NOW, **SCREENSHOTS)
+    yield services
+    services.close()
+
+
+def test_no_one_rides_along_with_or_reviews_themselves(shown: Services) -> None:
+    data = snapshot(shown)
+    with shown.db.read() as s:
+        people = s.execute(select(m.Person.id, m.Person.name, m.Person.role)).all()
+    marketer_of = {c.id: c.marketer_id for c in data["calls"]}
+    call_of = {n.id: n.call_id for n in data["notes"]}
+    assert all(c.rep_id != c.marketer_id for c in data["calls"])
+    assert all(a.author_id != marketer_of[call_of[a.note_id]] for a in data["annotations"])
+    # The one who does both jobs is on both sides of the table, never at once.
+    both = next(p.id for p in people if p.role == "both")
+    assert any(c.rep_id == both for c in data["calls"])
+    assert any(c.marketer_id == both for c in data["calls"])
+    # "Imani to send the deck" names one person of the team.
+    firsts = [p.name.split(" ")[0] for p in people]
+    assert len(set(firsts)) == len(firsts)
+
+
+def test_corrections_fit_the_notes_they_correct(shown: Services) -> None:
+    data = snapshot(shown)
+    notes = {n.id: n for n in data["notes"]}
+    world = demo.world.material()[0]
+    named = {
+        "competitor": [c["name"] for c in world["competitors"]],
+        "system": world["crms"] + world["tools"],
+        "weekday": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    }
+    corrections = [(a.correction, notes[a.note_id]) for a in data["annotations"] if a.correction]
+    assert len(corrections) > 100
+    for correction, note in corrections:
+        numbers = re.findall(r"\d+", correction)
+        if numbers:  # "The number was 20%" only on a note with a number, and that one
+            in_note = [n for n in numbers if re.search(rf"(?<!\d){n}(?!\d)", note.text)]
+            assert in_note, (correction, note.text)
+        for what, names in named.items():
+            said = [n for n in names if n in correction]
+            if said:  # "It was Veloxa, not Pipestack" on a note that names Pipestack
+                assert any(n in note.text for n in said), (what, correction, note.text)
+        if correction.startswith(("Softer", "Milder", "Less strongly")):
+            assert note.intensity >= 3, (correction, note)
+        if correction.startswith(("Stronger", "Sharper", "Understated")):
+            assert note.intensity <= 2, (correction, note)
+    kinds_corrected = {note.kind for _, note in corrections}
+    assert len(kinds_corrected) >= 6
+    assert len({c for c, _ in corrections}) > 0.5 * len(corrections)
+
+
+def test_notes_read_differently_from_account_to_account(shown: Services) -> None:
+    """A repeat is what a reader catches: the same sentence at two prospects. Standard
+    qualification questions ("Why now?") and stock remarks do recur as marketers type
+    them, so not every text is unique; at 400 calls over 9 in 10 are (the generator
+    before this test was at 8 in 10), and no sentence turns up at more than 1 in 20
+    accounts."""
+    data = snapshot(shown)
+    account_of = {c.id: c.name for c in data["calls"]}
+    texts = [n.text for n in data["notes"]]
+    assert len(set(texts)) > 0.9 * len(texts)
+    accounts: dict[str, set[str]] = defaultdict(set)
+    for note in data["notes"]:
+        accounts[note.text].add(account_of[note.call_id])
+    every = set(account_of.values())
+    assert max(len(a) for a in accounts.values()) <= 0.05 * len(every)
+    # Each kind is worded variously: no kind is a handful of stock lines.
+    for kind in NoteKind:
+        said = [n.text for n in data["notes"] if n.kind == kind]
+        assert len(set(said)) > 0.8 * len(said), kind
+
+
+def _month_calls_by_tag(services: Services, kind: NoteKind) -> dict[str, set[uuid.UUID]]:
+    """Calls of February per theme tag on notes of `kind` that no rep disputed."""
+    start, end = (datetime.combine(d, datetime.min.time(), UTC) for d in FEBRUARY)
+    with services.db.read() as s:
+        rows = s.execute(
+            select(m.Tag.name, m.Note.call_id)
+            .join(m.note_tags, m.note_tags.c.tag_id == m.Tag.id)
+            .join(m.Note, m.Note.id == m.note_tags.c.note_id)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .where(
+                m.Note.kind == kind,
+                m.Note.review_status != "disputed",
+                m.Call.started_at >= start,
+                m.Call.started_at < end + timedelta(days=1),
+            )
+        ).all()
+    calls: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for name, call_id in rows:
+        calls[name].add(call_id)
+    return calls
+
+
+def test_themes_and_phrases_still_recur_for_the_report_to_rank(shown: Services) -> None:
+    pains = _month_calls_by_tag(shown, NoteKind.PAIN)
+    objections = _month_calls_by_tag(shown, NoteKind.OBJECTION)
+    top_pains = sorted((len(c) for c in pains.values()), reverse=True)
+    top_objections = sorted((len(c) for c in objections.values()), reverse=True)
+    assert len(top_pains) >= 5 and top_pains[2] >= 8, top_pains
+    assert top_objections[0] >= 8, top_objections
+    # Prospects of one theme still say some of the same words: runs of three words
+    # heard on several calls, for "In their words".
+    leading = max(pains, key=lambda name: len(pains[name]))
+    data = snapshot(shown)
+    tagged = {note_id for note_id, name in data["tags"] if name == leading}
+    calls_by_run: dict[tuple[str, ...], set[uuid.UUID]] = defaultdict(set)
+    for note in data["notes"]:
+        if note.id in tagged and note.call_id in pains[leading]:
+            words = re.findall(r"[\w'-]+", note.text.lower())
+            for i in range(len(words) - 2):
+                calls_by_run[tuple(words[i : i + 3])].add(note.call_id)
+    assert sum(len(c) >= 3 for c in calls_by_run.values()) >= 3
+
+
+def test_reviewers_refile_a_few_notes(shown: Services) -> None:
+    data = snapshot(shown)
+    notes = {n.id: n for n in data["notes"]}
+    tags: dict[Any, set[str]] = defaultdict(set)
+    for note_id, name in data["tags"]:
+        tags[note_id].add(name)
+    refilings = [a for a in data["annotations"] if a.reclassified]
+    reviewed = [n for n in notes.values() if n.review_status != "unreviewed"]
+    assert 0.01 * len(reviewed) < len(refilings) < 0.06 * len(reviewed)
+    parts = Counter(part for a in refilings for part in a.reclassified)
+    assert {"kind", "intensity", "added", "removed"} <= set(parts)
+    for refiling in refilings:
+        assert refiling.verdict == "corrected"
+        note, change = notes[refiling.note_id], refiling.reclassified
+        if "kind" in change:
+            assert change["kind"][0] != change["kind"][1]
+            assert note.kind == change["kind"][1]
+        if "intensity" in change:
+            assert note.intensity == change["intensity"][1]
+        assert set(change.get("added", [])) <= tags[note.id]
+        assert not set(change.get("removed", [])) & tags[note.id]
+    # The alignment page shows them: "filed as X, the rep said Y".
+    alignment = shown.alignment.compute(Period(*FEBRUARY))
+    assert alignment.refiled and all(r.filed is not r.said for r in alignment.refiled)
+
+
+def test_the_first_and_last_weeks_are_as_busy_as_the_rest(shown: Services) -> None:
+    """Journeys begun before the period bring their later calls into its first weeks, so
+    the trend chart's first month is no ramp-up a reader would take for growth."""
+    calls = snapshot(shown)["calls"]
+    days = round(SCREENSHOTS["months"] * 30.44)
+    start = NOW - timedelta(days=days)
+    four_weeks = len(calls) * 28 / days
+    first = sum(c.started_at < start + timedelta(days=28) for c in calls)
+    last = sum(c.started_at >= NOW - timedelta(days=28) for c in calls)
+    assert first > 0.7 * four_weeks and last > 0.7 * four_weeks, (first, last, four_weeks)
