@@ -77,6 +77,20 @@ _REFILED_AS: Final = {
 # Plain strings for rows: an enum's `.value` is a slow lookup in loops run a million times.
 _CONFIRMED, _CORRECTED, _DISPUTED = (v.value for v in Verdict)
 _OPEN, _ASKED, _ANSWERED, _DISQUALIFYING = CriterionStatus
+#: How likely a criterion is answered, beyond the call's stage and the account's fit:
+#: (a shift for every account, a shift by fit). What only a qualified buyer can answer
+#: (budget, authority) picks out SQLs; what every prospect answers (need) does not;
+#: what prospects rarely answer as asked (metrics) is asked more than answered. So the
+#: report's Keep, Drop and Rephrase verdicts have something true to find.
+_TELLING: Final = {"hot": 0.3, "warm": -0.1, "cold": -0.35}
+_TELLING_KEYS: Final = ("budget", "authority", "economic-buyer", "money", "champion")
+_LEANS: Final[dict[str, tuple[float, dict[str, float]]]] = {
+    **dict.fromkeys(_TELLING_KEYS, (0.0, _TELLING)),
+    **dict.fromkeys(  # as likely whatever the fit
+        ("need", "challenges", "identify-pain", "decision-criteria"), (0.2, {"hot": -0.1})
+    ),
+    **dict.fromkeys(("timeline", "metrics", "prioritisation"), (-0.3, {})),
+}
 
 #: A criterion asked on a call, and where its checklist ended up.
 _Standing = tuple[Criterion, CriterionStatus]
@@ -316,18 +330,22 @@ class RowWriter:
     # -- qualification --
 
     def _statuses(self, call: Call, criteria: Sequence[Criterion]) -> list[_Standing]:
-        """Later calls and better-fitting accounts have more criteria answered."""
+        """Later calls and better-fitting accounts have more criteria answered; how much
+        depends on the criterion (`_LEANS`)."""
         fit = call.account.fit
         answered = min(0.85, 0.25 + 0.2 * call.index + (0.1 if fit == "hot" else 0.0))
         disqualifying = 0.12 if fit == "cold" else 0.02
         result = []
         for criterion in criteria:
+            base, by_fit = _LEANS.get(criterion.key, (0.0, {}))
+            likely = min(0.9, max(0.05, answered + base + by_fit.get(fit, 0.0)))
+            asked = 0.25 - min(0.0, base)  # what is rarely answered is still asked
             r = self.dice.random()
             if r < disqualifying:
                 status = _DISQUALIFYING
-            elif r < disqualifying + answered:
+            elif r < disqualifying + likely:
                 status = _ANSWERED
-            elif r < disqualifying + answered + 0.25:
+            elif r < disqualifying + likely + asked:
                 status = _ASKED
             else:
                 status = _OPEN
@@ -523,7 +541,8 @@ class RowWriter:
         if note["tagged"]:
             if theme:
                 tags.append(theme)
-            tags += [self.words.competitors[c] for c in sorted(ctx.mentioned)]
+            if kind == _COMPETITOR:  # elsewhere the report finds the name in the words
+                tags += [self.words.competitors[c] for c in sorted(ctx.mentioned)]
             if theme and dice.random() < 0.1:
                 text = f"{text} #{theme}"  # typed inline while capturing, as people do
         intensity = dice.weighted(self.intensity[kind]) if kind in self.intensity else None
@@ -751,11 +770,16 @@ class RowWriter:
         dice = self.dice
         if any(s is _DISQUALIFYING for _, s in statuses) and dice.random() < 0.7:
             return Grade.UNQUALIFIED
-        weights = {
+        mql, sql, unqualified = {
             "hot": (35, 65, 0) if call.index else (55, 45, 0),
             "warm": (70, 20, 10),
             "cold": (30, 0, 70),
         }[call.account.fit]
+        # A rep grades SQL more readily once budget or authority is known.
+        known = sum(s is _ANSWERED and c.key in _TELLING_KEYS for c, s in statuses)
+        if sql:
+            sql += 25 * known
+        weights = (mql, sql, unqualified)
         return dice.weighted(Weights.of(dict(zip(Grade, weights, strict=True))))
 
     def _grade_reason(self, grade: Grade, ctx: Ctx) -> str:

@@ -25,6 +25,7 @@ from desktop.domain import CallStatus, CriterionStatus, NoteKind, Outcome, Searc
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
 from desktop.services import Services
+from desktop.services.insight_values import DROP, KEEP, REPHRASE
 from desktop.services.periods import Period
 from desktop.storage import models as m
 from tests.fakes import FakeClock
@@ -170,7 +171,7 @@ WRITTEN: dict[Any, tuple[str, ...]] = {
 }  # fmt: skip
 #: The digest of everything `generate(calls=30, months=2, seed=21, now=NOW)` writes in
 #: Europe/Berlin: a change to the generator that moves a single byte changes it.
-PINNED_DIGEST = "6613d01531110bcf0018ceefb4182f97e13143e9631db5cbc7f60418d5eb3477"
+PINNED_DIGEST = "b57a1a046a25ef952c0f53265407884a25b6dbdb6a6d8ca0cd130efcab9f2c9c"
 
 
 @pytest.fixture
@@ -663,3 +664,16 @@ def test_the_first_and_last_weeks_are_as_busy_as_the_rest(shown: Services) -> No
     first = sum(c.started_at < start + timedelta(days=28) for c in calls)
     last = sum(c.started_at >= NOW - timedelta(days=28) for c in calls)
     assert first > 0.7 * four_weeks and last > 0.7 * four_weeks, (first, last, four_weeks)
+
+
+def test_qualification_verdicts_have_something_true_to_find(shown: Services) -> None:
+    """What only a qualified buyer can answer picks out SQLs, what every prospect answers
+    does not, and what prospects rarely answer is asked more than answered: over the six
+    months, so each figure rests on many graded calls."""
+    coverage = shown.insights.compute(Period(date(2025, 9, 1), date(2026, 2, 28))).coverage
+    verdicts = {(f.key, c.key): f.verdict(c).word for f in coverage for c in f.criteria}
+    assert verdicts[("bant", "budget")] == KEEP
+    assert verdicts[("meddicc", "economic-buyer")] == KEEP
+    assert verdicts[("bant", "need")] == DROP
+    assert verdicts[("bant", "timeline")] == REPHRASE
+    assert verdicts[("meddicc", "metrics")] == REPHRASE
