@@ -212,10 +212,16 @@ class ReviewView(QWidget):
                 Changes(call_ids=frozenset({self._call_id}), notes=True, source=self)
             )
 
-    def _annotate(self, note_id: uuid.UUID, verdict: Verdict | None, **text: str) -> bool:
+    def _annotate(
+        self,
+        note_id: uuid.UUID,
+        verdict: Verdict | None,
+        correction: str | None = None,
+        comment: str | None = None,
+    ) -> bool:
         try:
             annotation = self._services.review.annotate(
-                note_id, verdict, self._identity.name, **text
+                note_id, verdict, self._identity.name, correction=correction, comment=comment
             )
         except RidealongError as error:
             self.panel.edit_failed(str(error))
