@@ -30,7 +30,6 @@ from desktop.domain import NoteKind
 from desktop.errors import Conflict
 from desktop.merging import both, merge_text
 from desktop.services.values import NoteView
-from ui.widgets import set_role
 
 
 class Choice(enum.Enum):
@@ -131,10 +130,14 @@ class ConflictDialog(QDialog):
             (("Yours (not saved)", self.mine), (f"Theirs ({said(conflict)})", self.theirs))
         ):
             label = QLabel(title, self)
-            set_role(label, "heading")
+            label.setWordWrap(True)
+            bold = label.font()
+            bold.setBold(True)
+            label.setFont(bold)
             label.setBuddy(box)
             sides.addWidget(label, 0, column)
             sides.addWidget(box, 1, column)
+            sides.setColumnStretch(column, 1)
         self.merge_label = QLabel(
             "Merged: edit it, then Ctrl+Enter saves it over theirs (Esc: nothing)", self
         )
@@ -142,6 +145,8 @@ class ConflictDialog(QDialog):
         self.merged.setObjectName("conflictMerged")
         self.merged.setAccessibleName("Merged text")
         self.merged.setToolTip("The text to save: edit it, then Ctrl+Enter")
+        self.merged.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.merged.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.merge_label.setBuddy(self.merged)
         self.merge_label.hide()
         self.merged.hide()
@@ -185,6 +190,7 @@ class ConflictDialog(QDialog):
         box.setAccessibleName(accessible)
         box.setReadOnly(True)
         box.setTabChangesFocus(True)
+        box.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         return box
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
