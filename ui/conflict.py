@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import NoteKind
+from desktop.domain import NoteKind, Verdict
 from desktop.errors import Conflict
 from desktop.merging import both, merge_text
 from desktop.services.values import NoteView
@@ -88,6 +88,19 @@ def note_sides(
         left.extend(["", my_text] if left else [my_text])
     right.extend(["", theirs.text] if right else [theirs.text])
     return "\n".join(left), "\n".join(right)
+
+
+def review_side(
+    note_text: str, verdict: Verdict | None, correction: str | None, comment: str | None
+) -> str:
+    """A review as the conflict shows it: the note, then the verdict and its words."""
+    lines = [note_text, "", f"Verdict: {verdict.value if verdict else 'none'}"]
+    lines += [
+        f"{name}: {text}"
+        for name, text in (("Correction", correction), ("Comment", comment))
+        if text
+    ]
+    return "\n".join(lines)
 
 
 class ConflictDialog(QDialog):

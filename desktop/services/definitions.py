@@ -39,9 +39,10 @@ def _view(row: m.Definition) -> v.DefinitionView:
 def _check_revision(
     latest: m.Definition | None, expected: int | None, mine: dict[str, object]
 ) -> None:
-    """A definition edit is a new revision: it conflicts when the term's newest revision
-    is no longer the one the editor loaded (`expected`; 0 when it had none)."""
-    if expected is None or (latest.revision if latest else 0) == expected:
+    """A definition edit is a new revision: it conflicts when the term's revision in
+    force is no longer the one the editor loaded (`expected`; 0 when none was)."""
+    in_force = latest.revision if latest is not None and not latest.retired else 0
+    if expected is None or in_force == expected:
         return
     what = "retired" if latest is not None and latest.retired else "redefined"
     raise Conflict(
@@ -113,8 +114,8 @@ class DefinitionService(Service):
     ) -> v.DefinitionView:
         """Define (or redefine) a term as a new revision; the same words change nothing.
 
-        `expected_revision` is the term's newest revision the editor loaded (0: it had
-        none): a term redefined or retired since is refused, with both wordings.
+        `expected_revision` is the term's revision in force the editor loaded (0: none
+        was): a term redefined or retired since is refused, with both wordings.
         """
         cleaned = clean_name(term, "a term")
         check_text(body, "a definition")

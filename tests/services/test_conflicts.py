@@ -228,3 +228,13 @@ def test_marketers_adding_notes_to_one_call_at_once_never_conflict(
     finally:
         check.close()
     assert texts == {f"note {n} from marketer {w}" for n in range(10) for w in range(4)}
+
+
+def test_a_retired_term_is_defined_again_from_none_in_force(a: Services, b: Services) -> None:
+    loaded = a.definitions.set("MQL", "Downloaded a paper", by="Lena")
+    a.definitions.retire("MQL", by="Lena", expected_revision=loaded.revision)
+    with pytest.raises(Conflict) as refused:
+        b.definitions.set("MQL", "Asked for a demo", by="Rita", expected_revision=loaded.revision)
+    assert isinstance(refused.value.theirs, DefinitionView) and refused.value.theirs.retired
+    again = b.definitions.set("MQL", "Asked for a demo", by="Rita", expected_revision=0)
+    assert {d.term: d.body for d in a.definitions.current()}["MQL"] == again.body

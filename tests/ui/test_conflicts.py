@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from desktop.domain import Grade, ReviewStatus, Verdict
 from desktop.services import Services
 from desktop.services.values import NoteView
 from tests.fakes import FakeClock
@@ -28,6 +29,14 @@ def teammate(sqlite_url: str, clock: FakeClock) -> Iterator[Services]:
     other = Services.open(sqlite_url, clock=clock)
     yield other
     other.close()
+
+
+@pytest.fixture
+def mine(sqlite_url: str, clock: FakeClock) -> Iterator[Services]:
+    """The services a view under test is given (the window opens its own)."""
+    services = Services.open(sqlite_url, clock=clock)
+    yield services
+    services.close()
 
 
 def the_note(services: Services) -> NoteView:
@@ -132,3 +141,87 @@ def test_undo_never_overwrites_a_teammates_newer_edit(
     assert error.startswith("Cannot undo “Edit note”: it was changed by someone else")
     qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)  # nor does the add's undo bin their note
     assert the_note(teammate).text == THEIRS
+
+
+def test_a_definition_redefined_meanwhile_merges_both_edits(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, teammate: Services, mine: Services
+) -> None:
+    from tests.ui.test_definitions import select, show_view
+
+    base = "Asked for a demo and named a pain"
+    teammate.definitions.set("PQL", base, by="Lena")
+    view = show_view(qtbot, mine)
+    select(qtbot, view, "PQL")
+    view.body.setFocus()
+    qtbot.keyClick(view.body, Qt.Key.Key_Home, CTRL)
+    qtbot.keyClicks(view.body, "Has ")  # "Has Asked…": mine changes the start
+    loaded = teammate.definitions.history("PQL")[0]
+    teammate.definitions.set(
+        "PQL", base + " in writing", by="Lena", expected_revision=loaded.revision
+    )
+    qtbot.keyClick(view.body, Qt.Key.Key_S, CTRL)
+    dialog = view.findChild(ConflictDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert "changed by Lena" in dialog.findChild(QLabel, "conflictHeading").text()
+    qtbot.keyClick(dialog, Qt.Key.Key_M, ALT)
+    merged = dialog.findChild(QPlainTextEdit, "conflictMerged")
+    qtbot.waitUntil(merged.hasFocus)  # a mnemonic clicks its button after 100 ms
+    assert merged.toPlainText() == "Has " + base + " in writing"
+    qtbot.keyClick(merged, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: view.findChild(ConflictDialog) is None)
+    history = teammate.definitions.history("PQL")
+    assert history[0].body == "Has " + base + " in writing"
+    assert [d.author.name for d in history[:2] if d.author] == ["Dana Rep", "Lena"]
+
+
+def test_a_verdict_on_a_note_a_teammate_reviewed_meanwhile_shows_both(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, teammate: Services
+) -> None:
+    from tests.ui.test_review import ended_call, open_review
+
+    call, notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
+    view = window.review_view
+    view.open_call(call.id)
+    keys = view.panel.notes
+    keys.setCurrentIndex(view.panel.model.index(0))
+    keys.setFocus()
+    teammate.review.annotate(notes[0].id, Verdict.DISPUTED, "Ravi Rep", comment="Not said")
+    qtbot.keyClick(keys, Qt.Key.Key_C)  # confirm, on what was loaded before Ravi's dispute
+    dialog = view.findChild(ConflictDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert "changed by Ravi Rep" in dialog.findChild(QLabel, "conflictHeading").text()
+    assert "Verdict: disputed" in dialog.findChild(QPlainTextEdit, "conflictTheirs").toPlainText()
+    assert teammate.notes.get(notes[0].id).review_status is ReviewStatus.DISPUTED
+    qtbot.keyClick(dialog, Qt.Key.Key_K, ALT)  # keep mine: confirmed, at their version
+    qtbot.waitUntil(lambda: view.findChild(ConflictDialog) is None)
+    assert teammate.notes.get(notes[0].id).review_status is ReviewStatus.CONFIRMED
+
+
+def test_a_grade_given_meanwhile_is_kept_when_taking_theirs(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, teammate: Services
+) -> None:
+    from tests.ui.test_review import ended_call, open_review
+
+    call, _notes = ended_call(sqlite_url, clock)
+    window = open_review(qtbot, sqlite_url, clock)
+    view = window.review_view
+    view.open_call(call.id)
+    teammate.review.grade(call.id, Grade.SQL, "Ravi Rep", "Budget and a date")
+    view.grade.choose(Grade.MQL)
+    view.grade.reason.setFocus()
+    qtbot.keyClicks(view.grade.reason, "No budget yet")
+    qtbot.keyClick(view.grade.reason, Qt.Key.Key_Return, CTRL)
+    if view.grade.unreviewed_bar.isVisible():
+        qtbot.keyClick(view.grade.unreviewed_bar.anyway, Qt.Key.Key_Return)
+    dialog = view.findChild(ConflictDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert "Grade: SQL" in dialog.findChild(QPlainTextEdit, "conflictTheirs").toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)
+    qtbot.waitUntil(lambda: view.findChild(ConflictDialog) is None)
+    assert view.grade.chosen() is Grade.SQL  # the call shows theirs again
+    graded = teammate.calls.get(call.id)
+    assert (graded.grade, graded.grade_reason) == (Grade.SQL, "Budget and a date")
