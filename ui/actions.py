@@ -190,7 +190,7 @@ REVIEW = "Review"
 SEARCH = "Search"
 DEFINITIONS = "Definitions"
 REPORTS = "Reports"
-CONFLICT = "Changed by someone else"
+CONFLICT = "Conflict"
 #: The order the shortcuts list goes through the places keys work in.
 PLACES = (
     EVERYWHERE,
@@ -264,7 +264,7 @@ WIDGET_KEYS: tuple[Key, ...] = (
     Key("Esc", "Cancel the export", REPORTS),
     Key("Alt+K", "Keep mine: save yours over theirs", CONFLICT),
     Key("Alt+T", "Take theirs: drop your change", CONFLICT),
-    Key("Alt+M", "Merge: one text from both (Ctrl+Enter saves it)", CONFLICT),
+    Key("Alt+M", "Merge both into one text (Ctrl+Enter saves it)", CONFLICT),
     Key("Esc", "Save nothing; your edit stays open", CONFLICT),
 )
 
