@@ -38,6 +38,12 @@ def _refused(command: QUndoCommand, undoing: bool, conflict: Conflict) -> Confli
     )
 
 
+#: Each note's version after this app's last write to it through a command: commands on
+#: one note follow each other (an edit undone, then the add's undo), and only a write
+#: made elsewhere in between is a conflict.
+_note_versions: dict[uuid.UUID, int] = {}
+
+
 class _NoteCommand(QUndoCommand):
     """Undo and redo each expect the note at the version the last write left it at, so
     neither overwrites (nor bins) a teammate's newer edit: that is reported instead."""
@@ -49,14 +55,14 @@ class _NoteCommand(QUndoCommand):
         self._notes = notes
         self._note_id = note.id
         self._call_id = note.call_id
-        self._version = note.version
+        _note_versions[note.id] = note.version  # the caller's first write left it so
         self._notify = notify
         self._report = report
         self._pushed = False
 
     def _apply(self, change: Callable[[int], NoteView], undoing: bool) -> None:
         try:
-            self._version = change(self._version).version
+            _note_versions[self._note_id] = change(_note_versions[self._note_id]).version
         except Conflict as conflict:
             self.setObsolete(True)
             self._report(_refused(self, undoing, conflict))

@@ -225,3 +225,22 @@ def test_a_grade_given_meanwhile_is_kept_when_taking_theirs(
     assert view.grade.chosen() is Grade.SQL  # the call shows theirs again
     graded = teammate.calls.get(call.id)
     assert (graded.grade, graded.grade_reason) == (Grade.SQL, "Budget and a date")
+
+
+def test_my_own_edits_undo_one_after_another_without_a_conflict(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock, teammate: Services
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    start_call(qtbot, window, "Acme Freight")
+    box = focused(window)
+    qtbot.keyClicks(box, FILED)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    qtbot.keyClicks(box, " maybe Q4")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)  # the edit
+    assert the_note(teammate).text == FILED
+    qtbot.keyClick(box, Qt.Key.Key_Z, CTRL)  # the add: the note goes to the trash
+    call = teammate.calls.page(limit=1)[0]
+    assert teammate.calls.notes(call.id) == ()
+    assert window.calls_view.call_page.capture.error.text() == ""
