@@ -4,6 +4,11 @@ The CLI turns any `RidealongError` into one line on stderr and exit code 2; the 
 shows it inline. Anything else is a bug and keeps its traceback.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
 
 class RidealongError(Exception):
     """Base of every error the user should see as a message, not a traceback."""
@@ -49,7 +54,31 @@ class NeedsUpgrade(StorageUnavailable):
 
 
 class Conflict(RidealongError):
-    """Somebody else changed the row since it was read (optimistic locking)."""
+    """Somebody else changed the row since it was read (optimistic locking).
+
+    It carries both sides, so the one refused can choose: `mine`, the fields the refused
+    save would have written (field name to value, as the service took them), and
+    `theirs`, the row as it stands now (a service value such as `NoteView`), with who
+    changed it last and when, as far as the database knows (`by` is None when it does
+    not). Keeping mine means saving again at `theirs`' version. A conflict met only at
+    the write (the version moved between the read and the UPDATE) carries no sides:
+    read the row again.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        mine: Mapping[str, object] | None = None,
+        theirs: object | None = None,
+        by: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.mine: Mapping[str, object] = dict(mine or {})
+        self.theirs = theirs
+        self.by = by
+        self.at = at
 
 
 class Cancelled(RidealongError):

@@ -196,8 +196,20 @@ REVIEW = "Review"
 SEARCH = "Search"
 DEFINITIONS = "Definitions"
 REPORTS = "Reports"
+CONFLICT = "Conflict"
 #: The order the shortcuts list goes through the places keys work in.
-PLACES = (EVERYWHERE, CALLS, CAPTURE, TIMELINE, CHECKLIST, REVIEW, SEARCH, DEFINITIONS, REPORTS)
+PLACES = (
+    EVERYWHERE,
+    CALLS,
+    CAPTURE,
+    TIMELINE,
+    CHECKLIST,
+    REVIEW,
+    SEARCH,
+    DEFINITIONS,
+    REPORTS,
+    CONFLICT,
+)
 
 #: Review, on the call's notes (bound by the review panel).
 REVIEW_NOTE_KEYS: dict[str, str] = {
@@ -256,6 +268,10 @@ WIDGET_KEYS: tuple[Key, ...] = (
     SHOW_INSIGHTS,
     EXPORT_INSIGHTS,
     Key("Esc", "Cancel the export", REPORTS),
+    Key("Alt+K", "Keep mine: save yours over theirs", CONFLICT),
+    Key("Alt+T", "Take theirs: drop your change", CONFLICT),
+    Key("Alt+M", "Merge both into one text (Ctrl+Enter saves it)", CONFLICT),
+    Key("Esc", "Save nothing; your edit stays open", CONFLICT),
 )
 
 

@@ -13,19 +13,41 @@ from typing import Any, TypedDict
 from PySide6.QtGui import QUndoCommand
 
 from desktop.domain import CriterionStatus, NoteKind
-from desktop.errors import RidealongError
+from desktop.errors import Conflict, RidealongError
 from desktop.services.calls import CallService
 from desktop.services.notes import NoteService
 from desktop.services.qualification import QualificationService
 from desktop.services.review import ReviewService
 from desktop.services.trash import TrashService
 from desktop.services.values import AnnotationView, CallView, CriterionAnswerView, NoteView
+from ui.conflict import said
 
 Notify = Callable[[uuid.UUID], None]
 Report = Callable[[RidealongError], None]
 
 
+def _refused(command: QUndoCommand, undoing: bool, conflict: Conflict) -> Conflict:
+    """An undo (or redo) a teammate's newer edit stands in the way of, said plainly."""
+    verb = "undo" if undoing else "redo"
+    return Conflict(
+        f"Cannot {verb} “{command.text()}”: it was {said(conflict)} since; their version is kept",
+        mine=conflict.mine,
+        theirs=conflict.theirs,
+        by=conflict.by,
+        at=conflict.at,
+    )
+
+
+#: Each note's version after this app's last write to it through a command: commands on
+#: one note follow each other (an edit undone, then the add's undo), and only a write
+#: made elsewhere in between is a conflict.
+_note_versions: dict[uuid.UUID, int] = {}
+
+
 class _NoteCommand(QUndoCommand):
+    """Undo and redo each expect the note at the version the last write left it at, so
+    neither overwrites (nor bins) a teammate's newer edit: that is reported instead."""
+
     def __init__(
         self, text: str, notes: NoteService, note: NoteView, notify: Notify, report: Report
     ):
@@ -33,13 +55,17 @@ class _NoteCommand(QUndoCommand):
         self._notes = notes
         self._note_id = note.id
         self._call_id = note.call_id
+        _note_versions[note.id] = note.version  # the caller's first write left it so
         self._notify = notify
         self._report = report
         self._pushed = False
 
-    def _apply(self, change: Callable[[], Any]) -> None:
+    def _apply(self, change: Callable[[int], NoteView], undoing: bool) -> None:
         try:
-            change()
+            _note_versions[self._note_id] = change(_note_versions[self._note_id]).version
+        except Conflict as conflict:
+            self.setObsolete(True)
+            self._report(_refused(self, undoing, conflict))
         except RidealongError as error:
             self.setObsolete(True)
             self._report(error)
@@ -49,15 +75,15 @@ class _NoteCommand(QUndoCommand):
         if not self._pushed:
             self._pushed = True  # the caller already made the first change
             return
-        self._apply(self._redo)
+        self._apply(self._redo, undoing=False)
 
     def undo(self) -> None:
-        self._apply(self._undo)
+        self._apply(self._undo, undoing=True)
 
-    def _redo(self) -> None:
+    def _redo(self, version: int) -> NoteView:
         raise NotImplementedError
 
-    def _undo(self) -> None:
+    def _undo(self, version: int) -> NoteView:
         raise NotImplementedError
 
 
@@ -65,22 +91,24 @@ class AddNoteCommand(_NoteCommand):
     def __init__(self, notes: NoteService, note: NoteView, notify: Notify, report: Report):
         super().__init__(f"Add {note.kind.label.lower()}", notes, note, notify, report)
 
-    def _redo(self) -> None:
-        self._notes.restore(self._note_id)
+    def _redo(self, version: int) -> NoteView:
+        return self._notes.restore(self._note_id, expected_version=version)
 
-    def _undo(self) -> None:
-        self._notes.delete(self._note_id)
+    def _undo(self, version: int) -> NoteView:
+        return self._notes.delete(self._note_id, expected_version=version)
 
 
 class DeleteNoteCommand(_NoteCommand):
+    """`note` is the note as the deletion left it."""
+
     def __init__(self, notes: NoteService, note: NoteView, notify: Notify, report: Report):
         super().__init__(f"Delete {note.kind.label.lower()}", notes, note, notify, report)
 
-    def _redo(self) -> None:
-        self._notes.delete(self._note_id)
+    def _redo(self, version: int) -> NoteView:
+        return self._notes.delete(self._note_id, expected_version=version)
 
-    def _undo(self) -> None:
-        self._notes.restore(self._note_id)
+    def _undo(self, version: int) -> NoteView:
+        return self._notes.restore(self._note_id, expected_version=version)
 
 
 class NoteFields(TypedDict, total=False):
@@ -125,11 +153,11 @@ class EditNoteCommand(_NoteCommand):
         self._before = before
         self._after = after
 
-    def _redo(self) -> None:
-        self._notes.edit(self._note_id, **self._after)
+    def _redo(self, version: int) -> NoteView:
+        return self._notes.edit(self._note_id, expected_version=version, **self._after)
 
-    def _undo(self) -> None:
-        self._notes.edit(self._note_id, **self._before)
+    def _undo(self, version: int) -> NoteView:
+        return self._notes.edit(self._note_id, expected_version=version, **self._before)
 
 
 class AnnotateCommand(QUndoCommand):
@@ -149,13 +177,19 @@ class AnnotateCommand(QUndoCommand):
         self._review = review
         self._id = annotation.id
         self._note_id = annotation.note_id
+        self._version = annotation.version
         self._notify = notify
         self._report = report
         self._pushed = False
 
-    def _apply(self, change: Callable[[uuid.UUID], Any]) -> None:
+    def _apply(self, change: Callable[..., AnnotationView], undoing: bool) -> None:
+        """A reclassification taken back leaves alone any part of the note changed
+        since (`review._reclassify`); the annotation itself must be as last left."""
         try:
-            change(self._id)
+            self._version = change(self._id, expected_version=self._version).version
+        except Conflict as conflict:
+            self.setObsolete(True)
+            self._report(_refused(self, undoing, conflict))
         except RidealongError as error:
             self.setObsolete(True)
             self._report(error)
@@ -165,10 +199,10 @@ class AnnotateCommand(QUndoCommand):
         if not self._pushed:
             self._pushed = True  # the caller already annotated
             return
-        self._apply(self._review.reinstate)
+        self._apply(self._review.reinstate, undoing=False)
 
     def undo(self) -> None:
-        self._apply(self._review.retract)
+        self._apply(self._review.retract, undoing=True)
 
 
 class SetCriterionCommand(QUndoCommand):

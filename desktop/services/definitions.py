@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop import shipped
-from desktop.errors import NotFound, UserError
+from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import values as v
 from desktop.services.base import Service, clean_name, ensure_person, name_key, person_view
 from desktop.services.notes import check_text
@@ -33,6 +33,25 @@ def _view(row: m.Definition) -> v.DefinitionView:
         retired=row.retired,
         author=person_view(row.author),
         created_at=row.created_at,
+    )
+
+
+def _check_revision(
+    latest: m.Definition | None, expected: int | None, mine: dict[str, object]
+) -> None:
+    """A definition edit is a new revision: it conflicts when the term's revision in
+    force is no longer the one the editor loaded (`expected`; 0 when none was)."""
+    in_force = latest.revision if latest is not None and not latest.retired else 0
+    if expected is None or in_force == expected:
+        return
+    what = "retired" if latest is not None and latest.retired else "redefined"
+    raise Conflict(
+        f"{latest.term if latest else 'this term'} was {what} elsewhere since you opened "
+        "it; reload and try again",
+        mine=mine,
+        theirs=_view(latest) if latest else None,
+        by=latest.author.name if latest and latest.author else None,
+        at=latest.created_at if latest else None,
     )
 
 
@@ -85,14 +104,26 @@ class DefinitionService(Service):
                 raise NotFound(f"no definition of {term!r}")
             return tuple(_view(r) for r in rows)
 
-    def set(self, term: str, body: str, by: str | None = None) -> v.DefinitionView:
-        """Define (or redefine) a term as a new revision; the same words change nothing."""
+    def set(
+        self,
+        term: str,
+        body: str,
+        by: str | None = None,
+        *,
+        expected_revision: int | None = None,
+    ) -> v.DefinitionView:
+        """Define (or redefine) a term as a new revision; the same words change nothing.
+
+        `expected_revision` is the term's revision in force the editor loaded (0: none
+        was): a term redefined or retired since is refused, with both wordings.
+        """
         cleaned = clean_name(term, "a term")
         check_text(body, "a definition")
         with self._db.write() as s:
             latest = self._latest(s, cleaned)
             if latest is not None and not latest.retired and latest.body == body:
                 return _view(latest)
+            _check_revision(latest, expected_revision, {"body": body})
             row = m.Definition(
                 term=cleaned,
                 term_key=name_key(cleaned),
@@ -104,12 +135,15 @@ class DefinitionService(Service):
             s.flush()
             return _view(row)
 
-    def retire(self, term: str, by: str | None = None) -> v.DefinitionView:
+    def retire(
+        self, term: str, by: str | None = None, *, expected_revision: int | None = None
+    ) -> v.DefinitionView:
         """Stop using a term from the next revision on (old grades still show it)."""
         with self._db.write() as s:
             latest = self._latest(s, term)
             if latest is None or latest.retired:
                 raise UserError(f"no definition of {term!r} in force")
+            _check_revision(latest, expected_revision, {"retired": True})
             row = m.Definition(
                 term=latest.term,
                 term_key=latest.term_key,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Final, Literal, TypeAlias
 
@@ -118,9 +118,18 @@ def _optional_text(value: str | None, what: str) -> str | None:
     return check_text(value, what)
 
 
-def check_version(row: m.Note, expected: int | None) -> None:
+def check_version(
+    row: m.Note, expected: int | None, mine: Mapping[str, object] | None = None
+) -> None:
+    """Refuse a change made on a note as it stood at `expected`, if it has moved on
+    since: the refusal carries `mine` (what the change would write) and the note now."""
     if expected is not None and row.version != expected:
-        raise Conflict("this note was changed elsewhere since you opened it; reload and try again")
+        raise Conflict(
+            "this note was changed elsewhere since you opened it; reload and try again",
+            mine=mine,
+            theirs=note_view(row),
+            at=row.updated_at,
+        )
 
 
 def _touch(note: m.Note, now: datetime) -> None:
@@ -241,9 +250,27 @@ class NoteService(Service):
         not have is refused, as it is most likely a misspelt one."""
         adding = [normalize_tag(t) for t in add_tags]
         removing = [normalize_tag(t) for t in remove_tags]
+        if tags is not UNSET:
+            tags = tuple(tags)  # told in a conflict and used below: read a one-shot once
+        given = {
+            "text": text,
+            "kind": kind,
+            "offset_ms": offset_ms,
+            "intensity": intensity,
+            "quote_worthy": quote_worthy,
+            "case_study": case_study,
+            "messaging": messaging,
+            "response": response,
+            "answer": answer,
+            "tags": tags,
+            "speaker": speaker,
+        }
+        mine = {name: value for name, value in given.items() if value is not UNSET}
+        if adding or removing:
+            mine.update(add_tags=tuple(adding), remove_tags=tuple(removing))
         with self._db.write() as s:
             note = self._load(s, note_id)
-            check_version(note, expected_version)
+            check_version(note, expected_version, mine)
             names = (
                 [t.name for t in note.tags] if tags is UNSET else [normalize_tag(t) for t in tags]
             )
@@ -285,19 +312,23 @@ class NoteService(Service):
             s.flush()
             return note_view(note)
 
-    def delete(self, note_id: uuid.UUID) -> v.NoteView:
-        """Move a note to the trash (it leaves timelines, search and reports)."""
+    def delete(self, note_id: uuid.UUID, *, expected_version: int | None = None) -> v.NoteView:
+        """Move a note to the trash (it leaves timelines, search and reports); refuses if
+        someone changed it since `expected_version` (an undo must not bin their edit)."""
         with self._db.write() as s:
             note = self._load(s, note_id)
+            check_version(note, expected_version, {"deleted": True})
             note.deleted_at = self._now()
             s.flush()
             return note_view(note)
 
-    def restore(self, note_id: uuid.UUID) -> v.NoteView:
+    def restore(self, note_id: uuid.UUID, *, expected_version: int | None = None) -> v.NoteView:
         with self._db.write() as s:
             note = s.get(m.Note, note_id)
             if note is None or note.deleted_at is None:
                 raise UserError(f"no note with id {note_id} in the trash")
+            s.refresh(note, ["tags", "author", "speaker"])
+            check_version(note, expected_version, {"deleted": False})
             note.deleted_at = None
             s.flush()
             return note_view(note)

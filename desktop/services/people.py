@@ -123,7 +123,12 @@ class AccountService(Service):
         with self._db.write() as s:
             account = self._find(s, name)
             if expected_version is not None and account.version != expected_version:
-                raise Conflict(f"{account.name} was changed elsewhere; reload and try again")
+                raise Conflict(
+                    f"{account.name} was changed elsewhere; reload and try again",
+                    mine={"outcome": outcome, "on": on, "reason": reason},
+                    theirs=account_view(account),
+                    at=account.updated_at,
+                )
             if outcome is not Outcome.OPEN and on is None:
                 on = self._now().astimezone().date()
             account.outcome = outcome

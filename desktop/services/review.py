@@ -18,9 +18,16 @@ from desktop.domain import (
     Role,
     Verdict,
 )
-from desktop.errors import UserError
+from desktop.errors import Conflict, UserError
 from desktop.services import values as v
-from desktop.services.base import Service, annotation_view, ensure_person, get_live
+from desktop.services.base import (
+    Service,
+    annotation_view,
+    call_view,
+    ensure_person,
+    get_live,
+    note_view,
+)
 from desktop.services.calls import CallFilters, CallService
 from desktop.services.definitions import current_revision
 from desktop.services.notes import (
@@ -29,7 +36,6 @@ from desktop.services.notes import (
     _touch,
     check_intensity,
     check_text,
-    check_version,
     ensure_tags,
     normalize_tag,
 )
@@ -46,10 +52,13 @@ class ReviewService(Service):
         *,
         correction: str | None = None,
         comment: str | None = None,
+        expected_version: int | None = None,
     ) -> v.AnnotationView:
         """Give a verdict on a note (with a correction when corrected), a comment, or both.
 
         The note keeps its original text; its review status becomes the newest verdict.
+        Refuses if the note (its text or its review) changed since `expected_version`:
+        a verdict given on words that changed, or over a teammate's, is a choice to make.
         """
         correction = correction if correction and correction.strip() else None
         comment = comment if comment and comment.strip() else None
@@ -64,6 +73,9 @@ class ReviewService(Service):
                 check_text(value, what)
         with self._db.write() as s:
             note = get_live(s, m.Note, note_id, "note")
+            if expected_version is not None and note.version != expected_version:
+                mine = {"verdict": verdict, "correction": correction, "comment": comment}
+                raise _review_conflict(s, note, mine)
             annotation = m.Annotation(
                 note_id=note.id,
                 verdict=verdict,
@@ -98,7 +110,12 @@ class ReviewService(Service):
         wanted = None if tags is UNSET else list(dict.fromkeys(normalize_tag(t) for t in tags))
         with self._db.write() as s:
             note = get_live(s, m.Note, note_id, "note")
-            check_version(note, expected_version)
+            if expected_version is not None and note.version != expected_version:
+                mine: dict[str, Any] = {"kind": kind, "intensity": intensity}
+                mine = {k: value for k, value in mine.items() if value is not UNSET}
+                if wanted is not None:
+                    mine["tags"] = tuple(wanted)
+                raise _review_conflict(s, note, mine)
             change: dict[str, Any] = {}
             if kind is not UNSET and kind is not note.kind:
                 change["kind"] = [note.kind.value, kind.value]
@@ -128,22 +145,31 @@ class ReviewService(Service):
             s.flush()
             return annotation_view(annotation)
 
-    def retract(self, annotation_id: uuid.UUID) -> v.AnnotationView:
+    def retract(
+        self, annotation_id: uuid.UUID, *, expected_version: int | None = None
+    ) -> v.AnnotationView:
         """Take an annotation back (to the trash): the note's status falls back to the
-        newest verdict still standing, and a reclassification is undone."""
-        return self._set_retracted(annotation_id, retracted=True)
+        newest verdict still standing, and a reclassification is undone. Refuses if the
+        annotation changed since `expected_version` (an undo acting on a stale view)."""
+        return self._set_retracted(annotation_id, retracted=True, expected=expected_version)
 
-    def reinstate(self, annotation_id: uuid.UUID) -> v.AnnotationView:
+    def reinstate(
+        self, annotation_id: uuid.UUID, *, expected_version: int | None = None
+    ) -> v.AnnotationView:
         """Bring a retracted annotation back (redo, or restore from the trash)."""
-        return self._set_retracted(annotation_id, retracted=False)
+        return self._set_retracted(annotation_id, retracted=False, expected=expected_version)
 
-    def _set_retracted(self, annotation_id: uuid.UUID, *, retracted: bool) -> v.AnnotationView:
+    def _set_retracted(
+        self, annotation_id: uuid.UUID, *, retracted: bool, expected: int | None
+    ) -> v.AnnotationView:
         with self._db.write() as s:
             annotation = s.get(m.Annotation, annotation_id)
             if annotation is None or (annotation.deleted_at is not None) == retracted:
                 state = "taken back" if retracted else "standing"
                 raise UserError(f"no annotation {annotation_id} that is not already {state}")
             note = get_live(s, m.Note, annotation.note_id, "note")
+            if expected is not None and annotation.version != expected:
+                raise _review_conflict(s, note, {"retracted": retracted})
             annotation.deleted_at = self._now() if retracted else None
             if annotation.reclassified:
                 _reclassify(s, note, annotation.reclassified, undo=retracted, now=self._now())
@@ -184,16 +210,33 @@ class ReviewService(Service):
         return {k: tuple(items) for k, items in result.items()}
 
     def grade(
-        self, call_id: uuid.UUID, grade: Grade, by: str, reason: str | None = None
+        self,
+        call_id: uuid.UUID,
+        grade: Grade,
+        by: str,
+        reason: str | None = None,
+        *,
+        expected_version: int | None = None,
     ) -> v.CallView:
         """Grade the lead against the definitions in force now (their revision is kept).
 
-        Grading an ended call completes its review.
+        Grading an ended call completes its review. Refuses if the call changed since
+        `expected_version` (a teammate graded it meanwhile, say).
         """
         if reason is not None:
             reason = check_text(reason, "the reason") if reason.strip() else None
         with self._db.write() as s:
             call = get_live(s, m.Call, call_id, "call")
+            if expected_version is not None and call.version != expected_version:
+                raise Conflict(
+                    "this call was changed elsewhere since you opened it "
+                    + (f"(graded {call.grade.label} meanwhile)" if call.grade else "")
+                    + "; reload and try again",
+                    mine={"grade": grade, "reason": reason},
+                    theirs=call_view(call),
+                    by=call.graded_by.name if call.graded_by else None,
+                    at=call.graded_at or call.updated_at,
+                )
             call.grade = grade
             call.grade_reason = reason
             call.graded_by = ensure_person(s, by, Role.REP)
@@ -282,3 +325,26 @@ def _reclassify(
     if names != had:
         note.tags = ensure_tags(s, names)
         _touch(note, now)
+
+
+def _review_conflict(s: Session, note: m.Note, mine: dict[str, Any]) -> Conflict:
+    """The refusal of a review made on a stale view of a note (its words changed, or a
+    teammate reviewed it): it shows the note and its standing annotations as theirs."""
+    standing = tuple(
+        annotation_view(a)
+        for a in s.scalars(
+            select(m.Annotation)
+            .where(m.Annotation.note_id == note.id, m.Annotation.deleted_at.is_(None))
+            .order_by(m.Annotation.created_at)
+            .options(selectinload(m.Annotation.author))
+        )
+    )
+    latest = standing[-1] if standing else None
+    reviewed_last = latest is not None and latest.created_at >= note.updated_at
+    return Conflict(
+        "this note was reviewed or changed elsewhere since you opened it; reload and try again",
+        mine=mine,
+        theirs=v.ReviewedNote(note_view(note), standing),
+        by=latest.author.name if reviewed_last and latest and latest.author else None,
+        at=note.updated_at,
+    )

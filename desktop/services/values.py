@@ -223,6 +223,15 @@ class AnnotationView:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewedNote:
+    """A note with the annotations standing on it, oldest first: the other side a
+    reviewer is shown when a teammate reviewed (or changed) the note meanwhile."""
+
+    note: NoteView
+    annotations: tuple[AnnotationView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CriterionAnswerView:
     """Where a call stands on one criterion of its framework."""
 

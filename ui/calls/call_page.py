@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.config import Identity
 from desktop.domain import CallStatus, NoteKind
 from desktop.drafts import Draft, DraftStore, PendingNote
-from desktop.errors import RidealongError, StorageUnavailable
+from desktop.errors import Conflict, RidealongError, StorageUnavailable
 from desktop.services import Services
 from desktop.services.notes import MAX_OFFSET_MS
 from desktop.services.values import CallView, NoteView, format_offset
@@ -46,6 +46,7 @@ from ui.commands import (
     NoteFields,
     note_fields,
 )
+from ui.conflict import Choice, ConflictDialog, note_sides, said
 from ui.events import AppEvents, Changes
 from ui.models.timeline import TimelineModel
 from ui.outbox import OutboxRetrier, pending_view
@@ -578,8 +579,18 @@ class CallPage(QWidget):
             quote_worthy=self.capture.quote_worthy,
             speaker=speaker,
         )
+        self._save_edit(note, before, after, note.version)
+
+    def _save_edit(
+        self, note: NoteView, before: NoteFields, after: NoteFields, version: int
+    ) -> None:
+        """Save an edit made on the note as it stood at `version`; a teammate's change
+        since is never overwritten unasked: the conflict is shown to resolve."""
         try:
-            changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
+            changed = self._services.notes.edit(note.id, expected_version=version, **after)
+        except Conflict as conflict:
+            self._resolve(note, after, conflict)
+            return
         except RidealongError as error:
             self.capture.show_error(f"Not saved: {error}")
             return
@@ -597,6 +608,50 @@ class CallPage(QWidget):
                 self._report,
             )
         )
+
+    def _resolve(self, note: NoteView, after: NoteFields, conflict: Conflict) -> None:
+        """Both versions side by side; the choice is saved at their version."""
+        try:
+            theirs = conflict.theirs
+            if not isinstance(theirs, NoteView):  # met at the write: read it again
+                theirs = self._services.notes.get(note.id)
+        except RidealongError as error:  # binned meanwhile, say
+            self.capture.show_error(f"Not saved: {error}")
+            return
+        speakers = {str(c.id): c.name for c in self._call.contacts} if self._call else {}
+        mine_text = after.get("text")
+        dialog = ConflictDialog(
+            "This note",
+            conflict,
+            *note_sides(dict(after), theirs, speakers),
+            merge=(note.text, mine_text, theirs.text) if mine_text is not None else None,
+            parent=self,
+        )
+        dialog.chosen.connect(
+            lambda choice, merged: self._on_resolved(theirs, after, choice, merged)
+        )
+        dialog.rejected.connect(
+            lambda: self.capture.show_error(
+                f"Not saved: this note was {said(conflict)}. Enter tries again."
+            )
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _on_resolved(
+        self, theirs: NoteView, after: NoteFields, choice: Choice, merged: str
+    ) -> None:
+        if choice is Choice.THEIRS:
+            if self.capture.editing is not None and self.capture.editing.id == theirs.id:
+                self.capture.accepted()
+            self.model.upsert(theirs)
+            self._announce(theirs.call_id)
+            self._events.status.emit("Kept the saved version; your change was dropped")
+            return
+        if choice is Choice.MERGED:
+            after = after.copy()
+            after["text"] = merged
+        self._save_edit(theirs, note_fields(theirs), after, theirs.version)
 
     def _on_edit_last(self) -> None:
         notes = [n for n in self.model.notes() if not self.model.is_pending(n.id)]
@@ -618,12 +673,18 @@ class CallPage(QWidget):
             self.capture.show_error("This note is not saved yet; it can be deleted once it is.")
             return
         try:
-            self._services.notes.delete(note.id)
+            deleted = self._services.notes.delete(note.id, expected_version=note.version)
+        except Conflict as conflict:
+            self.capture.show_error(f"Not deleted: this note was {said(conflict)}; look again.")
+            self.reload()
+            return
         except RidealongError as error:
             self.capture.show_error(str(error))
             return
         self.model.remove(note.id)
-        self._undo.push(DeleteNoteCommand(self._services.notes, note, self._notify, self._report))
+        self._undo.push(
+            DeleteNoteCommand(self._services.notes, deleted, self._notify, self._report)
+        )
         self._announce(note.call_id)
 
     def toggle_quote_worthy(self) -> None:
@@ -639,6 +700,9 @@ class CallPage(QWidget):
         after = NoteFields(quote_worthy=not note.quote_worthy)
         try:
             changed = self._services.notes.edit(note.id, expected_version=note.version, **after)
+        except Conflict as conflict:
+            self._resolve(note, after, conflict)
+            return
         except RidealongError as error:
             self.capture.show_error(str(error))
             return

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.errors import RidealongError
+from desktop.errors import Conflict, RidealongError
 from desktop.services import Services
 from desktop.services.values import DefinitionView
+from ui.conflict import Choice, ConflictDialog
 from ui.events import AppEvents, Changes
 from ui.widgets import set_role
 
@@ -75,6 +76,9 @@ class DefinitionsView(QWidget):
         self._stale = False
         self._definitions: dict[str, DefinitionView] = {}
         self._edits: dict[str, str] = {}
+        #: The definition in force when each unsaved edit began (None: a new term), so
+        #: a save made on words a teammate changed since is refused, not silently won.
+        self._bases: dict[str, DefinitionView | None] = {}
         self._pending: str | None = None
         self._term: str | None = None
 
@@ -371,9 +375,10 @@ class DefinitionsView(QWidget):
         stored = self._definitions.get(term)
         text = self.body.toPlainText()
         if stored is not None and text.strip() == stored.body.strip():
-            self._edits.pop(term, None)
+            self._forget_edit(term)
         else:
             self._edits[term] = text
+            self._bases.setdefault(term, stored)
         row = self._row_of(term)
         if row >= 0:
             self._label_item(self.terms.item(row))
@@ -402,17 +407,62 @@ class DefinitionsView(QWidget):
                 f"Nothing to save: {term} already reads like this (revision {stored.revision})"
             )
             return
+        base = self._bases.get(term, stored)
+        self._save(term, body, base.revision if base else 0, base.body if base else "")
+
+    def _save(self, term: str, body: str, expected: int, base_body: str) -> None:
+        """Save the words as a new revision, if the term still stands at `expected`."""
         try:
-            saved = self._services.definitions.set(term, body, by=self._identity_name())
+            saved = self._services.definitions.set(
+                term, body, by=self._identity_name(), expected_revision=expected
+            )
+        except Conflict as conflict:
+            self._resolve(term, body, base_body, conflict)
+            return
         except RidealongError as error:
             self._show_status(str(error), error=True)
             return
-        self._edits.pop(term, None)
+        self._forget_edit(term)
         self._after_write(saved)
         self._show_status(
             f"Saved {saved.term} as revision {saved.revision}; grades given before keep "
             "the words they were given against"
         )
+
+    def _forget_edit(self, term: str) -> None:
+        self._edits.pop(term, None)
+        self._bases.pop(term, None)
+
+    def _resolve(self, term: str, body: str, base_body: str, conflict: Conflict) -> None:
+        """Both wordings side by side: keep mine, take theirs, or merge the two."""
+        theirs = conflict.theirs
+        if not isinstance(theirs, DefinitionView):
+            self._show_status(str(conflict), error=True)
+            return
+        their_body = "(retired)" if theirs.retired else theirs.body
+        dialog = ConflictDialog(
+            f"“{term}”",
+            conflict,
+            body,
+            f"Revision {theirs.revision}:\n{their_body}",
+            merge=None if theirs.retired else (base_body, body, theirs.body),
+            parent=self,
+        )
+
+        def chosen(choice: Choice, merged: str) -> None:
+            if choice is Choice.THEIRS:
+                self._forget_edit(term)
+                self.reload(select=term)
+                self._set_body(theirs.body if not theirs.retired else "")
+                self._show_status(f"Kept revision {theirs.revision}; your words were dropped")
+                return
+            words = merged.strip() if choice is Choice.MERGED else body
+            self._save(term, words, 0 if theirs.retired else theirs.revision, theirs.body)
+
+        dialog.chosen.connect(chosen)
+        dialog.rejected.connect(lambda: self._show_status(f"Not saved: {conflict}", error=True))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     @Slot()
     def _on_retire_clicked(self) -> None:
@@ -421,7 +471,7 @@ class DefinitionsView(QWidget):
             return
         if term not in self._definitions:  # never saved: nothing to retire, just drop it
             self._pending = None
-            self._edits.pop(term, None)
+            self._forget_edit(term)
             self.reload(select="")
             self._show_status(f"Dropped {term}; it was never saved")
             return
@@ -443,12 +493,21 @@ class DefinitionsView(QWidget):
         self.retire_confirm.hide()
         if term is None:
             return
+        stored = self._definitions.get(term)
         try:
-            retired = self._services.definitions.retire(term, by=self._identity_name())
+            retired = self._services.definitions.retire(
+                term,
+                by=self._identity_name(),
+                expected_revision=stored.revision if stored else None,
+            )
+        except Conflict as conflict:
+            self._show_status(f"Not retired: {conflict}", error=True)
+            self.reload(select=term)
+            return
         except RidealongError as error:
             self._show_status(str(error), error=True)
             return
-        self._edits.pop(term, None)
+        self._forget_edit(term)
         self._term = None
         self._after_write(retired, select="")
         self.terms.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -4,6 +4,7 @@ verdicts, and the grade beside the agreed definitions."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,8 +23,10 @@ from desktop.config import Identity
 from desktop.domain import CallStatus, Grade, Outcome, ReviewStatus, Role, Verdict
 from desktop.errors import Conflict, RidealongError
 from desktop.services import Services
+from desktop.services.values import AccountView, CallView, ReviewedNote
 from ui.actions import GRADE_KEYS, GRADE_SUBMIT
 from ui.commands import AnnotateCommand
+from ui.conflict import Choice, ConflictDialog, review_side
 from ui.events import AppEvents, Changes
 from ui.models.review import CALL_ID_ROLE, InboxModel, ReviewItem
 from ui.review.grade import GradePanel
@@ -50,6 +53,10 @@ class ReviewView(QWidget):
         self._identity = identity
         self._loaded = False
         self._call_id: uuid.UUID | None = None
+        #: The versions of the open call and its account as shown: a grade or outcome
+        #: saved on them is refused if a teammate changed them since.
+        self._call_version: int | None = None
+        self._account_version: int | None = None
         self._stale = False
         self._tags_stale = True
 
@@ -181,6 +188,8 @@ class ReviewView(QWidget):
             items,
         )
         self.grade.show_call(call, definitions, revision, gaps)
+        self._call_version = call.version
+        self._account_version = call.account.version
         self._count_unreviewed()
         self._set_call_visible(True)
 
@@ -212,11 +221,39 @@ class ReviewView(QWidget):
                 Changes(call_ids=frozenset({self._call_id}), notes=True, source=self)
             )
 
-    def _annotate(self, note_id: uuid.UUID, verdict: Verdict | None, **text: str) -> bool:
+    def _annotate(
+        self,
+        note_id: uuid.UUID,
+        verdict: Verdict | None,
+        correction: str | None = None,
+        comment: str | None = None,
+    ) -> bool:
+        item = self.panel.model.item_at(self.panel.model.row_of(note_id))
+        version = item.note.version if item is not None else None
+        return self._annotate_at(note_id, version, verdict, correction, comment)
+
+    def _annotate_at(
+        self,
+        note_id: uuid.UUID,
+        version: int | None,
+        verdict: Verdict | None,
+        correction: str | None,
+        comment: str | None,
+    ) -> bool:
+        """Annotate the note as it stood at `version`; if a teammate reviewed or changed
+        it since, both reviews are shown side by side to choose from."""
         try:
             annotation = self._services.review.annotate(
-                note_id, verdict, self._identity.name, **text
+                note_id,
+                verdict,
+                self._identity.name,
+                correction=correction,
+                comment=comment,
+                expected_version=version,
             )
+        except Conflict as conflict:
+            self._resolve(note_id, conflict, verdict, correction, comment)
+            return False
         except RidealongError as error:
             self.panel.edit_failed(str(error))
             self._events.status.emit(str(error))
@@ -228,6 +265,54 @@ class ReviewView(QWidget):
             )
         )
         return True
+
+    def _resolve(
+        self,
+        note_id: uuid.UUID,
+        conflict: Conflict,
+        verdict: Verdict | None,
+        correction: str | None,
+        comment: str | None,
+    ) -> None:
+        theirs = conflict.theirs
+        if not isinstance(theirs, ReviewedNote):  # met at the write: read it again
+            self._refresh_note(note_id)
+            self._events.status.emit(str(conflict))
+            return
+        seen = self.panel.model.item_at(self.panel.model.row_of(note_id))
+        mine_text = correction or comment
+        latest = theirs.annotations[-1] if theirs.annotations else None
+        their_text = (latest.correction or latest.comment) if latest else None
+        dialog = ConflictDialog(
+            "This note",
+            conflict,
+            review_side(seen.note.text if seen else "", verdict, correction, comment),
+            review_side(
+                theirs.note.text,
+                latest.verdict if latest else None,
+                latest.correction if latest else None,
+                latest.comment if latest else None,
+            ),
+            # No common ancestor: a merge starts from both texts.
+            merge=("", mine_text, their_text) if mine_text and their_text else None,
+            parent=self,
+        )
+
+        def chosen(choice: Choice, merged: str) -> None:
+            if choice is Choice.THEIRS:
+                self._refresh_note(note_id)
+                self.panel.end_edit()
+                return
+            text = {"correction": correction, "comment": comment}
+            if choice is Choice.MERGED:
+                text = {k: merged if value else None for k, value in text.items()}
+            if self._annotate_at(note_id, theirs.note.version, verdict, **text):
+                self.panel.end_edit()
+
+        dialog.chosen.connect(chosen)
+        dialog.rejected.connect(lambda: self.panel.edit_failed(f"Not saved: {conflict}"))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _on_undone(self, note_id: uuid.UUID) -> None:
         if self.panel.model.row_of(note_id) >= 0:
@@ -288,18 +373,26 @@ class ReviewView(QWidget):
         return True
 
     def _on_grade_submitted(self, grade: str, reason: str) -> None:
+        self._grade(Grade(grade), reason, self._call_version)
+
+    def _grade(self, grade: Grade, reason: str, version: int | None) -> None:
         call_id = self._call_id
         if call_id is None:
             return
         try:
-            self._services.review.grade(call_id, Grade(grade), self._identity.name, reason)
+            self._services.review.grade(
+                call_id, grade, self._identity.name, reason, expected_version=version
+            )
             call = self._services.calls.get(call_id)
             if call.status is CallStatus.AWAITING_REVIEW:
                 self._services.review.mark_reviewed(call_id)
+        except Conflict as conflict:
+            self._resolve_grade(call_id, grade, reason, conflict)
+            return
         except RidealongError as error:
             self.grade.status.setText(str(error))
             return
-        self._events.status.emit(f"{call.account.name}: graded {Grade(grade).label}, reviewed")
+        self._events.status.emit(f"{call.account.name}: graded {grade.label}, reviewed")
         self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
         self._call_id = None
         self.reload_inbox()
@@ -309,21 +402,110 @@ class ReviewView(QWidget):
         else:
             self._set_call_visible(False)
 
+    def _resolve_grade(
+        self, call_id: uuid.UUID, grade: Grade, reason: str, conflict: Conflict
+    ) -> None:
+        theirs = conflict.theirs
+        if not isinstance(theirs, CallView):
+            self.grade.status.setText(str(conflict))
+            return
+        their_grade = theirs.grade.label if theirs.grade else "not graded"
+
+        def chosen(choice: Choice, merged: str) -> None:
+            if choice is Choice.THEIRS:
+                self.open_call(call_id)
+            else:
+                self._grade(grade, merged if choice is Choice.MERGED else reason, theirs.version)
+
+        self._ask(
+            "This call's grade",
+            conflict,
+            f"Grade: {grade.label}\nReason: {reason or 'none'}",
+            f"Grade: {their_grade}\nReason: {theirs.grade_reason or 'none'}",
+            ("", reason, theirs.grade_reason or ""),
+            chosen,
+            self.grade.status,
+        )
+
+    def _ask(
+        self,
+        what: str,
+        conflict: Conflict,
+        mine: str,
+        theirs: str,
+        texts: tuple[str, str, str],
+        chosen: Callable[[Choice, str], None],
+        status: QLabel,
+    ) -> None:
+        """The conflict dialog for a grade or an outcome; `texts` (base, mine, theirs)
+        are merged when both sides wrote one (no common ancestor: from both texts)."""
+        dialog = ConflictDialog(
+            what,
+            conflict,
+            mine,
+            theirs,
+            merge=texts if texts[1].strip() and texts[2].strip() else None,
+            parent=self,
+        )
+        dialog.chosen.connect(chosen)
+        dialog.rejected.connect(lambda: status.setText(f"Not saved: {conflict}"))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def _on_outcome_submitted(self, outcome: str, on: date | None, reason: str) -> None:
+        self._set_outcome(Outcome(outcome), on, reason, self._account_version)
+
+    def _set_outcome(
+        self, outcome: Outcome, on: date | None, reason: str, version: int | None
+    ) -> None:
         call_id = self._call_id
         if call_id is None:
             return
         try:
             account = self._services.calls.get(call_id).account
             saved = self._services.accounts.set_outcome(
-                account.name, Outcome(outcome), on=on, reason=reason
+                account.name, outcome, on=on, reason=reason, expected_version=version
             )
+        except Conflict as conflict:
+            self._resolve_outcome(outcome, on, reason, conflict)
+            return
         except RidealongError as error:
             self.grade.status.setText(str(error))
             return
+        self._account_version = saved.version
         self.grade.show_account(saved)
         self._events.status.emit(f"{saved.name}: deal {saved.outcome.label.lower()}")
         self._events.changed.emit(Changes(call_ids=frozenset({call_id}), calls=True, source=self))
+
+    def _resolve_outcome(
+        self, outcome: Outcome, on: date | None, reason: str, conflict: Conflict
+    ) -> None:
+        theirs = conflict.theirs
+        if not isinstance(theirs, AccountView):
+            self.grade.status.setText(str(conflict))
+            return
+
+        def chosen(choice: Choice, merged: str) -> None:
+            if choice is Choice.THEIRS:
+                self._account_version = theirs.version
+                self.grade.show_account(theirs)
+            else:
+                text = merged if choice is Choice.MERGED else reason
+                self._set_outcome(outcome, on, text, theirs.version)
+
+        def side(outcome: Outcome, on: date | None, reason: str | None) -> str:
+            day = f" on {on:%d %b %Y}" if on and outcome is not Outcome.OPEN else ""
+            return f"Deal: {outcome.label}{day}\nReason: {reason or 'none'}"
+
+        self._ask(
+            f"The {theirs.name} deal's outcome",
+            conflict,
+            side(outcome, on, reason),
+            side(theirs.outcome, theirs.outcome_on, theirs.outcome_reason),
+            ("", reason, theirs.outcome_reason or ""),
+            chosen,
+            self.grade.status,
+        )
 
     # -- elsewhere -------------------------------------------------------------------
 
