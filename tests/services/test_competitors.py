@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 
 from desktop.domain import CriterionStatus, NoteKind, Verdict
-from desktop.errors import NotFound, UserError
+from desktop.errors import Conflict, NotFound, UserError
 from desktop.services import Services
 from desktop.services.periods import Period
 
@@ -89,7 +89,7 @@ def test_a_rename_made_on_a_stale_list_is_refused(services):
     veloxa = services.competitors.add("Veloxa")
     services.competitors.rename(veloxa.id, "Veloxa Inc")
 
-    with pytest.raises(Exception, match="changed elsewhere"):
+    with pytest.raises(Conflict, match="changed elsewhere"):
         services.competitors.rename(veloxa.id, "Velox", expected_version=veloxa.version)
     assert names(services) == ["Veloxa Inc"]
 
