@@ -49,6 +49,7 @@ class ActionId(Enum):
     EXPORT_CALL = auto()
     BACKUPS = auto()
     TRASH = auto()
+    COMPETITORS = auto()
     REVIEW_CALL = auto()
     COPY_MARKDOWN = auto()
     DEAL_OUTCOME = auto()
@@ -147,6 +148,11 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
     ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
+    ActionId.COMPETITORS: Spec(
+        "&Competitors…",
+        None,
+        "The competitors your team tracks: reports count them on every call that names them",
+    ),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
     ),
