@@ -1066,15 +1066,13 @@ def known_competitors(s: Session) -> dict[str, str | None]:
             m.Call.deleted_at.is_(None),
         )
     )
-    tags = {
-        competitor_key(name): name
-        for name in s.scalars(stmt)
-        if name not in GENERIC_COMPETITOR_TAGS
-    }
+    tags = sorted(name for name in s.scalars(stmt) if name not in GENERIC_COMPETITOR_TAGS)
+    tag_of = {competitor_key(tag): tag for tag in tags}
     known: dict[str, str | None] = {}
     for name, key in s.execute(select(m.Competitor.name, m.Competitor.name_key)):
-        known[tags.pop(key, "") or _tag_form(name)] = name
-    known.update((tag, None) for tag in tags.values())
+        known[tag_of.get(key) or _tag_form(name)] = name
+    for tag in tags:
+        known.setdefault(tag, None)
     return dict(sorted(known.items()))
 
 
