@@ -94,9 +94,9 @@ def test_a_duplicate_is_refused_in_the_dialog_and_rename_and_remove_use_keys(
     qtbot.keyClick(editor, Qt.Key.Key_A, CTRL)
     qtbot.keyClicks(editor, "ClariVo")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: listed(window) == ["ClariVo"])
+    qtbot.waitUntil(lambda: dialog.status.text() == "Renamed Clarivo to ClariVo.")
+    assert listed(window) == ["ClariVo"]
     qtbot.waitUntil(lambda: dialog.names() == ["ClariVo"])
-    assert dialog.status.text() == "Renamed Clarivo to ClariVo."
 
     # Delete asks inline; Esc leaves it, Delete and Enter remove it.
     dialog.list.setFocus()

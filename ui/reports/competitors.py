@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +62,8 @@ class CompetitorsDialog(QDialog):
         #: The row to select when that competitor is gone (one just removed).
         self._select_row = 0
         self._pending_removal: CompetitorView | None = None
+        #: A list read while a name was being edited, shown when the edit ends.
+        self._deferred: _Listing | None = None
         self._build()
         self._connect_signals()
         self.resize(560, 440)
@@ -144,6 +146,7 @@ class CompetitorsDialog(QDialog):
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.currentRowChanged.connect(lambda _row: self._enable())
         self.confirm.accepted.connect(self._on_remove_confirmed)
+        self.list.itemDelegate().closeEditor.connect(self._on_editor_closed)
         delete = QAction(self.list)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -164,6 +167,10 @@ class CompetitorsDialog(QDialog):
         self._jobs.start(job)
 
     def _show(self, listing: _Listing) -> None:
+        if self.list.state() == QAbstractItemView.State.EditingState:
+            # Rebuilding the list would throw away a name being typed: after the edit.
+            self._deferred = listing
+            return
         current = self.current()
         wanted = self._select or (current.id if current else None)
         self._select = None
@@ -189,6 +196,12 @@ class CompetitorsDialog(QDialog):
             )
         self.tagged.setVisible(bool(listing.tagged))
         self._enable()
+
+    def _on_editor_closed(self, *_editor_and_hint: object) -> None:
+        """Show a list read while a name was being edited, once the view is done."""
+        listing, self._deferred = self._deferred, None
+        if listing is not None:
+            QTimer.singleShot(0, lambda: self._show(listing))
 
     def current(self) -> CompetitorView | None:
         item: QListWidgetItem | None = self.list.currentItem()  # None: nothing selected
@@ -218,6 +231,8 @@ class CompetitorsDialog(QDialog):
         def on_success(competitor: CompetitorView) -> None:
             self._select = competitor.id
             self._say(done.format(name=competitor.name))
+            if competitor.id in self._views:  # renamed: its new name and version, now
+                self._views[competitor.id] = competitor
             if after is not None:
                 after()
             self._events.changed.emit(Changes(source=self))
@@ -261,9 +276,17 @@ class CompetitorsDialog(QDialog):
         )
 
     def _on_refused(self, message: str) -> None:
-        """Said in the dialog; the list goes back to what is stored (an edit refused),
-        and a refused name stays typed, to be put right."""
+        """Said in the dialog; a refused rename goes back to the stored name at once (and
+        the list is read again, in case it changed elsewhere); a refused new name stays
+        typed, to be put right."""
         self._say_error(message)
+        self.list.blockSignals(True)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            view = self._views.get(item.data(ID_ROLE))
+            if view is not None:
+                item.setText(view.name)
+        self.list.blockSignals(False)
         self.reload()
         if self.name.text():
             self.name.setFocus()
@@ -285,14 +308,25 @@ class CompetitorsDialog(QDialog):
         if chosen is None:
             return
         competitors = self._services.competitors
-        row = self.list.currentRow()
         self._write(
             "Removing a competitor…",
             lambda: competitors.remove(chosen.id),
             "Removed {name}.",
-            after=lambda: setattr(self, "_select_row", row),
+            after=lambda: self._drop(chosen.id),
         )
         self.list.setFocus()
+
+    def _drop(self, competitor_id: uuid.UUID) -> None:
+        """Take a removed competitor out of the list at once; its neighbour is selected."""
+        self._views.pop(competitor_id, None)
+        for row in range(self.list.count()):
+            if self.list.item(row).data(ID_ROLE) == competitor_id:
+                self._select_row = row
+                self.list.blockSignals(True)
+                self.list.takeItem(row)
+                self.list.blockSignals(False)
+                break
+        self._enable()
 
     # -- messages and keys -----------------------------------------------------------
 
