@@ -256,6 +256,9 @@ WIDGET_KEYS: tuple[Key, ...] = (
     SHOW_INSIGHTS,
     EXPORT_INSIGHTS,
     Key("Esc", "Cancel the export", REPORTS),
+    Key("Enter", "Competitors…: put the typed competitor on the list", REPORTS),
+    Key("F2", "Competitors…: rename the selected one (Enter saves, Esc cancels)", REPORTS),
+    Key("Delete", "Competitors…: remove the selected one, after asking", REPORTS),
 )
 
 
