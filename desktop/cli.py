@@ -334,7 +334,24 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="bring the schema up to this version")
     db.add_parser("path", help="print where the database is")
     _add_durability_commands(commands)
+    _add_competitor_commands(commands)
     return parser
+
+
+def _add_competitor_commands(commands: Any) -> None:
+    """`competitors`: the list the team keeps (reports also know tagged ones)."""
+    competitors = commands.add_parser(
+        "competitors", help="the competitors the team keeps on its list: list, add, rename, remove"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    listing = competitors.add_parser("list", help="the list, alphabetically")
+    listing.add_argument("--json", action="store_true")
+    add = competitors.add_parser("add", help="put a competitor on the list; prints its id")
+    add.add_argument("name", metavar="NAME")
+    rename = competitors.add_parser("rename", help="write a listed name another way; prints its id")
+    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("new_name", metavar="NEW_NAME")
+    remove = competitors.add_parser("remove", help="take a competitor off the list; prints its id")
+    remove.add_argument("name", metavar="NAME")
 
 
 #: The most days `--older-than` takes: a hundred years, well inside the calendar.
@@ -1075,6 +1092,29 @@ def cmd_trash(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_competitors(args: argparse.Namespace) -> int:
+    with _open(args) as services:
+        competitors = services.competitors
+        if args.action == "add":
+            print(competitors.add(args.name).id)
+            return 0
+        if args.action == "rename":
+            print(competitors.rename(competitors.find(args.name).id, args.new_name).id)
+            return 0
+        if args.action == "remove":
+            print(competitors.remove(competitors.find(args.name).id).id)
+            return 0
+        rows = competitors.list()
+    if args.json:
+        _emit_json([{"id": str(c.id), "name": c.name} for c in rows])
+        return 0
+    if not rows:
+        print("the competitor list is empty", file=sys.stderr)
+    for c in rows:
+        print(f"{c.id}  {c.name}")
+    return 0
+
+
 _GLOBAL_VALUE_OPTIONS = frozenset({"--data-dir", "--database-url"})
 _SEARCH_VALUE_OPTIONS = frozenset(
     {"--kind", "--since", "--until", "--account", "--rep", "--tag", "--limit"}
@@ -1123,6 +1163,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "trash": cmd_trash,
+    "competitors": cmd_competitors,
 }
 
 

@@ -49,6 +49,7 @@ class ActionId(Enum):
     EXPORT_CALL = auto()
     BACKUPS = auto()
     TRASH = auto()
+    COMPETITORS = auto()
     REVIEW_CALL = auto()
     COPY_MARKDOWN = auto()
     DEAL_OUTCOME = auto()
@@ -148,6 +149,11 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
     ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
+    ActionId.COMPETITORS: Spec(
+        "&Competitors…",
+        None,
+        "The competitors your team tracks: reports count them on every call that names them",
+    ),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
     ),
@@ -272,6 +278,9 @@ WIDGET_KEYS: tuple[Key, ...] = (
     Key("Alt+T", "Take theirs: drop your change", CONFLICT),
     Key("Alt+M", "Merge both into one text (Ctrl+Enter saves it)", CONFLICT),
     Key("Esc", "Save nothing; your edit stays open", CONFLICT),
+    Key("Enter", "Competitors…: put the typed competitor on the list", REPORTS),
+    Key("F2", "Competitors…: rename the selected one (Enter saves, Esc cancels)", REPORTS),
+    Key("Delete", "Competitors…: remove the selected one, after asking", REPORTS),
 )
 
 

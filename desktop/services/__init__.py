@@ -10,6 +10,7 @@ from desktop.clock import Clock, utcnow
 from desktop.services.alignment import AlignmentService
 from desktop.services.backup import BackupService
 from desktop.services.calls import CallService
+from desktop.services.competitors import CompetitorService
 from desktop.services.definitions import DefinitionService
 from desktop.services.ids import IdService
 from desktop.services.insights import InsightsService
@@ -42,6 +43,8 @@ class Services:
         self.definitions = DefinitionService(db)
         self.search = SearchService(db)
         self.insights = InsightsService(db)
+        #: The competitors the team keeps on its list (reports also know tagged ones).
+        self.competitors = CompetitorService(db)
         self.alignment = AlignmentService(db)
         self.trends = TrendService(db)
         self.redaction = RedactionService(db)

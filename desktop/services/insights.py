@@ -7,8 +7,8 @@ number of notes or themes; evidence comes from windowed queries (`row_number() o
 `MAX_UNTAGGED` per kind) and a sample of each theme's notes (at most `SAMPLE_PER_THEME`)
 are read into Python, for the theme suggestions (`desktop.services.themes`) and the
 recurring phrases. Competitors are ranked like themes but get no suggestions: a known
-competitor (the tag of a competitor note) counts on every call whose notes, answers or
-responses name it as a word, in any case (`_competitors`).
+competitor (on the team's list, or the tag of a competitor note) counts on every call
+whose notes, answers or responses name it as a word, in any case (`_competitors`).
 What it returns is in `desktop.services.insight_values`; the period and the filters, and
 the SQL the filters mean, in `desktop.services.periods`.
 
@@ -60,6 +60,7 @@ from desktop.progress import CancelToken, Progress, no_progress
 from desktop.services import phrases, quotes, themes
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
+from desktop.services.competitors import competitor_key
 from desktop.services.insight_values import (
     CallLine,
     ClosedDeal,
@@ -1046,12 +1047,12 @@ GENERIC_COMPETITOR_TAGS: Final = frozenset(
 _HASH_BEFORE: Final = "#"
 
 
-def known_competitors(s: Session) -> list[str]:
-    """The competitors the team has named: the tags of competitor notes (live, not
-    disputed, on a live call, any date), less the generic ones (`#competition`).
-
-    The team keeps no separate list yet (that needs a table, so a migration); a
-    competitor becomes known by being tagged once on a competitor note.
+def known_competitors(s: Session) -> dict[str, str | None]:
+    """The competitors the team has named, by the tag their name makes (lower case,
+    hyphens), each with its name as the team's list writes it (None when only tags
+    name it): the list (`CompetitorService`) and the tags of competitor notes (live,
+    not disputed, on a live call, any date), less the generic ones (`#competition`).
+    A tag and a listed name that are one competitor ("deal-grove", "Deal Grove") are one.
     """
     stmt = (
         select(m.Tag.name)
@@ -1065,7 +1066,20 @@ def known_competitors(s: Session) -> list[str]:
             m.Call.deleted_at.is_(None),
         )
     )
-    return sorted(name for name in s.scalars(stmt) if name not in GENERIC_COMPETITOR_TAGS)
+    tags = sorted(name for name in s.scalars(stmt) if name not in GENERIC_COMPETITOR_TAGS)
+    tag_of = {competitor_key(tag): tag for tag in tags}
+    known: dict[str, str | None] = {}
+    for name, key in s.execute(select(m.Competitor.name, m.Competitor.name_key)):
+        known[tag_of.get(key) or _tag_form(name)] = name
+    for tag in tags:
+        known.setdefault(tag, None)
+    return dict(sorted(known.items()))
+
+
+def _tag_form(name: str) -> str:
+    """A listed name as a tag would write it, to match it as words: "Deal Grove" is
+    `deal-grove` (lower case, as SQLite lower-cases, not casefolded)."""
+    return re.sub(r"[\s-]+", "-", name.lower()).strip("-")
 
 
 def competitor_pattern(tag: str) -> re.Pattern[str]:
@@ -1166,7 +1180,8 @@ def _competitors(s: Session, w: _Window) -> ThemeSection:
     """Known competitors (`known_competitors`) ranked by the calls that named them: in
     any note's text, answer or response, or in a criterion's answer, as a whole word in
     any case, or as the tag of a competitor note; disputed notes count for nothing."""
-    known = known_competitors(s)
+    listed = known_competitors(s)
+    known = list(listed)
     patterns = {tag: competitor_pattern(tag) for tag in known}
     mentions = {tag: _Mentions.empty() for tag in known}
     competitor_notes = {
@@ -1186,7 +1201,7 @@ def _competitors(s: Session, w: _Window) -> ThemeSection:
     for tag, found in mentions.items():
         if not found.calls:
             continue
-        name = _display(tag, found.forms)
+        name = listed[tag] or _display(tag, found.forms)
         aggregates.append(found.aggregate(name))
         ranked = _one_per_call_first(sorted(found.evidence, key=lambda x: x[0]))
         evidence[(NoteKind.COMPETITOR, name)] = tuple(ranked[:EVIDENCE_PER_THEME])

@@ -382,6 +382,21 @@ class Definition(Keyed, Base):
     author: Mapped[Person | None] = relationship()
 
 
+class Competitor(Keyed, Base):
+    """A competitor the team keeps on its list (Competitors… in the window, `ridealong
+    competitors`): reports count it on every call that names it, even when no
+    competitor note is tagged with it."""
+
+    __tablename__ = "competitors"
+    #: As the team typed it, and as reports print it ("Clarivo", "eGain").
+    name: Mapped[str] = mapped_column(String(200))
+    #: Casefolded, spaces and hyphens as one hyphen: "Deal Grove" and "deal-grove" are
+    #: one competitor, as they are one tag and match the same words.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
 class SearchDoc(Base):
     """One searchable field of a note (its text, answer, response, or an annotation's
     correction or comment). The dialect's full-text index is built over `body`; see

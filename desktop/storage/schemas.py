@@ -50,14 +50,17 @@ _INITIAL: Final[Mapping[str, str]] = {
     "tags": "id created_at updated_at name",
 }
 
+_SPEAKERS: Final[Mapping[str, str]] = {
+    **_INITIAL,
+    "note_speakers": "note_id contact_id",
+    "annotations": _INITIAL["annotations"] + " reclassified",
+}
+
 #: Every table (SQLite's own `sqlite_*` aside) of each schema revision, and its columns.
 TABLES: Final[Mapping[str, Mapping[str, str]]] = {
     "0001": _INITIAL,
-    "0002": {
-        **_INITIAL,
-        "note_speakers": "note_id contact_id",
-        "annotations": _INITIAL["annotations"] + " reclassified",
-    },
+    "0002": _SPEAKERS,
+    "0003": {**_SPEAKERS, "competitors": "id created_at updated_at name name_key version"},
 }
 
 

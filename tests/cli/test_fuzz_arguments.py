@@ -180,6 +180,10 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
     (["trash", "list"], [], [("--json", None)]),
     (["trash", "restore"], [("", CALL)], []),
     (["trash", "empty"], [], [("--older-than", NUMBER)]),
+    (["competitors", "list"], [], [("--json", None)]),
+    (["competitors", "add"], [("", TEXT)], []),
+    (["competitors", "rename"], [("", TEXT), ("", TEXT)], []),
+    (["competitors", "remove"], [("", TEXT)], []),
 ]  # fmt: skip
 
 

@@ -48,6 +48,7 @@ from desktop.wording import plural
 from ui.actions import EXPORT_INSIGHTS, SHOW_INSIGHTS
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
+from ui.reports.competitors import CompetitorsDialog
 from ui.reports.summary import insights_html
 
 if TYPE_CHECKING:  # reportlab loads only when a PDF is made
@@ -156,6 +157,12 @@ class ReportsView(QWidget):
             "reportRefresh",
             "Show on screen",
             "Compute the numbers and rankings for this period (F5)",
+        )
+        self.competitors = self._named(
+            QPushButton("Competitors…", self),
+            "reportCompetitors",
+            "Competitors",
+            "The competitors your team tracks: counted on every call that names them",
         )
 
     def _build_redaction(self) -> None:
@@ -267,6 +274,7 @@ class ReportsView(QWidget):
         column.addWidget(heading)
         column.addLayout(scope)
         column.addWidget(self.refresh)
+        column.addWidget(self.competitors)
         column.addSpacing(8)
         column.addWidget(self.redact)
         column.addWidget(self.team_names)
@@ -302,6 +310,7 @@ class ReportsView(QWidget):
             combo.currentIndexChanged.connect(self._on_scope_changed)
         self.account.returnPressed.connect(self._on_scope_changed)
         self.refresh.clicked.connect(self.show_insights)
+        self.competitors.clicked.connect(self.show_competitors)
         self.redact.toggled.connect(self._on_redact_toggled)
         self.redaction_add.returnPressed.connect(self._update_redaction)
         self.team_names.currentIndexChanged.connect(self._update_redaction)
@@ -327,6 +336,14 @@ class ReportsView(QWidget):
         self.addAction(escape)
 
     # -- scope -----------------------------------------------------------------------
+
+    def show_competitors(self) -> CompetitorsDialog:
+        """The team's competitor list, beside the report it changes (which is computed
+        again when the list changes)."""
+        dialog = CompetitorsDialog(self._services, self._events, self._jobs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def ensure_loaded(self) -> None:
         """Fill the choices and show the chosen month, the first time and after changes."""

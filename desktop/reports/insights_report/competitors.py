@@ -1,5 +1,6 @@
-"""Competitors: the known ones (tagged once on a competitor note) ranked by the calls
-whose notes, answers or responses name them, with a quote for the leaders."""
+"""Competitors: the known ones (on the team's list, or tagged once on a competitor
+note) ranked by the calls whose notes, answers or responses name them, with a quote for
+the leaders."""
 
 from __future__ import annotations
 
@@ -33,9 +34,10 @@ def flowables(r: Report) -> list[Flowable]:
     out.append(
         label(
             "Competitors named on calls, by the number of calls they came up on: a competitor "
-            "is known once a competitor note is tagged with its name (a tag such as "
-            "#competition names no one), and a call counts when any note, answer or response "
-            "on it names the competitor as a word, in any case. Disputed notes do not count.",
+            "is known once it is on the team's competitor list or a competitor note is tagged "
+            "with its name (a tag such as #competition names no one), and a call counts when "
+            "any note, answer or response on it names the competitor as a word, in any case. "
+            "Disputed notes do not count.",
             s.body,
         )
     )

@@ -8,7 +8,7 @@ from typing import Final
 
 from reportlab.platypus import Flowable
 
-from desktop.domain import Outcome, ReviewStatus
+from desktop.domain import NoteKind, Outcome, ReviewStatus
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.text import label, markup, para
 from desktop.services.insight_values import Evidence, ThemeRank
@@ -31,7 +31,15 @@ STATUS_WORDS: Final = {
 
 def theme_title(theme: str | ThemeRank) -> str:
     """A tag as a reader reads it: `manual-reporting` is "Manual reporting", and a theme
-    whose notes type it with capitals keeps them ("PII", "HTML emails", not "Pii")."""
+    whose notes type it with capitals keeps them ("PII", "HTML emails", not "Pii"); a
+    competitor written with capitals, or as the team's list writes it, is left whole
+    ("eGain", "Coca-Cola")."""
+    if (
+        isinstance(theme, ThemeRank)
+        and theme.kind is NoteKind.COMPETITOR
+        and theme.name != theme.name.lower()
+    ):
+        return theme.name
     name = (theme.display or theme.name) if isinstance(theme, ThemeRank) else theme
     words = name.replace("-", " ").strip()
     return words[:1].upper() + words[1:]
