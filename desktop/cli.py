@@ -313,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
+    _add_bundle_commands(commands, reports)
     db = commands.add_parser("db", help="check, upgrade or locate the database").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -321,6 +322,22 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("path", help="print where the database is")
     _add_durability_commands(commands)
     return parser
+
+
+def _add_bundle_commands(commands: Any, exports: Any) -> None:
+    """`export bundle` and `import` (bundle files: a team without a server)."""
+    bundle = exports.add_parser(
+        "bundle", help="a call or a month as a bundle file for another laptop; prints its path"
+    )
+    scope = bundle.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--call", metavar="CALL_ID", help="one call (and what it refers to)")
+    scope.add_argument("--month", metavar="YYYY-MM", help="every call that started that month")
+    bundle.add_argument("-o", "--output", required=True, metavar="FILE.ridealong")
+    importing = commands.add_parser(
+        "import", help="merge a bundle file from a teammate: added, updated, skipped, conflicts"
+    )
+    importing.add_argument("file", metavar="FILE.ridealong")
+    importing.add_argument("--json", action="store_true")
 
 
 #: The most days `--older-than` takes: a hundred years, well inside the calendar.
@@ -841,6 +858,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.action == "bundle":
+        return _export_bundle(args)
     from desktop.services.redaction import RedactionOptions
 
     if args.team_names and not args.redact:
@@ -902,6 +921,59 @@ def _export_call_markdown(args: argparse.Namespace, redaction: RedactionOptions 
         print(write_markdown(text, args.output))
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_bundle(args: argparse.Namespace) -> int:
+    from desktop.services.periods import Period
+
+    month = Period.parse_month(args.month) if args.month else None
+    with _open(args) as services:
+        call_id = _call_id(services, args.call) if args.call else None
+        info = services.bundles.export_bundle(args.output, call_id=call_id, month=month)
+    print(info.path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Merge a bundle: one line per kind of row (added, updated, skipped, conflicts),
+    then one per conflict, naming both versions (ours was kept)."""
+    from desktop.services.bundles import summary_lines
+
+    with _open(args) as services:
+        summary = services.bundles.import_bundle(args.file)
+    if args.json:
+        _emit_json(
+            {
+                "counts": [
+                    {
+                        "kind": c.kind,
+                        "added": c.added,
+                        "updated": c.updated,
+                        "skipped": c.skipped,
+                        "conflicts": c.conflicts,
+                    }
+                    for c in summary.counts
+                ],
+                "conflicts": [
+                    {
+                        "kind": c.kind,
+                        "id": str(c.id),
+                        "label": c.label,
+                        "kept": "mine",
+                        "mine": {"version": c.mine.version, "updated_at": _iso(c.mine.updated_at)},
+                        "theirs": {
+                            "version": c.theirs.version,
+                            "updated_at": _iso(c.theirs.updated_at),
+                        },
+                    }
+                    for c in summary.conflicts
+                ],
+            }
+        )
+        return 0
+    for line in summary_lines(summary):
+        print(line)
     return 0
 
 
@@ -1088,6 +1160,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "frameworks": cmd_frameworks,
     "db": cmd_db,
     "export": cmd_export,
+    "import": cmd_import,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "trash": cmd_trash,

@@ -1041,6 +1041,13 @@ def _review_statuses(s: Session, note_ids: set[uuid.UUID]) -> None:
 
 
 def _writable(target: Path) -> Path:
+    try:
+        return _checked(target)
+    except OSError as error:  # a name too long for the file system, a loop of links...
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _checked(target: Path) -> Path:
     if target.is_dir():
         raise UserError(
             f"{target} is a folder; give a file name such as {target / 'calls.ridealong'}"
@@ -1055,8 +1062,9 @@ def _writable(target: Path) -> Path:
 
 def _write_zip(target: Path, members: dict[str, bytes]) -> int:
     """The zip written beside `target` and renamed over it when whole."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    temporary = ""
     try:
+        handle, temporary = tempfile.mkstemp(prefix=".bundle-", dir=target.parent)
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
             for name in [MANIFEST, *sorted(set(members) - {MANIFEST})]:
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -1064,10 +1072,12 @@ def _write_zip(target: Path, members: dict[str, bytes]) -> int:
                 z.writestr(info, members[name])
         os.replace(temporary, target)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise UserError(f"cannot write {target}: {error.strerror or error}") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise
     return target.stat().st_size
 
