@@ -54,6 +54,8 @@ class ActionId(Enum):
     DEAL_OUTCOME = auto()
     TOGGLE_LIST = auto()
     TOGGLE_SIDE = auto()
+    EXPORT_BUNDLE = auto()
+    IMPORT_BUNDLE = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,16 @@ SPECS: dict[ActionId, Spec] = {
         "Show or hide the &list",
         "Ctrl+Shift+L",
         "Collapse the list on the left (calls, calls to review…) to make room, or bring it back",
+    ),
+    ActionId.EXPORT_BUNDLE: Spec(
+        "E&xport bundle…",
+        None,
+        "Write the selected call, or a month of calls, to a file for a teammate's laptop",
+    ),
+    ActionId.IMPORT_BUNDLE: Spec(
+        "&Import bundle…",
+        None,
+        "Merge a teammate's bundle file (or drop it on the window): new notes, reviews, grades",
     ),
     ActionId.TOGGLE_SIDE: Spec(
         "Show or hide the &side panel",

@@ -655,14 +655,26 @@ def _content(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k not in _META}
 
 
-def _describe(values: dict[str, Any]) -> str:
-    """A row's content in a few lines, for the conflict list."""
+def _describe(values: dict[str, Any], other: dict[str, Any]) -> str:
+    """What a row says where it differs from the other side, a line per field, for the
+    conflict list (a changed reference is named as changed: its id means nothing to a
+    reader)."""
     lines = []
     for name, value in _content(values).items():
-        if value is None or value == frozenset():
+        if value == other.get(name):
             continue
-        shown = _to_json(value)
-        lines.append(f"{name}: {', '.join(shown) if isinstance(shown, list) else shown}")
+        word = name.removesuffix("_id").removesuffix("_ids").replace("_", " ")
+        if isinstance(value, uuid.UUID) or (
+            isinstance(value, frozenset) and all(isinstance(v, uuid.UUID) for v in value) and value
+        ):
+            lines.append(f"{word}: changed")
+        elif value is None or value == frozenset():
+            lines.append(f"{word}: (none)")
+        elif isinstance(value, bool):
+            lines.append(f"{word}: {'yes' if value else 'no'}")
+        else:
+            shown = _to_json(value)
+            lines.append(f"{word}: {', '.join(shown) if isinstance(shown, list) else shown}")
     return "\n".join(lines)
 
 
@@ -916,8 +928,10 @@ class BundleService(Service):
                     kind=kind.key,
                     id=local.id,
                     label=_label(kind, ours),
-                    mine=RowState(ours.get("version"), ours["updated_at"], _describe(ours)),
-                    theirs=RowState(values.get("version"), values["updated_at"], _describe(values)),
+                    mine=RowState(ours.get("version"), ours["updated_at"], _describe(ours, values)),
+                    theirs=RowState(
+                        values.get("version"), values["updated_at"], _describe(values, ours)
+                    ),
                 )
             )
         else:
