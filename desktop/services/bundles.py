@@ -62,15 +62,16 @@ import tempfile
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 
 from desktop import __version__
 from desktop.domain import (
@@ -605,10 +606,23 @@ def parse_rows(raw: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
     for note in parsed["notes"]:
         if note["intensity"] is not None and not 1 <= note["intensity"] <= 5:
             raise _Bad(f"note {note['id']} has intensity {note['intensity']} (1 to 5)")
-    pairs = [(a["call_id"], a["criterion_id"]) for a in parsed["answers"]]
-    if len(set(pairs)) != len(pairs):
-        raise _Bad("a call answers one criterion twice")
+    for key, what, same in _NATURAL_KEYS:
+        seen = [same(row) for row in parsed[key]]
+        if len(set(seen)) != len(seen):
+            raise _Bad(f"it holds {what} twice")
     return parsed
+
+
+#: What makes two rows of a kind the same thing (the database's unique keys): a bundle
+#: holding two such rows is refused before it could break them.
+_NATURAL_KEYS: Final[tuple[tuple[str, str, Callable[[dict[str, Any]], object]], ...]] = (
+    ("people", "one person", lambda r: name_key(r["name"])),
+    ("accounts", "one account", lambda r: name_key(r["name"])),
+    ("frameworks", "one framework", lambda r: r["key"]),
+    ("criteria", "one criterion", lambda r: (r["framework_id"], r["key"])),
+    ("definitions", "one definition", lambda r: (name_key(r["term"]), r["revision"])),
+    ("answers", "a call's answer to one criterion", lambda r: (r["call_id"], r["criterion_id"])),
+)
 
 
 # -- rows to and from the database -------------------------------------------------------
@@ -782,6 +796,7 @@ class BundleService(Service):
                     .where(m.Call.started_at >= day_start(month.start))
                     .where(m.Call.started_at < day_end(month.end))
                     .order_by(m.Call.started_at, m.Call.id)
+                    .options(selectinload(m.Call.contacts), selectinload(m.Call.account))
                 )
             )
             if not calls:
@@ -793,9 +808,15 @@ class BundleService(Service):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             chunk = ids[start : start + 500]
-            notes += s.scalars(select(m.Note).where(m.Note.call_id.in_(chunk)))
+            notes += s.scalars(
+                select(m.Note)
+                .where(m.Note.call_id.in_(chunk))
+                .options(selectinload(m.Note.tags), selectinload(m.Note.speaker))
+            )
             answers += s.scalars(
-                select(m.CriterionAnswer).where(m.CriterionAnswer.call_id.in_(chunk))
+                select(m.CriterionAnswer)
+                .where(m.CriterionAnswer.call_id.in_(chunk))
+                .options(selectinload(m.CriterionAnswer.notes))
             )
             progress(start, 2 * len(ids))
         annotations: list[m.Annotation] = []
@@ -871,19 +892,27 @@ class BundleService(Service):
         merge = _Merge(frozenset(take_theirs))
         total = sum(len(rows) for rows in parsed.values())
         done = 0
-        with self._db.write() as s:
-            for kind in KINDS:
-                for values in parsed[kind.key]:
-                    if cancel is not None and done % 200 == 0:
-                        cancel.raise_if_cancelled()
-                    self._merge_row(s, kind, values, merge)
-                    done += 1
-                    if done % 200 == 0:
-                        progress(done, total)
-                s.flush()
-            for kind, row_id, version in merge.versions:
-                s.execute(update(kind.model).where(kind.model.id == row_id).values(version=version))
-            _review_statuses(s, merge.reviewed)
+        try:
+            with self._db.write() as s:
+                for kind in KINDS:
+                    rows = parsed[kind.key]
+                    # Held here: the session's identity map keeps rows only while
+                    # something does, and every lookup below is answered from it.
+                    held = _preload(s, kind, [merge.local(v["id"]) for v in rows])
+                    with s.no_autoflush:
+                        for values in rows:
+                            if cancel is not None and done % 200 == 0:
+                                cancel.raise_if_cancelled()
+                            self._merge_row(s, kind, values, merge, held)
+                            done += 1
+                            if done % 200 == 0:
+                                progress(done, total)
+                    s.flush()
+                    del held
+                _set_versions(s, merge.versions)
+                _review_statuses(s, merge.reviewed)
+        except IntegrityError:
+            raise _refuse(source, "its rows clash with rows already here") from None
         progress(total, total)
         return ImportSummary(
             path=source,
@@ -892,9 +921,16 @@ class BundleService(Service):
             call_ids=frozenset(merge.call_ids),
         )
 
-    def _merge_row(self, s: Session, kind: Kind, values: dict[str, Any], merge: _Merge) -> None:
+    def _merge_row(
+        self,
+        s: Session,
+        kind: Kind,
+        values: dict[str, Any],
+        merge: _Merge,
+        held: dict[uuid.UUID, Any],
+    ) -> None:
         values = {name: merge.local(value) for name, value in values.items()}
-        local = s.get(kind.model, values["id"])
+        local = held.get(values["id"])
         matched = local is None and (local := _natural(s, kind, values)) is not None
         if local is None:
             obj = kind.model(id=values["id"])
@@ -1023,34 +1059,87 @@ def _assign(s: Session, kind: Kind, obj: Any, values: dict[str, Any]) -> None:
 
 
 def _tag(s: Session, name: str) -> m.Tag:
-    tag = s.scalars(select(m.Tag).where(m.Tag.name == name)).first()
+    """The theme of that name, made on first use; looked up once per import (the
+    session's `info` keeps them)."""
+    tags: dict[str, m.Tag] = s.info.setdefault("bundle_tags", {})
+    if not tags:
+        tags.update((t.name, t) for t in s.scalars(select(m.Tag)))
+    tag = tags.get(name)
     if tag is None:
-        tag = m.Tag(name=name)
+        tag = tags[name] = m.Tag(name=name)
         s.add(tag)
-        s.flush()
     return tag
+
+
+_PRELOAD: Final[dict[str, tuple[Any, ...]]] = {
+    "calls": (selectinload(m.Call.contacts),),
+    "notes": (selectinload(m.Note.tags), selectinload(m.Note.speaker)),
+    "answers": (selectinload(m.CriterionAnswer.notes),),
+}
+
+
+def _preload(s: Session, kind: Kind, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The local rows with these ids (and what comparing them reads), in a few queries
+    instead of one per row."""
+    found: dict[uuid.UUID, Any] = {}
+    for start in range(0, len(ids), 500):
+        found.update(
+            (row.id, row)
+            for row in s.scalars(
+                select(kind.model)
+                .where(kind.model.id.in_(ids[start : start + 500]))
+                .options(*_PRELOAD.get(kind.key, ()))
+            )
+        )
+    return found
+
+
+def _set_versions(s: Session, versions: list[tuple[Kind, uuid.UUID, int]]) -> None:
+    """Added rows take the bundle's version (SQLAlchemy numbers an insert itself)."""
+    for kind in KINDS:
+        rows = [{"row_id": i, "new_version": v} for k, i, v in versions if k is kind]
+        if rows:
+            table: Any = kind.model.__table__
+            s.execute(
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values(version=bindparam("new_version")),
+                rows,
+            )
 
 
 def _review_statuses(s: Session, note_ids: set[uuid.UUID]) -> None:
     """Each touched note's review status from its live annotations, the review service's
     rule (the latest verdict), written without counting as an edit of the note."""
-    for note_id in sorted(note_ids):
-        latest = s.scalar(
-            select(m.Annotation.verdict)
+    ordered = sorted(note_ids)
+    changes: list[dict[str, Any]] = []
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        latest: dict[uuid.UUID, Verdict] = {}
+        for note_id, verdict in s.execute(
+            select(m.Annotation.note_id, m.Annotation.verdict)
             .where(
-                m.Annotation.note_id == note_id,
+                m.Annotation.note_id.in_(chunk),
                 m.Annotation.deleted_at.is_(None),
                 m.Annotation.verdict.is_not(None),
             )
-            .order_by(m.Annotation.created_at.desc())
-            .limit(1)
-        )
-        status = ReviewStatus(latest) if latest else ReviewStatus.UNREVIEWED
+            .order_by(m.Annotation.created_at)
+        ):
+            if verdict is not None:
+                latest[note_id] = verdict
+        for note_id, status in s.execute(
+            select(m.Note.id, m.Note.review_status).where(m.Note.id.in_(chunk))
+        ):
+            wanted = ReviewStatus(latest[note_id]) if note_id in latest else ReviewStatus.UNREVIEWED
+            if status != wanted:
+                changes.append({"row_id": note_id, "status": wanted})
+    if changes:
+        table: Any = m.Note.__table__
         s.execute(
-            update(m.Note)
-            .where(m.Note.id == note_id, m.Note.review_status != status)
-            .values(review_status=status)
-            .execution_options(synchronize_session="fetch")
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(review_status=bindparam("status")),
+            changes,
         )
 
 
