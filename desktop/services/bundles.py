@@ -17,7 +17,9 @@ Merging (`import_bundle`), one transaction, all or nothing:
 
 - A row absent here is added.
 - A row whose content equals ours is skipped (whatever its version: importing a bundle
-  twice, or a bundle of what we sent, changes nothing).
+  twice, or a bundle of what we sent, changes nothing). If theirs carries a later stamp
+  (a rep's verdict bumps the note it judges), ours takes that stamp, so that our next
+  edit reads as made after theirs on the next exchange.
 - Versioned rows (accounts, calls, notes, annotations, answers), content differing:
   no laptop stores the state a row was based on, so the base is read from the two
   states themselves. A row is edited only after it is received, so when our row is the
@@ -714,6 +716,7 @@ class _Merge:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     conflicts: list[BundleConflict] = field(default_factory=list)
     versions: list[tuple[Kind, uuid.UUID, int]] = field(default_factory=list)
+    restamp: list[tuple[Kind, uuid.UUID, int, datetime]] = field(default_factory=list)
     reviewed: set[uuid.UUID] = field(default_factory=set)
     call_ids: set[uuid.UUID] = field(default_factory=set)
 
@@ -910,6 +913,7 @@ class BundleService(Service):
                     s.flush()
                     del held
                 _set_versions(s, merge.versions)
+                _restamp(s, merge.restamp)
                 _review_statuses(s, merge.reviewed)
         except IntegrityError:
             raise _refuse(source, "its rows clash with rows already here") from None
@@ -946,6 +950,10 @@ class BundleService(Service):
             merge.redirect[values["id"]] = local.id
             values = {**values, "id": local.id}
         if _content(ours) == _content(values):
+            if kind.versioned and not matched and _decide(kind, ours, values) == "update":
+                # The same content, stamped later there (a rep's verdict bumps the note it
+                # judges): take their stamp, so that our next edit reads as after theirs.
+                merge.restamp.append((kind, local.id, values["version"], values["updated_at"]))
             merge.count(kind, "skipped")
             return
         decision = _decide(kind, ours, values, matched=matched)
@@ -985,7 +993,9 @@ class BundleService(Service):
             merge.reviewed.add(values["note_id"])
 
 
-def _decide(kind: Kind, ours: dict[str, Any], theirs: dict[str, Any], *, matched: bool) -> str:
+def _decide(
+    kind: Kind, ours: dict[str, Any], theirs: dict[str, Any], *, matched: bool = False
+) -> str:
     """update, keep or conflict, for a row whose content differs (see the module)."""
     if matched:
         return "conflict" if kind.key in ("definitions", "answers") else "keep"
@@ -1106,6 +1116,18 @@ def _set_versions(s: Session, versions: list[tuple[Kind, uuid.UUID, int]]) -> No
                 .values(version=bindparam("new_version")),
                 rows,
             )
+
+
+def _restamp(s: Session, stamps: list[tuple[Kind, uuid.UUID, int, datetime]]) -> None:
+    """Rows whose content we had, given the later stamp (version, updated_at) they
+    carry there, without counting as an edit here."""
+    for kind, row_id, version, updated_at in stamps:
+        s.execute(
+            update(kind.model)
+            .where(kind.model.id == row_id)
+            .values(version=version, updated_at=updated_at)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 def _review_statuses(s: Session, note_ids: set[uuid.UUID]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from desktop import __version__
 from desktop.domain import CallStatus, CriterionStatus, Grade, NoteKind, ReviewStatus, Verdict
 from desktop.errors import UserError
 from desktop.services import Services
@@ -83,6 +84,11 @@ def test_round_trip_marketer_rep_marketer(
     call, pain, question = a_call(marketer)
     first = marketer.bundles.export_bundle(tmp_path / "call.ridealong", call_id=call.id)
     assert (first.calls, first.notes) == (1, 2)
+    manifest = json.loads(members_of(first.path)[MANIFEST])
+    assert manifest["format"] == "ridealong-bundle" and manifest["format_version"] == 1
+    assert manifest["app_version"] == __version__
+    assert manifest["created_at"] == clock.now.isoformat()
+    assert manifest["scope"] == {"call": str(call.id)}
 
     # The rep's laptop: an empty database of its own, with its own BANT and definitions.
     got = services.bundles.import_bundle(first.path)
@@ -138,6 +144,33 @@ def test_round_trip_marketer_rep_marketer(
     assert dump(marketer) == settled
     assert sum(map(len, marketer.review.annotations(notes).values())) == 2
     assert counts(twice, "annotations") == (0, 0, 2, 0)
+
+
+def test_an_edit_after_a_review_travels_without_a_conflict(
+    marketer: Services, services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The rep's verdict bumps the note it judges; the marketer takes that stamp with the
+    review, so a later fix of the note's text reaches the rep as an update."""
+    call, pain, _ = a_call(marketer)
+    services.bundles.import_bundle(
+        marketer.bundles.export_bundle(tmp_path / "a.ridealong", call_id=call.id).path
+    )
+    clock.advance(timedelta(minutes=5))
+    services.review.annotate(pain.id, Verdict.CONFIRMED, "Rita Reyes")
+    reviewed = services.bundles.export_bundle(tmp_path / "b.ridealong", call_id=call.id)
+    got = marketer.bundles.import_bundle(reviewed.path)
+    assert not got.conflicts and counts(got, "annotations") == (1, 0, 0, 0)
+    assert marketer.notes.get(pain.id).review_status is ReviewStatus.CONFIRMED
+    settled = dump(marketer)
+    marketer.bundles.import_bundle(reviewed.path)
+    assert dump(marketer) == settled
+    clock.advance(timedelta(minutes=5))
+    marketer.notes.edit(pain.id, text="Forecasts live in three spreadsheets")
+    fixed = marketer.bundles.export_bundle(tmp_path / "c.ridealong", call_id=call.id)
+    back = services.bundles.import_bundle(fixed.path)
+    assert not back.conflicts and counts(back, "notes")[1] == 1
+    assert services.notes.get(pain.id).text == "Forecasts live in three spreadsheets"
+    assert services.notes.get(pain.id).review_status is ReviewStatus.CONFIRMED
 
 
 def test_take_theirs_settles_a_conflict(
@@ -315,6 +348,16 @@ HOSTILE: dict[str, tuple[Any, str]] = {
     "a missing reference": (
         lambda good: build(edit_rows(good, "people.json", lambda rows: rows.clear())),
         "refers to a person the bundle does not contain",
+    ),
+    "one person twice": (
+        lambda good: build(
+            edit_rows(
+                good,
+                "people.json",
+                lambda rows: rows.append({**rows[0], "id": "00000000-0000-4000-8000-000000000001"}),
+            )
+        ),
+        "it holds one person twice",
     ),
     "a bad field": (
         lambda good: build(
