@@ -313,7 +313,6 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    _add_bundle_commands(commands, reports)
     db = commands.add_parser("db", help="check, upgrade or locate the database").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -321,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="bring the schema up to this version")
     db.add_parser("path", help="print where the database is")
     _add_durability_commands(commands)
+    _add_bundle_commands(commands, reports)
     return parser
 
 
@@ -333,6 +333,8 @@ def _add_bundle_commands(commands: Any, exports: Any) -> None:
     scope.add_argument("--call", metavar="CALL_ID", help="one call (and what it refers to)")
     scope.add_argument("--month", metavar="YYYY-MM", help="every call that started that month")
     bundle.add_argument("-o", "--output", required=True, metavar="FILE.ridealong")
+    bundle.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    bundle.set_defaults(team_names=None, redact=False)
     importing = commands.add_parser(
         "import", help="merge a bundle file from a teammate: added, updated, skipped, conflicts"
     )
@@ -858,14 +860,14 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.action == "bundle":
-        return _export_bundle(args)
     from desktop.services.redaction import RedactionOptions
 
     if args.team_names and not args.redact:
         raise UserError("--team-names only applies with --redact")
     redaction = RedactionOptions(team=args.team_names or "keep") if args.redact else None
     progress = _PercentLine("exporting", args.quiet)
+    if args.action == "bundle":
+        return _export_bundle(args, progress)
     if args.action == "call":
         from desktop.reports.call_summary import build_call_summary
 
@@ -921,59 +923,6 @@ def _export_call_markdown(args: argparse.Namespace, redaction: RedactionOptions 
         print(write_markdown(text, args.output))
     else:
         sys.stdout.write(text)
-    return 0
-
-
-def _export_bundle(args: argparse.Namespace) -> int:
-    from desktop.services.periods import Period
-
-    month = Period.parse_month(args.month) if args.month else None
-    with _open(args) as services:
-        call_id = _call_id(services, args.call) if args.call else None
-        info = services.bundles.export_bundle(args.output, call_id=call_id, month=month)
-    print(info.path)
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Merge a bundle: one line per kind of row (added, updated, skipped, conflicts),
-    then one per conflict, naming both versions (ours was kept)."""
-    from desktop.services.bundles import summary_lines
-
-    with _open(args) as services:
-        summary = services.bundles.import_bundle(args.file)
-    if args.json:
-        _emit_json(
-            {
-                "counts": [
-                    {
-                        "kind": c.kind,
-                        "added": c.added,
-                        "updated": c.updated,
-                        "skipped": c.skipped,
-                        "conflicts": c.conflicts,
-                    }
-                    for c in summary.counts
-                ],
-                "conflicts": [
-                    {
-                        "kind": c.kind,
-                        "id": str(c.id),
-                        "label": c.label,
-                        "kept": "mine",
-                        "mine": {"version": c.mine.version, "updated_at": _iso(c.mine.updated_at)},
-                        "theirs": {
-                            "version": c.theirs.version,
-                            "updated_at": _iso(c.theirs.updated_at),
-                        },
-                    }
-                    for c in summary.conflicts
-                ],
-            }
-        )
-        return 0
-    for line in summary_lines(summary):
-        print(line)
     return 0
 
 
@@ -1112,6 +1061,65 @@ def cmd_trash(args: argparse.Namespace) -> int:
         carried = f" (with {plural(i.notes, 'note')})" if i.notes else ""
         when = _local(i.deleted_at)
         print(f"{i.id}  {i.kind.value:<10}  {when}  {i.account}  {i.summary}{carried}")
+    return 0
+
+
+# -- bundle files (see docs/team.md) ------------------------------------------------
+
+
+def _export_bundle(args: argparse.Namespace, progress: _PercentLine) -> int:
+    from desktop.services.periods import Period
+
+    month = Period.parse_month(args.month) if args.month else None
+    with _open(args) as services:
+        call_id = _call_id(services, args.call) if args.call else None
+        info = services.bundles.export_bundle(
+            args.output, call_id=call_id, month=month, progress=progress
+        )
+    progress.clear()
+    print(info.path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Merge a bundle: one line per kind of row (added, updated, skipped, conflicts),
+    then one per conflict, naming both versions (ours was kept)."""
+    from desktop.services.bundles import summary_lines
+
+    with _open(args) as services:
+        summary = services.bundles.import_bundle(args.file)
+    if args.json:
+        _emit_json(
+            {
+                "counts": [
+                    {
+                        "kind": c.kind,
+                        "added": c.added,
+                        "updated": c.updated,
+                        "skipped": c.skipped,
+                        "conflicts": c.conflicts,
+                    }
+                    for c in summary.counts
+                ],
+                "conflicts": [
+                    {
+                        "kind": c.kind,
+                        "id": str(c.id),
+                        "label": c.label,
+                        "kept": "mine",
+                        "mine": {"version": c.mine.version, "updated_at": _iso(c.mine.updated_at)},
+                        "theirs": {
+                            "version": c.theirs.version,
+                            "updated_at": _iso(c.theirs.updated_at),
+                        },
+                    }
+                    for c in summary.conflicts
+                ],
+            }
+        )
+        return 0
+    for line in summary_lines(summary):
+        print(line)
     return 0
 
 

@@ -49,13 +49,13 @@ class ActionId(Enum):
     EXPORT_CALL = auto()
     BACKUPS = auto()
     TRASH = auto()
+    EXPORT_BUNDLE = auto()
+    IMPORT_BUNDLE = auto()
     REVIEW_CALL = auto()
     COPY_MARKDOWN = auto()
     DEAL_OUTCOME = auto()
     TOGGLE_LIST = auto()
     TOGGLE_SIDE = auto()
-    EXPORT_BUNDLE = auto()
-    IMPORT_BUNDLE = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,16 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
     ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
+    ActionId.EXPORT_BUNDLE: Spec(
+        "E&xport bundle…",
+        None,
+        "Write the selected call, or a month of calls, to a file for a teammate's laptop",
+    ),
+    ActionId.IMPORT_BUNDLE: Spec(
+        "&Import bundle…",
+        None,
+        "Merge a teammate's bundle file (or drop it on the window): new notes, reviews, grades",
+    ),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
     ),
@@ -164,16 +174,6 @@ SPECS: dict[ActionId, Spec] = {
         "Show or hide the &list",
         "Ctrl+Shift+L",
         "Collapse the list on the left (calls, calls to review…) to make room, or bring it back",
-    ),
-    ActionId.EXPORT_BUNDLE: Spec(
-        "E&xport bundle…",
-        None,
-        "Write the selected call, or a month of calls, to a file for a teammate's laptop",
-    ),
-    ActionId.IMPORT_BUNDLE: Spec(
-        "&Import bundle…",
-        None,
-        "Merge a teammate's bundle file (or drop it on the window): new notes, reviews, grades",
     ),
     ActionId.TOGGLE_SIDE: Spec(
         "Show or hide the &side panel",

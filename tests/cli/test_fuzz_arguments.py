@@ -171,9 +171,6 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
      [("--since", DATE), ("--until", DATE), ("--segment", TEXT), ("--industry", TEXT),
       ("--rep", TEXT), ("--account", TEXT), ("--by", TEXT), ("--redact", None),
       ("--team-names", TEAM_NAMES)]),
-    (["export", "bundle"], [("--call", CALL), ("-o", ANY_PATH)], []),
-    (["export", "bundle"], [("--month", MONTH), ("-o", ANY_PATH)], []),
-    (["import"], [("", ANY_PATH)], [("--json", None)]),
     (["db", "check"], [], []),
     (["db", "upgrade"], [], []),
     (["db", "path"], [], []),
@@ -182,6 +179,9 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
     (["trash", "list"], [], [("--json", None)]),
     (["trash", "restore"], [("", CALL)], []),
     (["trash", "empty"], [], [("--older-than", NUMBER)]),
+    (["export", "bundle"], [("--call", CALL), ("-o", ANY_PATH)], []),
+    (["export", "bundle"], [("--month", MONTH), ("-o", ANY_PATH)], []),
+    (["import"], [("", ANY_PATH)], [("--json", None)]),
 ]  # fmt: skip
 
 
