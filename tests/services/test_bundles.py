@@ -408,3 +408,36 @@ def test_export_refuses_a_missing_folder_and_leaves_no_temporary(
         marketer.bundles.export_bundle(tmp_path / "no" / "x.ridealong", call_id=call.id)
     marketer.bundles.export_bundle(tmp_path / "x.ridealong", call_id=call.id)
     assert sorted(p.name for p in tmp_path.iterdir() if "ridealong" in p.name) == ["x.ridealong"]
+
+
+ODD_VALUES: list[Any] = [None, 7, "x", [], {}, True, "9" * 301, -1]
+
+
+def test_any_odd_field_is_a_clear_refusal_or_a_clean_import(
+    marketer: Services, services: Services, tmp_path: Path
+) -> None:
+    """Every field of every kind set to values of the wrong type, length or sign: the
+    import either takes it or refuses it with one message and no change, never a bug."""
+    call, pain, _ = a_call(marketer)
+    marketer.review.annotate(pain.id, Verdict.CORRECTED, "Rita Reyes", correction="No")
+    bundle = marketer.bundles.export_bundle(tmp_path / "g.ridealong", call_id=call.id)
+    good = members_of(bundle.path)
+    bad = tmp_path / "odd.ridealong"
+    refused = 0
+    for name in sorted(set(good) - {MANIFEST}):
+        rows = json.loads(good[name])
+        for field in sorted(rows[0]) if rows else []:
+            for value in ODD_VALUES:
+
+                def change(items: list[dict[str, Any]], f: str = field, v: Any = value) -> None:
+                    items[0][f] = v
+
+                bad.write_bytes(build(edit_rows(good, name, change)))
+                before = dump(services)
+                try:
+                    services.bundles.import_bundle(bad)
+                except UserError as error:
+                    assert "\n" not in str(error)
+                    assert dump(services) == before, (name, field, value)
+                    refused += 1
+    assert refused > 300
