@@ -91,7 +91,7 @@ from desktop.errors import UserError
 from desktop.progress import CancelToken, Progress, no_progress
 from desktop.services.base import Service, check_storable, name_key
 from desktop.services.calls import day_end, day_start
-from desktop.services.notes import normalize_tag
+from desktop.services.notes import check_offset, normalize_tag
 from desktop.services.periods import Period
 from desktop.storage import models as m
 
@@ -505,8 +505,8 @@ def _parse_field(kind: Kind, spec: F, value: Any) -> Any:
         except UserError as error:
             raise _Bad(str(error)) from None
     if t == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**31 - 1:
-            raise _Bad(f"a {where} is not a whole number")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+            raise _Bad(f"a {where} is not a whole number from 0")
         return value
     if t == "bool":
         if not isinstance(value, bool):
@@ -608,6 +608,10 @@ def parse_rows(raw: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
     for note in parsed["notes"]:
         if note["intensity"] is not None and not 1 <= note["intensity"] <= 5:
             raise _Bad(f"note {note['id']} has intensity {note['intensity']} (1 to 5)")
+        try:
+            check_offset(note["offset_ms"])
+        except UserError as error:
+            raise _Bad(f"note {note['id']}: {error}") from None
     for key, what, same in _NATURAL_KEYS:
         seen = [same(row) for row in parsed[key]]
         if len(set(seen)) != len(seen):
