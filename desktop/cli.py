@@ -276,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports = export.add_subparsers(
         dest="action", metavar="WHAT", required=True, parser_class=_Parser
     )
+    _add_bundle_commands(commands, reports)
     export_call = reports.add_parser("call", help="one call's summary, as PDF or Markdown")
     export_call.add_argument("call_id", metavar="CALL_ID")
     export_call.add_argument(
@@ -320,7 +321,6 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="bring the schema up to this version")
     db.add_parser("path", help="print where the database is")
     _add_durability_commands(commands)
-    _add_bundle_commands(commands, reports)
     return parser
 
 
@@ -908,6 +908,62 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_bundle(args: argparse.Namespace, progress: _PercentLine) -> int:
+    from desktop.services.periods import Period
+
+    month = Period.parse_month(args.month) if args.month else None
+    with _open(args) as services:
+        call_id = _call_id(services, args.call) if args.call else None
+        info = services.bundles.export_bundle(
+            args.output, call_id=call_id, month=month, progress=progress
+        )
+    progress.clear()
+    print(info.path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Merge a bundle: one line per kind of row (added, updated, skipped, conflicts),
+    then one per conflict, naming both versions (ours was kept)."""
+    from desktop.services.bundles import summary_lines
+
+    with _open(args) as services:
+        summary = services.bundles.import_bundle(args.file)
+    if args.json:
+        _emit_json(
+            {
+                "counts": [
+                    {
+                        "kind": c.kind,
+                        "added": c.added,
+                        "updated": c.updated,
+                        "skipped": c.skipped,
+                        "conflicts": c.conflicts,
+                    }
+                    for c in summary.counts
+                ],
+                "conflicts": [
+                    {
+                        "kind": c.kind,
+                        "id": str(c.id),
+                        "label": c.label,
+                        "kept": "mine",
+                        "mine": {"version": c.mine.version, "updated_at": _iso(c.mine.updated_at)},
+                        "theirs": {
+                            "version": c.theirs.version,
+                            "updated_at": _iso(c.theirs.updated_at),
+                        },
+                    }
+                    for c in summary.conflicts
+                ],
+            }
+        )
+        return 0
+    for line in summary_lines(summary):
+        print(line)
+    return 0
+
+
 def _export_call_markdown(args: argparse.Namespace, redaction: RedactionOptions | None) -> int:
     """The call as Markdown: to the file given by -o (its path printed), else printed."""
     from desktop.reports.markdown import build_call_markdown, write_markdown
@@ -1061,65 +1117,6 @@ def cmd_trash(args: argparse.Namespace) -> int:
         carried = f" (with {plural(i.notes, 'note')})" if i.notes else ""
         when = _local(i.deleted_at)
         print(f"{i.id}  {i.kind.value:<10}  {when}  {i.account}  {i.summary}{carried}")
-    return 0
-
-
-# -- bundle files (see docs/team.md) ------------------------------------------------
-
-
-def _export_bundle(args: argparse.Namespace, progress: _PercentLine) -> int:
-    from desktop.services.periods import Period
-
-    month = Period.parse_month(args.month) if args.month else None
-    with _open(args) as services:
-        call_id = _call_id(services, args.call) if args.call else None
-        info = services.bundles.export_bundle(
-            args.output, call_id=call_id, month=month, progress=progress
-        )
-    progress.clear()
-    print(info.path)
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Merge a bundle: one line per kind of row (added, updated, skipped, conflicts),
-    then one per conflict, naming both versions (ours was kept)."""
-    from desktop.services.bundles import summary_lines
-
-    with _open(args) as services:
-        summary = services.bundles.import_bundle(args.file)
-    if args.json:
-        _emit_json(
-            {
-                "counts": [
-                    {
-                        "kind": c.kind,
-                        "added": c.added,
-                        "updated": c.updated,
-                        "skipped": c.skipped,
-                        "conflicts": c.conflicts,
-                    }
-                    for c in summary.counts
-                ],
-                "conflicts": [
-                    {
-                        "kind": c.kind,
-                        "id": str(c.id),
-                        "label": c.label,
-                        "kept": "mine",
-                        "mine": {"version": c.mine.version, "updated_at": _iso(c.mine.updated_at)},
-                        "theirs": {
-                            "version": c.theirs.version,
-                            "updated_at": _iso(c.theirs.updated_at),
-                        },
-                    }
-                    for c in summary.conflicts
-                ],
-            }
-        )
-        return 0
-    for line in summary_lines(summary):
-        print(line)
     return 0
 
 

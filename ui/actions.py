@@ -47,10 +47,10 @@ class ActionId(Enum):
     VIEW_DEFINITIONS = auto()
     VIEW_REPORTS = auto()
     EXPORT_CALL = auto()
-    BACKUPS = auto()
-    TRASH = auto()
     EXPORT_BUNDLE = auto()
     IMPORT_BUNDLE = auto()
+    BACKUPS = auto()
+    TRASH = auto()
     REVIEW_CALL = auto()
     COPY_MARKDOWN = auto()
     DEAL_OUTCOME = auto()
@@ -147,8 +147,6 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.EXPORT_CALL: Spec(
         "Export call &summary PDF", "Ctrl+P", "Write the selected call's summary PDF"
     ),
-    ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
-    ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
     ActionId.EXPORT_BUNDLE: Spec(
         "E&xport bundle…",
         None,
@@ -159,6 +157,8 @@ SPECS: dict[ActionId, Spec] = {
         None,
         "Merge a teammate's bundle file (or drop it on the window): new notes, reviews, grades",
     ),
+    ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
+    ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),
     ActionId.REVIEW_CALL: Spec(
         "Re&view this call", "Ctrl+R", "Open the selected call in the Review view"
     ),

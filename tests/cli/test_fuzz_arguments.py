@@ -165,6 +165,9 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
     (["outcome"], [("", TEXT), ("--set", choices([*Outcome]))],
      [("--on", DATE), ("--reason", TEXT)]),
     (["frameworks"], [], [("--json", None)]),
+    (["export", "bundle"], [("--call", CALL), ("-o", ANY_PATH)], []),
+    (["export", "bundle"], [("--month", MONTH), ("-o", ANY_PATH)], []),
+    (["import"], [("", ANY_PATH)], [("--json", None)]),
     (["export", "call"], [("", CALL), ("-o", ANY_PATH)],
      [("--redact", None), ("--team-names", TEAM_NAMES)]),
     (["export", "month"], [("", MONTH), ("-o", ANY_PATH)],
@@ -179,9 +182,6 @@ COMMANDS: list[tuple[list[str], list[Arg], list[Arg]]] = [
     (["trash", "list"], [], [("--json", None)]),
     (["trash", "restore"], [("", CALL)], []),
     (["trash", "empty"], [], [("--older-than", NUMBER)]),
-    (["export", "bundle"], [("--call", CALL), ("-o", ANY_PATH)], []),
-    (["export", "bundle"], [("--month", MONTH), ("-o", ANY_PATH)], []),
-    (["import"], [("", ANY_PATH)], [("--json", None)]),
 ]  # fmt: skip
 
 
