@@ -108,6 +108,24 @@ def _seconds(value: str) -> float:
     return number
 
 
+def _add_bundle_commands(commands: Any, exports: Any) -> None:
+    """`export bundle` and `import` (bundle files: a team without a server)."""
+    bundle = exports.add_parser(
+        "bundle", help="a call or a month as a bundle file for another laptop; prints its path"
+    )
+    scope = bundle.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--call", metavar="CALL_ID", help="one call (and what it refers to)")
+    scope.add_argument("--month", metavar="YYYY-MM", help="every call that started that month")
+    bundle.add_argument("-o", "--output", required=True, metavar="FILE.ridealong")
+    bundle.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    bundle.set_defaults(team_names=None, redact=False)
+    importing = commands.add_parser(
+        "import", help="merge a bundle file from a teammate: added, updated, skipped, conflicts"
+    )
+    importing.add_argument("file", metavar="FILE.ridealong")
+    importing.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -322,24 +340,6 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("path", help="print where the database is")
     _add_durability_commands(commands)
     return parser
-
-
-def _add_bundle_commands(commands: Any, exports: Any) -> None:
-    """`export bundle` and `import` (bundle files: a team without a server)."""
-    bundle = exports.add_parser(
-        "bundle", help="a call or a month as a bundle file for another laptop; prints its path"
-    )
-    scope = bundle.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--call", metavar="CALL_ID", help="one call (and what it refers to)")
-    scope.add_argument("--month", metavar="YYYY-MM", help="every call that started that month")
-    bundle.add_argument("-o", "--output", required=True, metavar="FILE.ridealong")
-    bundle.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    bundle.set_defaults(team_names=None, redact=False)
-    importing = commands.add_parser(
-        "import", help="merge a bundle file from a teammate: added, updated, skipped, conflicts"
-    )
-    importing.add_argument("file", metavar="FILE.ridealong")
-    importing.add_argument("--json", action="store_true")
 
 
 #: The most days `--older-than` takes: a hundred years, well inside the calendar.
