@@ -108,6 +108,24 @@ def _seconds(value: str) -> float:
     return number
 
 
+def _add_bundle_commands(commands: Any, exports: Any) -> None:
+    """`export bundle` and `import` (bundle files: a team without a server)."""
+    bundle = exports.add_parser(
+        "bundle", help="a call or a month as a bundle file for another laptop; prints its path"
+    )
+    scope = bundle.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--call", metavar="CALL_ID", help="one call (and what it refers to)")
+    scope.add_argument("--month", metavar="YYYY-MM", help="every call that started that month")
+    bundle.add_argument("-o", "--output", required=True, metavar="FILE.ridealong")
+    bundle.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    bundle.set_defaults(team_names=None, redact=False)
+    importing = commands.add_parser(
+        "import", help="merge a bundle file from a teammate: added, updated, skipped, conflicts"
+    )
+    importing.add_argument("file", metavar="FILE.ridealong")
+    importing.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -278,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports = export.add_subparsers(
         dest="action", metavar="WHAT", required=True, parser_class=_Parser
     )
+    _add_bundle_commands(commands, reports)
     export_call = reports.add_parser("call", help="one call's summary, as PDF or Markdown")
     export_call.add_argument("call_id", metavar="CALL_ID")
     export_call.add_argument(
@@ -880,6 +899,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError("--team-names only applies with --redact")
     redaction = RedactionOptions(team=args.team_names or "keep") if args.redact else None
     progress = _PercentLine("exporting", args.quiet)
+    if args.action == "bundle":
+        return _export_bundle(args, progress)
     if args.action == "call":
         from desktop.reports.call_summary import build_call_summary
 
@@ -917,6 +938,62 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
     progress.clear()
     print(info.path)
+    return 0
+
+
+def _export_bundle(args: argparse.Namespace, progress: _PercentLine) -> int:
+    from desktop.services.periods import Period
+
+    month = Period.parse_month(args.month) if args.month else None
+    with _open(args) as services:
+        call_id = _call_id(services, args.call) if args.call else None
+        info = services.bundles.export_bundle(
+            args.output, call_id=call_id, month=month, progress=progress
+        )
+    progress.clear()
+    print(info.path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Merge a bundle: one line per kind of row (added, updated, skipped, conflicts),
+    then one per conflict, naming both versions (ours was kept)."""
+    from desktop.services.bundles import summary_lines
+
+    with _open(args) as services:
+        summary = services.bundles.import_bundle(args.file)
+    if args.json:
+        _emit_json(
+            {
+                "counts": [
+                    {
+                        "kind": c.kind,
+                        "added": c.added,
+                        "updated": c.updated,
+                        "skipped": c.skipped,
+                        "conflicts": c.conflicts,
+                    }
+                    for c in summary.counts
+                ],
+                "conflicts": [
+                    {
+                        "kind": c.kind,
+                        "id": str(c.id),
+                        "label": c.label,
+                        "kept": "mine",
+                        "mine": {"version": c.mine.version, "updated_at": _iso(c.mine.updated_at)},
+                        "theirs": {
+                            "version": c.theirs.version,
+                            "updated_at": _iso(c.theirs.updated_at),
+                        },
+                    }
+                    for c in summary.conflicts
+                ],
+            }
+        )
+        return 0
+    for line in summary_lines(summary):
+        print(line)
     return 0
 
 
@@ -1160,6 +1237,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "frameworks": cmd_frameworks,
     "db": cmd_db,
     "export": cmd_export,
+    "import": cmd_import,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "trash": cmd_trash,

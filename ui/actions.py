@@ -47,6 +47,8 @@ class ActionId(Enum):
     VIEW_DEFINITIONS = auto()
     VIEW_REPORTS = auto()
     EXPORT_CALL = auto()
+    EXPORT_BUNDLE = auto()
+    IMPORT_BUNDLE = auto()
     BACKUPS = auto()
     TRASH = auto()
     COMPETITORS = auto()
@@ -146,6 +148,16 @@ SPECS: dict[ActionId, Spec] = {
     ),
     ActionId.EXPORT_CALL: Spec(
         "Export call &summary PDF", "Ctrl+P", "Write the selected call's summary PDF"
+    ),
+    ActionId.EXPORT_BUNDLE: Spec(
+        "E&xport bundle…",
+        None,
+        "Write the selected call, or a month of calls, to a file for a teammate's laptop",
+    ),
+    ActionId.IMPORT_BUNDLE: Spec(
+        "&Import bundle…",
+        None,
+        "Merge a teammate's bundle file (or drop it on the window): new notes, reviews, grades",
     ),
     ActionId.BACKUPS: Spec("&Backups…", None, "Back up now, or restore a backup"),
     ActionId.TRASH: Spec("&Trash…", None, "Bring back deleted calls, notes and reviews"),

@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -57,6 +59,7 @@ from ui.actions import (
     build_actions,
     key_text,
 )
+from ui.bundles import BundleImporter, ExportBundleDialog, is_bundle
 from ui.calls.view import CallsView
 from ui.definitions.view import DefinitionsView
 from ui.durability import BackupsDialog, Banner, TrashDialog
@@ -425,6 +428,8 @@ class MainWindow(QMainWindow):
         self.identity_button = IdentityButton(self)
         self.identity_button.show_identity(identity)
         self.statusBar().addPermanentWidget(self.identity_button)
+        self.bundles = BundleImporter(services, self.events, self.jobs, self._bundle_refused, self)
+        self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_menus()
         self._connect_signals()
         self._fit_to_screen()
@@ -451,6 +456,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.BACKUPS])
         file_menu.addAction(a[ActionId.SET_IDENTITY])
+        file_menu.addSeparator()
+        file_menu.addActions([a[ActionId.EXPORT_BUNDLE], a[ActionId.IMPORT_BUNDLE]])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.QUIT])
         edit_menu = menu.addMenu("&Edit")
@@ -516,6 +523,8 @@ class MainWindow(QMainWindow):
         a[ActionId.DEAL_OUTCOME].triggered.connect(self._on_deal_outcome)
         a[ActionId.TOGGLE_LIST].triggered.connect(lambda: self._toggle_pane(side=False))
         a[ActionId.TOGGLE_SIDE].triggered.connect(lambda: self._toggle_pane(side=True))
+        a[ActionId.EXPORT_BUNDLE].triggered.connect(self.export_bundle)
+        a[ActionId.IMPORT_BUNDLE].triggered.connect(self.bundles.ask)
         self.identity_button.clicked.connect(self._on_set_identity)
         a[ActionId.EXPORT_CALL].triggered.connect(self._on_export_call)
         a[ActionId.COPY_MARKDOWN].triggered.connect(self._on_copy_markdown)
@@ -830,6 +839,46 @@ class MainWindow(QMainWindow):
 
     def _on_demo_finished(self) -> None:
         self.action_table[ActionId.LOAD_DEMO].setEnabled(True)
+
+    # -- bundles (see ui/bundles.py) ----------------------------------------------
+
+    def export_bundle(self) -> ExportBundleDialog:
+        """File > Export bundle…: offering the call open in Review, else the one selected
+        in Calls, or a month."""
+        call_id = None
+        if self.views.currentWidget() is self.review_view:
+            call_id = self.review_view.current_call_id()
+        call_id = call_id or self.calls_view.selected_call_id()
+        call = None
+        if call_id is not None:
+            try:
+                call = self.services.calls.get(call_id)
+            except RidealongError:
+                call = None  # gone meanwhile: a month is still offered
+        dialog = ExportBundleDialog(self.services, self.jobs, call, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _bundle_refused(self, message: str) -> None:
+        self.banners.addWidget(Banner("bundleBanner", message, parent=self))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(u.isLocalFile() and is_bundle(u.toLocalFile()) for u in urls):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        bundles = [p for p in paths if is_bundle(p)]
+        if not bundles:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        for path in bundles:
+            self.bundles.start(path)
 
     # -- durability ------------------------------------------------------------------
 

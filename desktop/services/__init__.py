@@ -9,6 +9,7 @@ from __future__ import annotations
 from desktop.clock import Clock, utcnow
 from desktop.services.alignment import AlignmentService
 from desktop.services.backup import BackupService
+from desktop.services.bundles import BundleService
 from desktop.services.calls import CallService
 from desktop.services.competitors import CompetitorService
 from desktop.services.definitions import DefinitionService
@@ -52,6 +53,8 @@ class Services:
         #: Every note of a period as a flat row, for spreadsheets (`export csv`).
         self.note_rows = NoteRowService(db)
         self.backups = BackupService(db)
+        #: Bundle files: a call or a month to another laptop, without a server.
+        self.bundles = BundleService(db)
         #: Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`).
         self.ids = IdService(db)
 

@@ -48,6 +48,7 @@ COMMANDS = [
     ("call", ("grade", "{id}", "--grade", "sql", "--by", "Rita")),
     ("call", ("answer", "{id}", "budget", "--status", "asked")),
     ("call", ("export", "call", "{id}", "-o", "{out}", "--quiet")),
+    ("call", ("export", "bundle", "--call", "{id}", "-o", "{out}")),
     ("note", ("note", "edit", "{id}", "--text", "changed")),
     ("note", ("note", "delete", "{id}")),
     ("note", ("annotate", "{id}", "--comment", "ok", "--by", "Rita")),
