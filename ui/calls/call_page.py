@@ -318,9 +318,13 @@ class CallPage(QWidget):
         except RidealongError:
             self._call = None
             return
+        bar = self.timeline.verticalScrollBar()
+        scroll, at_end = bar.value(), bar.value() == bar.maximum()
         self.model.set_notes(self._services.calls.notes(self._call.id), self._pending_views())
         if current is not None and (row := self.model.row_of(current.id)) >= 0:
             self.timeline.setCurrentIndex(self.model.index(row))
+        # Where the reader was; following the newest notes if that is where they were.
+        bar.setValue(bar.maximum() if at_end else scroll)
         self._show_header()
 
     def showEvent(self, event: QShowEvent) -> None:

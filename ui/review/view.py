@@ -153,8 +153,10 @@ class ReviewView(QWidget):
     def current_call_id(self) -> uuid.UUID | None:
         return self._call_id
 
-    def open_call(self, call_id: uuid.UUID) -> None:
-        """Review this call (from the inbox, or any call the user picks)."""
+    def open_call(self, call_id: uuid.UUID, *, refresh: bool = False) -> None:
+        """Review this call (from the inbox, or any call the user picks). With `refresh`
+        (the same call, changed elsewhere) the note selected, the scroll, the text being
+        typed and a grade being chosen stay as they were."""
         try:
             call = self._services.calls.get(call_id)
             notes = self._services.calls.notes(call_id)
@@ -165,6 +167,7 @@ class ReviewView(QWidget):
         except RidealongError as error:
             self._events.status.emit(str(error))
             return
+        refresh = refresh and call_id == self._call_id
         self._call_id = call_id
         if self._tags_stale:
             tags = self._services.notes.tags_in_use(limit=500)
@@ -175,12 +178,16 @@ class ReviewView(QWidget):
             f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p
         )
         when = call.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
-        self.panel.show_items(
-            call.account.name,
-            f"{call.call_type.label} call, {when}" + (f" · {people}" if people else ""),
-            items,
-        )
-        self.grade.show_call(call, definitions, revision, gaps)
+        if refresh:
+            self.panel.refresh_items(items)
+        else:
+            self.panel.show_items(
+                call.account.name,
+                f"{call.call_type.label} call, {when}" + (f" · {people}" if people else ""),
+                items,
+            )
+        if not refresh or self.grade.is_untouched():
+            self.grade.show_call(call, definitions, revision, gaps)
         self._count_unreviewed()
         self._set_call_visible(True)
 
@@ -332,13 +339,13 @@ class ReviewView(QWidget):
             return
         if changes.calls or changes.notes:
             self._tags_stale = True
-        if changes.calls:
+        if changes.calls or changes.notes:  # the inbox counts the notes left to review
             self.reload_inbox()
         current = self._call_id
         # A definition edited elsewhere changes what the grade is given against.
         if current is not None and (changes.touches(current) or changes.definitions):
             if self.isVisible():
-                self.open_call(current)
+                self.open_call(current, refresh=True)
             else:
                 self._stale = True
 
@@ -346,7 +353,7 @@ class ReviewView(QWidget):
         super().showEvent(event)
         if self._stale and self._call_id is not None:
             self._stale = False
-            self.open_call(self._call_id)
+            self.open_call(self._call_id, refresh=True)
 
     def set_identity(self, identity: Identity) -> None:
         self._identity = identity
