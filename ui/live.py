@@ -41,10 +41,17 @@ class LiveRefresh(QObject):
 
     online_changed = Signal(bool)
 
-    def __init__(self, live: LiveChanges, events: AppEvents, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        live: LiveChanges,
+        events: AppEvents,
+        outbox: OutboxRetrier,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._live = live
         self._events = events
+        self._outbox = outbox
         self._online: bool | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -66,6 +73,8 @@ class LiveRefresh(QObject):
         online = self._live.online
         if online is not None and online != self._online:
             self._online = online
+            if online and self._outbox.pending():
+                self._outbox.retry()  # the server is back: send now, not at the next tick
             self.online_changed.emit(online)
         touched = self._live.take()
         if touched is not None:
@@ -93,18 +102,12 @@ class OfflineBanner(QFrame):
         outbox.changed.connect(self.update_state)
         outbox.failing.connect(self._on_failing)
         if live is not None:
-            live.online_changed.connect(self._on_online_changed)
+            live.online_changed.connect(self.update_state)
         self.update_state()
 
     @Slot(str)
     def _on_failing(self, reason: str) -> None:
         self._reason = reason
-        self.update_state()
-
-    @Slot(bool)
-    def _on_online_changed(self, online: bool) -> None:
-        if online and self._outbox.pending():
-            self._outbox.retry()  # the server is back: send now, not at the next tick
         self.update_state()
 
     @Slot()

@@ -364,7 +364,9 @@ class MainWindow(QMainWindow):
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
         #: Teammates' writes, on a team database (see ui/live.py).
-        self.live = LiveRefresh(services.live, self.events, self) if services.live else None
+        self.live = (
+            LiveRefresh(services.live, self.events, self.outbox, self) if services.live else None
+        )
         self.calls_view = CallsView(
             services, self.events, self.undo, drafts, self.outbox, settings, identity, self
         )

@@ -107,3 +107,26 @@ def test_the_review_shows_a_teammates_note_and_keeps_the_comment_being_typed(
     qtbot.keyClick(panel.editor, Qt.Key.Key_Return)
     stored = marketer.review.annotations([second.id])[second.id]
     assert [a.comment for a in stored] == ["Did they say compared to whom?"]
+
+
+def test_search_results_and_the_call_list_take_in_a_teammates_writes(
+    qtbot: QtBot, db_url: str, clock: FakeClock, marketer: Services
+) -> None:
+    call = marketer.calls.start("Acme Freight", rep="Rita Rep", marketer="Mia")
+    first = marketer.notes.add(call.id, NoteKind.PAIN, "Budget frozen until Q3")
+    window = open_window(qtbot, db_url, clock=clock)
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL | SHIFT)
+    search = window.search_view
+    qtbot.keyClicks(search.query, "budget")
+    qtbot.waitUntil(lambda: search.model.rowCount() == 1)
+    search.results.setFocus()
+    qtbot.keyClick(search.results, Qt.Key.Key_Down)
+    assert search.current_note_id() == first.id
+
+    other = marketer.calls.start("Globex", rep="Rita Rep", marketer="Mia")
+    marketer.notes.add(other.id, NoteKind.OBJECTION, "No budget this year")
+    qtbot.waitUntil(lambda: search.model.rowCount() == 2, timeout=LIVE_MS)
+    assert search.current_note_id() == first.id
+    assert search.query.text() == "budget"
+    calls = window.calls_view.model
+    qtbot.waitUntil(lambda: calls.row_of(other.id) >= 0, timeout=LIVE_MS)

@@ -51,6 +51,8 @@ class ReviewView(QWidget):
         self._loaded = False
         self._call_id: uuid.UUID | None = None
         self._stale = False
+        #: The inbox changed while the view was hidden: recounted when it is shown.
+        self._inbox_stale = False
         self._tags_stale = True
 
         heading = QLabel("To review", self)
@@ -340,7 +342,10 @@ class ReviewView(QWidget):
         if changes.calls or changes.notes:
             self._tags_stale = True
         if changes.calls or changes.notes:  # the inbox counts the notes left to review
-            self.reload_inbox()
+            if self.isVisible():
+                self.reload_inbox()
+            else:  # not on every note filed during a call
+                self._inbox_stale = True
         current = self._call_id
         # A definition edited elsewhere changes what the grade is given against.
         if current is not None and (changes.touches(current) or changes.definitions):
@@ -351,6 +356,9 @@ class ReviewView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._inbox_stale:
+            self._inbox_stale = False
+            self.reload_inbox()
         if self._stale and self._call_id is not None:
             self._stale = False
             self.open_call(self._call_id, refresh=True)
