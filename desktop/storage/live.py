@@ -51,6 +51,7 @@ def touched_by(connection: Connection, rows: Iterable[object]) -> Touched:
     call_ids: set[uuid.UUID] = set()
     kinds: set[str] = set()
     annotated: set[uuid.UUID] = set()
+    accounts: set[uuid.UUID] = set()
     for row in rows:
         if isinstance(row, Note):
             kinds.add(NOTES)
@@ -63,6 +64,7 @@ def touched_by(connection: Connection, rows: Iterable[object]) -> Touched:
             call_ids.add(row.id)
         elif isinstance(row, Account):  # an outcome: every call of the account shows it
             kinds.add(CALLS)
+            accounts.add(row.id)
         elif isinstance(row, CriterionAnswer):
             kinds.add(QUALIFICATION)
             call_ids.add(row.call_id)
@@ -70,6 +72,9 @@ def touched_by(connection: Connection, rows: Iterable[object]) -> Touched:
             kinds.add(DEFINITIONS)
     if annotated:
         found = connection.execute(select(Note.call_id).where(Note.id.in_(annotated)))
+        call_ids.update(found.scalars())
+    if accounts:
+        found = connection.execute(select(Call.id).where(Call.account_id.in_(accounts)))
         call_ids.update(found.scalars())
     return Touched(frozenset(call_ids), frozenset(kinds))
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from desktop.domain import CriterionStatus, NoteKind, Verdict
+from desktop.domain import CriterionStatus, NoteKind, Outcome, Verdict
 from desktop.services import Services
 from desktop.services.live import CALLS, DEFINITIONS, NOTES, QUALIFICATION, LiveChanges, Touched
 from tests.fakes import FakeClock
@@ -64,6 +64,11 @@ def test_a_teammates_writes_are_heard_with_their_call(services: Services, rep: S
     services.calls.end(call.id)
     services.definitions.set("mql", "A lead marketing qualified, again", by="Mia")
     assert CALLS in heard(rep.live).kinds
+
+    services.accounts.set_outcome("Acme", Outcome.WON)  # shown on each of its calls
+    services.definitions.set("mql", "A lead marketing qualified, once more", by="Mia")
+    seen = heard(rep.live)
+    assert CALLS in seen.kinds and seen.call_ids == {call.id}
 
 
 def test_ones_own_and_rolled_back_writes_are_not_heard(services: Services, rep: Services) -> None:
