@@ -76,6 +76,8 @@ class LiveRefresh(QObject):
             if online and self._outbox.pending():
                 self._outbox.retry()  # the server is back: send now, not at the next tick
             self.online_changed.emit(online)
+        if online is False:
+            return  # views would only fail to read; the listener says all once back
         touched = self._live.take()
         if touched is not None:
             self._events.changed.emit(changes_of(touched, self))

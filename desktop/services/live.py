@@ -3,8 +3,9 @@
 On PostgreSQL every write sends a notification (`storage/live.py`); `LiveChanges`
 holds a connection of its own that LISTENs for them on a background thread and
 gathers what they touched until the window `take`s it. It knows whether the server
-can be reached: a lost connection is retried every `RETRY_S` seconds, and once it is
-back everything counts as touched, since notifications sent meanwhile were lost.
+can be reached: a lost connection is retried every `RETRY_S` seconds. Each time the
+LISTEN begins (at start, and when the server is back) everything counts as touched,
+since what was written before it was never heard.
 The window polls it; nothing here knows of Qt.
 """
 
@@ -66,7 +67,6 @@ class LiveChanges:
     def _run(self) -> None:
         import psycopg
 
-        first = True
         while not self._stop.is_set():
             try:
                 conn = self._db.listening_connection()
@@ -74,9 +74,9 @@ class LiveChanges:
                 self._went_offline(error)
                 self._stop.wait(RETRY_S)
                 continue
-            if not first and self._online is not True:
-                self._add(Touched(everything=True))  # what was sent meanwhile is lost
-            first = False
+            # What was written before the LISTEN (while the window loaded, or while the
+            # server was gone) was never heard: have everything looked at again.
+            self._add(Touched(everything=True))
             self._online = True
             try:
                 with conn:

@@ -32,6 +32,8 @@ def rep(db_url: str, clock: FakeClock) -> Iterator[Services]:
     assert opened.live is not None
     opened.live.start()
     wait_for(lambda: opened.live is not None and opened.live.online is True)
+    # Listening began: what was written before it is to be looked at again.
+    assert opened.live.take() == Touched(everything=True)
     yield opened
     opened.close()
 

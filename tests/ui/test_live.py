@@ -42,6 +42,7 @@ def test_the_call_page_shows_a_teammates_note_and_keeps_the_typing(
     marketer.notes.add(call.id, NoteKind.OBJECTION, "Too expensive")
     save_identity("Rita Rep", Role.REP)
     window = open_window(qtbot, db_url, clock=clock)
+    qtbot.waitUntil(lambda: window.live is not None and window.live.online is True)
     window.calls_view.select_call(call.id)
     page = window.calls_view.call_page
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
@@ -82,6 +83,7 @@ def test_the_review_shows_a_teammates_note_and_keeps_the_comment_being_typed(
     marketer.calls.end(call.id)
     save_identity("Rita Rep", Role.REP)
     window = open_window(qtbot, db_url, clock=clock)
+    qtbot.waitUntil(lambda: window.live is not None and window.live.online is True)
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL | SHIFT)
     view = window.review_view
     inbox = view.inbox
@@ -115,6 +117,7 @@ def test_search_results_and_the_call_list_take_in_a_teammates_writes(
     call = marketer.calls.start("Acme Freight", rep="Rita Rep", marketer="Mia")
     first = marketer.notes.add(call.id, NoteKind.PAIN, "Budget frozen until Q3")
     window = open_window(qtbot, db_url, clock=clock)
+    qtbot.waitUntil(lambda: window.live is not None and window.live.online is True)
     qtbot.keyClick(window, Qt.Key.Key_3, CTRL | SHIFT)
     search = window.search_view
     qtbot.keyClicks(search.query, "budget")

@@ -237,6 +237,7 @@ class CallsView(QWidget):
         self.qualification.link_requested.connect(self._on_link_requested)
         self.qualification.leave_requested.connect(self.call_page.capture.input.setFocus)
         self._events.changed.connect(self._on_changed)
+        self.model.failed.connect(self._events.status)
 
     # -- loading ---------------------------------------------------------------------
 
