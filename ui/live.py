@@ -84,7 +84,8 @@ class LiveRefresh(QObject):
 
 
 class OfflineBanner(QFrame):
-    """ "Offline, N notes waiting" while the database cannot take notes; hidden otherwise."""
+    """Says "Offline, N notes waiting" while the database cannot take notes; hidden
+    otherwise."""
 
     def __init__(
         self, outbox: OutboxRetrier, live: LiveRefresh | None, parent: QWidget | None = None
