@@ -57,7 +57,9 @@ class LiveChanges:
     def close(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            # A connection attempt in flight may take its timeout; the thread is a
+            # daemon and stops at its next look at the flag.
+            self._thread.join(timeout=1)
             self._thread = None
 
     def _add(self, touched: Touched) -> None:
