@@ -16,7 +16,7 @@ from desktop.config import save_identity
 from desktop.domain import NoteKind, Role
 from desktop.services import Services
 from tests.fakes import FakeClock
-from tests.ui.support import CTRL, SHIFT, open_window
+from tests.ui.support import CTRL, SHIFT, focused, open_window, start_call
 from ui.models.review import ROW_ROLE
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
@@ -133,3 +133,34 @@ def test_search_results_and_the_call_list_take_in_a_teammates_writes(
     assert search.query.text() == "budget"
     calls = window.calls_view.model
     qtbot.waitUntil(lambda: calls.row_of(other.id) >= 0, timeout=LIVE_MS)
+
+
+def test_two_windows_on_one_team_database(qtbot: QtBot, db_url: str, clock: FakeClock) -> None:
+    """The marketer's window files, the rep's window shows it while the rep types."""
+    mia = open_window(qtbot, db_url, clock=clock)
+    start_call(qtbot, mia, "Acme Freight")
+    mia_box = focused(mia)
+    qtbot.keyClicks(mia_box, "Reporting takes two days")
+    qtbot.keyClick(mia_box, Qt.Key.Key_Return)
+    call = mia.calls_view.call_page.call
+    assert call is not None
+
+    rita = open_window(qtbot, db_url, clock=clock)
+    qtbot.waitUntil(lambda: rita.live is not None and rita.live.online is True)
+    rita.calls_view.select_call(call.id)
+    page = rita.calls_view.call_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.timeline.setFocus()
+    qtbot.keyClick(page.timeline, Qt.Key.Key_Home)
+    rita_box = rita.findChild(QPlainTextEdit, "captureInput")
+    rita_box.setFocus()
+    qtbot.keyClicks(rita_box, "Ask who signs off ab")
+
+    clock.advance(timedelta(seconds=40))
+    qtbot.keyClicks(mia_box, "Too expensive for this quarter")
+    qtbot.keyClick(mia_box, Qt.Key.Key_Return)  # filed in Mia's window, Enter in her box
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=LIVE_MS)
+    assert page.model.note_at(1).text == "Too expensive for this quarter"
+    assert page.timeline.currentIndex().row() == 0
+    assert rita_box.toPlainText() == "Ask who signs off ab"
+    assert mia.calls_view.call_page.model.rowCount() == 2  # shown once in Mia's own window
