@@ -53,7 +53,7 @@ class Server:
 
 
 @pytest.fixture
-def server(clock: FakeClock) -> Iterator[Server]:
+def own_pg_server(clock: FakeClock) -> Iterator[Server]:
     import pgserver
     from sqlalchemy import create_engine, text
 
@@ -79,8 +79,9 @@ def stored_texts(url: str, clock: FakeClock) -> list[str]:
 
 
 def test_notes_filed_while_the_server_is_down_are_stored_once_when_it_is_back(
-    qtbot: QtBot, server: Server, clock: FakeClock
+    qtbot: QtBot, own_pg_server: Server, clock: FakeClock
 ) -> None:
+    server = own_pg_server
     save_identity("Mia Marketer", Role.MARKETER)
     window = open_window(qtbot, server.url, clock=clock)
     banner = window.offline_banner
