@@ -126,12 +126,20 @@ def config_dir() -> Path:
 def drafts_dir(database_url: str) -> Path:
     """Where unsent note text is kept: beside a SQLite file, else in the data directory.
 
-    Drafts belong to this machine even when the database is a shared server.
+    Drafts belong to this machine even when the database is a shared server; each
+    server database has a folder of its own (named by a digest of its host, port, name
+    and user, never its password), so a note queued for one is never sent to another.
     """
+    import hashlib
+
     from desktop.storage.database import parse_url, sqlite_path
 
-    path = sqlite_path(parse_url(database_url))
-    return (path.parent if path else default_data_dir()) / "drafts"
+    url = parse_url(database_url)
+    path = sqlite_path(url)
+    if path is not None:
+        return path.parent / "drafts"
+    where = url.set(password=None).render_as_string(hide_password=True)
+    return default_data_dir() / "drafts" / hashlib.sha256(where.encode()).hexdigest()[:16]
 
 
 #: The folder of the sample database, beside the real one: its own file, drafts and

@@ -38,6 +38,8 @@ from desktop.services import Services
 from tests.fakes import FakeClock
 
 DIALECTS = ["sqlite", "postgres"]
+#: Fixtures that start a PostgreSQL server (`own_pg_server`: a test's own, to stop).
+SERVER_FIXTURES = frozenset({"pg_server", "pg_template", "own_pg_server"})
 UI_TESTS = Path(__file__).parent / "ui"
 #: Set it to replay a failed random test: its seed is printed with its failure.
 ENV_SEED = "RIDEALONG_TEST_SEED"
@@ -61,7 +63,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         params = getattr(item, "callspec", None)
         on_server = params is not None and "postgres" in params.params.values()
-        if on_server or {"pg_server", "pg_template"} & set(getattr(item, "fixturenames", ())):
+        if on_server or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
         if UI_TESTS in item.path.parents:
             item.add_marker(pytest.mark.ui)

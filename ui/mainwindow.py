@@ -65,6 +65,7 @@ from ui.definitions.view import DefinitionsView
 from ui.durability import BackupsDialog, Banner, TrashDialog
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
+from ui.live import LiveRefresh, OfflineBanner
 from ui.outbox import OutboxRetrier
 from ui.reports.view import ReportsView
 from ui.review.view import ReviewView
@@ -365,6 +366,10 @@ class MainWindow(QMainWindow):
         self.sample_bar: SampleBar | None = None
 
         self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
+        #: Teammates' writes, on a team database (see ui/live.py).
+        self.live = (
+            LiveRefresh(services.live, self.events, self.outbox, self) if services.live else None
+        )
         self.calls_view = CallsView(
             services, self.events, self.undo, drafts, self.outbox, settings, identity, self
         )
@@ -404,6 +409,8 @@ class MainWindow(QMainWindow):
         self.identity_bar = IdentityBar(identity, self)
         self.identity_bar.setVisible(not identity.confirmed)
         self.banners.addWidget(self.identity_bar)
+        self.offline_banner = OfflineBanner(self.outbox, self.live, self)
+        self.banners.addWidget(self.offline_banner)
         self._draft_bars: dict[uuid.UUID, DraftBar] = {}
         for draft in drafts.all():
             self._offer_draft(draft)
@@ -637,6 +644,8 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             self._on_view_changed(self.sidebar.currentRow())
             self.outbox.start()
+            if self.live is not None:
+                self.live.start()
             self._maintenance.start()
             self._check_health()
             # After the first layout pass, so the splitter restores at its final width.
@@ -973,6 +982,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.outbox.stop()
+        if self.live is not None:
+            self.live.stop()
         self._maintenance.stop()
         self.jobs.shutdown()
         try:
@@ -982,6 +993,8 @@ class MainWindow(QMainWindow):
                 # Said where it is seen, before the window goes; closing again retries.
                 event.ignore()
                 self.outbox.start()
+                if self.live is not None:
+                    self.live.start()
                 self._maintenance.start()
                 self._show_backup_failure(
                     f"Ridealong could not back up before closing: {str(error).rstrip('.')}. "

@@ -15,6 +15,7 @@ from desktop.services.competitors import CompetitorService
 from desktop.services.definitions import DefinitionService
 from desktop.services.ids import IdService
 from desktop.services.insights import InsightsService
+from desktop.services.live import LiveChanges
 from desktop.services.note_rows import NoteRowService
 from desktop.services.notes import NoteService
 from desktop.services.people import AccountService, PeopleService
@@ -57,6 +58,8 @@ class Services:
         self.bundles = BundleService(db)
         #: Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`).
         self.ids = IdService(db)
+        #: Teammates' writes as they commit, on a team database (None on a file).
+        self.live = LiveChanges(db) if db.dialect == "postgresql" else None
 
     @classmethod
     def open(
@@ -76,6 +79,8 @@ class Services:
         self.close()
 
     def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
         self.db.close()
 
     @property

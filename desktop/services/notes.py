@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Final, Literal, TypeAlias
 
-from sqlalchemy import func, select
+from sqlalchemy import exc, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -187,6 +187,52 @@ class NoteService(Service):
         if offset_ms is not None:
             check_offset(offset_ms)
         names = [normalize_tag(t) for t in tags] + inline_tags(text)
+        try:
+            return self._insert(
+                call_id,
+                kind,
+                text,
+                offset_ms=offset_ms,
+                intensity=intensity,
+                names=names,
+                quote_worthy=quote_worthy,
+                case_study=case_study,
+                messaging=messaging,
+                author=author,
+                response=response,
+                answer=answer,
+                speaker=speaker,
+                note_id=note_id,
+            )
+        except exc.IntegrityError:
+            if note_id is None:
+                raise
+            # Another attempt with this id (whose answer was lost, or one racing this
+            # one) committed between our look and our insert: that is the note.
+            with self._db.read() as s:
+                if s.get(m.Note, note_id) is None:
+                    raise
+            return self._insert(call_id, kind, text, names=names, note_id=note_id)
+
+    def _insert(
+        self,
+        call_id: uuid.UUID,
+        kind: NoteKind,
+        text: str,
+        *,
+        names: list[str],
+        note_id: uuid.UUID | None,
+        offset_ms: int | None = None,
+        intensity: int | None = None,
+        quote_worthy: bool = False,
+        case_study: bool = False,
+        messaging: bool = False,
+        author: str | None = None,
+        response: str | None = None,
+        answer: str | None = None,
+        speaker: str | None = None,
+    ) -> v.NoteView:
+        """One attempt at `add`: the stored note itself if `note_id` is stored already."""
         with self._db.write() as s:
             if note_id is not None and (stored := s.get(m.Note, note_id)) is not None:
                 if stored.call_id != call_id:

@@ -53,7 +53,7 @@ from desktop.errors import (
     StorageUnavailable,
     UserError,
 )
-from desktop.storage import migrations, schemas, sqlite_files
+from desktop.storage import live, migrations, schemas, sqlite_files
 from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
 from desktop.storage.search import SearchBackend, backend_for, reindex_notes
@@ -301,6 +301,8 @@ class Database:
         path = self.path
         self._file = _file_key(path) if path is not None and path.exists() else None
         self.search: SearchBackend = backend_for(self.dialect)
+        #: Signs this database's notifications, so its own window skips their echo.
+        self.origin = uuid.uuid4().hex
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(
             engine.execution_options(**{_WRITE: True}), expire_on_commit=False
@@ -386,13 +388,35 @@ class Database:
                 obj.updated_at = now
 
     def _after_flush(self, session: Session, _context: Any) -> None:
+        rows = (*session.new, *session.dirty, *session.deleted)
         touched = {
             obj.id if isinstance(obj, Note) else obj.note_id
-            for obj in (*session.new, *session.dirty, *session.deleted)
+            for obj in rows
             if isinstance(obj, Note | Annotation)
         }
         if touched:
             reindex_notes(session.connection(), self.search, touched)
+        if self.dialect == "postgresql":
+            said = live.touched_by(session.connection(), rows)
+            if said.kinds:
+                live.notify(session.connection(), self.origin, said)
+
+    def listening_connection(self) -> Any:
+        """A psycopg connection of its own to the team database, in autocommit, that
+        LISTENs for other writers' notifications (`storage/live.py`); the pool never
+        sees it. Raises psycopg's errors, for the listener to retry."""
+        import psycopg
+
+        url = self.engine.url
+        args, params = self.engine.dialect.create_connect_args(url)
+        params = {**params, **_server_arguments(url), "autocommit": True}
+        conn = psycopg.connect(*args, **params)
+        try:
+            conn.execute(f"LISTEN {live.CHANNEL}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def close(self) -> None:
         """Let SQLite refresh the statistics its query planner uses, then disconnect.

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.config import Identity
 from desktop.domain import CallStatus, NoteKind
 from desktop.drafts import Draft, DraftStore, PendingNote
-from desktop.errors import Conflict, RidealongError, StorageUnavailable
+from desktop.errors import Conflict, NotFound, RidealongError, StorageUnavailable
 from desktop.services import Services
 from desktop.services.notes import MAX_OFFSET_MS
 from desktop.services.values import CallView, NoteView, format_offset
@@ -315,13 +315,22 @@ class CallPage(QWidget):
             return
         current = self.timeline.current_note()
         try:
-            self._call = self._services.calls.get(self._call.id)
-        except RidealongError:
+            call = self._services.calls.get(self._call.id)
+            notes = self._services.calls.notes(call.id)
+        except NotFound:
             self._call = None
             return
-        self.model.set_notes(self._services.calls.notes(self._call.id), self._pending_views())
+        except RidealongError as error:  # unreachable: the call stays, capture goes on
+            self._events.status.emit(str(error))
+            return
+        self._call = call
+        bar = self.timeline.verticalScrollBar()
+        scroll, at_end = bar.value(), bar.value() == bar.maximum()
+        self.model.set_notes(notes, self._pending_views())
         if current is not None and (row := self.model.row_of(current.id)) >= 0:
             self.timeline.setCurrentIndex(self.model.index(row))
+        # Where the reader was; following the newest notes if that is where they were.
+        bar.setValue(bar.maximum() if at_end else scroll)
         self._show_header()
 
     def showEvent(self, event: QShowEvent) -> None:

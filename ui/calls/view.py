@@ -237,6 +237,7 @@ class CallsView(QWidget):
         self.qualification.link_requested.connect(self._on_link_requested)
         self.qualification.leave_requested.connect(self.call_page.capture.input.setFocus)
         self._events.changed.connect(self._on_changed)
+        self.model.failed.connect(self._events.status)
 
     # -- loading ---------------------------------------------------------------------
 
@@ -372,6 +373,16 @@ class CallsView(QWidget):
         self._open_call(call_id)
 
     def _open_call(self, call_id: uuid.UUID) -> None:
+        shown = self.call_page.call
+        if (
+            shown is not None
+            and shown.id == call_id
+            and self.centre.currentWidget() is self.call_page
+        ):
+            # Selected again after the list reloaded: show what changed, keep the place.
+            self.call_page.reload()
+            self._show_side()
+            return
         try:
             restored = self.call_page.show_call(call_id)
         except RidealongError as error:
@@ -628,9 +639,11 @@ class CallsView(QWidget):
             self.call_page.forget_tags()
         if changes.calls:
             selected = self.selected_call_id()
+            scroll = self.call_list.verticalScrollBar().value()
             self.model.reload()
             if selected is not None:
                 self._select_call_id(str(selected))
+            self.call_list.verticalScrollBar().setValue(scroll)
             self._show_centre()
             return
         for call_id in changes.call_ids:

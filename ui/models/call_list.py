@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop.clock import Clock
 from desktop.domain import CallStatus
+from desktop.errors import RidealongError
 from desktop.services.calls import CallFilters
 from desktop.services.values import CallRow
 
@@ -41,6 +42,10 @@ def status_text(row: CallRow) -> str:
 
 
 class CallListModel(QAbstractTableModel):
+    """Signals: failed(str) when a page could not be read (the rows shown stay)."""
+
+    failed = Signal(str)
+
     def __init__(self, fetch: Fetch, clock: Clock, parent: Any = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
@@ -60,13 +65,17 @@ class CallListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Start again from the newest call (after a filter or a change of the list)."""
+        """Start again from the newest call (after a filter or a change of the list); if
+        the first page cannot be read (the team database is gone), the rows stay."""
+        try:
+            page = self._fetch(self._filters, None, PAGE_SIZE)
+        except RidealongError as error:
+            self.failed.emit(str(error))
+            return
         self.beginResetModel()
-        self._rows = []
-        self._more = True
+        self._rows = list(page)
+        self._more = len(page) == PAGE_SIZE
         self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more
@@ -76,7 +85,11 @@ class CallListModel(QAbstractTableModel):
             return
         last = self._rows[-1] if self._rows else None
         after = (last.started_at, last.id) if last else None
-        page = self._fetch(self._filters, after, PAGE_SIZE)
+        try:
+            page = self._fetch(self._filters, after, PAGE_SIZE)
+        except RidealongError as error:
+            self.failed.emit(str(error))
+            return
         self._more = len(page) == PAGE_SIZE
         if page:
             start = len(self._rows)

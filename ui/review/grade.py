@@ -97,6 +97,8 @@ class GradePanel(QWidget):
     def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._clock = clock
+        #: The grade and reason last shown, to tell whether the user changed them.
+        self._shown: tuple[Grade | None, str] = (None, "")
         self.setObjectName("gradePicker")
         self.setAccessibleName("Lead grade")
         heading = QLabel("Lead grade", self)
@@ -235,6 +237,7 @@ class GradePanel(QWidget):
         gaps: Gaps,
     ) -> None:
         self._definitions = definitions
+        self._shown = (call.grade, call.grade_reason or "")
         self.choices.setExclusive(False)
         for grade, button in self.buttons.items():
             button.setChecked(grade is call.grade)
@@ -262,6 +265,11 @@ class GradePanel(QWidget):
         self._show_definitions()
         self.submit_button.setEnabled(call.grade is not None)
         self.show_account(call.account)
+
+    def is_untouched(self) -> bool:
+        """Whether the grade and reason are as last shown (nothing typed or chosen that
+        a refresh would throw away)."""
+        return self._shown == (self.chosen(), self.reason.toPlainText())
 
     def show_account(self, account: AccountView) -> None:
         self.outcome.setCurrentIndex(self.outcome.findData(account.outcome.value))

@@ -15,7 +15,15 @@ from collections.abc import Callable
 from enum import Enum
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QKeySequence,
@@ -322,6 +330,19 @@ class ReviewPanel(QWidget):
         if items:
             self.notes.setCurrentIndex(self.model.index(first))
         self.notes.setFocus()
+
+    def refresh_items(self, items: list[ReviewItem]) -> None:
+        """The same call's notes as stored now (a teammate wrote): the note selected, the
+        scroll and whatever is typed in the editor stay as they were."""
+        current = self.current()
+        scroll = self.notes.verticalScrollBar().value()
+        self.model.set_items(items)
+        row = self.model.row_of(current.note.id) if current is not None else -1
+        if row >= 0:
+            self.notes.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        self.notes.verticalScrollBar().setValue(scroll)
 
     def current(self) -> ReviewItem | None:
         index = self.notes.currentIndex()

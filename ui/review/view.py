@@ -58,6 +58,8 @@ class ReviewView(QWidget):
         self._call_version: int | None = None
         self._account_version: int | None = None
         self._stale = False
+        #: The inbox changed while the view was hidden: recounted when it is shown.
+        self._inbox_stale = False
         self._tags_stale = True
 
         heading = QLabel("To review", self)
@@ -160,8 +162,10 @@ class ReviewView(QWidget):
     def current_call_id(self) -> uuid.UUID | None:
         return self._call_id
 
-    def open_call(self, call_id: uuid.UUID) -> None:
-        """Review this call (from the inbox, or any call the user picks)."""
+    def open_call(self, call_id: uuid.UUID, *, refresh: bool = False) -> None:
+        """Review this call (from the inbox, or any call the user picks). With `refresh`
+        (the same call, changed elsewhere) the note selected, the scroll, the text being
+        typed and a grade being chosen stay as they were."""
         try:
             call = self._services.calls.get(call_id)
             notes = self._services.calls.notes(call_id)
@@ -172,6 +176,7 @@ class ReviewView(QWidget):
         except RidealongError as error:
             self._events.status.emit(str(error))
             return
+        refresh = refresh and call_id == self._call_id
         self._call_id = call_id
         if self._tags_stale:
             tags = self._services.notes.tags_in_use(limit=500)
@@ -182,14 +187,20 @@ class ReviewView(QWidget):
             f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p
         )
         when = call.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
-        self.panel.show_items(
-            call.account.name,
-            f"{call.call_type.label} call, {when}" + (f" · {people}" if people else ""),
-            items,
-        )
-        self.grade.show_call(call, definitions, revision, gaps)
-        self._call_version = call.version
-        self._account_version = call.account.version
+        if refresh:
+            self.panel.refresh_items(items)
+        else:
+            self.panel.show_items(
+                call.account.name,
+                f"{call.call_type.label} call, {when}" + (f" · {people}" if people else ""),
+                items,
+            )
+        if not refresh or self.grade.is_untouched():
+            self.grade.show_call(call, definitions, revision, gaps)
+            # the versions the grade and outcome now shown were read at; a grade being
+            # typed keeps the ones it started from, so its save is checked against them
+            self._call_version = call.version
+            self._account_version = call.account.version
         self._count_unreviewed()
         self._set_call_visible(True)
 
@@ -514,21 +525,27 @@ class ReviewView(QWidget):
             return
         if changes.calls or changes.notes:
             self._tags_stale = True
-        if changes.calls:
-            self.reload_inbox()
+        if changes.calls or changes.notes:  # the inbox counts the notes left to review
+            if self.isVisible():
+                self.reload_inbox()
+            else:  # not on every note filed during a call
+                self._inbox_stale = True
         current = self._call_id
         # A definition edited elsewhere changes what the grade is given against.
         if current is not None and (changes.touches(current) or changes.definitions):
             if self.isVisible():
-                self.open_call(current)
+                self.open_call(current, refresh=True)
             else:
                 self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._inbox_stale:
+            self._inbox_stale = False
+            self.reload_inbox()
         if self._stale and self._call_id is not None:
             self._stale = False
-            self.open_call(self._call_id)
+            self.open_call(self._call_id, refresh=True)
 
     def set_identity(self, identity: Identity) -> None:
         self._identity = identity
