@@ -62,7 +62,9 @@ class TrendService(Service):
         count: int = 6,
         themes: Sequence[tuple[NoteKind, str]] = (),
     ) -> tuple[TrendPoint, ...]:
-        """One point per period, oldest first, ending with `period`."""
+        """One point per period, oldest first, ending with `period`; the periods before
+        the first call matching the filters are left out (a line at zero there would say
+        nothing was heard when nothing was logged)."""
         filters = filters or InsightFilters()
         periods = periods_before(period, count)
         bucket = case(
@@ -107,4 +109,6 @@ class TrendService(Service):
                     themes=tuple(sorted(per_bucket.get(i, []), key=lambda t: (t[0], t[1]))),
                 )
             )
+        while len(points) > 1 and points[0].calls == 0:
+            points.pop(0)
         return tuple(points)

@@ -860,3 +860,16 @@ def test_a_hyphenated_or_accented_competitor_is_found_however_it_is_spaced(servi
         ("Deal Grove", 3),  # the tag, twice "Deal Grove", once "DEALGROVE"
         ("ÉCRIN", 2),  # tagged on one call, written on another: as written
     ]
+
+
+def test_the_trend_starts_with_the_first_period_anything_was_logged(services):
+    for day in (5, 20):
+        c = call(services, f"Day {day}", at(3, day))
+        note(services, c.id, NoteKind.PAIN, "Slow exports", tags=["speed"])
+    c = call(services, "February", at(2, 12))
+    note(services, c.id, NoteKind.PAIN, "Slow exports", tags=["speed"])
+
+    trend = services.trends.series(MARCH, count=6, themes=[(NoteKind.PAIN, "speed")])
+
+    assert [p.period for p in trend] == [Period.month(2024, 2), MARCH]
+    assert [p.theme_calls(NoteKind.PAIN, "speed") for p in trend] == [1, 2]

@@ -128,7 +128,12 @@ def redact_values(
             )
             for pair in alignment.by_pair
         ),
-        themes=tuple(dataclasses.replace(t, name=theme(t.name)) for t in alignment.themes),
+        themes=tuple(
+            dataclasses.replace(
+                t, name=theme(t.name), display=t.display if theme(t.name) == t.name else None
+            )
+            for t in alignment.themes
+        ),
     )
     return insights, alignment, trends, redactor.person(generated_by)
 
