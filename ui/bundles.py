@@ -300,7 +300,7 @@ class ImportSummaryDialog(QDialog):
                     )
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        # The whole table at once, no scrolling: ten rows at most.
+        # The whole table at once, no scrolling: a row per kind at most.
         table = self.table
         table.setFixedHeight(
             sum(table.rowHeight(r) for r in range(table.rowCount()))

@@ -5,7 +5,10 @@ A bundle (`*.ridealong`) is a zip of JSON members: `manifest.json` (format, form
 version, app version, when it was made by the services' clock, what it covers, and the
 size and sha256 of every other member) and one member per kind of row (`people.json`,
 `accounts.json`, `contacts.json`, `frameworks.json`, `criteria.json`,
-`definitions.json`, `calls.json`, `notes.json`, `annotations.json`, `answers.json`).
+`definitions.json`, `calls.json`, `notes.json`, `annotations.json`, `answers.json`,
+`competitors.json`). The competitor list is small and team-wide, so every bundle carries
+all of it; a bundle made before the list existed has no `competitors.json` and is read
+as carrying an empty list (the format version is unchanged).
 Grades are columns of calls, outcomes of accounts; a note carries its tags, speaker and
 criterion, an annotation its reclassification, an answer its supporting notes. Trashed
 calls, notes and annotations travel with their `deleted_at`, so a trashing travels too.
@@ -20,11 +23,11 @@ Merging (`import_bundle`), one transaction, all or nothing:
   twice, or a bundle of what we sent, changes nothing). If theirs carries a later stamp
   (a rep's verdict bumps the note it judges), ours takes that stamp, so that our next
   edit reads as made after theirs on the next exchange.
-- Versioned rows (accounts, calls, notes, annotations, answers), content differing:
-  no laptop stores the state a row was based on, so the base is read from the two
-  states themselves. A row is edited only after it is received, so when our row is the
-  base of theirs, theirs has more edits (a higher version) *and* the later last edit
-  (updated_at); when theirs is the base of ours, both are lower. So: theirs higher on
+- Versioned rows (accounts, calls, notes, annotations, answers, competitors), content
+  differing: no laptop stores the state a row was based on, so the base is read from
+  the two states themselves. A row is edited only after it is received, so when our row
+  is the base of theirs, theirs has more edits (a higher version) *and* the later last
+  edit (updated_at); when theirs is the base of ours, both are lower. So: theirs higher on
   both -> updated; ours higher (or equal) on both -> skipped, ours is newer; anything
   else (the same version with different content, or a higher version with an earlier
   time) means both sides edited since they last agreed -> a conflict: ours is kept and
@@ -38,9 +41,13 @@ Merging (`import_bundle`), one transaction, all or nothing:
 - People, accounts, frameworks and criteria made separately on two laptops are the
   same things: a person or account not found by id is matched by name (case and spacing
   ignored), a framework by key, a criterion by key within it, a contact by name within
-  its account, a definition by term and revision, an answer by call and criterion. The
-  local row is kept and the bundle's references to it are redirected. A definition or
-  answer so matched whose content differs is a conflict.
+  its account, a definition by term and revision, an answer by call and criterion, a
+  listed competitor by its key (`competitor_key`). The local row is kept and the
+  bundle's references to it are redirected. A definition or answer so matched whose
+  content differs is a conflict.
+- Competitors known here by id are merged before new ones, so a name they renamed away
+  from and listed again is a new entry; a rename to a name another competitor here has
+  is a conflict that only a rename here can settle (taking theirs would list it twice).
 - Contacts have no version: theirs replaces ours when its updated_at is later. People,
   frameworks, criteria and definitions are never changed by an import.
 - A row deleted for good here (trash emptied) comes back if a bundle carries it.
@@ -91,6 +98,7 @@ from desktop.errors import UserError
 from desktop.progress import CancelToken, Progress, no_progress
 from desktop.services.base import Service, check_storable, name_key
 from desktop.services.calls import day_end, day_start
+from desktop.services.competitors import competitor_key
 from desktop.services.notes import check_offset, normalize_tag
 from desktop.services.periods import Period
 from desktop.storage import models as m
@@ -275,9 +283,13 @@ KINDS: Final = (
         ),
         versioned=True,
     ),
+    Kind("competitors", "competitor", m.Competitor, (F("name", "str"),), versioned=True),
 )
 BY_KEY: Final = {k.key: k for k in KINDS}
 MEMBERS: Final = frozenset(f"{k.key}.json" for k in KINDS)
+#: Members a bundle from before they existed lacks (migration 0003 added the competitor
+#: list); a missing one reads as empty.
+OPTIONAL_MEMBERS: Final = frozenset({"competitors.json"})
 
 
 # -- values handed back ----------------------------------------------------------------
@@ -463,8 +475,8 @@ def _check_manifest(manifest: Any, present: set[str]) -> dict[str, str]:
     if set(listed) != present:
         missing = sorted(set(listed) ^ present)
         raise _Bad(f"its manifest and its files disagree ({', '.join(missing)})")
-    if set(listed) != MEMBERS:
-        raise _Bad(f"it lacks {', '.join(sorted(MEMBERS - set(listed)))}")
+    if lacking := MEMBERS - OPTIONAL_MEMBERS - set(listed):
+        raise _Bad(f"it lacks {', '.join(sorted(lacking))}")
     return listed
 
 
@@ -612,6 +624,9 @@ def parse_rows(raw: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
             check_offset(note["offset_ms"])
         except UserError as error:
             raise _Bad(f"note {note['id']}: {error}") from None
+    for competitor in parsed["competitors"]:
+        if not competitor_key(competitor["name"]):
+            raise _Bad(f"competitor {competitor['id']} has no name")
     for key, what, same in _NATURAL_KEYS:
         seen = [same(row) for row in parsed[key]]
         if len(set(seen)) != len(seen):
@@ -628,6 +643,7 @@ _NATURAL_KEYS: Final[tuple[tuple[str, str, Callable[[dict[str, Any]], object]], 
     ("criteria", "one criterion", lambda r: (r["framework_id"], r["key"])),
     ("definitions", "one definition", lambda r: (name_key(r["term"]), r["revision"])),
     ("answers", "a call's answer to one criterion", lambda r: (r["call_id"], r["criterion_id"])),
+    ("competitors", "one competitor", lambda r: competitor_key(r["name"])),
 )
 
 
@@ -869,6 +885,7 @@ class BundleService(Service):
             "notes": notes,
             "annotations": annotations,
             "answers": answers,
+            "competitors": s.scalars(select(m.Competitor)),
         }
         return {
             kind.key: sorted(
@@ -906,11 +923,16 @@ class BundleService(Service):
                     # Held here: the session's identity map keeps rows only while
                     # something does, and every lookup below is answered from it.
                     held = _preload(s, kind, [merge.local(v["id"]) for v in rows])
+                    if kind.key == "competitors":  # renames first (see the module)
+                        known = set(held)
+                        rows = sorted(rows, key=lambda v: v["id"] not in known)
                     with s.no_autoflush:
                         for values in rows:
                             if cancel is not None and done % 200 == 0:
                                 cancel.raise_if_cancelled()
                             self._merge_row(s, kind, values, merge, held)
+                            if kind.key == "competitors":
+                                s.flush()  # the next one's name is looked up in the table
                             done += 1
                             if done % 200 == 0:
                                 progress(done, total)
@@ -963,6 +985,12 @@ class BundleService(Service):
         decision = _decide(kind, ours, values, matched=matched)
         if decision == "conflict" and values["id"] in merge.take_theirs:
             decision = "update"
+        if (
+            decision == "update"
+            and kind.key == "competitors"
+            and _listed(s, values, other_than=local.id) is not None
+        ):
+            decision = "conflict"
         if decision == "update":
             _assign(s, kind, local, values)
             if kind.versioned:
@@ -1046,7 +1074,19 @@ def _natural(s: Session, kind: Kind, values: dict[str, Any]) -> Any:
                 m.CriterionAnswer.criterion_id == values["criterion_id"],
             )
         ).first()
+    if kind.key == "competitors":
+        return _listed(s, values)
     return None
+
+
+def _listed(
+    s: Session, values: dict[str, Any], *, other_than: uuid.UUID | None = None
+) -> m.Competitor | None:
+    """The competitor listed here under that name (other than the row being merged)."""
+    query = select(m.Competitor).where(m.Competitor.name_key == competitor_key(values["name"]))
+    if other_than is not None:
+        query = query.where(m.Competitor.id != other_than)
+    return s.scalars(query).first()
 
 
 def _assign(s: Session, kind: Kind, obj: Any, values: dict[str, Any]) -> None:
@@ -1070,6 +1110,8 @@ def _assign(s: Session, kind: Kind, obj: Any, values: dict[str, Any]) -> None:
         obj.name_key = name_key(values["name"])
     elif kind.key == "definitions":
         obj.term_key = name_key(values["term"])
+    elif kind.key == "competitors":
+        obj.name_key = competitor_key(values["name"])
 
 
 def _tag(s: Session, name: str) -> m.Tag:

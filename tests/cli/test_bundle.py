@@ -82,6 +82,18 @@ def test_conflicts_are_listed(cli: Cli, other: Cli, clock: FakeClock, tmp_path: 
     assert "Q4" in cli("call", "show", call_id).out
 
 
+def test_the_competitor_list_rides_along(cli: Cli, other: Cli, tmp_path: Path) -> None:
+    assert cli("competitors", "add", "Clarivo").code == 0
+    assert other("competitors", "add", "clarivo").code == 0
+    assert cli("competitors", "add", "eGain").code == 0
+    out = tmp_path / "acme.ridealong"
+    cli("export", "bundle", "--call", a_call(cli), "-o", str(out))
+    got = other("import", str(out))
+    assert "competitors: 1 added, 0 updated, 1 skipped, 0 conflicts" in got.out.splitlines()
+    listing = other("competitors", "list", "--json").json
+    assert [c["name"] for c in listing] == ["clarivo", "eGain"]  # type: ignore[attr-defined]
+
+
 def test_a_month(cli: Cli, other: Cli, clock: FakeClock, tmp_path: Path) -> None:
     a_call(cli)
     month = f"{clock.now.astimezone():%Y-%m}"

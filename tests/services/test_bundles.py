@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import struct
+import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -257,6 +258,103 @@ def test_people_made_separately_are_matched_by_name(
     assert services.calls.get(call.id).marketer.name == "mo MARKETER"  # type: ignore[union-attr]
 
 
+def listed(services: Services) -> list[str]:
+    return [c.name for c in services.competitors.list()]
+
+
+def test_the_competitor_list_travels_with_every_bundle(
+    marketer: Services, services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The team's list rides along with any call; a name both laptops listed on their
+    own stays one entry, written as the receiver wrote it."""
+    services.competitors.add("deal-grove")
+    clarivo = marketer.competitors.add("Clarivo")
+    marketer.competitors.add("Deal Grove")
+    call, _, _ = a_call(marketer)
+    sent = marketer.bundles.export_bundle(tmp_path / "call.ridealong", call_id=call.id)
+
+    got = services.bundles.import_bundle(sent.path)
+    assert counts(got, "competitors") == (1, 0, 1, 0)
+    assert listed(services) == ["Clarivo", "deal-grove"]
+    before = dump(services)
+    assert any("Clarivo" in row for table in before for row in table)  # dump sees the list
+    again = services.bundles.import_bundle(sent.path)
+    assert dump(services) == before and not again.changed
+
+    # A rename on one side travels by id and version; one on both sides is a conflict.
+    clock.advance(timedelta(minutes=5))
+    marketer.competitors.rename(clarivo.id, "Clarivo Inc")
+    renamed = services.bundles.import_bundle(
+        marketer.bundles.export_bundle(tmp_path / "renamed.ridealong", call_id=call.id).path
+    )
+    assert counts(renamed, "competitors") == (0, 1, 1, 0)
+    assert listed(services) == ["Clarivo Inc", "deal-grove"]
+    clock.advance(timedelta(minutes=5))
+    marketer.competitors.rename(clarivo.id, "Clarivo Group")
+    services.competitors.rename(clarivo.id, "Clarivo Corp")
+    both = services.bundles.import_bundle(
+        marketer.bundles.export_bundle(tmp_path / "both.ridealong", call_id=call.id).path
+    )
+    assert [(c.kind, c.id) for c in both.conflicts] == [("competitors", clarivo.id)]
+    assert "conflict: competitor" in "\n".join(summary_lines(both))
+    assert listed(services) == ["Clarivo Corp", "deal-grove"]
+
+
+def test_a_name_renamed_away_and_listed_again_is_a_new_entry(
+    marketer: Services, services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    old = marketer.competitors.add("Clarivo")
+    call, _, _ = a_call(marketer)
+    services.bundles.import_bundle(
+        marketer.bundles.export_bundle(tmp_path / "a.ridealong", call_id=call.id).path
+    )
+    clock.advance(timedelta(minutes=5))
+    marketer.competitors.rename(old.id, "Clarivo Legacy")
+    marketer.competitors.add("Clarivo")
+    got = services.bundles.import_bundle(
+        marketer.bundles.export_bundle(tmp_path / "b.ridealong", call_id=call.id).path
+    )
+    assert counts(got, "competitors") == (1, 1, 0, 0)
+    assert listed(services) == ["Clarivo", "Clarivo Legacy"]
+
+
+def test_a_rename_to_a_name_listed_here_is_a_conflict(
+    marketer: Services, services: Services, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Taking theirs would list one competitor twice: ours stays, the conflict says so."""
+    old = marketer.competitors.add("Clarivo")
+    call, _, _ = a_call(marketer)
+    services.bundles.import_bundle(
+        marketer.bundles.export_bundle(tmp_path / "a.ridealong", call_id=call.id).path
+    )
+    services.competitors.add("eGain")
+    clock.advance(timedelta(minutes=5))
+    marketer.competitors.rename(old.id, "EGAIN")
+    path = marketer.bundles.export_bundle(tmp_path / "b.ridealong", call_id=call.id).path
+    got = services.bundles.import_bundle(path)
+    assert [c.id for c in got.conflicts] == [old.id]
+    again = services.bundles.import_bundle(path, take_theirs=[old.id])
+    assert [c.id for c in again.conflicts] == [old.id]
+    assert listed(services) == ["Clarivo", "eGain"]
+
+
+def test_a_bundle_from_before_the_competitor_list_imports(
+    marketer: Services, services: Services, tmp_path: Path
+) -> None:
+    marketer.competitors.add("Clarivo")
+    services.competitors.add("eGain")
+    call, _, _ = a_call(marketer)
+    members = members_of(
+        marketer.bundles.export_bundle(tmp_path / "new.ridealong", call_id=call.id).path
+    )
+    older = tmp_path / "older.ridealong"
+    older.write_bytes(build({k: v for k, v in members.items() if k != "competitors.json"}))
+    got = services.bundles.import_bundle(older)
+    assert counts(got, "calls") == (1, 0, 0, 0)
+    assert counts(got, "competitors") == (0, 0, 0, 0)
+    assert listed(services) == ["eGain"]
+
+
 # -- hostile bundles ---------------------------------------------------------------------
 
 
@@ -359,6 +457,28 @@ HOSTILE: dict[str, tuple[Any, str]] = {
         ),
         "it holds one person twice",
     ),
+    "a nameless competitor": (
+        lambda good: build(
+            edit_rows(
+                good,
+                "competitors.json",
+                lambda rows: rows.append({**rows[0], "id": str(uuid.uuid4()), "name": " - "}),
+            )
+        ),
+        "has no name",
+    ),
+    "one competitor twice": (
+        lambda good: build(
+            edit_rows(
+                good,
+                "competitors.json",
+                lambda rows: rows.append(
+                    {**rows[0], "id": str(uuid.uuid4()), "name": "DEAL grove"}
+                ),
+            )
+        ),
+        "it holds one competitor twice",
+    ),
     "a bad field": (
         lambda good: build(
             edit_rows(good, "notes.json", lambda rows: rows[0].update(kind="rumour"))
@@ -384,6 +504,7 @@ def test_hostile_bundles_are_refused_and_change_nothing(
     case: str, marketer: Services, services: Services, tmp_path: Path
 ) -> None:
     call, _, _ = a_call(marketer)
+    marketer.competitors.add("Deal Grove")
     good = members_of(
         marketer.bundles.export_bundle(tmp_path / "g.ridealong", call_id=call.id).path
     )
@@ -420,6 +541,7 @@ def test_any_odd_field_is_a_clear_refusal_or_a_clean_import(
     import either takes it or refuses it with one message and no change, never a bug."""
     call, pain, _ = a_call(marketer)
     marketer.review.annotate(pain.id, Verdict.CORRECTED, "Rita Reyes", correction="No")
+    marketer.competitors.add("Clarivo")
     bundle = marketer.bundles.export_bundle(tmp_path / "g.ridealong", call_id=call.id)
     good = members_of(bundle.path)
     bad = tmp_path / "odd.ridealong"
