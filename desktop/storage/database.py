@@ -468,6 +468,8 @@ _SAID: Final[Mapping[Fault, str]] = {
     Fault.DAMAGED: "{where} is damaged ({reason}); run `ridealong db check`",
     Fault.UNREACHABLE: "cannot use the database {where}: {reason}",
     Fault.LOST: "lost the connection to {where}: {reason}",
+    Fault.NOT_ALLOWED: "{where} does not allow this login to do that ({reason}); "
+    "ask the database's owner (see docs/team.md)",
 }
 
 
@@ -762,11 +764,26 @@ def open_database(
             )
         try:
             with _translated(db):
-                migrations.upgrade(engine)
+                _upgrade_server(engine, where)
         except BaseException:
             db.close()
             raise
     return db
+
+
+def _upgrade_server(engine: Engine, where: str) -> None:
+    """Migrate a server database; a login that may not change tables (the app role of
+    docs/team.md) is told who can, instead of a permission error half-way."""
+    try:
+        migrations.upgrade(engine)
+    except exc.DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != "42501":
+            raise
+        raise NeedsUpgrade(
+            f"{where} needs an upgrade to schema {migrations.head()}, and this login may not "
+            "change tables: the database's owner runs `ridealong --database-url URL db "
+            "upgrade` (see docs/team.md)"
+        ) from None
 
 
 def upgrade_file(path: Path, state: SchemaState, *, now: datetime) -> None:
