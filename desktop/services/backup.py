@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.clock import Clock, utcnow
 from desktop.errors import UserError
@@ -25,6 +26,9 @@ from desktop.storage.database import Database, describe, opens_read_only, parse_
 from desktop.storage.health import DatabaseHealth, Health, check_health
 from desktop.storage.places import RiskyPlace, risky_place
 
+if TYPE_CHECKING:  # the copy's module loads only when a copy is asked for
+    from desktop.storage.portable import PortableCopy
+
 __all__ = [
     "BackupInfo",
     "BackupKind",
@@ -35,6 +39,8 @@ __all__ = [
     "RestoreResult",
     "RiskyPlace",
     "check_health",
+    "copy_team_database",
+    "is_server",
     "restore",
     "risky_place_of",
 ]
@@ -50,6 +56,25 @@ def database_file(url: str) -> Path:
     if path is None:
         raise UserError(f"{describe(url)} {SERVER_BACKUPS}")
     return path
+
+
+def is_server(url: str) -> bool:
+    """Whether `url` is a team database on a server (backed up by the server's tools)."""
+    return sqlite_path(parse_url(url)) is None
+
+
+def copy_team_database(
+    url: str,
+    destination: str | Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> PortableCopy:
+    """The team database at `url` as one SQLite file the app opens, for a laptop that
+    leaves the network (not a backup: the server's own tools do those)."""
+    from desktop.storage.portable import copy_to_sqlite
+
+    return copy_to_sqlite(url, destination, progress=progress, cancel=cancel)
 
 
 def risky_place_of(url: str) -> RiskyPlace | None:
