@@ -651,8 +651,30 @@ def login_without_password(url: str) -> str | None:
         return None
     if _option(parsed, "password") or os.environ.get("PGPASSWORD"):
         return None
+    return _login(parsed)
+
+
+def login_of(url: str) -> str:
+    """`USER@HOST` of a server URL: the keyring entry its password is kept under."""
+    return _login(parse_url(url))
+
+
+def _login(parsed: URL) -> str:
     user = parsed.username or _option(parsed, "user") or os.environ.get("PGUSER")
     return f"{user or getpass.getuser()}@{_server_name(parsed.set(port=None))}"
+
+
+def probe_server(url: str) -> SchemaState:
+    """What the server database at `url` holds, changing nothing: one connection.
+    Raises what opening it would (unreachable, a wrong password, newer, foreign)."""
+    where = describe(url)
+    engine = create_db_engine(url)
+    try:
+        state = _server_state(engine, where)
+    finally:
+        engine.dispose()
+    check_revision(state, where)
+    return state
 
 
 def with_password(url: str, password: str) -> str:
