@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from desktop.clock import Clock, utcnow
 from desktop.errors import UserError
@@ -25,9 +24,7 @@ from desktop.storage.backup import BackupInfo, BackupKind, RestoreResult
 from desktop.storage.database import Database, describe, opens_read_only, parse_url, sqlite_path
 from desktop.storage.health import DatabaseHealth, Health, check_health
 from desktop.storage.places import RiskyPlace, risky_place
-
-if TYPE_CHECKING:  # the copy's module loads only when a copy is asked for
-    from desktop.storage.portable import PortableCopy
+from desktop.storage.portable import PortableCopy, copy_to_sqlite
 
 __all__ = [
     "BackupInfo",
@@ -36,6 +33,7 @@ __all__ = [
     "DatabaseHealth",
     "Health",
     "Maintenance",
+    "PortableCopy",
     "RestoreResult",
     "RiskyPlace",
     "check_health",
@@ -72,8 +70,6 @@ def copy_team_database(
 ) -> PortableCopy:
     """The team database at `url` as one SQLite file the app opens, for a laptop that
     leaves the network (not a backup: the server's own tools do those)."""
-    from desktop.storage.portable import copy_to_sqlite
-
     return copy_to_sqlite(url, destination, progress=progress, cancel=cancel)
 
 

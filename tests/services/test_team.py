@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from desktop.config import DATABASE_FILE, ENV_CONFIG_DIR, saved_database_url
+from desktop.config import (
+    DATABASE_FILE,
+    ENV_CONFIG_DIR,
+    ENV_DATABASE_URL,
+    local_database_url,
+    resolve_database_url,
+    saved_database_url,
+)
 from desktop.errors import UserError
 from desktop.services import team
 from desktop.services.team import ServerSettings
@@ -71,3 +78,17 @@ def test_an_empty_or_old_database_is_left_to_its_owner(pg_server: str) -> None:
     engine.dispose()
     probe = team.try_connection(url)
     assert not probe.usable and "at schema 0001 and needs an upgrade" in probe.said
+
+
+def test_the_choice_is_the_default_after_the_options_and_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert resolve_database_url() == local_database_url()
+    url = ServerSettings("db.example.com", "ridealong", "alice").url()
+    team.choose(url)
+    assert resolve_database_url() == url
+    assert resolve_database_url(data_dir=tmp_path) == f"sqlite:///{tmp_path / 'ridealong.db'}"
+    monkeypatch.setenv(ENV_DATABASE_URL, "sqlite:///elsewhere.db")
+    assert resolve_database_url() == "sqlite:///elsewhere.db"

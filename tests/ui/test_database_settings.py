@@ -12,7 +12,14 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
@@ -29,7 +36,8 @@ from desktop.services.team import opening_url
 from tests.cli.test_team_database import PASSWORD, ROLE, password_role  # noqa: F401 - a fixture
 from tests.conftest import fresh_pg_database
 from tests.fakes import FakeClock
-from tests.ui.support import CTRL, SHIFT
+from tests.ui.support import CTRL, SHIFT, open_window
+from ui.actions import ActionId
 from ui.app import WindowKeeper
 from ui.database import DatabaseDialog
 from ui.mainwindow import MainWindow
@@ -218,3 +226,36 @@ def test_first_run_offers_to_join_and_a_closed_port_is_said_at_once(
     assert f"127.0.0.1:{port}" in said(dialog) and "S3cretTyped" not in said(dialog)
     assert keeper.window is window and dialog.isVisible()  # nothing switched
     assert saved_database_url() is None and ring.entries == {}
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_backups_on_the_team_database_name_the_servers_tools_and_save_a_copy(
+    qtbot: QtBot, db_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, db_url, clock)
+    call = window.services.calls.start("Shared Prospect")
+    window.services.notes.add(call.id, NoteKind.PAIN, "From the marketer")
+    window.action_table[ActionId.BACKUPS].trigger()
+    dialog = window.findChild(QDialog, "backupsDialog")
+    assert dialog is not None
+    intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "pg_dump" in intro
+    assert not dialog.findChild(QWidget, "backupNow").isEnabled()
+
+    press(qtbot, dialog, "backupCopy")
+    qtbot.waitUntil(lambda: dialog.findChild(QFileDialog) is not None)
+    chooser = dialog.findChild(QFileDialog)
+    name = chooser.findChild(QLineEdit, "fileNameEdit")
+    target = tmp_path / "for-the-road.db"
+    name.setFocus()
+    qtbot.keyClicks(name, str(target))
+    # The name's completer pops up over the field as it is typed and takes the first
+    # Return (as it does for a user, who then presses Return again).
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    if chooser.isVisible():
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+    status = dialog.findChild(QLabel, "backupStatus")
+    qtbot.waitUntil(lambda: status.text().startswith("Saved a copy"), timeout=30_000)
+    assert "1 call, 1 note" in status.text()
+    with Services.open(f"sqlite:///{target}", clock=clock) as copy:
+        assert [row.account for row in copy.calls.page()] == ["Shared Prospect"]
