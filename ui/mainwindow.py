@@ -411,6 +411,8 @@ class MainWindow(QMainWindow):
         self.banners = QVBoxLayout()
         self.identity_bar = IdentityBar(identity, self)
         self.identity_bar.setVisible(not identity.confirmed)
+        if services.db.path is None:  # on the team's database already
+            self.identity_bar.join.hide()
         self.banners.addWidget(self.identity_bar)
         self._draft_bars: dict[uuid.UUID, DraftBar] = {}
         for draft in drafts.all():

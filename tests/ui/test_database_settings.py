@@ -171,6 +171,7 @@ def test_joining_the_team_database_from_the_window(
     assert "schema 0002 (current)" in said(dialog) and PASSWORD not in said(dialog)
     qtbot.keyClick(field(dialog, "databasePassword"), Qt.Key.Key_Return)  # Switch
     joined = shown(qtbot, keeper, home)
+    assert not joined.findChild(QWidget, "identityJoin").isVisible()  # joined already
     assert str(team.database) in joined.windowTitle() and PASSWORD not in joined.windowTitle()
     assert [row.account for row in joined.services.calls.page()] == ["Shared Prospect"]
     saved = saved_database_url()
