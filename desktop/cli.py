@@ -1081,8 +1081,17 @@ def _backup_json(info: Any) -> dict[str, Any]:
 def cmd_backup(args: argparse.Namespace) -> int:
     from desktop.services import backup
     from desktop.storage import backup as files
+    from desktop.storage.database import describe
 
-    path = backup.database_file(_database_url(args))
+    url = _database_url(args)
+    if backup.is_server(url) and not args.list:
+        if args.output:
+            return _copy_team_database(url, args)
+        raise UserError(
+            f"{describe(url)} {backup.SERVER_BACKUPS}; `ridealong backup -o FILE` "
+            "writes a copy of it in one file, for a laptop that leaves the network"
+        )
+    path = backup.database_file(url)
     if args.list:
         found = files.list_backups(path)
         if args.json:
@@ -1103,6 +1112,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     print(info.path)
+    return 0
+
+
+def _copy_team_database(url: str, args: argparse.Namespace) -> int:
+    """`backup -o FILE` on a server: its rows in one SQLite file; prints the file."""
+    from desktop.services.backup import copy_team_database
+
+    progress = _PercentLine("copying", args.quiet)
+    try:
+        made = copy_team_database(url, args.output, progress=progress)
+    finally:
+        progress.clear()
+    print(made.path)
     return 0
 
 

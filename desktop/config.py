@@ -2,7 +2,9 @@
 
 The database URL is resolved once, in this order: an explicit `--database-url`, an
 explicit `--data-dir` (meaning `DIR/ridealong.db`), the `RIDEALONG_DATABASE_URL`
-environment variable, then `ridealong.db` in the platform's user data directory.
+environment variable, the team database chosen in Settings > Database (`database.json`
+in the config directory, never with its password), then `ridealong.db` in the
+platform's user data directory.
 
 A URL may hold a password; `masked(url)` is the only form of it ever shown.
 """
@@ -51,7 +53,38 @@ def resolve_database_url(
     env = os.environ.get(ENV_DATABASE_URL, "").strip()
     if env:
         return env
+    return saved_database_url() or local_database_url()
+
+
+def local_database_url() -> str:
+    """The database on this computer: `ridealong.db` in the user data directory."""
     return sqlite_url(default_data_dir() / DB_FILENAME)
+
+
+DATABASE_FILE = "database.json"
+
+
+def saved_database_url() -> str | None:
+    """The team database chosen in Settings > Database (without its password), if any."""
+    try:
+        data = json.loads((config_dir() / DATABASE_FILE).read_text(encoding="utf-8"))
+        url = data["url"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return url if isinstance(url, str) and url.strip() else None
+
+
+def save_database_url(url: str | None) -> None:
+    """Remember the database the window opens from now on (None: the local file). A
+    password is never written here: it belongs in the keyring."""
+    path = config_dir() / DATABASE_FILE
+    if url is None:
+        path.unlink(missing_ok=True)
+        return
+    if masked(url) != url:
+        raise UserError("a database URL with a password is not saved; the keyring keeps it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, json.dumps({"url": url}).encode())
 
 
 #: The name of a query parameter whose value is a secret: libpq's `password`,
@@ -98,6 +131,21 @@ def stored_password(login: str) -> str | None:
         return keyring.get_password(KEYRING_SERVICE, login)
     except KeyringError:
         return None
+
+
+def keep_password(login: str, password: str) -> bool:
+    """Put a team database's password in the system's keyring; False when no keyring
+    kept it (none on a headless machine, or locked): then ~/.pgpass or a prompt must."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, login, password)
+        return keyring.get_password(KEYRING_SERVICE, login) == password
+    except KeyringError:
+        return False
 
 
 def system_user_name() -> str:

@@ -115,26 +115,65 @@ def pg_server() -> Iterator[str]:
     shutil.rmtree(data, ignore_errors=True)
 
 
+#: The two roles of docs/team.md: the owner runs the migrations, the app reads and
+#: writes rows and may not change the schema. The tests' databases are used as the app.
+OWNER_ROLE = "ridealong_owner"
+APP_ROLE = "ridealong_app"
+
+
+def team_roles_sql(database: str) -> list[str]:
+    """docs/team.md's grants, as the test run applies them (the doc shows the same)."""
+    return [
+        f"GRANT CONNECT ON DATABASE {database} TO {APP_ROLE}",
+        f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE} IN SCHEMA public "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP_ROLE}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE} IN SCHEMA public "
+        f"GRANT USAGE, SELECT ON SEQUENCES TO {APP_ROLE}",
+    ]
+
+
+def as_role(url: str, role: str) -> str:
+    """A server URL of the test run connecting as `role` (the socket trusts every role)."""
+    return url.replace("://postgres@", f"://{role}@", 1)
+
+
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> str:
+    """The template every test database copies: owned by the owner role, which ran the
+    migrations, with the app role's grants in it (a copy keeps them)."""
     admin = create_engine(pg_server.format(name="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS ridealong_template"))
-        conn.execute(text("CREATE DATABASE ridealong_template"))
+        for role in (OWNER_ROLE, APP_ROLE):
+            conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"CREATE DATABASE ridealong_template OWNER {OWNER_ROLE}"))
     admin.dispose()
-    services = Services.open(pg_server.format(name="ridealong_template"), clock=FakeClock())
+    owner_url = as_role(pg_server.format(name="ridealong_template"), OWNER_ROLE)
+    services = Services.open(owner_url, clock=FakeClock())
     services.close()
+    owner = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        for statement in team_roles_sql("ridealong_template"):
+            conn.execute(text(statement))
+    owner.dispose()
     return "ridealong_template"
 
 
 def fresh_pg_database(pg_server: str, template: str | None) -> str:
+    """A new database on the server; copied from `template`, it is used as the app role
+    (docs/team.md), else (an empty one, for the migrations) as the superuser."""
     name = "t_" + uuid.uuid4().hex[:16]
     admin = create_engine(pg_server.format(name="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         clause = f" TEMPLATE {template}" if template else ""
         conn.execute(text(f"CREATE DATABASE {name}{clause}"))
     admin.dispose()
-    return pg_server.format(name=name)
+    url = pg_server.format(name=name)
+    return as_role(url, APP_ROLE) if template else url
 
 
 @pytest.fixture(params=DIALECTS)

@@ -24,6 +24,7 @@ class ActionId(Enum):
     QUIT = auto()
     FIND = auto()
     SET_IDENTITY = auto()
+    DATABASE = auto()
     SHORTCUTS = auto()
     FILE_PAIN = auto()
     FILE_OBJECTION = auto()
@@ -114,6 +115,11 @@ SPECS: dict[ActionId, Spec] = {
         "Find: the call list's filter in Calls, else search every call",
     ),
     ActionId.SET_IDENTITY: Spec("&Who am I…", None, "Your name and role, put on your notes"),
+    ActionId.DATABASE: Spec(
+        "&Database…",
+        "Ctrl+Shift+T",
+        "Work on the file on this computer or on your team's database server",
+    ),
     ActionId.SHORTCUTS: Spec("&Keyboard shortcuts", "F1", "Every shortcut in one list"),
     **{
         action: Spec(

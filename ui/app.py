@@ -18,7 +18,7 @@ from desktop.clock import Clock, utcnow
 from desktop.config import drafts_dir, load_identity, sample_database_url
 from desktop.drafts import DraftStore, Outbox
 from desktop.errors import RidealongError, StorageUnavailable
-from desktop.services import Services
+from desktop.services import Services, team
 from desktop.services.backup import Health, RestoreResult, check_health, restore
 from ui import theme
 from ui.durability import RecoveryDialog
@@ -108,6 +108,7 @@ class WindowKeeper(QObject):
                     window.restore_requested.connect(self._on_restore_requested)
                     window.sample_requested.connect(self._on_sample_requested)
                     window.home_requested.connect(lambda: self._switch(self._home))
+                    window.database_chosen.connect(self._on_database_chosen)
                     if self._url != self._home:
                         window.show_as_sample()
                     window.show()
@@ -173,6 +174,25 @@ class WindowKeeper(QObject):
                 window.notify(str(error))
             return
         self._switch(url)
+
+    def _on_database_chosen(self, url: str, password: str) -> None:
+        """Settings > Database: remember the choice (the password in the keyring) and
+        reopen on it; it becomes home, which the sample data leads back to."""
+        choice = url or None
+        try:
+            kept = team.choose(choice, password)
+            target = team.opening_url(choice, password)
+        except RidealongError as error:
+            if self.window is not None:
+                self.window.notify(f"Not switched: {error}")
+            return
+        if not kept:
+            self._notice = (
+                "The system keyring did not keep the password: Ridealong will need it "
+                "again next time (or put it in ~/.pgpass)."
+            )
+        self._home = target
+        self._switch(target)
 
     def _switch(self, url: str) -> None:
         """Close this window (as on quitting: drafts kept, a backup taken) and open one

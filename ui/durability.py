@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import RidealongError
 from desktop.services import Services
-from desktop.services.backup import BackupInfo, DatabaseHealth
+from desktop.services.backup import BackupInfo, DatabaseHealth, PortableCopy, copy_team_database
 from desktop.services.trash import Purged, TrashItem
 from desktop.wording import plural
 from ui.events import AppEvents, Changes
@@ -135,6 +135,9 @@ class BackupsDialog(QDialog):
         self.folder = QPushButton("Open folder", self)
         self.folder.setObjectName("backupOpenFolder")
         self.folder.setToolTip("Show the backups folder in the file manager")
+        self.copy = QPushButton("Save a copy as a file…", self)
+        self.copy.setObjectName("backupCopy")
+        self.copy.setToolTip("Copy the team database into one file that opens without the network")
         self.confirm = Confirm("restoreConfirm", self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
@@ -143,7 +146,7 @@ class BackupsDialog(QDialog):
         self.status.setObjectName("backupStatus")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.backup_now, self.restore, self.choose, self.folder):
+        for button in (self.backup_now, self.restore, self.choose, self.folder, self.copy):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -164,10 +167,13 @@ class BackupsDialog(QDialog):
             "first."
             if supported
             else "This is a team database on a server: back it up with the server's own "
-            "tools (pg_dump, or your provider's backups)."
+            "tools (pg_dump, or your provider's backups). For a laptop that leaves the "
+            "network, save a copy of it as a file: Ridealong opens it as it is."
         )
         for widget in (self.backup_now, self.restore, self.choose, self.folder):
             widget.setEnabled(supported)
+        self.copy.setVisible(not supported)
+        self.copy.clicked.connect(self._on_copy)
         self.backup_now.clicked.connect(self._on_backup_now)
         self.restore.clicked.connect(self._on_restore)
         self.list.itemActivated.connect(lambda _item: self._on_restore())
@@ -249,6 +255,37 @@ class BackupsDialog(QDialog):
             self.status.setText(f"That backup cannot be restored: {info.problem}")
             return
         self._ask(info.path, f"the backup of {_when(info)}")
+
+    def _on_copy(self) -> None:
+        dialog = QFileDialog(self, "Save a copy of the team database")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("db")
+        dialog.setNameFilter("Ridealong databases (*.db)")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self._copy_to)
+        dialog.open()
+
+    def _copy_to(self, path: str) -> None:
+        """The team database into one SQLite file, off the GUI thread."""
+        url = self._services.db.url
+        job = Job(
+            "Copying the team database…",
+            lambda progress, token: copy_team_database(url, path, progress=progress, cancel=token),
+            on_success=self._on_copied,
+            on_user_error=self.status.setText,
+        )
+        job.signals.progressed.connect(self._on_progress)
+        job.signals.finished.connect(self.progress.hide)
+        self.progress.show()
+        self.status.setText("Copying the team database…")
+        self._jobs.start(job)
+
+    def _on_copied(self, made: PortableCopy) -> None:
+        self.status.setText(
+            f"Saved a copy to {made.path} ({plural(made.calls, 'call')}, "
+            f"{plural(made.notes, 'note')}). Open it with "
+            f"ridealong --database-url sqlite:///{made.path}"
+        )
 
     def _on_choose(self) -> None:
         dialog = QFileDialog(self, "Restore from a backup file")

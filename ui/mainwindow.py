@@ -87,10 +87,12 @@ class IdentityBar(QFrame):
     """Asks, inline, who the user is: on the first run with an empty name (the login name
     is no one's name), later from File > Who am I… with the current one to change.
 
-    Signals: saved(Identity).
+    Signals: saved(Identity); join_requested(): the first run's "join my team's
+    database" instead of this computer's file.
     """
 
     saved = Signal(object)
+    join_requested = Signal()
 
     def __init__(self, identity: Identity, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +116,10 @@ class IdentityBar(QFrame):
         save = QPushButton("Save", self)
         save.setObjectName("identitySave")
         save.setToolTip("Remember who you are (Enter)")
+        self.join = QPushButton("Join my team's database…", self)
+        self.join.setObjectName("identityJoin")
+        self.join.setToolTip("Work on the database your team shares (Settings > Database)")
+        self.join.setVisible(not identity.confirmed)  # a first-run choice
         self.error = QLabel(self)
         self.error.setObjectName("identityError")
         self.error.setProperty("role", "error")
@@ -123,8 +129,10 @@ class IdentityBar(QFrame):
         layout.addWidget(self.name, 1)
         layout.addWidget(self.role)
         layout.addWidget(save)
+        layout.addWidget(self.join)
         layout.addWidget(self.error)
         save.clicked.connect(self.submit)
+        self.join.clicked.connect(self.join_requested)
         self.name.returnPressed.connect(self.submit)
 
     def ask(self) -> None:
@@ -331,11 +339,14 @@ class MainWindow(QMainWindow):
     """Signals: restore_requested(Path): the user asked to replace the database with a
     backup; the app closes this window and its database first. sample_requested(): the
     user asked for sample data, which opens in a separate database; home_requested():
-    back from it to their own."""
+    back from it to their own. database_chosen(str, str): Settings > Database chose a
+    database to reopen on (a URL without password, "" for this computer's file) and
+    the password typed."""
 
     restore_requested = Signal(object)
     sample_requested = Signal()
     home_requested = Signal()
+    database_chosen = Signal(str, str)
 
     def __init__(
         self,
@@ -408,6 +419,8 @@ class MainWindow(QMainWindow):
         self.banners = QVBoxLayout()
         self.identity_bar = IdentityBar(identity, self)
         self.identity_bar.setVisible(not identity.confirmed)
+        if services.db.path is None:  # on the team's database already
+            self.identity_bar.join.hide()
         self.banners.addWidget(self.identity_bar)
         self.offline_banner = OfflineBanner(self.outbox, self.live, self)
         self.banners.addWidget(self.offline_banner)
@@ -490,6 +503,8 @@ class MainWindow(QMainWindow):
         call_menu.addAction(a[ActionId.DEAL_OUTCOME])
         call_menu.addAction(a[ActionId.EXPORT_CALL])
         call_menu.addAction(a[ActionId.COPY_MARKDOWN])
+        settings_menu = menu.addMenu("Se&ttings")
+        settings_menu.addAction(a[ActionId.DATABASE])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         for action in a.values():
@@ -539,6 +554,8 @@ class MainWindow(QMainWindow):
         a[ActionId.TRASH].triggered.connect(self.show_trash)
         a[ActionId.EXPORT_CSV].triggered.connect(self.show_notes_csv)
         a[ActionId.COMPETITORS].triggered.connect(self.reports_view.show_competitors)
+        a[ActionId.DATABASE].triggered.connect(self.show_database_settings)
+        self.identity_bar.join_requested.connect(self.show_database_settings)
         self._maintenance.timeout.connect(self._on_maintenance_due)
         a[ActionId.QUOTE_WORTHY].triggered.connect(page.toggle_quote_worthy)
         a[ActionId.EDIT_NOTE].triggered.connect(page.edit_selected)
@@ -912,6 +929,16 @@ class MainWindow(QMainWindow):
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
+
+    def show_database_settings(self) -> None:
+        """Settings > Database: the file here or the team's server; the app reopens the
+        window on the choice (`database_chosen`)."""
+        from ui.database import DatabaseDialog
+
+        dialog = DatabaseDialog(self.services.db.url, self.jobs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self.database_chosen)
+        dialog.open()
 
     def show_trash(self) -> None:
         dialog = TrashDialog(self.services, self.events, self.jobs, self)

@@ -24,6 +24,7 @@ from desktop.storage.backup import BackupInfo, BackupKind, RestoreResult
 from desktop.storage.database import Database, describe, opens_read_only, parse_url, sqlite_path
 from desktop.storage.health import DatabaseHealth, Health, check_health
 from desktop.storage.places import RiskyPlace, risky_place
+from desktop.storage.portable import PortableCopy, copy_to_sqlite
 
 __all__ = [
     "BackupInfo",
@@ -32,9 +33,12 @@ __all__ = [
     "DatabaseHealth",
     "Health",
     "Maintenance",
+    "PortableCopy",
     "RestoreResult",
     "RiskyPlace",
     "check_health",
+    "copy_team_database",
+    "is_server",
     "restore",
     "risky_place_of",
 ]
@@ -50,6 +54,23 @@ def database_file(url: str) -> Path:
     if path is None:
         raise UserError(f"{describe(url)} {SERVER_BACKUPS}")
     return path
+
+
+def is_server(url: str) -> bool:
+    """Whether `url` is a team database on a server (backed up by the server's tools)."""
+    return sqlite_path(parse_url(url)) is None
+
+
+def copy_team_database(
+    url: str,
+    destination: str | Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> PortableCopy:
+    """The team database at `url` as one SQLite file the app opens, for a laptop that
+    leaves the network (not a backup: the server's own tools do those)."""
+    return copy_to_sqlite(url, destination, progress=progress, cancel=cancel)
 
 
 def risky_place_of(url: str) -> RiskyPlace | None:

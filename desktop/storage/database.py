@@ -492,6 +492,8 @@ _SAID: Final[Mapping[Fault, str]] = {
     Fault.DAMAGED: "{where} is damaged ({reason}); run `ridealong db check`",
     Fault.UNREACHABLE: "cannot use the database {where}: {reason}",
     Fault.LOST: "lost the connection to {where}: {reason}",
+    Fault.NOT_ALLOWED: "{where} does not allow this login to do that ({reason}); "
+    "ask the database's owner (see docs/team.md)",
 }
 
 
@@ -673,8 +675,30 @@ def login_without_password(url: str) -> str | None:
         return None
     if _option(parsed, "password") or os.environ.get("PGPASSWORD"):
         return None
+    return _login(parsed)
+
+
+def login_of(url: str) -> str:
+    """`USER@HOST` of a server URL: the keyring entry its password is kept under."""
+    return _login(parse_url(url))
+
+
+def _login(parsed: URL) -> str:
     user = parsed.username or _option(parsed, "user") or os.environ.get("PGUSER")
     return f"{user or getpass.getuser()}@{_server_name(parsed.set(port=None))}"
+
+
+def probe_server(url: str) -> SchemaState:
+    """What the server database at `url` holds, changing nothing: one connection.
+    Raises what opening it would (unreachable, a wrong password, newer, foreign)."""
+    where = describe(url)
+    engine = create_db_engine(url)
+    try:
+        state = _server_state(engine, where)
+    finally:
+        engine.dispose()
+    check_revision(state, where)
+    return state
 
 
 def with_password(url: str, password: str) -> str:
@@ -786,11 +810,26 @@ def open_database(
             )
         try:
             with _translated(db):
-                migrations.upgrade(engine)
+                _upgrade_server(engine, where)
         except BaseException:
             db.close()
             raise
     return db
+
+
+def _upgrade_server(engine: Engine, where: str) -> None:
+    """Migrate a server database; a login that may not change tables (the app role of
+    docs/team.md) is told who can, instead of a permission error half-way."""
+    try:
+        migrations.upgrade(engine)
+    except exc.DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != "42501":
+            raise
+        raise NeedsUpgrade(
+            f"{where} needs an upgrade to schema {migrations.head()}, and this login may not "
+            "change tables: the database's owner runs `ridealong --database-url URL db "
+            "upgrade` (see docs/team.md)"
+        ) from None
 
 
 def upgrade_file(path: Path, state: SchemaState, *, now: datetime) -> None:

@@ -32,6 +32,8 @@ class Fault(enum.Enum):
     UNREACHABLE = "unreachable"
     #: The server ended a session that was working.
     LOST = "lost"
+    #: The server's role lacks a privilege (an app role altering a table: docs/team.md).
+    NOT_ALLOWED = "not allowed"
 
     @property
     def transient(self) -> bool:
@@ -82,6 +84,7 @@ SQLSTATES: Final[Mapping[str, Fault]] = {
     "57P04": Fault.UNREACHABLE,  # database_dropped
     "3D000": Fault.UNREACHABLE,  # invalid_catalog_name: no such database
     "53300": Fault.UNREACHABLE,  # too_many_connections
+    "42501": Fault.NOT_ALLOWED,  # insufficient_privilege
 }
 
 #: SQLSTATE classes (the first two characters) for the codes not listed above.

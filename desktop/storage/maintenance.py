@@ -8,9 +8,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import Connection, func, inspect, text
+from sqlalchemy import select as sa_select
+
 from desktop.clock import Clock, utcnow
 from desktop.errors import Damaged, StorageUnavailable, UserError
-from desktop.storage import migrations, sqlite_files
+from desktop.storage import migrations, schemas, sqlite_files
 from desktop.storage.database import (
     check_revision,
     describe,
@@ -20,6 +23,7 @@ from desktop.storage.database import (
     sqlite_path,
 )
 from desktop.storage.faults import Fault, sqlite_fault
+from desktop.storage.models import Base
 from desktop.wording import plural
 
 
@@ -27,18 +31,96 @@ def check(url: str) -> str:
     """Say what is wrong (as StorageUnavailable) or describe a sound database."""
     path = sqlite_path(parse_url(url))
     if path is None:
-        db = open_database(url, upgrade=False)
-        try:
-            with db.read() as s:
-                from sqlalchemy import text
-
-                calls = s.scalar(text("SELECT count(*) FROM calls"))
-                notes = s.scalar(text("SELECT count(*) FROM notes"))
-        finally:
-            db.close()
-        counts = f"{plural(calls, 'call')}, {plural(notes, 'note')}"
-        return f"ok: {describe(url)} (schema {migrations.head()}; {counts})"
+        return _check_server(url)
     return _check_file(path)
+
+
+#: Tables of the SQLite search index, which a server database has no need of.
+_SQLITE_ONLY = frozenset(
+    {"search_fts", "search_fts_config", "search_fts_data", "search_fts_docsize", "search_fts_idx"}
+)
+
+
+def _check_server(url: str) -> str:
+    """A team database's check: the server keeps its own pages sound, so this looks at
+    what the server cannot know is ours: every table and column of the schema revision,
+    every foreign key (and no row pointing at a missing one), and the search index in
+    step with the notes. Reads only; a few aggregate queries, seconds at a million
+    notes."""
+    db = open_database(url, upgrade=False)  # refuses newer, foreign, behind
+    try:
+        with db.read(snapshot=True) as s:
+            conn = s.connection()
+            problems = _missing_schema(conn)
+            problems += _orphans(conn)
+            problems += _unindexed(conn)
+            calls = conn.scalar(text("SELECT count(*) FROM calls"))
+            notes = conn.scalar(text("SELECT count(*) FROM notes"))
+    finally:
+        db.close()
+    where = describe(url)
+    if problems:
+        raise StorageUnavailable(f"{where}: " + "; ".join(problems[:3]))
+    counts = f"{plural(calls, 'call')}, {plural(notes, 'note')}"
+    return f"ok: {where} (schema {migrations.head()}; {counts}; tables, links and search checked)"
+
+
+def _missing_schema(conn: Connection) -> list[str]:
+    found = inspect(conn)
+    tables = set(found.get_table_names())
+    problems: list[str] = []
+    for table, columns in schemas.TABLES[migrations.head()].items():
+        if table in _SQLITE_ONLY:
+            continue
+        if table not in tables:
+            problems.append(f"the table {table} is missing")
+            continue
+        have = {c["name"] for c in found.get_columns(table)}
+        problems += [f"the column {table}.{c} is missing" for c in columns.split() if c not in have]
+    for model in Base.metadata.sorted_tables:
+        if model.name not in tables:
+            continue
+        have_keys = {k["name"] for k in found.get_foreign_keys(model.name)}
+        problems += [
+            f"the link {key.name} is missing (rows may point at missing rows)"
+            for key in model.foreign_key_constraints
+            if key.name not in have_keys
+        ]
+    return problems
+
+
+def _orphans(conn: Connection) -> list[str]:
+    """Rows whose foreign key names a missing row: none while the server enforces the
+    keys, so these catch keys dropped or disabled behind the app's back."""
+    problems = []
+    tables = set(inspect(conn).get_table_names())
+    for table in Base.metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        for key in table.foreign_key_constraints:
+            (element,) = key.elements
+            child, parent = element.parent, element.column
+            orphan = sa_select(func.count()).select_from(
+                table.outerjoin(parent.table, child == parent)
+            )
+            count = conn.scalar(orphan.where(child.is_not(None), parent.is_(None)))
+            if count:
+                problems.append(
+                    f"{plural(count, 'row')} of {table.name} point at missing {parent.table.name}"
+                )
+    return problems
+
+
+def _unindexed(conn: Connection) -> list[str]:
+    """Live notes whose text the search cannot find."""
+    missing = conn.scalar(
+        text(
+            "SELECT count(*) FROM notes n WHERE n.deleted_at IS NULL AND n.text <> '' "
+            "AND NOT EXISTS (SELECT 1 FROM search_docs d "
+            "WHERE d.note_id = n.id AND d.field = 'text' AND d.tsv IS NOT NULL)"
+        )
+    )
+    return [f"{plural(missing, 'note')} missing from the search index"] if missing else []
 
 
 def _check_file(path: Path) -> str:

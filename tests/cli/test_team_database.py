@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, text
 from desktop.config import ENV_CONFIG_DIR, ENV_DATABASE_URL, KEYRING_SERVICE
 from desktop.storage.database import CONNECT_TIMEOUT_S
 from tests.cli.test_cli import ROOT, Result, run_main, user_error
-from tests.conftest import fresh_pg_database
+from tests.conftest import APP_ROLE, fresh_pg_database
 from tests.fakes import FakeClock
 
 ROLE = "ridealong_pw"
@@ -71,7 +71,7 @@ def password_role(pg_server: str) -> Iterator[str]:
 def team_url(pg_server: str, pg_template: str, password_role: str) -> str:
     """A migrated team database whose URL names the role and no password."""
     url = fresh_pg_database(pg_server, pg_template)
-    return url.replace("://postgres@", f"://{password_role}@")
+    return url.replace(f"://{APP_ROLE}@", f"://{password_role}@")
 
 
 def listed(capsys: pytest.CaptureFixture[str], clock: FakeClock, url: str) -> Result:

@@ -222,7 +222,7 @@ def test_a_server_database_is_told_to_use_its_servers_backups(
         assert services.backups.run_automatic(closing=True).backup is None
     finally:
         services.close()
-    for args in (["backup"], ["backup", "-o", str(tmp_path / "x.db")], ["restore", "x.db"]):
+    for args in (["backup"], ["backup", "--list"], ["restore", "x.db"]):
         code, out, err = run(capsys, "--database-url", db_url, *args)
         assert (code, out) == (2, ""), args
         assert "pg_dump" in err and err.count("\n") == 1
