@@ -33,6 +33,7 @@ from desktop.config import (
 from desktop.domain import NoteKind
 from desktop.services import Services
 from desktop.services.team import opening_url
+from desktop.storage.schemas import TABLES
 from tests.cli.test_team_database import PASSWORD, ROLE, password_role  # noqa: F401 - a fixture
 from tests.conftest import fresh_pg_database
 from tests.fakes import FakeClock
@@ -168,7 +169,7 @@ def test_joining_the_team_database_from_the_window(
     typed(qtbot, dialog, "databasePassword", PASSWORD)
     press(qtbot, dialog, "databaseTest")
     qtbot.waitUntil(lambda: said(dialog).startswith("Reachable"), timeout=30_000)
-    assert "schema 0002 (current)" in said(dialog) and PASSWORD not in said(dialog)
+    assert f"schema {max(TABLES)} (current)" in said(dialog) and PASSWORD not in said(dialog)
     qtbot.keyClick(field(dialog, "databasePassword"), Qt.Key.Key_Return)  # Switch
     joined = shown(qtbot, keeper, home)
     assert not joined.findChild(QWidget, "identityJoin").isVisible()  # joined already
