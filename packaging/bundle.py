@@ -210,6 +210,8 @@ def hidden_imports() -> list[str]:
         "alembic.runtime.migration",
         "alembic.ddl.sqlite",
         "alembic.ddl.postgresql",
+        # ReportLab's C accelerators, imported inside a try (it falls back to Python).
+        "_rl_accel",
     ]
     if importlib.util.find_spec("psycopg") is not None:
         # Team mode; the binary package carries its own libpq.

@@ -1,31 +1,38 @@
 """The use cases, callable without Qt: the CLI and the GUI are two faces of these.
 
 Each method is one unit of work (one session, one transaction, finished before it
-returns) and hands back frozen values from `desktop.services.values`.
+returns) and hands back frozen values from `desktop.services.values`. The use cases a
+command rarely needs (backups, trash, bundles, spreadsheets, redaction, live refresh)
+are imported on first use: every `ridealong` command pays for what it imports.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from desktop.clock import Clock, utcnow
 from desktop.services.alignment import AlignmentService
-from desktop.services.backup import BackupService
-from desktop.services.bundles import BundleService
 from desktop.services.calls import CallService
 from desktop.services.competitors import CompetitorService
 from desktop.services.definitions import DefinitionService
 from desktop.services.ids import IdService
 from desktop.services.insights import InsightsService
-from desktop.services.live import LiveChanges
-from desktop.services.note_rows import NoteRowService
 from desktop.services.notes import NoteService
 from desktop.services.people import AccountService, PeopleService
 from desktop.services.qualification import FrameworkService, QualificationService
-from desktop.services.redaction import RedactionService
 from desktop.services.review import ReviewService
 from desktop.services.search import SearchService
-from desktop.services.trash import TrashService
 from desktop.services.trends import TrendService
 from desktop.storage.database import Database, describe, open_database
+
+if TYPE_CHECKING:
+    from desktop.services.backup import BackupService
+    from desktop.services.bundles import BundleService
+    from desktop.services.live import LiveChanges
+    from desktop.services.note_rows import NoteRowService
+    from desktop.services.redaction import RedactionService
+    from desktop.services.trash import TrashService
 
 
 class Services:
@@ -49,17 +56,49 @@ class Services:
         self.competitors = CompetitorService(db)
         self.alignment = AlignmentService(db)
         self.trends = TrendService(db)
-        self.redaction = RedactionService(db)
-        self.trash = TrashService(db)
-        #: Every note of a period as a flat row, for spreadsheets (`export csv`).
-        self.note_rows = NoteRowService(db)
-        self.backups = BackupService(db)
-        #: Bundle files: a call or a month to another laptop, without a server.
-        self.bundles = BundleService(db)
         #: Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`).
         self.ids = IdService(db)
-        #: Teammates' writes as they commit, on a team database (None on a file).
-        self.live = LiveChanges(db) if db.dialect == "postgresql" else None
+
+    @cached_property
+    def redaction(self) -> RedactionService:
+        from desktop.services.redaction import RedactionService
+
+        return RedactionService(self.db)
+
+    @cached_property
+    def trash(self) -> TrashService:
+        from desktop.services.trash import TrashService
+
+        return TrashService(self.db)
+
+    @cached_property
+    def note_rows(self) -> NoteRowService:
+        """Every note of a period as a flat row, for spreadsheets (`export csv`)."""
+        from desktop.services.note_rows import NoteRowService
+
+        return NoteRowService(self.db)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from desktop.services.backup import BackupService
+
+        return BackupService(self.db)
+
+    @cached_property
+    def bundles(self) -> BundleService:
+        """Bundle files: a call or a month to another laptop, without a server."""
+        from desktop.services.bundles import BundleService
+
+        return BundleService(self.db)
+
+    @cached_property
+    def live(self) -> LiveChanges | None:
+        """Teammates' writes as they commit, on a team database (None on a file)."""
+        if self.db.dialect != "postgresql":
+            return None
+        from desktop.services.live import LiveChanges
+
+        return LiveChanges(self.db)
 
     @classmethod
     def open(
@@ -79,8 +118,9 @@ class Services:
         self.close()
 
     def close(self) -> None:
-        if self.live is not None:
-            self.live.close()
+        live = self.__dict__.get("live")  # never started: nothing to stop
+        if live is not None:
+            live.close()
         self.db.close()
 
     @property

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from desktop.domain import Outcome
 from desktop.reports.insights_report.gather import Report
-from desktop.reports.insights_report.pieces import QUOTE_LIMIT, TYPED_LIMIT, theme_title
+from desktop.reports.insights_report.pieces import QUOTE_LIMIT, TYPED_LIMIT, esc, theme_title
 from desktop.reports.layout import BODY_WIDTH, heads, plural, section, table
 from desktop.reports.text import label, para
 from desktop.services.insight_values import MIN_DECIDED, Evidence
@@ -108,17 +108,13 @@ def _untagged(r: Report) -> list[Flowable]:
         groups += [(f"“{r.t(g.label)}”", g.notes) for g in sec.groups]
         if sec.unthemed:
             groups.append(("alone", sec.unthemed))
-        rows: list[Sequence[object]] = [heads(s, "Suggested", "Note", "Call")]
         for name, notes in groups:
-            for i, e in enumerate(notes):
-                rows.append(
-                    [
-                        para(name if i == 0 else "", s.small),
-                        para(r.t(e.words), s.small, limit=QUOTE_LIMIT),
-                        para(f"{e.call_date:%d %b %Y} · {r.t.account(e.account)}", s.small),
-                    ]
+            out.append(label(f"<b>{esc(name)}</b> · {plural(len(notes), 'note')}", s.small))
+            for e in notes:
+                out.append(para(f"• {r.t(e.words)}", s.cell, limit=QUOTE_LIMIT))
+                out.append(
+                    label(f"{e.call_date:%d %b %Y} · {esc(r.t.account(e.account))}", s.attribution)
                 )
-        out.append(table(rows, [34 * mm, BODY_WIDTH - 84 * mm, 50 * mm]))
     return out
 
 
