@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCompleter,
+    QFileDialog,
     QLayout,
     QLayoutItem,
+    QLineEdit,
     QPlainTextEdit,
     QSplitter,
     QWidget,
@@ -279,3 +282,37 @@ class FlowLayout(QLayout):
             x += hint.width() + step
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + margins.bottom()
+
+
+def ask_save_path(parent: QWidget, field: QLineEdit, title: str, file_filter: str) -> None:
+    """A save dialog starting at the path in `field`; the path chosen replaces it and is
+    no longer a suggestion (see `save_target`)."""
+    dialog = QFileDialog(parent, title, field.text(), file_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix(file_filter.rsplit("*.", 1)[-1].rstrip(")"))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def chosen(path: str) -> None:
+        field.setText(path)
+        field.setProperty("suggested", False)
+
+    dialog.fileSelected.connect(chosen)
+    dialog.open()
+
+
+def save_target(field: QLineEdit, what: str, say: Callable[[str], None]) -> Path | None:
+    """The file to write, from `field`; None (and why, through `say`) when there is none.
+    The folder of a path the app suggested is made: the user never chose it, so its
+    absence is no mistake of theirs."""
+    text = field.text().strip()
+    if not text:
+        say(f"Choose where to save {what} first.")
+        return None
+    path = Path(text).expanduser()
+    if field.property("suggested"):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            say(f"Cannot create {path.parent}: {error.strerror}")
+            return None
+    return path

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from ui.events import AppEvents
 from ui.jobs import Job, JobRunner
 from ui.reports.view import default_folder
 from ui.settings import Settings
+from ui.widgets import ask_save_path, save_target
 
 THIS_MONTH = "month"
 LAST_MONTH = "last-month"
@@ -265,30 +265,10 @@ class NotesCsvDialog(QDialog):
         self.output.setProperty("suggested", True)
 
     def _on_choose(self) -> None:
-        dialog = QFileDialog(self, "Save the notes as", self.output.text(), "CSV files (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self._on_file_chosen)
-        dialog.open()
-
-    def _on_file_chosen(self, path: str) -> None:
-        self.output.setText(path)
-        self.output.setProperty("suggested", False)
+        ask_save_path(self, self.output, "Save the notes as", "CSV files (*.csv)")
 
     def _target(self) -> Path | None:
-        text = self.output.text().strip()
-        if not text:
-            self.status.setText("Choose where to save the CSV file first.")
-            return None
-        path = Path(text).expanduser()
-        if self.output.property("suggested"):
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                self.status.setText(f"Cannot create {path.parent}: {error.strerror}")
-                return None
-        return path
+        return save_target(self.output, "the CSV file", self.status.setText)
 
     # -- exporting -------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -50,6 +49,7 @@ from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.reports.competitors import CompetitorsDialog
 from ui.reports.summary import insights_html
+from ui.widgets import ask_save_path, save_target
 
 if TYPE_CHECKING:  # reportlab loads only when a PDF is made
     from desktop.reports.layout import ReportInfo
@@ -550,30 +550,10 @@ class ReportsView(QWidget):
     # -- exporting -------------------------------------------------------------------
 
     def _on_choose(self) -> None:
-        dialog = QFileDialog(self, "Save the PDF as", self.output.text(), "PDF files (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self._on_file_chosen)
-        dialog.open()
-
-    def _on_file_chosen(self, path: str) -> None:
-        self.output.setText(path)
-        self.output.setProperty("suggested", False)
+        ask_save_path(self, self.output, "Save the PDF as", "PDF files (*.pdf)")
 
     def _target(self) -> Path | None:
-        text = self.output.text().strip()
-        if not text:
-            self.status.setText("Choose where to save the PDF first.")
-            return None
-        path = Path(text).expanduser()
-        if self.output.property("suggested"):
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                self.status.setText(f"Cannot create {path.parent}: {error.strerror}")
-                return None
-        return path
+        return save_target(self.output, "the PDF", self.status.setText)
 
     def export_insights(self) -> None:
         """Write the insights PDF for the chosen scope (Ctrl+E)."""
