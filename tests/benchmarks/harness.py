@@ -1,0 +1,460 @@
+"""Run each operation of issue 16 beside its baseline, interleaved, and print the table.
+
+Every repetition runs the operation and then its baseline, so both see the same
+machine (caches, other load); the row compares their medians. Each operation repeats
+up to a count or a time budget, whichever comes first, but at least `MIN_REPS` times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.domain import NoteKind
+from desktop.services import Services
+from desktop.storage.search import SqliteSearch
+from desktop.storage.text import Query, parse_query, snippet
+from tests.benchmarks.data import cache_dir, cached_database, label, parse_size, working_copy
+
+MIN_REPS = 3
+ROOT = Path(__file__).resolve().parents[2]
+#: Whole-process targets (seconds, median).
+SHELL_LIMIT = 0.3
+#: `call list --json` may use this much more memory than a one-hit search: "constant".
+STREAM_SLACK_MB = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How hard to try: repetitions (most) and seconds per operation."""
+
+    search: int
+    add: int
+    shell: int
+    export: int
+    seconds: float
+
+
+QUICK = Budget(search=20, add=150, shell=5, export=2, seconds=8.0)
+FULL = Budget(search=50, add=500, shell=10, export=3, seconds=60.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """What one operation measured: seconds (or MB, with `unit`) per repetition."""
+
+    values: list[float]
+    unit: str = "s"
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.values)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    operation: str
+    size: str
+    measured: Sample
+    baseline: Sample | None
+    target: str
+    holds: bool | None
+    """None: nothing to hold at this size (no target, or the row is informative)."""
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def interleaved(
+    op: Callable[[], object], baseline: Callable[[], object] | None, reps: int, seconds: float
+) -> tuple[Sample, Sample | None]:
+    """Time `op` then `baseline`, turn about, after one unmeasured warm-up of each."""
+    op()
+    if baseline is not None:
+        baseline()
+    ours: list[float] = []
+    theirs: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while len(ours) < reps and (len(ours) < MIN_REPS or time.perf_counter() < deadline):
+        ours.append(timed(op))
+        if baseline is not None:
+            theirs.append(timed(baseline))
+    return Sample(ours), (Sample(theirs) if baseline is not None else None)
+
+
+# --- whole processes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """A finished child process: its wall time and peak resident memory."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def child_env(config_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["RIDEALONG_CONFIG_DIR"] = str(config_dir)
+    env.pop("RIDEALONG_DATABASE_URL", None)
+    return env
+
+
+def run_child(argv: list[str], env: dict[str, str]) -> Child:
+    """Run to the end; its own peak memory comes from `wait4` (not all children's)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed: {err.read().decode(errors='replace')}")
+        # ru_maxrss is in kilobytes on Linux, bytes on macOS.
+        scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+        return Child(seconds, usage.ru_maxrss / scale, out.read().decode(errors="replace"))
+
+
+def shell_sample(
+    argv: list[str], baseline: list[str] | None, env: dict[str, str], reps: int, seconds: float
+) -> tuple[Sample, Sample | None, Sample, Sample | None]:
+    """Times and peak memory of a command and its baseline, interleaved."""
+    ours: list[Child] = []
+    theirs: list[Child] = []
+    run_child(argv, env)
+    if baseline is not None:
+        run_child(baseline, env)
+    deadline = time.perf_counter() + seconds
+    while len(ours) < reps and (len(ours) < MIN_REPS or time.perf_counter() < deadline):
+        ours.append(run_child(argv, env))
+        if baseline is not None:
+            theirs.append(run_child(baseline, env))
+
+    def sample(children: list[Child], unit: str) -> Sample | None:
+        if not children:
+            return None
+        return Sample([c.seconds if unit == "s" else c.peak_mb for c in children], unit)
+
+    time_ours, mem_ours = sample(ours, "s"), sample(ours, "MB")
+    assert time_ours is not None and mem_ours is not None
+    return time_ours, sample(theirs, "s"), mem_ours, sample(theirs, "MB")
+
+
+# --- the operations ------------------------------------------------------------------
+
+
+def fts_floor(conn: sqlite3.Connection, query: Query) -> Callable[[], list[int]]:
+    """Raw FTS5: the rowids of the newest 50 matching documents, nothing else."""
+    search = SqliteSearch()
+    expression = f"({search.expression(query)})"
+    if query.excluded:
+        expression += f" NOT ({search.expression(Query((query.excluded,)))})"
+
+    def run() -> list[int]:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT 50",
+                (expression,),
+            )
+        ]
+
+    return run
+
+
+def floor_with_snippets(conn: sqlite3.Connection, query: Query) -> Callable[[], object]:
+    """The floor plus reading each hit's text and cutting its snippet."""
+    floor = fts_floor(conn, query)
+
+    def run() -> object:
+        ids = floor()
+        marks = ",".join("?" * len(ids))
+        bodies = conn.execute(f"SELECT body FROM search_docs WHERE id IN ({marks})", ids)
+        return [snippet(body, query) for (body,) in bodies]
+
+    return run
+
+
+def rare_word(conn: sqlite3.Connection) -> str:
+    """A word of at least 6 letters in two to five documents (the first such, so every
+    run of the same data picks the same)."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, search_fts, row)"
+    )
+    found = conn.execute(
+        "SELECT term FROM temp.vocab WHERE doc BETWEEN 2 AND 5 AND length(term) >= 6 "
+        "AND term GLOB '[a-z]*' AND term NOT GLOB '*[0-9]*' ORDER BY term LIMIT 1"
+    ).fetchone()
+    return str(found[0]) if found else "pricing"
+
+
+def busiest_month(conn: sqlite3.Connection) -> str:
+    found = conn.execute(
+        "SELECT substr(c.started_at, 1, 7) AS month FROM notes n JOIN calls c "
+        "ON c.id = n.call_id GROUP BY month ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return str(found[0])
+
+
+def pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-z])", path.read_bytes()))
+
+
+PLAIN_PAGES = """
+import sys
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+canvas = Canvas(sys.argv[2], pagesize=A4)
+for page in range(int(sys.argv[1])):
+    for line in range(40):
+        canvas.drawString(72, 770 - line * 17, f"Page {page + 1}, line {line + 1}: plain text.")
+    canvas.showPage()
+canvas.save()
+"""
+
+
+def search_rows(
+    services: Services, conn: sqlite3.Connection, size: str, budget: Budget
+) -> Iterator[Row]:
+    rare = rare_word(conn)
+    queries = [
+        ("common word", "the"),
+        ("prefix", "pric"),
+        ("phrase", '"the budget"'),
+        ("OR", "pricing OR forecast"),
+        ("exclusion", "pricing -budget"),
+        ("rare word", rare),
+    ]
+    for kind, text in queries:
+        query = parse_query(text)
+        rare_row = kind == "rare word"
+        baseline = floor_with_snippets(conn, query) if rare_row else fts_floor(conn, query)
+        ours, floor = interleaved(
+            lambda text=text: services.search.search(text, limit=50),  # type: ignore[misc]
+            baseline,
+            budget.search,
+            budget.seconds,
+        )
+        holds = ours.quantile(0.95) < 0.050
+        target = "p95 < 50 ms"
+        if rare_row:
+            assert floor is not None
+            holds = holds and ours.median <= 1.2 * floor.median
+            target += ", ≤ 1.2× floor+snippets"
+        yield Row(f"search {kind} {text}, 50 hits", size, ours, floor, target, holds)
+
+
+def add_rows(
+    services: Services, conn: sqlite3.Connection, size: str, budget: Budget
+) -> Iterator[Row]:
+    call_id = services.calls.page(limit=1)[0].id
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(notes)")]
+    others = ", ".join(c for c in columns if c != "id")
+    template = conn.execute("SELECT id FROM notes ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    counter = iter(range(10**9))
+
+    def ours() -> object:
+        return services.notes.add(
+            call_id, NoteKind.PAIN, f"Benchmark note {next(counter)}: pricing came up again"
+        )
+
+    def raw() -> None:
+        new_id = os.urandom(16).hex()
+        conn.execute(
+            f"INSERT INTO notes (id, {others}) SELECT ?, {others} FROM notes WHERE id = ?",
+            (new_id, template),
+        )
+        conn.execute(
+            "INSERT INTO search_docs (note_id, field, body) VALUES (?, 'text', ?)",
+            (new_id, f"Raw note {new_id}: pricing came up again"),
+        )
+        conn.commit()
+
+    measured, floor = interleaved(ours, raw, budget.add, budget.seconds)
+    assert floor is not None
+    p99 = measured.quantile(0.99)
+    holds = measured.median <= 3 * floor.median and p99 < 0.010
+    yield Row(
+        "NoteService.add",
+        size,
+        measured,
+        floor,
+        f"≤ 3× raw INSERT+COMMIT, p99 < 10 ms (p99 {p99 * 1000:.1f} ms)",
+        holds,
+    )
+
+
+def shell_rows(
+    url: str, services: Services, conn: sqlite3.Connection, size: str, budget: Budget
+) -> Iterator[Row]:
+    with tempfile.TemporaryDirectory(prefix="ridealong-bench-") as scratch:
+        env = child_env(Path(scratch))
+        app = [sys.executable, "-m", "desktop", "--database-url", url]
+        bare = [sys.executable, "-c", "pass"]
+        call_id = str(services.calls.page(limit=1)[0].id)
+        reps, seconds = budget.shell, budget.seconds
+
+        took, floor, _, _ = shell_sample([*app, "search", "pricing"], bare, env, reps, seconds)
+        yield Row(
+            "ridealong search pricing",
+            size,
+            took,
+            floor,
+            f"< {SHELL_LIMIT} s (jrnl: not run)",
+            took.median < SHELL_LIMIT,
+        )
+        took, floor, _, _ = shell_sample(
+            [*app, "note", "add", call_id, "--kind", "pain", "pricing came up"],
+            bare,
+            env,
+            reps,
+            seconds,
+        )
+        yield Row(
+            "ridealong note add", size, took, floor, f"< {SHELL_LIMIT} s", took.median < SHELL_LIMIT
+        )
+        took, _, memory, small = shell_sample(
+            [*app, "call", "list", "--json"],
+            [*app, "search", "pricing", "--limit", "1"],
+            env,
+            reps,
+            seconds,
+        )
+        yield Row("ridealong call list --json", size, took, None, "< 2 s", took.median < 2.0)
+        assert small is not None
+        yield Row(
+            "call list --json, peak memory",
+            size,
+            memory,
+            small,
+            f"≤ one-hit search + {STREAM_SLACK_MB:.0f} MB",
+            memory.median <= small.median + STREAM_SLACK_MB,
+        )
+
+        month = busiest_month(conn)
+        pdf = Path(scratch) / "month.pdf"
+        export = [*app, "export", "month", month, "-o", str(pdf), "--quiet"]
+        run_child(export, env)
+        pages = pdf_pages(pdf)
+        plain = [sys.executable, "-c", PLAIN_PAGES, str(pages), str(Path(scratch) / "plain.pdf")]
+        took, floor, _, _ = shell_sample(export, plain, env, budget.export, budget.seconds)
+        assert floor is not None
+        yield Row(
+            f"export month {month} ({pages} pages)",
+            size,
+            took,
+            floor,
+            "≤ 3× reportlab plain pages",
+            took.median <= 3 * floor.median,
+        )
+
+
+# --- the table -----------------------------------------------------------------------
+
+
+def cell(value: float, unit: str) -> str:
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if value < 1:
+        return f"{value * 1000:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def render(row: Row) -> str:
+    unit = row.measured.unit
+    base = cell(row.baseline.median, unit) if row.baseline else "—"
+    ratio = f"{row.measured.median / row.baseline.median:.1f}×" if row.baseline else "—"
+    held = {True: "yes", False: "NO", None: "—"}[row.holds]
+    return (
+        f"| {row.operation} | {row.size} | {cell(row.measured.median, unit)} | "
+        f"{cell(row.measured.quantile(0.95), unit)} | {base} | {ratio} | {row.target} | "
+        f"{held} |"
+    )
+
+
+def machine() -> str:
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+        ram = f"{memory:.0f} GB RAM"
+    except (ValueError, OSError):
+        ram = "RAM unknown"
+    return (
+        f"{os.cpu_count()} CPUs, {ram}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[tuple[str, Services, sqlite3.Connection]]:
+    url = f"sqlite:///{path}"
+    services = Services.open(url)
+    conn = sqlite3.connect(path)
+    try:
+        yield url, services, conn
+    finally:
+        conn.close()
+        services.close()
+
+
+def run_size(notes: int, budget: Budget, work: Path) -> Iterator[Row]:
+    size = label(notes)
+    copy = working_copy(cached_database(notes), work)
+    try:
+        with opened(copy) as (url, services, conn):
+            yield from search_rows(services, conn, size, budget)
+            yield from add_rows(services, conn, size, budget)
+            yield from shell_rows(url, services, conn, size, budget)
+    finally:
+        for leftover in work.glob(copy.name + "*"):
+            leftover.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks", description="Ridealong beside its baselines."
+    )
+    parser.add_argument("--quick", action="store_true", help="10k notes only, about a minute")
+    parser.add_argument("--sizes", default="10k,100k,1m", help="default 10k,100k,1m")
+    args = parser.parse_args(argv)
+    sizes = [10_000] if args.quick else [parse_size(s) for s in args.sizes.split(",")]
+    budget = QUICK if args.quick else FULL
+    print(f"# Ridealong benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"# {machine()}")
+    print("| operation | size | median | p95 | baseline | ratio | target | holds |")
+    print("|---|---|---|---|---|---|---|---|")
+    met = total = 0
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="work-", dir=cache_dir()) as work:
+        for notes in sizes:
+            for row in run_size(notes, budget, Path(work)):
+                print(render(row), flush=True)
+                if row.holds is not None:
+                    total += 1
+                    met += row.holds
+    print(f"targets met: {met}/{total}")
+    return 0
