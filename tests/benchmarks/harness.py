@@ -509,6 +509,8 @@ def opened(path: Path) -> Iterator[tuple[str, Services, sqlite3.Connection]]:
     url = f"sqlite:///{path}"
     services = Services.open(url)
     conn = sqlite3.connect(path)
+    # As durable as the app's own commits, so the raw INSERT is a fair floor.
+    conn.execute("PRAGMA synchronous=FULL")
     try:
         yield url, services, conn
     finally:
