@@ -281,7 +281,7 @@ def search_rows(
         ("phrase", '"the budget"'),
         ("OR", "pricing OR forecast"),
         ("exclusion", "pricing -budget"),
-        (f"rare word ({documents:,} documents)", rare),
+        (f"rare word ({documents:,} document{'' if documents == 1 else 's'})", rare),
     ]
     for kind, text in queries:
         query = parse_query(text)
