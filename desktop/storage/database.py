@@ -45,6 +45,7 @@ from desktop.clock import Clock, utcnow
 from desktop.config import SECRET_KEY as _SECRET_KEY
 from desktop.config import masked
 from desktop.errors import (
+    Cancelled,
     Conflict,
     Damaged,
     Foreign,
@@ -53,6 +54,7 @@ from desktop.errors import (
     StorageUnavailable,
     UserError,
 )
+from desktop.progress import CancelToken
 from desktop.storage import live, migrations, schemas, sqlite_files
 from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
@@ -315,17 +317,30 @@ class Database:
         return sqlite_path(self.engine.url)
 
     @contextmanager
-    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+    def read(
+        self, *, snapshot: bool = False, cancel: CancelToken | None = None
+    ) -> Iterator[Session]:
         """A session for queries; its transaction ends (rolled back) on exit.
 
         With `snapshot`, every query in the session sees the database as of its first
         query, so several aggregates agree with each other. SQLite's transactions are
         snapshots already; PostgreSQL needs REPEATABLE READ for it.
+
+        With `cancel`, cancelling the token stops the session's work with `Cancelled`:
+        on SQLite a query already running is interrupted (a search typed over must not
+        keep a core busy), elsewhere between queries.
         """
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         with _translated(self), self._reads() as session:
             if snapshot and self.dialect == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield session
+            if cancel is None:
+                yield session
+            else:
+                with _stoppable(session, cancel):
+                    yield session
+                cancel.raise_if_cancelled()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -450,6 +465,29 @@ class Database:
             return not sqlite_files.spot_check(path, random.Random(), wait=0)
         except StorageUnavailable:
             return False  # no stamp: the next open runs the full check
+
+
+#: SQLite virtual-machine steps between two looks at a cancel token: well under a
+#: millisecond of work, and too rare to slow a query down.
+_CANCEL_CHECK_STEPS = 10_000
+
+
+@contextmanager
+def _stoppable(session: Session, cancel: CancelToken) -> Iterator[None]:
+    """Interrupt the session's SQLite query once `cancel` is set, as `Cancelled`."""
+    raw = session.connection().connection.driver_connection
+    if not isinstance(raw, sqlite3.Connection):
+        yield
+        return
+    raw.set_progress_handler(lambda: cancel.cancelled, _CANCEL_CHECK_STEPS)
+    try:
+        yield
+    except exc.OperationalError:
+        if cancel.cancelled:
+            raise Cancelled("stopped at your request") from None
+        raise
+    finally:
+        raw.set_progress_handler(None, _CANCEL_CHECK_STEPS)
 
 
 #: Rows ANALYZE samples per index: statistics good enough for the planner, in
