@@ -35,7 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -309,8 +309,13 @@ class Database:
         self._writes = sessionmaker(
             engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
+        #: Commits by this process that changed something: a session that wrote nothing
+        #: has nothing new to back up when the window closes.
+        self.writes = 0
         event.listen(self._writes, "before_flush", self._stamp)
         event.listen(self._writes, "after_flush", self._after_flush)
+        event.listen(self._writes, "after_begin", self._note_changes)
+        event.listen(self._writes, "after_commit", self._count_write)
 
     @property
     def path(self) -> Path | None:
@@ -415,6 +420,23 @@ class Database:
             said = live.touched_by(session.connection(), rows)
             if said.kinds:
                 live.notify(session.connection(), self.origin, said)
+
+    @staticmethod
+    def _changes(connection: Connection) -> int | None:
+        """Rows SQLite has changed through this connection since it opened."""
+        raw = connection.connection.driver_connection
+        return raw.total_changes if isinstance(raw, sqlite3.Connection) else None
+
+    def _note_changes(self, session: Session, _transaction: Any, connection: Connection) -> None:
+        session.info["changes_at_begin"] = (connection, self._changes(connection))
+
+    def _count_write(self, session: Session) -> None:
+        connection, before = session.info.pop("changes_at_begin", (None, None))
+        if connection is None:
+            return
+        # Elsewhere than SQLite, every committed write session counts.
+        if before is None or self._changes(connection) != before:
+            self.writes += 1
 
     def listening_connection(self) -> Any:
         """A psycopg connection of its own to the team database, in autocommit, that

@@ -278,6 +278,7 @@ def test_window_state_and_selection_come_back(
     centre = splitter.widget(1)
     qtbot.waitUntil(lambda: splitter.sizes()[1] >= centre.minimumSizeHint().width())
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once its backup is made
     sizes = window.calls_view.splitter.sizes()
 
     again = open_window(qtbot, sqlite_url, clock=clock)

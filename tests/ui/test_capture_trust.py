@@ -391,6 +391,7 @@ def test_a_draft_of_another_call_is_still_offered(
     qtbot.waitUntil(lambda: window.drafts.load(other.id) is not None, timeout=3000)
     window.calls_view.select_call(acme)  # the last call shown is not the draft's
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once its backup is made
 
     again = open_window(qtbot, sqlite_url, clock=clock)
     bar = again.findChild(QWidget, "draftBar")
