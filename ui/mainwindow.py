@@ -383,7 +383,15 @@ class MainWindow(QMainWindow):
             LiveRefresh(services.live, self.events, self.outbox, self) if services.live else None
         )
         self.calls_view = CallsView(
-            services, self.events, self.undo, drafts, self.outbox, settings, identity, self
+            services,
+            self.events,
+            self.undo,
+            drafts,
+            self.outbox,
+            settings,
+            identity,
+            self,
+            jobs=self.jobs,
         )
         self.review_view = ReviewView(services, self.events, settings, identity, self.undo, self)
         self.search_view = SearchView(services, self.events, self.jobs, self)

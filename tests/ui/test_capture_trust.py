@@ -253,6 +253,7 @@ def test_enter_or_tab_takes_the_offered_theme_instead_of_filing(
     window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
+    qtbot.waitUntil(lambda: "reporting" in box.tags())  # counted off the GUI thread
     popup = box.completer.popup()
     qtbot.keyClicks(box, "Month end by hand #rep")
     qtbot.waitUntil(popup.isVisible)
