@@ -201,7 +201,15 @@ class WindowKeeper(QObject):
         if window is None or url == self._url:
             return
         if not window.close():
+            if window.backing_up_to_close:  # switch once its backup is done
+                window.closing_backup_ended.connect(
+                    lambda closed: self._open_instead(window, url) if closed else None,
+                    Qt.ConnectionType.SingleShotConnection,
+                )
             return
+        self._open_instead(window, url)
+
+    def _open_instead(self, window: MainWindow, url: str) -> None:
         self.window = None
         window.services.close()
         window.deleteLater()

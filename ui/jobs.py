@@ -116,6 +116,11 @@ class JobRunner(QObject):
         (self._writes if writes else self._reads).start(job)
         return job
 
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called: nothing more starts."""
+        return self._closed
+
     def shutdown(self) -> None:
         """Ask running jobs to stop, and wait for them (at window close)."""
         for job in list(self._running):

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.config import Identity, save_identity
 from desktop.domain import NoteKind, Role
@@ -258,6 +259,8 @@ class JobStatus(QWidget):
     def track(self, job: Job[Any]) -> None:
         self._jobs.append(job)
         self._show_job()
+        # A job may end after its window was closed and deleted (a quick close no longer
+        # waits on a backup): then there is nothing left to update.
         job.signals.progressed.connect(lambda done, total: self._on_progress(job, done, total))
         job.signals.finished.connect(lambda: self._on_finished(job))
         if not self.isVisible():
@@ -274,7 +277,7 @@ class JobStatus(QWidget):
             self.show()
 
     def _on_progress(self, job: Job[Any], done: int, total: int) -> None:
-        if job is self.job:
+        if job is self.job and isValid(self):
             self.bar.setRange(0, max(total, 1))
             self.bar.setValue(done)
 
@@ -285,6 +288,8 @@ class JobStatus(QWidget):
             self.label.setText("Stopping…")
 
     def _on_finished(self, job: Job[Any]) -> None:
+        if not isValid(self):
+            return
         if job in self._jobs:
             self._jobs.remove(job)
         if self._jobs:
@@ -341,12 +346,14 @@ class MainWindow(QMainWindow):
     user asked for sample data, which opens in a separate database; home_requested():
     back from it to their own. database_chosen(str, str): Settings > Database chose a
     database to reopen on (a URL without password, "" for this computer's file) and
-    the password typed."""
+    the password typed. closing_backup_ended(bool): a close that waited for its backup
+    ended, True if the window then closed, False if the backup failed and it stays."""
 
     restore_requested = Signal(object)
     sample_requested = Signal()
     home_requested = Signal()
     database_chosen = Signal(str, str)
+    closing_backup_ended = Signal(bool)
 
     def __init__(
         self,
@@ -373,6 +380,10 @@ class MainWindow(QMainWindow):
         self._backup_banner: Banner | None = None
         #: Set when the user chose to close although the backup at closing failed.
         self._close_anyway = False
+        #: The backup made before closing, running on the write thread; the window
+        #: closes once it is done (set when it succeeded).
+        self._closing_backup: Job[Any] | None = None
+        self._backed_up_for_close = False
         #: Shown while the window is on the sample database (see `show_as_sample`).
         self.sample_bar: SampleBar | None = None
 
@@ -382,7 +393,15 @@ class MainWindow(QMainWindow):
             LiveRefresh(services.live, self.events, self.outbox, self) if services.live else None
         )
         self.calls_view = CallsView(
-            services, self.events, self.undo, drafts, self.outbox, settings, identity, self
+            services,
+            self.events,
+            self.undo,
+            drafts,
+            self.outbox,
+            settings,
+            identity,
+            self,
+            jobs=self.jobs,
         )
         self.review_view = ReviewView(services, self.events, settings, identity, self.undo, self)
         self.search_view = SearchView(services, self.events, self.jobs, self)
@@ -1007,29 +1026,86 @@ class MainWindow(QMainWindow):
         self._close_anyway = True
         self.close()
 
+    def _back_up_then_close(self) -> None:
+        """Back up what this session wrote on the write thread, the window showing
+        "Backing up…" and taking no edits meanwhile, then close: a large file's backup
+        never freezes the window."""
+        backups = self.services.backups
+        job: Job[Any] = Job(
+            "Backing up before closing…",
+            lambda progress, token: backups.run_automatic(
+                closing=True, progress=progress, cancel=token
+            ),
+            on_user_error=self._on_closing_backup_failed,
+        )
+        job.signals.succeeded.connect(self._on_closing_backup_made)
+        job.signals.finished.connect(self._on_closing_backup_finished)
+        job.signals.cancelled.connect(
+            lambda: self._on_closing_backup_failed("the backup was stopped")
+        )
+        self._closing_backup = job
+        self._set_editable(False)
+        self.statusBar().showMessage("Backing up before closing…")
+        self.jobs.start(job, writes=True)
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (self.centralWidget(), self.menuBar()):
+            if widget is not None:
+                widget.setEnabled(editable)
+
+    def _on_closing_backup_made(self, _done: object) -> None:
+        self._backed_up_for_close = True
+
+    def _on_closing_backup_finished(self) -> None:
+        # Closed once every slot of the job's last signal has run: the status bar's
+        # progress must not outlive its window.
+        if self._backed_up_for_close:
+            QTimer.singleShot(0, self, self._close_after_backup)
+
+    def _close_after_backup(self) -> None:
+        self._closing_backup = None
+        self.statusBar().clearMessage()
+        self.closing_backup_ended.emit(self.close())
+
+    @property
+    def backing_up_to_close(self) -> bool:
+        """Whether a close waits for its backup (it closes the window when done)."""
+        return self._closing_backup is not None
+
+    def _on_closing_backup_failed(self, message: str) -> None:
+        """Said where it is seen, before the window goes; closing again retries."""
+        self._closing_backup = None
+        self._set_editable(True)
+        self.statusBar().clearMessage()
+        self.outbox.start()
+        if self.live is not None:
+            self.live.start()
+        self._maintenance.start()
+        self._show_backup_failure(
+            f"Ridealong could not back up before closing: {message.rstrip('.')}. "
+            "Your notes are saved; only the backup is missing.",
+            ("Close anyway", self.close_anyway),
+        )
+        self.closing_backup_ended.emit(False)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing_backup is not None:
+            event.ignore()  # closes by itself once the backup is done
+            return
         self.outbox.stop()
         if self.live is not None:
             self.live.stop()
         self._maintenance.stop()
         self.jobs.shutdown()
-        try:
-            self.services.backups.run_automatic(closing=True)
-        except RidealongError as error:
-            if not self._close_anyway:
-                # Said where it is seen, before the window goes; closing again retries.
-                event.ignore()
-                self.outbox.start()
-                if self.live is not None:
-                    self.live.start()
-                self._maintenance.start()
-                self._show_backup_failure(
-                    f"Ridealong could not back up before closing: {str(error).rstrip('.')}. "
-                    "Your notes are saved; only the backup is missing.",
-                    ("Close anyway", self.close_anyway),
-                )
-                return
-            log.warning("no backup on close: %s", error)
+        if (
+            not self._backed_up_for_close
+            and not self._close_anyway
+            and not self.jobs.closed  # closed once already: nothing left to back up for
+            and self.services.backups.due(closing=True)
+        ):
+            event.ignore()
+            self._back_up_then_close()
+            return
         self._clear_backup_failure()
         self.calls_view.save_state()
         self.review_view.save_state()

@@ -109,6 +109,10 @@ class NoteEditor(QPlainTextEdit):
     def set_tags(self, tags: list[str]) -> None:
         self._tags.setStringList(tags)
 
+    def tags(self) -> list[str]:
+        """The themes `#` completes now."""
+        return self._tags.stringList()
+
     def add_tags(self, tags: Iterable[str]) -> None:
         """Offer themes just used, without asking the database for all of them again."""
         current = self._tags.stringList()

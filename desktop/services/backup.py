@@ -115,6 +115,11 @@ class BackupService(Service):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self._trash = TrashService(db)
+        #: Whether another program had changed the file since its newest backup before
+        #: this one opened it: then closing backs up even after a session that only read.
+        self._changed_before: bool | None = None
+        if self.supported:
+            self._changed_before = self.due(closing=True)
 
     @property
     def supported(self) -> bool:
@@ -159,8 +164,12 @@ class BackupService(Service):
     def due(self, *, closing: bool = False) -> bool:
         """Whether the automatic pass would back up now: something changed since the
         newest backup, and the app is closing or that backup is 30 minutes old. Cheap
-        (a few `stat`s): the window may ask every minute."""
+        (a few `stat`s): the window may ask every minute. At closing, only what was
+        written while open (here, or by another program before it opened) is worth a
+        backup: a session that only read makes none."""
         if not self.supported:
+            return False
+        if closing and self._changed_before is False and not self._db.writes:
             return False
         return files.backup_due(self._path(), self._now(), closing=closing)
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, select
 
 from desktop.errors import UserError
+from desktop.progress import CancelToken
 from desktop.services import values as v
 from desktop.services.base import Service, check_storable, name_key, tag_key
 from desktop.services.calls import day_end, day_start
@@ -21,16 +22,34 @@ MAX_PHRASE_WORDS = 64
 MAX_QUERY_WORDS = 1024
 
 
+#: Letters the longest word of a query needs before the window searches as you type:
+#: one or two letters are a prefix of most of the index (`t` matches 1.4M rows of a
+#: million notes), so they wait for a third letter or for Enter.
+MIN_TYPED_WORD = 3
+
+
 class SearchService(Service):
+    @staticmethod
+    def too_short_to_search_as_typed(query: str) -> bool:
+        """Whether a query being typed should wait for more letters (or for Enter):
+        it has words, and none of them is `MIN_TYPED_WORD` long. A query without words
+        finds nothing at no cost, so it never waits."""
+        words = [word for clause in parse_query(query).clauses for t in clause for word in t.words]
+        return bool(words) and max(map(len, words)) < MIN_TYPED_WORD
+
     def search(
         self,
         query: str,
         filters: v.SearchFilters = v.SearchFilters(),  # noqa: B008 - frozen value
         limit: int = 20,
+        *,
+        cancel: CancelToken | None = None,
     ) -> tuple[v.SearchHit, ...]:
         """Notes matching `query` (web-search syntax), best first, one hit per note.
 
-        Any text is a valid query; one with no words in it finds nothing.
+        Any text is a valid query; one with no words in it finds nothing. Cancelling
+        `cancel` stops a search still running (`Cancelled`): the window cancels the one
+        a new keystroke supersedes.
         """
         if limit < 1:
             raise UserError(f"the limit must be at least 1, not {limit}")
@@ -81,7 +100,7 @@ class SearchService(Service):
         stmt = stmt.order_by(ranked.c.score, m.Call.started_at.desc(), m.Note.offset_ms).limit(
             limit
         )
-        with self._db.read() as s:
+        with self._db.read(cancel=cancel) as s:
             rows = s.execute(stmt).all()
         return tuple(
             v.SearchHit(

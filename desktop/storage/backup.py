@@ -462,8 +462,16 @@ def _hidden(folder: Path, suffix: str) -> list[Path]:
 
 
 def _last_write_ns(db_path: Path) -> int | None:
-    files = (db_path, sqlite_files.sidecars(db_path)[0])
-    times = [p.stat().st_mtime_ns for p in files if p.exists()]
+    """When the database was last written: the file's time, or its log's once the log
+    holds a write (SQLite creates an empty log when a reader opens the file)."""
+    times = []
+    for path in (db_path, sqlite_files.sidecars(db_path)[0]):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_size or path == db_path:
+            times.append(st.st_mtime_ns)
     return max(times) if times else None
 
 

@@ -35,7 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,6 +45,7 @@ from desktop.clock import Clock, utcnow
 from desktop.config import SECRET_KEY as _SECRET_KEY
 from desktop.config import masked
 from desktop.errors import (
+    Cancelled,
     Conflict,
     Damaged,
     Foreign,
@@ -53,6 +54,7 @@ from desktop.errors import (
     StorageUnavailable,
     UserError,
 )
+from desktop.progress import CancelToken
 from desktop.storage import live, migrations, schemas, sqlite_files
 from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
@@ -307,25 +309,43 @@ class Database:
         self._writes = sessionmaker(
             engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
+        #: Commits by this process that changed something: a session that wrote nothing
+        #: has nothing new to back up when the window closes.
+        self.writes = 0
         event.listen(self._writes, "before_flush", self._stamp)
         event.listen(self._writes, "after_flush", self._after_flush)
+        event.listen(self._writes, "after_begin", self._note_changes)
+        event.listen(self._writes, "after_commit", self._count_write)
 
     @property
     def path(self) -> Path | None:
         return sqlite_path(self.engine.url)
 
     @contextmanager
-    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+    def read(
+        self, *, snapshot: bool = False, cancel: CancelToken | None = None
+    ) -> Iterator[Session]:
         """A session for queries; its transaction ends (rolled back) on exit.
 
         With `snapshot`, every query in the session sees the database as of its first
         query, so several aggregates agree with each other. SQLite's transactions are
         snapshots already; PostgreSQL needs REPEATABLE READ for it.
+
+        With `cancel`, cancelling the token stops the session's work with `Cancelled`:
+        on SQLite a query already running is interrupted (a search typed over must not
+        keep a core busy), elsewhere between queries.
         """
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         with _translated(self), self._reads() as session:
             if snapshot and self.dialect == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield session
+            if cancel is None:
+                yield session
+            else:
+                with _stoppable(session, cancel):
+                    yield session
+                cancel.raise_if_cancelled()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -401,6 +421,23 @@ class Database:
             if said.kinds:
                 live.notify(session.connection(), self.origin, said)
 
+    @staticmethod
+    def _changes(connection: Connection) -> int | None:
+        """Rows SQLite has changed through this connection since it opened."""
+        raw = connection.connection.driver_connection
+        return raw.total_changes if isinstance(raw, sqlite3.Connection) else None
+
+    def _note_changes(self, session: Session, _transaction: Any, connection: Connection) -> None:
+        session.info["changes_at_begin"] = (connection, self._changes(connection))
+
+    def _count_write(self, session: Session) -> None:
+        connection, before = session.info.pop("changes_at_begin", (None, None))
+        if connection is None:
+            return
+        # Elsewhere than SQLite, every committed write session counts.
+        if before is None or self._changes(connection) != before:
+            self.writes += 1
+
     def listening_connection(self) -> Any:
         """A psycopg connection of its own to the team database, in autocommit, that
         LISTENs for other writers' notifications (`storage/live.py`); the pool never
@@ -426,11 +463,7 @@ class Database:
         as it is: no optimize, no stamp."""
         sound = self._still_sound()
         if self.dialect == "sqlite" and not self.damaged and not self.read_only:
-            try:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA optimize")
-            except exc.DBAPIError:
-                pass  # a read-only or busy file keeps its old statistics
+            _optimize(self.engine)
         self.engine.dispose()
         path = self.path
         if sound and path is not None:
@@ -454,6 +487,78 @@ class Database:
             return not sqlite_files.spot_check(path, random.Random(), wait=0)
         except StorageUnavailable:
             return False  # no stamp: the next open runs the full check
+
+
+#: SQLite virtual-machine steps between two looks at a cancel token: well under a
+#: millisecond of work, and too rare to slow a query down.
+_CANCEL_CHECK_STEPS = 10_000
+
+
+@contextmanager
+def _stoppable(session: Session, cancel: CancelToken) -> Iterator[None]:
+    """Interrupt the session's SQLite query once `cancel` is set, as `Cancelled`."""
+    raw = session.connection().connection.driver_connection
+    if not isinstance(raw, sqlite3.Connection):
+        yield
+        return
+    raw.set_progress_handler(lambda: cancel.cancelled, _CANCEL_CHECK_STEPS)
+    try:
+        yield
+    except exc.OperationalError:
+        if cancel.cancelled:
+            raise Cancelled("stopped at your request") from None
+        raise
+    finally:
+        raw.set_progress_handler(None, _CANCEL_CHECK_STEPS)
+
+
+#: Rows ANALYZE samples per index: statistics good enough for the planner, in
+#: milliseconds even at a million notes (SQLite's advice for `PRAGMA optimize`).
+ANALYSIS_LIMIT = 400
+
+
+def _optimize(engine: Engine) -> None:
+    """Refresh the planner's statistics so they persist for the next process.
+
+    Outside any transaction (the driver connection is in autocommit): inside one that
+    is rolled back, `sqlite_stat1` would never be written and every process would plan
+    its queries without statistics. Tables that have rows and no statistics yet are
+    analyzed, sampled; then `PRAGMA optimize` redoes what changed enough (0x10002:
+    every table, not just those this connection used, on SQLite 3.46+)."""
+    try:
+        raw = engine.raw_connection()
+    except exc.DBAPIError:
+        return
+    try:
+        conn: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+        conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+        for table in _unanalyzed(conn):
+            conn.execute(f'ANALYZE "{table}"')
+        conn.execute("PRAGMA optimize = 0x10002")
+    except sqlite3.Error:
+        pass  # a busy file keeps its old statistics
+    finally:
+        raw.close()
+
+
+def _unanalyzed(conn: sqlite3.Connection) -> list[str]:
+    """Tables with rows but no statistics: one query each, stopping at the first row."""
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%'"
+        )
+    ]
+    known: set[str] = set()
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        known = {tbl for (tbl,) in conn.execute("SELECT DISTINCT tbl FROM sqlite_stat1")}
+    return [
+        name
+        for name in tables
+        if name not in known
+        and conn.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is not None
+    ]
 
 
 def _file_key(path: Path) -> tuple[int, int]:

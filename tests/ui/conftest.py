@@ -3,6 +3,7 @@ identity, so no test sees another's remembered state or the developer's own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,18 @@ def ui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
     return tmp_path
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Windows a test leaves open close without a backup, before pytest-qt closes and
+    deletes them at once: the backup they would make off the GUI thread would still be
+    running when they are deleted. Tests of closing close the window themselves."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.mainwindow import MainWindow
+
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow) and not window.backing_up_to_close:
+            window.close_anyway()
+    yield

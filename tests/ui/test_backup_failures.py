@@ -80,7 +80,7 @@ def test_a_command_run_beside_the_window_does_not_break_its_backup_at_closing(
     cli(sqlite_url, "call", "list")
     window.services.notes.add(call.id, NoteKind.PAIN, "After the command")
     quit_(window)
-    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once the backup is done
     [made] = files.list_backups(db_path(sqlite_url))
     assert made.good
     assert backup_notes(made.path) == [
@@ -97,10 +97,12 @@ def test_a_backup_that_fails_at_closing_is_shown_and_the_window_stays_until_told
     window.services.calls.start("Acme")
     blocker = block_backups(sqlite_url)
     quit_(window)
+    qtbot.waitUntil(lambda: backup_banner(window) is not None)
     assert window.isVisible()
     text = banner_text(window)
     assert "could not back up before closing" in text and "no backup was made" in text
-    quit_(window)  # tried again, fails again, still said
+    with qtbot.waitSignal(window.closing_backup_ended, check_params_cb=lambda c: not c):
+        quit_(window)  # tried again, fails again, still said
     assert window.isVisible() and "could not back up" in banner_text(window)
     banner = backup_banner(window)
     assert banner is not None
@@ -117,11 +119,12 @@ def test_closing_again_once_the_cause_is_gone_backs_up_and_closes(
     window = open_window(qtbot, sqlite_url, clock=clock)
     window.services.calls.start("Acme")
     blocker = block_backups(sqlite_url)
-    window.close()
+    with qtbot.waitSignal(window.closing_backup_ended, check_params_cb=lambda c: not c):
+        window.close()
     assert window.isVisible()
     blocker.unlink()
     window.close()
-    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible())
     assert len(files.list_backups(db_path(sqlite_url))) == 1
 
 

@@ -11,6 +11,7 @@ import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListView, QPlainTextEdit, QTableView, QWidget
@@ -205,6 +206,7 @@ def test_hash_completes_themes_already_in_use(
     window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
+    qtbot.waitUntil(lambda: "manual-reporting" in box.tags())  # counted off the GUI thread
     qtbot.keyClicks(box, "Reports by hand #manu")
     popup = box.completer.popup()
     qtbot.waitUntil(popup.isVisible)
@@ -278,6 +280,7 @@ def test_window_state_and_selection_come_back(
     centre = splitter.widget(1)
     qtbot.waitUntil(lambda: splitter.sizes()[1] >= centre.minimumSizeHint().width())
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once its backup is made
     sizes = window.calls_view.splitter.sizes()
 
     again = open_window(qtbot, sqlite_url, clock=clock)
@@ -527,6 +530,38 @@ def test_killing_capture_at_random_moments_loses_no_filed_note(
     assert draft is not None and draft.text.startswith("Flood note ")
     qtbot.mouseClick(window.findChild(QWidget, "draftRestore"), Qt.MouseButton.LeftButton)
     assert window.calls_view.call_page.capture.input.toPlainText() == draft.text
+
+
+def test_a_call_opens_and_takes_notes_while_the_themes_are_counted(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    """At a million notes counting the themes takes half a second: never before the
+    capture box takes keys, and what is filed meanwhile is offered with the rest."""
+    services = Services.open(sqlite_url, clock=clock)
+    earlier = services.calls.start("Older Co")
+    services.notes.add(earlier.id, NoteKind.PAIN, "x", tags=["manual-reporting"])
+    services.close()
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    counting, counted = threading.Event(), threading.Event()
+    real = window.services.notes.tags_in_use
+
+    def slow_count(*args: Any, **kwargs: Any) -> Any:
+        counting.set()
+        counted.wait(10)
+        return real(*args, **kwargs)
+
+    window.services.notes.tags_in_use = slow_count  # type: ignore[method-assign]
+    start_call(qtbot, window, "Acme Freight")
+    qtbot.waitUntil(counting.is_set)
+    box = focused(window)
+    qtbot.keyClicks(box, "Security review takes weeks #security-review")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    calls = window.services.calls
+    filed = [n.text for row in calls.page() for n in calls.notes(row.id)]
+    assert "Security review takes weeks #security-review" in filed
+    counted.set()
+    qtbot.waitUntil(lambda: "manual-reporting" in box.tags())
+    assert "security-review" in box.tags()
 
 
 def test_a_theme_just_used_is_offered_at_once(

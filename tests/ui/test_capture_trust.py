@@ -253,6 +253,7 @@ def test_enter_or_tab_takes_the_offered_theme_instead_of_filing(
     window = open_window(qtbot, sqlite_url, clock=clock)
     start_call(qtbot, window, "Acme Freight")
     box = focused(window)
+    qtbot.waitUntil(lambda: "reporting" in box.tags())  # counted off the GUI thread
     popup = box.completer.popup()
     qtbot.keyClicks(box, "Month end by hand #rep")
     qtbot.waitUntil(popup.isVisible)
@@ -391,6 +392,7 @@ def test_a_draft_of_another_call_is_still_offered(
     qtbot.waitUntil(lambda: window.drafts.load(other.id) is not None, timeout=3000)
     window.calls_view.select_call(acme)  # the last call shown is not the draft's
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once its backup is made
 
     again = open_window(qtbot, sqlite_url, clock=clock)
     bar = again.findChild(QWidget, "draftBar")

@@ -59,6 +59,44 @@ def test_closing_the_window_backs_up_what_changed(
     window = open_window(qtbot, sqlite_url, clock=clock)
     assert backups_of(sqlite_url, clock) == []
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert len(backups_of(sqlite_url, clock)) == 1
+
+
+def test_a_session_that_only_read_closes_at_once_without_a_backup(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    """A new copy of a large file for a session that changed nothing costs seconds and
+    pushes real backups out of the rotation."""
+    add_note(sqlite_url, "Worth keeping", clock)
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    [kept] = backups_of(sqlite_url, clock)
+
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    window.services.search.search("keeping")
+    window.services.calls.page()
+    assert window.close()  # closed there and then: no backup to wait for
+    window.services.close()
+    assert backups_of(sqlite_url, clock) == [kept]
+
+
+def test_a_session_that_wrote_backs_up_off_the_window_then_closes(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock=clock)
+    call = window.services.calls.start("Acme")
+    window.services.notes.add(call.id, NoteKind.PAIN, "Worth keeping")
+    assert not window.close()  # waits for its backup, which runs on the write thread
+    assert window.isVisible() and window.statusBar().currentMessage() == (
+        "Backing up before closing…"
+    )
+    assert not window.centralWidget().isEnabled()  # nothing typed now would be in it
+    with qtbot.waitSignal(window.closing_backup_ended, check_params_cb=bool):
+        pass
+    assert not window.isVisible()
+    window.services.close()
     assert len(backups_of(sqlite_url, clock)) == 1
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.domain import NoteKind, Verdict
+from desktop.progress import CancelToken
 from desktop.services import Services
 from desktop.services.values import CallView, NoteView, SearchFilters, SearchHit
 from tests.fakes import FakeClock
@@ -23,7 +24,7 @@ from tests.ui.support import type_text
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
 from ui.models.search_results import CALL_ID_ROLE, HTML_ROLE, NOTE_ID_ROLE
-from ui.search.view import LIMIT, SearchView
+from ui.search.view import LIMIT, SHORT_HINT, SearchView
 
 
 @dataclass
@@ -185,6 +186,9 @@ def test_hostile_queries_give_results_or_no_matches(
     build(opened)
     view = show_view(qtbot, opened, jobs)
     search(qtbot, view, query)
+    if view.status.text() == SHORT_HINT:  # only short words: it runs on Enter
+        with qtbot.waitSignal(view.results_shown, timeout=10_000):
+            qtbot.keyClick(view.query, Qt.Key.Key_Return)
     assert view.status.property("role") != "error", view.status.text()
     assert re.fullmatch(r"No matches|1 match|\d+ matches", view.status.text())
     assert no_dialogs()
@@ -222,6 +226,9 @@ def test_a_pasted_five_thousand_character_query_and_a_nul(
         view.focus_query()
         with qtbot.waitSignal(view.results_shown, timeout=20_000):
             qtbot.keyClick(view.query, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert view.status.text() == SHORT_HINT  # one-letter words: only on Enter
+        with qtbot.waitSignal(view.results_shown, timeout=20_000):
+            qtbot.keyClick(view.query, Qt.Key.Key_Return)
         assert view.status.text() == "No matches"
         assert no_dialogs()
     finally:
@@ -301,7 +308,9 @@ def test_a_slow_superseded_search_never_replaces_newer_results(
     real = opened.search.search
     entered, release = threading.Event(), threading.Event()
 
-    def slow_for_budget(query: str, filters: SearchFilters, limit: int) -> tuple[SearchHit, ...]:
+    def slow_for_budget(
+        query: str, filters: SearchFilters, limit: int, **options: object
+    ) -> tuple[SearchHit, ...]:
         if query == "budget":
             entered.set()
             release.wait(10)
@@ -321,6 +330,66 @@ def test_a_slow_superseded_search_never_replaces_newer_results(
     assert view.status.text() == "1 match"
     release.set()
     qtbot.waitUntil(lambda: probe.delivered, timeout=10_000)
+    assert [r.split(": ", 1)[1] for r in shown(view)] == ["Pricing is double what we pay now"]
+    assert view.status.text() == "1 match"
+
+
+def test_one_or_two_letters_wait_for_a_third_or_for_enter(
+    qtbot: QtBot, opened: Services, jobs: JobRunner
+) -> None:
+    """`t` is a prefix of most of a large index: typing it alone must not search."""
+    build(opened)
+    view = show_view(qtbot, opened, jobs)
+    started: list[Job] = []
+    jobs.started.connect(started.append)
+    search(qtbot, view, "t")
+    assert view.status.text() == "Type 3 letters or press Enter to search"
+    assert shown(view) == [] and started == []
+    search(qtbot, view, "to")
+    assert view.status.text() == SHORT_HINT and started == []
+
+    with qtbot.waitSignal(view.results_shown, timeout=10_000):
+        qtbot.keyClick(view.query, Qt.Key.Key_Return)
+    assert view.status.text() == "1 match"  # "Who signs off on new tools?"
+    assert len(started) == 1
+    search(qtbot, view, "tools")
+    assert view.status.text() == "1 match"
+
+
+def test_a_search_typed_over_is_stopped_and_only_the_newest_shows(
+    qtbot: QtBot, opened: Services, jobs: JobRunner
+) -> None:
+    world = build(opened)
+    opened.notes.add(world.acme.id, NoteKind.GENERAL, "Priority is the onboarding")
+    view = show_view(qtbot, opened, jobs)
+    real = opened.search.search
+    entered = threading.Event()
+
+    def slow_for_pri(
+        query: str, filters: SearchFilters, limit: int, *, cancel: CancelToken
+    ) -> tuple[SearchHit, ...]:
+        """As a search over a large index: still running when the next letters come."""
+        if query == "pri":
+            entered.set()
+            pause = threading.Event()
+            while not cancel.cancelled:
+                pause.wait(0.01)
+        return real(query, filters, limit, cancel=cancel)
+
+    opened.search.search = slow_for_pri  # type: ignore[method-assign]
+    started: list[Job] = []
+    stopped = Probe()
+    jobs.started.connect(started.append)
+    view.focus_query()
+    qtbot.keyClicks(view.query, "pri")
+    qtbot.waitUntil(entered.is_set, timeout=10_000)  # "pri" is being searched
+    started[0].signals.cancelled.connect(lambda: stopped.mark(None))
+    with qtbot.waitSignal(
+        view.results_shown, check_params_cb=lambda q: q == "pricing", timeout=10_000
+    ):
+        qtbot.keyClicks(view.query, "cing")
+    qtbot.waitUntil(lambda: stopped.delivered, timeout=10_000)  # the service stopped it
+    QApplication.processEvents()
     assert [r.split(": ", 1)[1] for r in shown(view)] == ["Pricing is double what we pay now"]
     assert view.status.text() == "1 match"
 

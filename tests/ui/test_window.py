@@ -383,6 +383,7 @@ def test_the_last_view_is_reopened(qtbot: QtBot, sqlite_url: str, clock: FakeClo
     window = open_as_rep(qtbot, sqlite_url, clock)
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL | SHIFT)
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once its backup is made
     again = open_window(qtbot, sqlite_url, clock=clock)
     assert again.views.currentWidget() is again.review_view
     assert again.sidebar.currentItem().text() == "Review"
@@ -516,7 +517,8 @@ def test_a_closed_window_starts_no_more_work(
     """A timer firing after the close would start a job the window's destruction then
     waits for while holding the lock the job needs: the app would hang on quit."""
     window = open_window(qtbot, sqlite_url, clock=clock)
-    assert window.close()
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())  # once its backup is made
     ran: list[bool] = []
     window.jobs.start(Job("late", lambda progress, token: ran.append(True)))
     qtbot.wait(200)

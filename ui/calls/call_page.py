@@ -48,6 +48,7 @@ from ui.commands import (
 )
 from ui.conflict import Choice, ConflictDialog, note_sides, said
 from ui.events import AppEvents, Changes
+from ui.jobs import Job, JobRunner
 from ui.models.timeline import TimelineModel
 from ui.outbox import OutboxRetrier, pending_view
 
@@ -155,10 +156,13 @@ class CallPage(QWidget):
         outbox: OutboxRetrier,
         identity: Identity,
         parent: QWidget | None = None,
+        *,
+        jobs: JobRunner,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("callPage")
         self._services = services
+        self._jobs = jobs
         self._events = events
         self._undo = undo
         self._drafts = drafts
@@ -266,10 +270,8 @@ class CallPage(QWidget):
         self.timeline.scrollToBottom()
         self._show_header()
         if self._tags_stale:
-            # Counting every theme in use is a scan of the tags: once, then kept current.
-            tags = self._services.notes.tags_in_use(limit=500)
-            self.capture.input.set_tags([t.name for t in tags])
             self._tags_stale = False
+            self._load_tags()
         draft = self._drafts.load(call_id)
         if draft is not None and not self.capture.input.text():
             self.capture.restore(draft.text, draft.kind, draft.intensity, draft.quote_worthy)
@@ -562,6 +564,24 @@ class CallPage(QWidget):
             self.capture.show_error("This note is not saved yet; it can be changed once it is.")
             return
         self.capture.begin_edit(note)
+
+    def _load_tags(self) -> None:
+        """Counting every theme in use reads every tagged note (half a second at a million):
+        off the GUI thread, once, then kept current as notes are filed. The call opens at
+        once; `#` completes what was used so far until the count is in."""
+        notes = self._services.notes
+        job = Job(
+            "Loading themes…",
+            lambda _progress, _token: [t.name for t in notes.tags_in_use(limit=500)],
+            on_success=self._on_tags_loaded,
+            on_user_error=lambda _message: self.forget_tags(),  # asked again next call
+        )
+        self._jobs.start(job)
+
+    def _on_tags_loaded(self, names: list[str]) -> None:
+        since = self.capture.input.tags()
+        self.capture.input.set_tags(names)
+        self.capture.input.add_tags(since)
 
     def forget_tags(self) -> None:
         """Themes were added elsewhere (sample data, another view): ask again next time."""

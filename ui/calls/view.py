@@ -46,6 +46,7 @@ from ui.calls.side import CallDetails, QualificationPanel
 from ui.calls.start import NoCallPage, StartCallPanel, StartRequest, WelcomePage
 from ui.commands import DeleteCallCommand, SetCriterionCommand
 from ui.events import AppEvents, Changes
+from ui.jobs import JobRunner
 from ui.models.call_list import CALL_ID_ROLE, CallListModel
 from ui.outbox import OutboxRetrier
 from ui.settings import Settings
@@ -91,6 +92,8 @@ class CallsView(QWidget):
         settings: Settings,
         identity: Identity,
         parent: QWidget | None = None,
+        *,
+        jobs: JobRunner,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("callsView")
@@ -174,7 +177,7 @@ class CallsView(QWidget):
 
         self.welcome = WelcomePage(self)
         self.start_panel = StartCallPanel(self)
-        self.call_page = CallPage(services, events, undo, drafts, outbox, identity, self)
+        self.call_page = CallPage(services, events, undo, drafts, outbox, identity, self, jobs=jobs)
         self.no_call = NoCallPage(self)
         self.centre = QStackedWidget(self)
         self.centre.setObjectName("callCentre")

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from desktop.clock import local_today
 from desktop.domain import NoteKind, Role
-from desktop.errors import RidealongError
+from desktop.errors import Cancelled, RidealongError
 from desktop.progress import CancelToken, Progress
 from desktop.services import Services
 from desktop.services.values import SearchFilters, SearchHit
@@ -78,6 +78,7 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Last 365 days", 365),
 )
 HINT = "Type to search notes, answers, corrections and comments across every call"
+SHORT_HINT = "Type 3 letters or press Enter to search"
 PAD = 6
 
 Index = QModelIndex | QPersistentModelIndex
@@ -166,6 +167,8 @@ class SearchView(QWidget):
         self._generation = 0
         self._job: Job[SearchOutcome] | None = None
         self._last_run: tuple[str, SearchFilters] | None = None
+        #: A short query the user asked for with Enter: it runs again as filters change.
+        self._asked_for: str | None = None
 
         self.query = QLineEdit(self)
         self.query.setObjectName("searchQuery")
@@ -339,29 +342,41 @@ class SearchView(QWidget):
             else None,
         )
 
-    def _start_search(self, *, force: bool = False) -> None:
-        """Search for what is typed, off the GUI thread; an unchanged search is not rerun
-        unless `force` (the data changed)."""
+    def _start_search(self, *, force: bool = False, asked: bool = False) -> None:
+        """Search for what is typed, off the GUI thread, stopping the search it
+        supersedes; an unchanged search is not rerun unless `force` (the data changed).
+        A query of one or two letters waits for more, or for Enter (`asked`)."""
         self._search_timer.stop()
         query, filters = self.query.text(), self.filters()
+        if asked:
+            self._asked_for = query
         if not force and self._last_run == (query, filters):
             return
-        self._last_run = (query, filters)
         self._generation += 1
         if self._job is not None:
             self._job.cancel()
             self._job = None
         if not query.strip():
+            self._last_run = (query, filters)
             self.model.set_hits(())
             self._show_status(HINT)
             self.results_shown.emit(query)
             return
+        if query != self._asked_for and self._services.search.too_short_to_search_as_typed(query):
+            self._last_run = None  # not run: Enter runs it
+            self.model.set_hits(())
+            self._show_status(SHORT_HINT)
+            self.results_shown.emit(query)
+            return
+        self._last_run = (query, filters)
         generation = self._generation
         search = self._services.search
 
-        def work(_progress: Progress, _token: CancelToken) -> SearchOutcome:
+        def work(_progress: Progress, token: CancelToken) -> SearchOutcome:
             try:
-                hits = search.search(query, filters, LIMIT + 1)
+                hits = search.search(query, filters, LIMIT + 1, cancel=token)
+            except Cancelled:
+                raise  # superseded: the job ends quietly, a newer search owns the list
             except RidealongError as error:
                 return SearchOutcome(generation, query, (), str(error))
             return SearchOutcome(generation, query, hits)
@@ -430,7 +445,7 @@ class SearchView(QWidget):
         """Search now; with the results already in, open the selected one, or step into
         them at the first."""
         if self._search_timer.isActive() or self._last_run != (self.query.text(), self.filters()):
-            self._start_search()
+            self._start_search(asked=True)
         elif self.results.selectionModel().hasSelection():
             self._on_results_activated(self.results.currentIndex())
         elif self.model.rowCount():
