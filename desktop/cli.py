@@ -10,6 +10,7 @@ ever loads Qt.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -486,6 +487,11 @@ def _with_password(url: str) -> str:
 def _open(args: argparse.Namespace) -> Services:
     from desktop.services import Services
 
+    if args.short_lived:
+        # What is loaded by now (SQLAlchemy, the models, the services) lives until the
+        # command's process exits: the collector need not scan it again and again (a
+        # month's report is written about a tenth faster).
+        gc.freeze()
     return Services.open(_database_url(args), clock=args.clock)
 
 
@@ -1275,6 +1281,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(_query_last(sys.argv[1:] if argv is None else list(argv)))
     args.clock = clock
+    args.short_lived = argv is None and args.command not in (None, "gui")  # see `_open`
     try:
         return COMMANDS[args.command or "gui"](args)
     except RidealongError as error:

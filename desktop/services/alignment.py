@@ -238,7 +238,7 @@ class AlignmentService(Service):
         )
         with self._db.read() as s:
             notes = {
-                nid: _Filed(bool(now), (mk, rp), NoteKind(kind), ReviewStatus(status), set())
+                nid: _Filed(bool(now), (mk, rp), kind, status, set())  # members: typed columns
                 for nid, now, mk, rp, kind, status in s.execute(notes_stmt)
             }
             for nid, tag in s.execute(tags_stmt):

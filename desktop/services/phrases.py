@@ -78,16 +78,16 @@ def runs(text: str, shortest: int, longest: int) -> Iterator[tuple[tuple[str, ..
     how the word is written)."""
     for sentence in sentences(text):
         found = list(_WORD.finditer(sentence))
+        keys = [_key(w.group()) for w in found]
+        edge = [k in STOP_WORDS for k in keys]  # cannot start or end a phrase
+        empty = [e or k in _LIGHT for k, e in zip(keys, edge, strict=True)]  # no meaning
         for size in range(shortest, longest + 1):
             for start in range(len(found) - size + 1):
-                run = found[start : start + size]
-                first, last = _key(run[0].group()), _key(run[-1].group())
-                if first in STOP_WORDS or last in STOP_WORDS:
+                end = start + size
+                if edge[start] or edge[end - 1] or all(empty[start:end]):
                     continue
-                key = tuple(_key(w.group()) for w in run)
-                if all(w in STOP_WORDS or w in _LIGHT for w in key):
-                    continue
-                yield key, sentence[run[0].start() : run[-1].end()], start == 0
+                written = sentence[found[start].start() : found[end - 1].end()]
+                yield tuple(keys[start:end]), written, start == 0
 
 
 def recurring_phrases(
