@@ -75,9 +75,12 @@ class SearchBackend(ABC):
         """Insert rows of `search_docs` (`note_id`, `annotation_id`, `field`, `body`)."""
 
     @abstractmethod
-    def matches(self, query: Query) -> Select[tuple[int, float]]:
+    def matches(self, query: Query, newest: int | None = None) -> Select[tuple[int, float]]:
         """`(doc_id, score)` of every document matching all of `query.clauses` (its
-        exclusions are the caller's: they apply to whole notes); lower score is better."""
+        exclusions are the caller's: they apply to whole notes); lower score is better.
+        With `newest`, only that many of the matching documents, the last written first:
+        the index hands them over in that order and stops, so a word in every note costs
+        no more to rank than a rare one."""
 
 
 class SqliteSearch(SearchBackend):
@@ -150,11 +153,12 @@ class SqliteSearch(SearchBackend):
             "(" + " OR ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
         )
 
-    def matches(self, query: Query) -> Select[tuple[int, float]]:
+    def matches(self, query: Query, newest: int | None = None) -> Select[tuple[int, float]]:
         fts = table("search_fts", column("rowid"), column("search_fts"))
-        return select(
+        stmt = select(
             fts.c.rowid.label("doc_id"), func.bm25(fts.c.search_fts).label("score")
         ).where(fts.c.search_fts.op("MATCH")(literal(self.expression(query))))
+        return stmt if newest is None else stmt.order_by(fts.c.rowid.desc()).limit(newest)
 
 
 def _pg_windows(folded: str) -> list[str]:
@@ -218,14 +222,15 @@ class PostgresSearch(SearchBackend):
             "(" + " | ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
         )
 
-    def matches(self, query: Query) -> Select[tuple[int, float]]:
+    def matches(self, query: Query, newest: int | None = None) -> Select[tuple[int, float]]:
         tsquery = func.to_tsquery(
             literal_column("'simple'::regconfig"), literal(self.expression(query))
         )
         docs = self._docs
-        return select(
+        stmt = select(
             docs.c.id.label("doc_id"), (-func.ts_rank_cd(docs.c.tsv, tsquery)).label("score")
         ).where(docs.c.tsv.op("@@")(tsquery))
+        return stmt if newest is None else stmt.order_by(docs.c.id.desc()).limit(newest)
 
 
 def backend_for(dialect_name: str) -> SearchBackend:

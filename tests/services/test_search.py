@@ -276,6 +276,27 @@ def test_best_match_comes_first(services: Services) -> None:
     assert [h.note_id for h in services.search.search("pricing")] == [often.id, once.id]
 
 
+def test_a_common_word_is_ranked_within_the_newest_matches(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in most notes is ranked among its newest matches only (the work stays
+    bounded); there the best still comes first, and a filtered search ranks them all."""
+    monkeypatch.setattr("desktop.services.search.RANKED_WITHIN", 10)
+    old = services.calls.start("Initech", started_at=MARCH)
+    oldest_best = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing pricing pricing")
+    new = services.calls.start("Globex", started_at=MARCH + timedelta(days=30))
+    for i in range(30):
+        services.notes.add(new.id, NoteKind.PAIN, f"Pricing came up briefly near the end, {i}")
+    best = services.notes.add(new.id, NoteKind.OBJECTION, "Pricing, pricing: all they asked")
+
+    unfiltered = services.search.search("pricing", limit=5)
+    everything = services.search.search("pricing", SearchFilters(account="Initech"), limit=5)
+
+    assert unfiltered[0].note_id == best.id
+    assert oldest_best.id not in {h.note_id for h in unfiltered}  # older than the newest 10
+    assert [h.note_id for h in everything] == [oldest_best.id]
+
+
 def test_limit_caps_the_hits_and_defaults_to_twenty(services: Services) -> None:
     call = services.calls.start("Initech")
     for i in range(25):
