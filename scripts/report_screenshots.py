@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from datetime import date
 from pathlib import Path
 
+from desktop.clock import local_today, utcnow
 from desktop.demo import generate
 from desktop.reports.call_summary import build_call_summary
 from desktop.reports.insights_report import build_insights_report
@@ -46,7 +46,8 @@ def main() -> None:
         work = Path(folder)
         services = Services.open(f"sqlite:///{work / 'demo.db'}")
         generate(services, calls=400, months=3, seed=7)
-        month = Period.month(date.today().year, date.today().month).previous()
+        today = local_today(utcnow)
+        month = Period.month(today.year, today.month).previous()
         pdfs = {name: work / f"{name}.pdf" for name in ("insights", "call", "call-redacted")}
         build_insights_report(
             services, month, None, pdfs["insights"],

@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop.clock import utcnow
 from desktop.domain import NoteKind
 from desktop.services import Services
 from desktop.storage.search import SqliteSearch
@@ -558,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [10_000] if args.quick else [parse_size(s) for s in args.sizes.split(",")]
     budget = QUICK if args.quick else FULL
-    print(f"# Ridealong benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"# Ridealong benchmarks, {utcnow():%Y-%m-%d %H:%M} UTC")
     print(f"# {machine()}")
     print("| operation | size | median | p95 | baseline | ratio | target | holds |")
     print("|---|---|---|---|---|---|---|---|")
