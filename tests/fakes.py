@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from keyring.backend import KeyringBackend
+
 #: Where every test's clock starts: a Wednesday afternoon in mid-March, UTC. In every
 #: time zone (UTC-12 to UTC+14) it falls in the same week and month, far from any
 #: month's or year's end; a test about local days asks `local_today(clock)`.
@@ -24,3 +26,22 @@ class FakeClock:
         """Move the clock on; returns the new time."""
         self.now += delta
         return self.now
+
+
+class MemoryKeyring(KeyringBackend):
+    """The system's keyring as a test sees it: a dict."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)

@@ -24,14 +24,13 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from sqlalchemy import create_engine, text
 
 from desktop.config import ENV_CONFIG_DIR, ENV_DATABASE_URL, KEYRING_SERVICE
 from desktop.storage.database import CONNECT_TIMEOUT_S
 from tests.cli.test_cli import ROOT, Result, run_main, user_error
 from tests.conftest import APP_ROLE, fresh_pg_database
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, MemoryKeyring
 
 ROLE = "ridealong_pw"
 PASSWORD = "S3cretPW-team"
@@ -111,31 +110,12 @@ def test_a_pgpass_file_gives_the_password(
     assert listed(capsys, clock, team_url).json == []
 
 
-class _Keyring(KeyringBackend):
-    """The system's keyring as a test sees it: a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
 def test_the_keyring_gives_the_password(
     capsys: pytest.CaptureFixture[str], clock: FakeClock, team_url: str
 ) -> None:
     host = team_url.split("?host=", 1)[1]
     before = keyring.get_keyring()
-    ring = _Keyring()
+    ring = MemoryKeyring()
     ring.set_password(KEYRING_SERVICE, f"{ROLE}@{host}", PASSWORD)
     keyring.set_keyring(ring)
     try:

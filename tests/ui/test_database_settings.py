@@ -10,7 +10,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,31 +35,12 @@ from desktop.services.team import opening_url
 from desktop.storage.schemas import TABLES
 from tests.cli.test_team_database import PASSWORD, ROLE, password_role  # noqa: F401 - a fixture
 from tests.conftest import fresh_pg_database
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, MemoryKeyring
 from tests.ui.support import CTRL, SHIFT, open_window
 from ui.actions import ActionId
 from ui.app import WindowKeeper
 from ui.database import DatabaseDialog
 from ui.mainwindow import MainWindow
-
-
-class MemoryKeyring(KeyringBackend):
-    """The system's keyring as a test sees it: a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 @pytest.fixture
