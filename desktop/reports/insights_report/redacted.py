@@ -57,6 +57,10 @@ def redact_values(
             names[name] = unique
         return names[name]
 
+    def typed(name: str, display: str | None) -> str | None:
+        """The form as typed only where the name itself needs no redacting."""
+        return display if theme(name) == name else None
+
     def evidence(e: Evidence) -> Evidence:
         return dataclasses.replace(e, rep=redactor.person(e.rep) if e.rep else e.rep)
 
@@ -67,8 +71,7 @@ def redact_values(
                 dataclasses.replace(
                     t,
                     name=theme(t.name),
-                    # the form as typed only where the name itself needs no redacting
-                    display=t.display if theme(t.name) == t.name else None,
+                    display=typed(t.name, t.display),
                     evidence=_each(t.evidence, evidence),
                     responses=_each(t.responses, evidence),
                     suggested=tuple(
@@ -129,9 +132,7 @@ def redact_values(
             for pair in alignment.by_pair
         ),
         themes=tuple(
-            dataclasses.replace(
-                t, name=theme(t.name), display=t.display if theme(t.name) == t.name else None
-            )
+            dataclasses.replace(t, name=theme(t.name), display=typed(t.name, t.display))
             for t in alignment.themes
         ),
     )
