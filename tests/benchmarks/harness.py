@@ -536,17 +536,25 @@ def opened(path: Path) -> Iterator[tuple[str, Services, sqlite3.Connection]]:
         services.close()
 
 
-def run_size(notes: int, budget: Budget, work: Path) -> Iterator[Row]:
+#: The groups of rows `--only` can pick.
+GROUPS = ("search", "add", "shell", "window")
+
+
+def run_size(notes: int, budget: Budget, work: Path, groups: set[str]) -> Iterator[Row]:
     size = label(notes)
     cached = cached_database(notes)
     # Backups and drafts land beside the database: a folder of its own holds them all.
     with tempfile.TemporaryDirectory(prefix=f"{size}-", dir=work) as folder:
         copy = working_copy(cached, Path(folder))
         with opened(copy) as (url, services, conn):
-            yield from search_rows(services, conn, size, budget)
-            yield from add_rows(services, conn, size, budget)
-            yield from shell_rows(url, services, conn, size, budget)
-        yield from window_rows(f"sqlite:///{copy}", size, budget)
+            if "search" in groups:
+                yield from search_rows(services, conn, size, budget)
+            if "add" in groups:
+                yield from add_rows(services, conn, size, budget)
+            if "shell" in groups:
+                yield from shell_rows(url, services, conn, size, budget)
+        if "window" in groups:
+            yield from window_rows(f"sqlite:///{copy}", size, budget)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -555,7 +563,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="10k notes only, about a minute")
     parser.add_argument("--sizes", default="10k,100k,1m", help="default 10k,100k,1m")
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"some of the rows: {', '.join(GROUPS)} (default all), e.g. --only search,add",
+    )
     args = parser.parse_args(argv)
+    groups = set(args.only.split(","))
+    if not groups <= set(GROUPS):
+        parser.error(f"--only takes {', '.join(GROUPS)}")
     sizes = [10_000] if args.quick else [parse_size(s) for s in args.sizes.split(",")]
     budget = QUICK if args.quick else FULL
     print(f"# Ridealong benchmarks, {utcnow():%Y-%m-%d %H:%M} UTC")
@@ -566,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir().mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="work-", dir=cache_dir()) as work:
         for notes in sizes:
-            for row in run_size(notes, budget, Path(work)):
+            for row in run_size(notes, budget, Path(work), groups):
                 print(render(row), flush=True)
                 if row.holds is not None:
                     total += 1
