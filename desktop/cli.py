@@ -16,7 +16,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -426,6 +426,22 @@ def _emit_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+#: One flat object (no list or object inside) as `_emit_json` writes it in a list, but
+#: by the C encoder, which `indent` would turn off.
+_FLAT_ITEM = json.JSONEncoder(separators=(",\n    ", ": "), default=str)
+
+
+def _emit_json_items(items: Iterable[dict[str, Any]]) -> None:
+    """Write a list of flat objects byte for byte as `_emit_json` would, each as it
+    comes: a long list in the memory of one item and at the C encoder's speed."""
+    write = sys.stdout.write
+    opening = "["
+    for item in items:
+        write(f"{opening}\n  {{\n    {_FLAT_ITEM.encode(item)[1:-1]}\n  }}")
+        opening = ","
+    write("[]\n" if opening == "[" else "\n]\n")
+
+
 def _local(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -591,19 +607,10 @@ def _call_row_json(row: Any) -> dict[str, Any]:
 
 
 def _call_list(services: Services, as_json: bool) -> None:
-    def rows() -> Any:
-        after = None
-        while True:
-            page = services.calls.page(after=after, limit=1000)
-            yield from page
-            if len(page) < 1000:
-                return
-            after = (page[-1].started_at, page[-1].id)
-
     if as_json:
-        _emit_json([_call_row_json(r) for r in rows()])
+        _emit_json_items(map(_call_row_json, services.calls.stream()))
         return
-    for r in rows():
+    for r in services.calls.stream():
         grade = r.grade.value if r.grade else "-"
         print(
             f"{r.id}  {_local(r.started_at)}  {r.status.value:<15}  {grade:<11}  "
