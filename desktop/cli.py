@@ -16,7 +16,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -426,6 +426,22 @@ def _emit_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+#: One flat object (no list or object inside) as `_emit_json` writes it in a list, but
+#: by the C encoder, which `indent` would turn off.
+_FLAT_ITEM = json.JSONEncoder(separators=(",\n    ", ": "), default=str)
+
+
+def _emit_json_items(items: Iterable[dict[str, Any]]) -> None:
+    """Write a list of flat objects byte for byte as `_emit_json` would, each as it
+    comes: a long list in the memory of one item and at the C encoder's speed."""
+    write = sys.stdout.write
+    opening = "["
+    for item in items:
+        write(f"{opening}\n  {{\n    {_FLAT_ITEM.encode(item)[1:-1]}\n  }}")
+        opening = ","
+    write("[]\n" if opening == "[" else "\n]\n")
+
+
 def _local(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -485,14 +501,20 @@ def _with_password(url: str) -> str:
 
 
 def _open(args: argparse.Namespace) -> Services:
-    from desktop.services import Services
-
     if args.short_lived:
-        # What is loaded by now (SQLAlchemy, the models, the services) lives until the
-        # command's process exits: the collector need not scan it again and again (a
-        # month's report is written about a tenth faster).
-        gc.freeze()
-    return Services.open(_database_url(args), clock=args.clock)
+        # What loads and opens here (SQLAlchemy, the models, the services) lives until
+        # the command's process exits: the collector need not scan it while it grows (a
+        # tenth of a command's start-up) nor again and again after (a month's report is
+        # written about a tenth faster).
+        gc.disable()
+    try:
+        from desktop.services import Services
+
+        return Services.open(_database_url(args), clock=args.clock)
+    finally:
+        if args.short_lived:
+            gc.freeze()
+            gc.enable()
 
 
 def _call_id(services: Services, value: str) -> UUID:
@@ -591,19 +613,10 @@ def _call_row_json(row: Any) -> dict[str, Any]:
 
 
 def _call_list(services: Services, as_json: bool) -> None:
-    def rows() -> Any:
-        after = None
-        while True:
-            page = services.calls.page(after=after, limit=1000)
-            yield from page
-            if len(page) < 1000:
-                return
-            after = (page[-1].started_at, page[-1].id)
-
     if as_json:
-        _emit_json([_call_row_json(r) for r in rows()])
+        _emit_json_items(map(_call_row_json, services.calls.stream()))
         return
-    for r in rows():
+    for r in services.calls.stream():
         grade = r.grade.value if r.grade else "-"
         print(
             f"{r.id}  {_local(r.started_at)}  {r.status.value:<15}  {grade:<11}  "
@@ -782,19 +795,19 @@ def cmd_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from desktop.services.values import SearchFilters
-
     if args.since and args.until and args.since > args.until:
         raise UserError(f"--since {args.since} is after --until {args.until}")
-    filters = SearchFilters(
-        kinds=tuple(args.kind),
-        account=args.account,
-        rep=args.rep,
-        tag=args.tag,
-        since=args.since,
-        until=args.until,
-    )
     with _open(args) as services:
+        from desktop.services.values import SearchFilters
+
+        filters = SearchFilters(
+            kinds=tuple(args.kind),
+            account=args.account,
+            rep=args.rep,
+            tag=args.tag,
+            since=args.since,
+            until=args.until,
+        )
         hits = services.search.search(args.query, filters, limit=args.limit)
     if args.json:
         _emit_json(
@@ -1041,13 +1054,17 @@ def _export_csv(args: argparse.Namespace) -> int:
 
 
 def _warn_if_risky(url: str) -> None:
-    """A database in a synced folder or on a network share (see `_database_url`)."""
-    from desktop.services.backup import risky_place_of
+    """A database in a synced folder or on a network share (see `_database_url`). Asked
+    of the storage layer itself: `services.backup` (backups, restore, their formats) is
+    more than every command should import."""
+    from desktop.storage.database import parse_url, sqlite_path
+    from desktop.storage.places import risky_place
 
     try:
-        place = risky_place_of(url)
+        path = sqlite_path(parse_url(url))
     except UserError:
         return  # the command itself reports a bad URL
+    place = risky_place(path) if path is not None else None
     if place is not None:
         sys.stderr.write(f"{PROG}: {place.message}\n")
 

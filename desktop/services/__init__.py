@@ -1,9 +1,8 @@
 """The use cases, callable without Qt: the CLI and the GUI are two faces of these.
 
 Each method is one unit of work (one session, one transaction, finished before it
-returns) and hands back frozen values from `desktop.services.values`. The use cases a
-command rarely needs (backups, trash, bundles, spreadsheets, redaction, live refresh)
-are imported on first use: every `ridealong` command pays for what it imports.
+returns) and hands back frozen values from `desktop.services.values`. Every use case is
+imported on first use: a `ridealong` command pays only for the ones it runs.
 """
 
 from __future__ import annotations
@@ -12,52 +11,123 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from desktop.clock import Clock, utcnow
-from desktop.services.alignment import AlignmentService
-from desktop.services.calls import CallService
-from desktop.services.competitors import CompetitorService
-from desktop.services.definitions import DefinitionService
-from desktop.services.ids import IdService
-from desktop.services.insights import InsightsService
-from desktop.services.notes import NoteService
-from desktop.services.people import AccountService, PeopleService
-from desktop.services.qualification import FrameworkService, QualificationService
-from desktop.services.review import ReviewService
-from desktop.services.search import SearchService
-from desktop.services.trends import TrendService
 from desktop.storage.database import Database, describe, open_database
 
 if TYPE_CHECKING:
+    from desktop.services.alignment import AlignmentService
     from desktop.services.backup import BackupService
     from desktop.services.bundles import BundleService
+    from desktop.services.calls import CallService
+    from desktop.services.competitors import CompetitorService
+    from desktop.services.definitions import DefinitionService
+    from desktop.services.ids import IdService
+    from desktop.services.insights import InsightsService
     from desktop.services.live import LiveChanges
     from desktop.services.note_rows import NoteRowService
+    from desktop.services.notes import NoteService
+    from desktop.services.people import AccountService, PeopleService
+    from desktop.services.qualification import FrameworkService, QualificationService
     from desktop.services.redaction import RedactionService
+    from desktop.services.review import ReviewService
+    from desktop.services.search import SearchService
     from desktop.services.trash import TrashService
+    from desktop.services.trends import TrendService
 
 
 class Services:
-    """Every use case over one open database."""
+    """Every use case over one open database, each made (and its module imported) on
+    first use."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         #: The time every use case reads; the window's timer and dates read it too.
         self.clock = db.clock
-        self.calls = CallService(db)
-        self.notes = NoteService(db)
-        self.people = PeopleService(db)
-        self.accounts = AccountService(db)
-        self.frameworks = FrameworkService(db)
-        self.qualification = QualificationService(db)
-        self.review = ReviewService(db)
-        self.definitions = DefinitionService(db)
-        self.search = SearchService(db)
-        self.insights = InsightsService(db)
-        #: The competitors the team keeps on its list (reports also know tagged ones).
-        self.competitors = CompetitorService(db)
-        self.alignment = AlignmentService(db)
-        self.trends = TrendService(db)
-        #: Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`).
-        self.ids = IdService(db)
+
+    @cached_property
+    def calls(self) -> CallService:
+        from desktop.services.calls import CallService
+
+        return CallService(self.db)
+
+    @cached_property
+    def notes(self) -> NoteService:
+        from desktop.services.notes import NoteService
+
+        return NoteService(self.db)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        from desktop.services.people import PeopleService
+
+        return PeopleService(self.db)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from desktop.services.people import AccountService
+
+        return AccountService(self.db)
+
+    @cached_property
+    def frameworks(self) -> FrameworkService:
+        from desktop.services.qualification import FrameworkService
+
+        return FrameworkService(self.db)
+
+    @cached_property
+    def qualification(self) -> QualificationService:
+        from desktop.services.qualification import QualificationService
+
+        return QualificationService(self.db)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from desktop.services.review import ReviewService
+
+        return ReviewService(self.db)
+
+    @cached_property
+    def definitions(self) -> DefinitionService:
+        from desktop.services.definitions import DefinitionService
+
+        return DefinitionService(self.db)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from desktop.services.search import SearchService
+
+        return SearchService(self.db)
+
+    @cached_property
+    def insights(self) -> InsightsService:
+        from desktop.services.insights import InsightsService
+
+        return InsightsService(self.db)
+
+    @cached_property
+    def competitors(self) -> CompetitorService:
+        """The competitors the team keeps on its list (reports also know tagged ones)."""
+        from desktop.services.competitors import CompetitorService
+
+        return CompetitorService(self.db)
+
+    @cached_property
+    def alignment(self) -> AlignmentService:
+        from desktop.services.alignment import AlignmentService
+
+        return AlignmentService(self.db)
+
+    @cached_property
+    def trends(self) -> TrendService:
+        from desktop.services.trends import TrendService
+
+        return TrendService(self.db)
+
+    @cached_property
+    def ids(self) -> IdService:
+        """Ids as typed: whole or a unique start (`ridealong call show 3f2a9c1d`)."""
+        from desktop.services.ids import IdService
+
+        return IdService(self.db)
 
     @cached_property
     def redaction(self) -> RedactionService:

@@ -220,8 +220,21 @@ def test_call_end_and_call_list(cli: Cli, clock: FakeClock) -> None:
 
 
 def test_call_list_of_an_empty_database(cli: Cli) -> None:
-    assert cli("call", "list", "--json").json == []
+    assert cli("call", "list", "--json").out == "[]\n"
     assert cli("call", "list").out == ""
+
+
+def test_call_list_json_is_written_byte_for_byte_as_before(cli: Cli, clock: FakeClock) -> None:
+    """The list is written row by row now; scripts still get exactly `json.dump`'s text."""
+    for account in ('Zoë "Quoted" Corp', "Back\\slash & Co", "日本 KK"):
+        call = cli("call", "start", "--account", account, "--rep", "Sam", "--marketer", "Mo").line
+        cli("note", "add", call, "--kind", "pain", "one")
+        clock.advance(timedelta(minutes=5))
+    cli("call", "end", call)
+    out = cli("call", "list", "--json").out
+    assert out == json.dumps(json.loads(out), indent=2, default=str) + "\n"
+    accounts = [r["account"] for r in json.loads(out)]
+    assert accounts == ["日本 KK", "Back\\slash & Co", 'Zoë "Quoted" Corp']
 
 
 def test_call_show(cli: Cli) -> None:

@@ -18,6 +18,7 @@ from desktop.services.calls import (
 )
 from desktop.services.values import CallRow
 from tests.fakes import FakeClock
+from tests.statements import counted
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -188,6 +189,29 @@ def test_keyset_paging_returns_every_call_once_newest_first(services: Services, 
     keys = [(r.started_at, r.id) for r in rows]
     assert keys == sorted(keys, reverse=True)
     assert rows == list(services.calls.page(limit=100))
+
+
+def test_streaming_reads_every_call_newest_first_in_one_statement(services: Services) -> None:
+    _seed(services, 14)
+    with counted(services) as sent:
+        rows = list(services.calls.stream(batch=4))
+    assert rows == list(services.calls.page(limit=100))
+    # One cursor read in batches (and the transaction's BEGIN): no query per batch or row.
+    assert len([q for q in sent.sent if q.startswith("SELECT")]) == 1, sent
+    assert len(sent) <= 2, sent
+
+
+def test_streaming_narrows_like_a_page_and_ends_its_session_when_left(
+    services: Services,
+) -> None:
+    _seed(services, 14)
+    filters = CallFilters(rep="rep 1")
+    assert list(services.calls.stream(filters, batch=2)) == _all_pages(services, filters, 2)
+    rows = services.calls.stream(batch=2)
+    first = next(rows)
+    rows.close()  # a reader that stops early (`ridealong call list | head -1`)
+    services.calls.end(first.id)
+    assert next(services.calls.stream()).status is CallStatus.AWAITING_REVIEW
 
 
 def test_paging_with_a_filter(services: Services) -> None:
