@@ -1306,7 +1306,6 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         self.jobs.close()
-        self.closed_unopened.emit()
         super().closeEvent(event)
 
     def _close_unopened(self) -> None:
@@ -1319,3 +1318,4 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         self.jobs.close()
+        self.closed_unopened.emit()
