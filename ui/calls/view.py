@@ -158,7 +158,9 @@ class CallsView(QWidget):
         header = self.call_list.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(200)
+        # Sized to the rows in sight: the short columns read alike in every row, and
+        # measuring a whole page at each layout held the window up as it opened.
+        header.setResizeContentsPrecision(0)
         header.setStretchLastSection(False)
         self.call_list.verticalHeader().setDefaultSectionSize(
             self.call_list.fontMetrics().height() + 8
