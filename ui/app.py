@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
@@ -291,10 +291,16 @@ class WindowKeeper(QObject):
         self._open_instead(window, url)
 
     def _open_instead(self, window: MainWindow, url: str) -> None:
+        """Close `window`'s database and open `url` on the next turn of the event loop:
+        opening runs events until the new window is ready, and the widget that asked
+        (a dialog of the old window, deleted with it) must be done first."""
         self.window = None
         window.services.close()
         window.deleteLater()
         self._url = url
+        QTimer.singleShot(0, self, partial(self._reopen, url))
+
+    def _reopen(self, url: str) -> None:
         if not self.open() and url != self._home:
             self._url = self._home  # the sample database would not open: back home
             if self.open():

@@ -451,6 +451,8 @@ class MainWindow(QMainWindow):
         #: The opening job, once started; None again when it is over.
         self._opening: Job[Opened] | None = None
         self._is_open = False
+        #: Set once what came in with the database is on screen too (see `ready`).
+        self._ready = False
         #: Why opening failed, if it did.
         self.open_error: BaseException | None = None
         #: A failed backup, shown until dismissed or a later backup works.
@@ -520,8 +522,8 @@ class MainWindow(QMainWindow):
 
     @property
     def is_open(self) -> bool:
-        """Whether the database is open and the views are in (after `ready`)."""
-        return self._is_open
+        """Whether the database is open and the views are in, on screen (`ready`)."""
+        return self._ready
 
     # -- opening ---------------------------------------------------------------------
 
@@ -639,6 +641,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.calls_view.restore_state)
         self.settings.restore_splitter(self.definitions_view.splitter)
         self.settings.restore_splitter(self.reports_view.splitter)
+        # Banners added above show on the next turn of the event loop: ready after them.
+        QTimer.singleShot(0, self, self._announce_ready)
+
+    def _announce_ready(self) -> None:
+        self._ready = True
         self.ready.emit()
 
     # -- building --------------------------------------------------------------------
