@@ -69,7 +69,7 @@ from ui.sample import SampleBar
 from ui.settings import Settings
 from ui.widgets import focus_first, toggle_pane
 
-if TYPE_CHECKING:  # loaded off the GUI thread once the window shows (see `MainWindow`)
+if TYPE_CHECKING:  # views and use cases load after the first paint (see `MainWindow`)
     from desktop.demo import DemoSummary
     from desktop.services import Services
     from desktop.services.backup import DatabaseHealth
