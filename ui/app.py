@@ -5,26 +5,29 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from desktop import __version__, shipped
 from desktop.clock import Clock, utcnow
-from desktop.config import drafts_dir, load_identity, sample_database_url
+from desktop.config import load_identity, sample_database_url
 from desktop.drafts import DraftStore, Outbox
-from desktop.errors import RidealongError, StorageUnavailable
-from desktop.services import Services, team
-from desktop.services.backup import Health, RestoreResult, check_health, restore
+from desktop.errors import Cancelled, RidealongError
 from ui import theme
-from ui.durability import RecoveryDialog
 from ui.jobs import Job
-from ui.mainwindow import MainWindow
+from ui.mainwindow import MainWindow, Opened, opening_label
 from ui.settings import APPLICATION, ORGANIZATION, Settings
+
+if TYPE_CHECKING:  # SQLAlchemy and the use cases load after the window paints
+    from desktop.services.backup import DatabaseHealth, RestoreResult
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +43,43 @@ def app_icon() -> QIcon:
     return icon
 
 
-def create_window(database_url: str, *, clock: Clock = utcnow) -> MainWindow:
-    """The main window over the database at `database_url`, telling the time by `clock`,
-    not yet shown.
+def open_database(database_url: str, clock: Clock) -> Opened:
+    """What a window works on: the database (migrated if need be) and this computer's
+    drafts for it. Runs on the window's opening thread."""
+    from desktop.config import drafts_dir
+    from desktop.services import Services
 
-    Raises `RidealongError` if the database cannot be opened.
+    services = Services.open(database_url, clock=clock)
+    try:
+        drafts = drafts_dir(database_url)
+    except BaseException:
+        services.close()
+        raise
+    return Opened(services, DraftStore(drafts), Outbox(drafts / "outbox"))
+
+
+def create_window(
+    database_url: str,
+    *,
+    clock: Clock = utcnow,
+    opener: Callable[[], Opened] | None = None,
+) -> MainWindow:
+    """The main window over the database at `database_url`, telling the time by `clock`,
+    not yet shown. Once shown and painted it opens the database off the GUI thread
+    (`opener`, by default `open_database`), then emits `ready`, or `open_failed` with
+    the error (a `RidealongError` if the database cannot be opened).
     """
     app = QApplication.instance()
     if isinstance(app, QApplication):
         theme.apply(app)
         app.setWindowIcon(app_icon())
-    services = Services.open(database_url, clock=clock)
-    drafts = drafts_dir(database_url)
     window = MainWindow(
-        services, Settings(), load_identity(), DraftStore(drafts), Outbox(drafts / "outbox")
+        opening_label(database_url),
+        opener or (lambda: open_database(database_url, clock)),
+        Settings(),
+        load_identity(),
     )
     window.restore_geometry()
-    window.destroyed.connect(services.close)
     return window
 
 
@@ -73,6 +96,50 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
     box.setInformativeText("Your notes are saved. Please report this with the details below.")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
+
+
+class _Unreadable(RidealongError):
+    """The database's health could not even be checked: said in a message box."""
+
+
+class _Unhealthy(RidealongError):
+    """The database cannot be opened as it is: the recovery dialog offers backups."""
+
+    def __init__(self, health: DatabaseHealth) -> None:
+        super().__init__(health.problem)
+        self.health = health
+
+
+def _open_checked(database_url: str, clock: Clock) -> Opened:
+    """Check the database's health (quickly) and open it, on the window's opening
+    thread; raises `_Unreadable` or `_Unhealthy` for the keeper to say."""
+    from desktop.errors import StorageUnavailable
+    from desktop.services.backup import Health, check_health
+
+    try:
+        health = check_health(database_url, deep=False)
+    except RidealongError as error:
+        raise _Unreadable(str(error)) from error
+    if not health.can_open:
+        raise _Unhealthy(health)
+    try:
+        return open_database(database_url, clock)
+    except StorageUnavailable as error:
+        raise _Unhealthy(replace(health, health=Health.DAMAGED, problem=str(error))) from error
+
+
+def _wait_until_open(window: MainWindow) -> BaseException | None:
+    """Run events until `window` is ready (None), or why not: its opening error, or
+    `Cancelled` when it was closed first."""
+    loop = QEventLoop()
+    window.ready.connect(loop.quit)
+    window.open_failed.connect(loop.quit)
+    window.closed_unopened.connect(loop.quit)
+    if not (window.is_open or window.open_error or not window.isVisible()):
+        loop.exec()
+    if window.is_open:
+        return None
+    return window.open_error or Cancelled("the window was closed while it opened")
 
 
 class WindowKeeper(QObject):
@@ -92,34 +159,44 @@ class WindowKeeper(QObject):
 
     def open(self) -> bool:
         """Open the window, or the recovery dialog while the database cannot be opened;
-        False when the user chose to quit."""
+        False when the user chose to quit (or closed the window while it opened).
+
+        The window paints at once and checks and opens the database off the GUI thread;
+        this returns once it is ready (events run meanwhile)."""
         while True:
-            try:
-                health = check_health(self._url, deep=False)
-            except RidealongError as error:
+            url = self._url
+            window = create_window(
+                url, clock=self._clock, opener=partial(_open_checked, url, self._clock)
+            )
+            window.restore_requested.connect(self._on_restore_requested)
+            window.sample_requested.connect(self._on_sample_requested)
+            window.home_requested.connect(lambda: self._switch(self._home))
+            window.database_chosen.connect(self._on_database_chosen)
+            if url != self._home:
+                window.show_as_sample()
+            window.show()
+            error = _wait_until_open(window)
+            if error is None:
+                if self._notice:
+                    window.notify(self._notice)
+                    self._notice = ""
+                self.window = window
+                return True
+            window.close()
+            window.deleteLater()
+            if isinstance(error, Cancelled):
+                return False
+            if isinstance(error, _Unreadable):
                 QMessageBox.critical(None, "Ridealong cannot open its database", str(error))
                 return False
-            if health.can_open:
-                try:
-                    window = create_window(self._url, clock=self._clock)
-                except StorageUnavailable as error:
-                    health = replace(health, health=Health.DAMAGED, problem=str(error))
-                else:
-                    window.restore_requested.connect(self._on_restore_requested)
-                    window.sample_requested.connect(self._on_sample_requested)
-                    window.home_requested.connect(lambda: self._switch(self._home))
-                    window.database_chosen.connect(self._on_database_chosen)
-                    if self._url != self._home:
-                        window.show_as_sample()
-                    window.show()
-                    if self._notice:
-                        window.notify(self._notice)
-                        self._notice = ""
-                    self.window = window
-                    return True
+            if not isinstance(error, _Unhealthy):
+                raise error
+            health = error.health
             if self._notice:
                 health = replace(health, problem=f"{health.problem}\n\n{self._notice}")
                 self._notice = ""
+            from ui.durability import RecoveryDialog
+
             dialog = RecoveryDialog(health)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
                 return False
@@ -131,6 +208,8 @@ class WindowKeeper(QObject):
         progress = QProgressDialog("Restoring the backup…", "Cancel", 0, 1000)
         progress.setWindowTitle("Ridealong")
         progress.setMinimumDuration(300)
+        from desktop.services.backup import restore
+
         url = self._url
         job = Job(
             "Restoring…",
@@ -178,6 +257,8 @@ class WindowKeeper(QObject):
     def _on_database_chosen(self, url: str, password: str) -> None:
         """Settings > Database: remember the choice (the password in the keyring) and
         reopen on it; it becomes home, which the sample data leads back to."""
+        from desktop.services import team
+
         choice = url or None
         try:
             kept = team.choose(choice, password)
@@ -210,10 +291,16 @@ class WindowKeeper(QObject):
         self._open_instead(window, url)
 
     def _open_instead(self, window: MainWindow, url: str) -> None:
+        """Close `window`'s database and open `url` on the next turn of the event loop:
+        opening runs events until the new window is ready, and the widget that asked
+        (a dialog of the old window, deleted with it) must be done first."""
         self.window = None
         window.services.close()
         window.deleteLater()
         self._url = url
+        QTimer.singleShot(0, self, partial(self._reopen, url))
+
+    def _reopen(self, url: str) -> None:
         if not self.open() and url != self._home:
             self._url = self._home  # the sample database would not open: back home
             if self.open():

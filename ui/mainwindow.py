@@ -3,10 +3,13 @@ banners (who you are, recovered drafts) and long work shown in the status bar.""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import random
+import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -18,6 +21,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QPaintEvent,
     QShowEvent,
     QUndoStack,
 )
@@ -41,12 +45,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop.config import Identity, save_identity
+from desktop.config import Identity, masked, save_identity
 from desktop.domain import NoteKind, Role
 from desktop.drafts import Draft, DraftStore, Outbox
 from desktop.errors import RidealongError
-from desktop.services import Services
-from desktop.services.backup import DatabaseHealth, Health, check_health, risky_place_of
+from desktop.progress import CancelToken
 from ui.actions import (
     CALLS,
     EVERYWHERE,
@@ -60,28 +63,77 @@ from ui.actions import (
     build_actions,
     key_text,
 )
-from ui.bundles import BundleImporter, ExportBundleDialog, is_bundle
-from ui.calls.view import CallsView
-from ui.definitions.view import DefinitionsView
-from ui.durability import BackupsDialog, Banner, TrashDialog
 from ui.events import AppEvents, Changes
 from ui.jobs import Job, JobRunner
-from ui.live import LiveRefresh, OfflineBanner
-from ui.outbox import OutboxRetrier
-from ui.reports.view import ReportsView
-from ui.review.view import ReviewView
 from ui.sample import SampleBar
-from ui.search.view import SearchView
 from ui.settings import Settings
 from ui.widgets import focus_first, toggle_pane
 
-if TYPE_CHECKING:  # the demo module loads only when sample data is asked for
+if TYPE_CHECKING:  # views and use cases load after the first paint (see `MainWindow`)
     from desktop.demo import DemoSummary
+    from desktop.services import Services
+    from desktop.services.backup import DatabaseHealth
+    from ui.bundles import BundleImporter, ExportBundleDialog
+    from ui.calls.view import CallsView
+    from ui.definitions.view import DefinitionsView
+    from ui.durability import Banner
+    from ui.live import LiveRefresh, OfflineBanner
+    from ui.outbox import OutboxRetrier
+    from ui.reports.view import ReportsView
+    from ui.review.view import ReviewView
+    from ui.search.view import SearchView
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 500
 MAINTENANCE_CHECK_MS = 5 * 60 * 1000
 STATUS_MS = 6000
+#: If the window is never painted (shown on a hidden workspace), it opens its database
+#: this long after showing all the same.
+OPEN_UNPAINTED_MS = 300
+#: The modules behind the views: SQLAlchemy and every use case come with them, so they
+#: load off the GUI thread with the database (see `MainWindow`).
+VIEW_MODULES = (
+    "desktop.services.backup",
+    "ui.bundles",
+    "ui.calls.view",
+    "ui.definitions.view",
+    "ui.durability",
+    "ui.live",
+    "ui.outbox",
+    "ui.reports.view",
+    "ui.review.view",
+    "ui.search.view",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """What a window works on, opened off the GUI thread: the database's use cases and
+    this computer's drafts and outbox for it."""
+
+    services: Services
+    drafts: DraftStore
+    outbox: Outbox
+
+
+def opening_label(database_url: str) -> str:
+    """Where the window is opening, for people, before anything that parses URLs (and
+    so SQLAlchemy) has loaded: a file's path, else the URL without its secrets."""
+    return masked(database_url).removeprefix("sqlite:///")
+
+
+def _open(opener: Callable[[], Opened], token: CancelToken) -> Opened:
+    """Open the database and load the views' modules (on the opening thread); a window
+    closed meanwhile gets nothing, and its database is closed again."""
+    opened = opener()
+    try:
+        for name in VIEW_MODULES:
+            importlib.import_module(name)
+        token.raise_if_cancelled()
+    except BaseException:
+        opened.services.close()
+        raise
+    return opened
 
 
 class IdentityBar(QFrame):
@@ -341,7 +393,15 @@ class ShortcutsDialog(QDialog):
 
 
 class MainWindow(QMainWindow):
-    """Signals: restore_requested(Path): the user asked to replace the database with a
+    """The window paints its frame first (menus, sidebar, status bar, restored geometry)
+    with "Opening …" where the views go, disabled; the database and the modules behind
+    the views load off the GUI thread once it has painted, then the views fill in and it
+    takes keys (`ready`). Nothing that grows with the database runs before it paints.
+
+    Signals: ready(): the database is open and the views are in. open_failed(object):
+    opening raised this exception (the window stays disabled; close it).
+    closed_unopened(): closed before its database opened.
+    restore_requested(Path): the user asked to replace the database with a
     backup; the app closes this window and its database first. sample_requested(): the
     user asked for sample data, which opens in a separate database; home_requested():
     back from it to their own. database_chosen(str, str): Settings > Database chose a
@@ -349,33 +409,52 @@ class MainWindow(QMainWindow):
     the password typed. closing_backup_ended(bool): a close that waited for its backup
     ended, True if the window then closed, False if the backup failed and it stays."""
 
+    ready = Signal()
+    open_failed = Signal(object)
+    closed_unopened = Signal()
     restore_requested = Signal(object)
     sample_requested = Signal()
     home_requested = Signal()
     database_chosen = Signal(str, str)
     closing_backup_ended = Signal(bool)
 
+    services: Services
+    drafts: DraftStore
+    outbox: OutboxRetrier
+    live: LiveRefresh | None
+    calls_view: CallsView
+    review_view: ReviewView
+    search_view: SearchView
+    definitions_view: DefinitionsView
+    reports_view: ReportsView
+    offline_banner: OfflineBanner
+    bundles: BundleImporter
+
     def __init__(
         self,
-        services: Services,
+        where: str,
+        opener: Callable[[], Opened],
         settings: Settings,
         identity: Identity,
-        drafts: DraftStore,
-        outbox: Outbox,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Ridealong — {services.where}")
-        self.services = services
+        self.setWindowTitle(f"Ridealong — {where}")
         self.settings = settings
         self.identity = identity
-        self.drafts = drafts
         self.events = AppEvents(self)
         self.jobs = JobRunner(self)
         self.undo = QUndoStack(self)
         self.action_table = build_actions(self)
-        self._shown_once = False
+        self._opener = opener
+        #: The opening job, once started; None again when it is over.
+        self._opening: Job[Opened] | None = None
+        self._is_open = False
+        #: Set once what came in with the database is on screen too (see `ready`).
+        self._ready = False
+        #: Why opening failed, if it did.
+        self.open_error: BaseException | None = None
         #: A failed backup, shown until dismissed or a later backup works.
         self._backup_banner: Banner | None = None
         #: Set when the user chose to close although the backup at closing failed.
@@ -387,65 +466,36 @@ class MainWindow(QMainWindow):
         #: Shown while the window is on the sample database (see `show_as_sample`).
         self.sample_bar: SampleBar | None = None
 
-        self.outbox = OutboxRetrier(services, outbox, self.jobs, self)
-        #: Teammates' writes, on a team database (see ui/live.py).
-        self.live = (
-            LiveRefresh(services.live, self.events, self.outbox, self) if services.live else None
-        )
-        self.calls_view = CallsView(
-            services,
-            self.events,
-            self.undo,
-            drafts,
-            self.outbox,
-            settings,
-            identity,
-            self,
-            jobs=self.jobs,
-        )
-        self.review_view = ReviewView(services, self.events, settings, identity, self.undo, self)
-        self.search_view = SearchView(services, self.events, self.jobs, self)
-        self.definitions_view = DefinitionsView(
-            services, self.events, lambda: self.identity.name, self
-        )
-        self.reports_view = ReportsView(
-            services, self.events, self.jobs, lambda: self.identity.name, self
-        )
         self.views = QStackedWidget(self)
         self.views.setObjectName("views")
+        self.opening = QLabel(f"Opening {where}…", self)
+        self.opening.setObjectName("opening")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setWordWrap(True)
+        self.views.addWidget(self.opening)
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("viewSidebar")
         self.sidebar.setAccessibleName("Views")
         self.sidebar.setToolTip("Switch views (Ctrl+Shift+1 …)")
-        self._view_actions: list[ActionId] = []
-        self._view_names: list[str] = []
-        for name, view, action_id in (
-            ("Calls", self.calls_view, ActionId.VIEW_CALLS),
-            ("Review", self.review_view, ActionId.VIEW_REVIEW),
-            ("Search", self.search_view, ActionId.VIEW_SEARCH),
-            ("Definitions", self.definitions_view, ActionId.VIEW_DEFINITIONS),
-            ("Reports", self.reports_view, ActionId.VIEW_REPORTS),
-        ):
-            self.views.addWidget(view)
-            self.sidebar.addItem(name)
-            self._view_actions.append(action_id)
-            self._view_names.append(name)
+        self._view_actions = [
+            ActionId.VIEW_CALLS,
+            ActionId.VIEW_REVIEW,
+            ActionId.VIEW_SEARCH,
+            ActionId.VIEW_DEFINITIONS,
+            ActionId.VIEW_REPORTS,
+        ]
+        self._view_names = ["Calls", "Review", "Search", "Definitions", "Reports"]
+        self.sidebar.addItems(self._view_names)
         self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("Definitions") + 24)
-        # The view left open last time; shown (and loaded) with the window.
+        # The view left open last time; shown (and loaded) once the database is open.
         last = settings.last_view
         self.sidebar.setCurrentRow(self._view_names.index(last) if last in self._view_names else 0)
 
         self.banners = QVBoxLayout()
         self.identity_bar = IdentityBar(identity, self)
         self.identity_bar.setVisible(not identity.confirmed)
-        if services.db.path is None:  # on the team's database already
-            self.identity_bar.join.hide()
         self.banners.addWidget(self.identity_bar)
-        self.offline_banner = OfflineBanner(self.outbox, self.live, self)
-        self.banners.addWidget(self.offline_banner)
         self._draft_bars: dict[uuid.UUID, DraftBar] = {}
-        for draft in drafts.all():
-            self._offer_draft(draft)
 
         body = QHBoxLayout()
         body.addWidget(self.sidebar)
@@ -457,9 +507,6 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
 
-        place = risky_place_of(services.db.url)
-        if place is not None:
-            self.banners.addWidget(Banner("placeBanner", place.message, parent=self))
         self._maintenance = QTimer(self)
         self._maintenance.setInterval(MAINTENANCE_CHECK_MS)
         self.job_status = JobStatus(self)
@@ -467,11 +514,139 @@ class MainWindow(QMainWindow):
         self.identity_button = IdentityButton(self)
         self.identity_button.show_identity(identity)
         self.statusBar().addPermanentWidget(self.identity_button)
+        self._build_menus()
+        self._fit_to_screen()
+        # No keys until the views are in: typing while the database opens is refused
+        # (shown disabled), never taken by a widget that is about to be replaced.
+        self.setEnabled(False)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the database is open and the views are in, on screen (`ready`)."""
+        return self._ready
+
+    # -- opening ---------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._opening is None and not self._is_open and self.open_error is None:
+            # The next turn of the event loop: this paint reaches the screen first.
+            QTimer.singleShot(0, self, self._start_opening)
+
+    def _start_opening(self) -> None:
+        """Open the database and load the views' modules on a thread of their own, so the
+        frame stays painted and a close meanwhile does not wait."""
+        if self._opening is not None or self._is_open or self.open_error is not None:
+            return
+        if not self.isVisible():
+            return
+        opener = self._opener
+        job: Job[Opened] = Job("Opening the database…", lambda _p, token: _open(opener, token))
+        job.signals.succeeded.connect(self._on_opened)
+        job.signals.failed.connect(self._on_open_failed)
+        self._opening = job
+        self.job_status.track(job)
+        threading.Thread(target=job.run, name="ridealong-open").start()
+
+    def _on_open_failed(self, error: BaseException) -> None:
+        self._opening = None
+        self.open_error = error
+        self.opening.setText(f"Ridealong could not open the database: {error}")
+        self.open_failed.emit(error)
+
+    def _on_opened(self, opened: Opened) -> None:
+        """Put the views in over the open database, then take keys where the user was."""
+        from desktop.services.backup import risky_place_of
+        from ui.bundles import BundleImporter
+        from ui.calls.view import CallsView
+        from ui.definitions.view import DefinitionsView
+        from ui.durability import Banner
+        from ui.live import LiveRefresh, OfflineBanner
+        from ui.outbox import OutboxRetrier
+        from ui.reports.view import ReportsView
+        from ui.review.view import ReviewView
+        from ui.search.view import SearchView
+
+        self._opening = None
+        services = opened.services
+        settings = self.settings
+        identity = self.identity
+        self.services = services
+        self.destroyed.connect(services.close)
+        self.drafts = opened.drafts
+        self.setWindowTitle(f"Ridealong — {services.where}")
+        self.outbox = OutboxRetrier(services, opened.outbox, self.jobs, self)
+        #: Teammates' writes, on a team database (see ui/live.py).
+        self.live = (
+            LiveRefresh(services.live, self.events, self.outbox, self) if services.live else None
+        )
+        self.calls_view = CallsView(
+            services,
+            self.events,
+            self.undo,
+            opened.drafts,
+            self.outbox,
+            settings,
+            identity,
+            self,
+            jobs=self.jobs,
+        )
+        self.review_view = ReviewView(
+            services, self.events, settings, identity, self.undo, self, jobs=self.jobs
+        )
+        self.search_view = SearchView(services, self.events, self.jobs, self)
+        self.definitions_view = DefinitionsView(
+            services, self.events, lambda: self.identity.name, self
+        )
+        self.reports_view = ReportsView(
+            services, self.events, self.jobs, lambda: self.identity.name, self
+        )
+        row = self.sidebar.currentRow()
+        for view in (
+            self.calls_view,
+            self.review_view,
+            self.search_view,
+            self.definitions_view,
+            self.reports_view,
+        ):
+            self.views.addWidget(view)
+        self.views.removeWidget(self.opening)
+        self.opening.deleteLater()
+
+        if services.db.path is None:  # on the team's database already
+            self.identity_bar.join.hide()
+        self.offline_banner = OfflineBanner(self.outbox, self.live, self)
+        self.banners.insertWidget(self.banners.indexOf(self.identity_bar) + 1, self.offline_banner)
+        for draft in opened.drafts.all():
+            self._offer_draft(draft)
+        place = risky_place_of(services.db.url)
+        if place is not None:
+            self.banners.addWidget(Banner("placeBanner", place.message, parent=self))
         self.bundles = BundleImporter(services, self.events, self.jobs, self._bundle_refused, self)
         self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
-        self._build_menus()
+        self._place_actions()
         self._connect_signals()
-        self._fit_to_screen()
+        if self.sample_bar is not None:
+            self._open_as_sample()
+
+        self._is_open = True
+        self.setEnabled(True)
+        self._on_view_changed(row)
+        self.outbox.start()
+        if self.live is not None:
+            self.live.start()
+        self._maintenance.start()
+        self._check_health()
+        # After the next layout pass, so the splitter restores at its final width.
+        QTimer.singleShot(0, self.calls_view.restore_state)
+        self.settings.restore_splitter(self.definitions_view.splitter)
+        self.settings.restore_splitter(self.reports_view.splitter)
+        # Banners added above show on the next turn of the event loop: ready after them.
+        QTimer.singleShot(0, self, self._announce_ready)
+
+    def _announce_ready(self) -> None:
+        self._ready = True
+        self.ready.emit()
 
     # -- building --------------------------------------------------------------------
 
@@ -528,6 +703,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a[ActionId.SHORTCUTS])
         for action in a.values():
             self.addAction(action)
+
+    def _place_actions(self) -> None:
+        """Bind the keys that belong to a view to it, once the views are in."""
+        a = self.action_table
         # Delete and F2 act on the selected note only while the timeline has focus, so
         # the keys keep their meaning in text fields.
         timeline = self.calls_view.call_page.timeline
@@ -676,18 +855,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            self._on_view_changed(self.sidebar.currentRow())
-            self.outbox.start()
-            if self.live is not None:
-                self.live.start()
-            self._maintenance.start()
-            self._check_health()
-            # After the first layout pass, so the splitter restores at its final width.
-            QTimer.singleShot(0, self.calls_view.restore_state)
-            self.settings.restore_splitter(self.definitions_view.splitter)
-            self.settings.restore_splitter(self.reports_view.splitter)
+        if self._opening is None and not self._is_open:
+            QTimer.singleShot(OPEN_UNPAINTED_MS, self, self._start_opening)
 
     def _fit_to_screen(self) -> None:
         """A first-run size that suits the screen: most of it, up to 1400x860."""
@@ -842,14 +1011,18 @@ class MainWindow(QMainWindow):
 
     def show_as_sample(self) -> None:
         """Say, for as long as it is open, that this is the sample database, with the
-        way back; fill it on its first opening."""
+        way back; fill it on its first opening (once open, if called before)."""
         self.sample_bar = SampleBar(self)
         self.sample_bar.back_requested.connect(self.home_requested)
         self.banners.insertWidget(0, self.sample_bar)
-        self.setWindowTitle(f"Ridealong — sample data ({self.services.where})")
         load = self.action_table[ActionId.LOAD_DEMO]
         load.setText("Add more &sample calls")
         load.setStatusTip("Add 40 more made-up calls to the sample database")
+        if self._is_open:
+            self._open_as_sample()
+
+    def _open_as_sample(self) -> None:
+        self.setWindowTitle(f"Ridealong — sample data ({self.services.where})")
         if not self.services.calls.page(limit=1):
             self.load_demo()
 
@@ -890,6 +1063,8 @@ class MainWindow(QMainWindow):
     def export_bundle(self) -> ExportBundleDialog:
         """File > Export bundle…: offering the call open in Review, else the one selected
         in Calls, or a month."""
+        from ui.bundles import ExportBundleDialog
+
         call_id = None
         if self.views.currentWidget() is self.review_view:
             call_id = self.review_view.current_call_id()
@@ -906,9 +1081,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _bundle_refused(self, message: str) -> None:
+        from ui.durability import Banner
+
         self.banners.addWidget(Banner("bundleBanner", message, parent=self))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from ui.bundles import is_bundle
+
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if any(u.isLocalFile() and is_bundle(u.toLocalFile()) for u in urls):
             event.acceptProposedAction()
@@ -916,6 +1095,8 @@ class MainWindow(QMainWindow):
             super().dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from ui.bundles import is_bundle
+
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         bundles = [p for p in paths if is_bundle(p)]
         if not bundles:
@@ -929,9 +1110,13 @@ class MainWindow(QMainWindow):
 
     def notify(self, message: str) -> None:
         """A message that must not be missed, inline above the views."""
+        from ui.durability import Banner
+
         self.banners.addWidget(Banner("noticeBanner", message, parent=self))
 
     def show_backups(self) -> None:
+        from ui.durability import BackupsDialog
+
         dialog = BackupsDialog(self.services, self.jobs, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.restore_requested)
@@ -960,12 +1145,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_trash(self) -> None:
+        from ui.durability import TrashDialog
+
         dialog = TrashDialog(self.services, self.events, self.jobs, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
     def _check_health(self) -> None:
         """The full integrity check, off the GUI thread, once the window is up."""
+        from desktop.services.backup import check_health
+
         url = self.services.db.url
         job = Job(
             "Checking the database…",
@@ -976,6 +1165,9 @@ class MainWindow(QMainWindow):
         self.jobs.start(job)
 
     def _on_health(self, health: DatabaseHealth) -> None:
+        from desktop.services.backup import Health
+        from ui.durability import Banner
+
         if health.health in (Health.DAMAGED, Health.FOREIGN):
             self.banners.addWidget(
                 Banner(
@@ -1006,6 +1198,8 @@ class MainWindow(QMainWindow):
     def _show_backup_failure(self, text: str, action: tuple[str, Callable[[], object]]) -> None:
         """A failed backup stays on screen until dismissed or a later backup works: a
         status-bar message would be gone before anyone read it."""
+        from ui.durability import Banner
+
         log.warning("%s", text)
         self._clear_backup_failure()
         self._backup_banner = Banner("backupBanner", text, action, self)
@@ -1092,6 +1286,10 @@ class MainWindow(QMainWindow):
         if self._closing_backup is not None:
             event.ignore()  # closes by itself once the backup is done
             return
+        if not self._is_open:
+            self._close_unopened()
+            super().closeEvent(event)
+            return
         self.outbox.stop()
         if self.live is not None:
             self.live.stop()
@@ -1116,3 +1314,15 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.jobs.close()
         super().closeEvent(event)
+
+    def _close_unopened(self) -> None:
+        """Closed before its database opened: nothing was written, so nothing to back up;
+        the opening thread is not waited for (it closes the database itself)."""
+        if self._opening is not None:
+            self._opening.cancel()
+            self._opening = None
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        self.jobs.close()
+        self.closed_unopened.emit()

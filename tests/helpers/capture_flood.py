@@ -27,6 +27,8 @@ def main() -> None:
     window = create_window(database_url=url)
     window.show()
     QTest.qWaitForWindowExposed(window)
+    while not window.is_open:  # its database opens off the GUI thread
+        QTest.qWait(10)
     calls = window.calls_view
     calls.ensure_loaded()
     calls.call_list.selectRow(0)

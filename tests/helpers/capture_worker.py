@@ -26,6 +26,8 @@ def main() -> None:
     window = create_window(database_url=url)
     window.show()
     QTest.qWaitForWindowExposed(window)
+    while not window.is_open:  # its database opens off the GUI thread
+        QTest.qWait(10)
     QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(app.focusWidget(), "Killed Co")
     QTest.keyClick(app.focusWidget(), Qt.Key.Key_Return)

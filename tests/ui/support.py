@@ -17,11 +17,20 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def open_window(qtbot: QtBot, database_url: str, clock: Clock) -> MainWindow:
+    """Shown, active and ready: its database open off the GUI thread, its views in."""
     window = create_window(database_url=database_url, clock=clock)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()
+    wait_until_open(qtbot, window)
     return window
+
+
+def wait_until_open(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the window's database is open (raising why it could not be)."""
+    qtbot.waitUntil(lambda: window.is_open or window.open_error is not None, timeout=30_000)
+    if window.open_error is not None:
+        raise window.open_error
 
 
 def focused(window: MainWindow) -> QWidget:

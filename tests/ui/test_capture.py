@@ -39,12 +39,10 @@ def notes_in_db(
         services.close()
 
 
-def test_the_window_has_its_named_parts_before_it_is_shown(qtbot: QtBot, sqlite_url: str) -> None:
-    from ui.app import create_window
-
-    window = create_window(database_url=sqlite_url)
-    qtbot.addWidget(window)
-    assert not window.isVisible()
+def test_the_window_has_its_named_parts_once_open(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock)
     for cls, name in (
         (QTableView, "callList"),
         (QPlainTextEdit, "captureInput"),

@@ -287,7 +287,8 @@ def test_a_failed_check_is_said_and_leaves_loading_sample_data_alone(
         add_may_finish.wait(10)
         return generate(services, **options)
 
-    monkeypatch.setattr("ui.mainwindow.check_health", failing_check)
+    # The window imports it when it checks (its module loads once the window has painted).
+    monkeypatch.setattr("desktop.services.backup.check_health", failing_check)
     monkeypatch.setattr(desktop.demo, "generate", held_generate)
     window = open_window(qtbot, sqlite_url, clock=clock)
     load = window.action_table[ActionId.LOAD_DEMO]

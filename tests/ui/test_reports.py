@@ -57,6 +57,7 @@ def open_reports(qtbot: QtBot, url: str, clock: FakeClock) -> MainWindow:
     qtbot.keyClick(window, Qt.Key.Key_5, CTRL | SHIFT)
     view = window.reports_view
     assert window.views.currentWidget() is view
+    qtbot.waitUntil(lambda: view.rep.count() > 1)  # the choices are read off the GUI thread
     qtbot.waitUntil(
         lambda: (
             "Manual reporting" in view.summary.toPlainText()

@@ -159,6 +159,8 @@ def test_themes_are_added_and_removed_from_the_keyboard(
     services.notes.add(earlier.id, NoteKind.PAIN, "x", tags=["manual-reporting"])
     services.close()
     view.open_call(call.id)
+    # Themes in use are counted off the GUI thread: `#` completes them once counted.
+    qtbot.waitUntil(lambda: "manual-reporting" in view.panel.editor.tags())
     qtbot.keyClick(view.panel.notes, Qt.Key.Key_T)
     qtbot.keyClicks(view.panel.editor, "#manu")
     popup = view.panel.editor.completer.popup()
@@ -326,11 +328,10 @@ def test_a_new_definition_reaches_the_grade_panel(
     assert "revision 2" in window.review_view.grade.revision.text()
 
 
-def test_review_search_and_definitions_exist_with_the_window(qtbot: QtBot, sqlite_url: str) -> None:
-    from ui.app import create_window
-
-    window = create_window(database_url=sqlite_url)
-    qtbot.addWidget(window)
+def test_review_search_and_definitions_exist_with_the_window(
+    qtbot: QtBot, sqlite_url: str, clock: FakeClock
+) -> None:
+    window = open_window(qtbot, sqlite_url, clock)
     for name in (
         "reviewInbox",
         "reviewPanel",

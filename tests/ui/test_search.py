@@ -86,7 +86,8 @@ def show_view(qtbot: QtBot, services: Services, jobs: JobRunner) -> SearchView:
     view.resize(900, 600)
     with qtbot.waitActive(view):
         view.show()
-    view.ensure_loaded()
+    with qtbot.waitSignal(view.choices_loaded, timeout=10_000):  # off the GUI thread
+        view.ensure_loaded()
     return view
 
 

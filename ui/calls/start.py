@@ -270,6 +270,10 @@ class StartCallPanel(QWidget):
         self.framework.setCurrentIndex(chosen if chosen >= 0 else 0)
         self.account.setFocus()
 
+    def set_accounts(self, accounts: tuple[str, ...]) -> None:
+        """The accounts the account box completes (read off the GUI thread)."""
+        self._accounts.setStringList(list(accounts))
+
     def submit(self) -> None:
         account = self.account.text().strip()
         if not account:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,10 +79,22 @@ def _months(today: date) -> list[tuple[str, str]]:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeChoices:
+    """What the scope filters offer: segments, industries, reps, accounts (busiest first)."""
+
+    segments: tuple[str, ...]
+    industries: tuple[str, ...]
+    reps: tuple[str, ...]
+    accounts: tuple[str, ...]
+
+
 class ReportsView(QWidget):
-    """Signals: exported(ReportInfo)."""
+    """Signals: exported(ReportInfo); choices_loaded() once the scope filters offer
+    what is in the database."""
 
     exported = Signal(object)
+    choices_loaded = Signal()
 
     def __init__(
         self,
@@ -355,18 +368,32 @@ class ReportsView(QWidget):
         self.show_insights()
 
     def _fill_choices(self) -> None:
-        try:
-            segments = self._services.accounts.segments()
-            industries = self._services.accounts.industries()
-            reps = [p.name for p in self._services.people.list(Role.REP)]
-            accounts = self._services.accounts.names(limit=1000)
-        except RidealongError as error:
-            self.status.setText(str(error))
-            return
+        """The segment, industry, rep and account choices, read off the GUI thread:
+        ranking accounts by their calls reads every call."""
+        services = self._services
+
+        def work(_progress: Progress, _token: CancelToken) -> ScopeChoices:
+            return ScopeChoices(
+                tuple(services.accounts.segments()),
+                tuple(services.accounts.industries()),
+                tuple(p.name for p in services.people.list(Role.REP)),
+                tuple(services.accounts.names(limit=1000)),
+            )
+
+        self._jobs.start(
+            Job(
+                "Loading the choices…",
+                work,
+                on_success=self._on_choices_loaded,
+                on_user_error=self.status.setText,
+            )
+        )
+
+    def _on_choices_loaded(self, choices: ScopeChoices) -> None:
         for combo, values, anything in (
-            (self.segment, segments, "Any segment"),
-            (self.industry, industries, "Any industry"),
-            (self.rep, reps, "Any rep"),
+            (self.segment, choices.segments, "Any segment"),
+            (self.industry, choices.industries, "Any industry"),
+            (self.rep, choices.reps, "Any rep"),
         ):
             current = combo.currentData()
             combo.blockSignals(True)
@@ -376,11 +403,12 @@ class ReportsView(QWidget):
                 combo.addItem(value, value)
             combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
             combo.blockSignals(False)
-        completer = QCompleter(list(accounts), self.account)
+        completer = QCompleter(list(choices.accounts), self.account)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.activated.connect(self._on_scope_changed)
         self.account.setCompleter(completer)
+        self.choices_loaded.emit()
 
     def _show_custom(self, custom: bool) -> None:
         self.since.setEnabled(custom)

@@ -28,6 +28,7 @@ from ui.actions import GRADE_KEYS, GRADE_SUBMIT
 from ui.commands import AnnotateCommand
 from ui.conflict import Choice, ConflictDialog, review_side
 from ui.events import AppEvents, Changes
+from ui.jobs import Job, JobRunner
 from ui.models.review import CALL_ID_ROLE, InboxModel, ReviewItem
 from ui.review.grade import GradePanel
 from ui.review.panel import ReviewPanel
@@ -43,10 +44,13 @@ class ReviewView(QWidget):
         identity: Identity,
         undo: QUndoStack,
         parent: QWidget | None = None,
+        *,
+        jobs: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewView")
         self._services = services
+        self._jobs = jobs or JobRunner(self)
         self._undo = undo
         self._events = events
         self._settings = settings
@@ -159,6 +163,30 @@ class ReviewView(QWidget):
         if call_id is not None:
             self.open_call(call_id)
 
+    def _load_tags(self) -> None:
+        """Counting every theme in use reads every tagged note (half a second at a
+        million): off the GUI thread; the call opens at once and themes complete once
+        the count is in."""
+        notes = self._services.notes
+
+        def forget(_message: str) -> None:
+            self._tags_stale = True  # asked again with the next call
+
+        self._jobs.start(
+            Job(
+                "Loading themes…",
+                lambda _progress, _token: [t.name for t in notes.tags_in_use(limit=500)],
+                on_success=self._on_tags_loaded,
+                on_user_error=forget,
+            )
+        )
+
+    def _on_tags_loaded(self, names: list[str]) -> None:
+        editor = self.panel.editor
+        since = editor.tags()  # themes used while the count ran
+        editor.set_tags(names)
+        editor.add_tags(since)
+
     def current_call_id(self) -> uuid.UUID | None:
         return self._call_id
 
@@ -179,9 +207,8 @@ class ReviewView(QWidget):
         refresh = refresh and call_id == self._call_id
         self._call_id = call_id
         if self._tags_stale:
-            tags = self._services.notes.tags_in_use(limit=500)
-            self.panel.editor.set_tags([t.name for t in tags])
             self._tags_stale = False
+            self._load_tags()
         items = [ReviewItem(n, annotations.get(n.id, ())) for n in notes]
         people = " · ".join(
             f"{role} {p.name}" for role, p in (("rep", call.rep), ("marketer", call.marketer)) if p

@@ -94,6 +94,15 @@ class SearchOutcome:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the filters offer: reps, accounts and themes in use (most used first)."""
+
+    reps: tuple[str, ...]
+    accounts: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
 def _completing(edit: QLineEdit) -> bool:
     """Whether the box's completer is offering choices (Esc then closes them)."""
     completer: QCompleter | None = edit.completer()  # None for a box without one
@@ -143,11 +152,12 @@ class SearchView(QWidget):
 
     Signals: open_note_requested(call_id: UUID, note_id: UUID) when a result is opened
     (Enter or double-click); results_shown(query: str) once a query's results, or its
-    error, are on screen.
+    error, are on screen; choices_loaded() once the filters offer what is in use.
     """
 
     open_note_requested = Signal(object, object)
     results_shown = Signal(str)
+    choices_loaded = Signal()
 
     def __init__(
         self,
@@ -303,23 +313,39 @@ class SearchView(QWidget):
             self.ensure_loaded()
 
     def _load_choices(self) -> None:
-        try:
-            reps = [p.name for p in self._services.people.list(Role.REP)]
-            self._accounts.setStringList(list(self._services.accounts.names(limit=CHOICES)))
-            self._tags.setStringList(
-                [t.name for t in self._services.notes.tags_in_use(limit=CHOICES)]
+        """Fill the rep, account and theme choices off the GUI thread: counting the
+        themes in use reads every tagged note, which grows with the database."""
+        services = self._services
+
+        def work(_progress: Progress, _token: CancelToken) -> Choices:
+            return Choices(
+                tuple(p.name for p in services.people.list(Role.REP)),
+                tuple(services.accounts.names(limit=CHOICES)),
+                tuple(t.name for t in services.notes.tags_in_use(limit=CHOICES)),
             )
-        except RidealongError as error:
-            self._show_status(str(error), error=True)
-            return
+
+        self._jobs.start(
+            Job(
+                "Loading the filters…",
+                work,
+                on_success=self._on_choices_loaded,
+                on_user_error=lambda message: self._show_status(message, error=True),
+            )
+        )
+
+    @Slot(object)
+    def _on_choices_loaded(self, choices: Choices) -> None:
+        self._accounts.setStringList(list(choices.accounts))
+        self._tags.setStringList(list(choices.tags))
         current = self.rep.currentData()
         self.rep.blockSignals(True)
         self.rep.clear()
         self.rep.addItem("Any rep", None)
-        for name in reps:
+        for name in choices.reps:
             self.rep.addItem(name, name)
         self.rep.setCurrentIndex(max(self.rep.findData(current) if current else 0, 0))
         self.rep.blockSignals(False)
+        self.choices_loaded.emit()
 
     def focus_query(self) -> None:
         """Where the window's Find action lands: the box, its text selected to retype."""
