@@ -163,8 +163,8 @@ class BackupsDialog(QDialog):
         supported = services.backups.supported
         intro.setText(
             "Ridealong backs up on close and every 30 minutes while you work, keeping the "
-            "last 10 and one a day for a month. A restore keeps the current database here "
-            "first."
+            "last 10 and one a day for a month, compressed, and all of them within twice "
+            "the database's size. A restore keeps the current database here first."
             if supported
             else "This is a team database on a server: back it up with the server's own "
             "tools (pg_dump, or your provider's backups). For a laptop that leaves the "
