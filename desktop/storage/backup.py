@@ -39,6 +39,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -410,10 +411,15 @@ def create_backup(
     # was copied is newer (both are the file system's times, never the app's clock).
     written = _last_write_ns(db_path) or time.time_ns()
     phase = _phases(progress, 2 if target is None else 1)
+    work = _partial(folder)
     try:
         with sqlite_files.writing(folder, not_made):
             try:
-                sqlite_files.copy_database(db_path, partial, progress=phase(0), cancel=cancel)
+                sqlite_files.copy_database(
+                    db_path, partial, progress=phase(0), cancel=cancel, check=target is not None
+                )
+                if target is None:
+                    _pack_checked(db_path, partial, work, phase(1), cancel)
             except (StorageUnavailable, sqlite3.DatabaseError) as error:
                 if isinstance(error, StorageUnavailable) and error.transient:
                     raise
@@ -424,7 +430,8 @@ def create_backup(
                 _refuse_if_damaged(db_path)
                 raise
             if target is None:
-                final = _pack_and_publish(partial, db_path, now, phase(1), cancel, written=written)
+                os.utime(work, ns=(written, written))
+                final = _publish(work, db_path, BackupKind.REGULAR, now, ext=".db" + packed.SUFFIX)
             else:
                 os.utime(partial, ns=(written, written))
                 os.replace(partial, target)
@@ -432,35 +439,32 @@ def create_backup(
             sqlite_files.fsync_dir(folder)
     finally:
         sqlite_files.remove_database_file(partial)
+        work.unlink(missing_ok=True)
     made = describe_backup(db_path, final)
     if target is None:
         rotate(db_path, now, made=final)
     return made
 
 
-def _pack_and_publish(
-    plain: Path,
-    db_path: Path,
-    now: datetime,
-    progress: Progress,
-    cancel: CancelToken | None,
-    *,
-    written: int,
-) -> Path:
-    """Pack the checked copy `plain` beside it, its facts read from it, and give the
-    packed file its backup name (see `_publish`); returns the name. `plain` is left for
-    the caller to remove."""
+def _pack_checked(
+    db_path: Path, plain: Path, work: Path, progress: Progress, cancel: CancelToken | None
+) -> None:
+    """Pack the copy `plain` to `work`, its facts read from it, quick-checking it at the
+    same time (both release the GIL, so with a spare core the check adds no time); a
+    copy that fails its check is a `StorageUnavailable`, and `work` is removed."""
     with closing(sqlite_files.connect_read_only(plain)) as conn:
         revision = schemas.recognise(conn).revision
         calls, notes = _counts(conn)
     facts = packed.Facts(str(revision), calls, notes, plain.stat().st_size)
-    work = _partial(plain.parent)
-    try:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-check") as pool:
+        checking = pool.submit(sqlite_files.quick_check, plain)
+        # A failure (Cancel) waits for the check to end (a few seconds at 1M notes) and
+        # drops its result: the copy is removed once nothing reads it.
         packed.pack(plain, work, facts, progress=progress, cancel=cancel)
-        os.utime(work, ns=(written, written))
-        return _publish(work, db_path, BackupKind.REGULAR, now, ext=".db" + packed.SUFFIX)
-    finally:
+        problems = checking.result()
+    if problems:
         work.unlink(missing_ok=True)
+        raise StorageUnavailable(f"the copy of {db_path} failed its check: {problems[0]}")
 
 
 def _partial(folder: Path) -> Path:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from desktop.domain import NoteKind
-from desktop.errors import UserError
+from desktop.errors import Cancelled, UserError
+from desktop.progress import CancelToken
 from desktop.services import Services
 from desktop.services.backup import check_health, restore
 from desktop.storage import backup as files
@@ -57,6 +58,20 @@ def test_a_backup_is_packed_to_a_fraction_of_the_database_and_restores_whole(
     assert "Written after the backup" not in texts(sqlite_url, clock)
     assert len(texts(sqlite_url, clock)) == 200
     assert sqlite_files.quick_check(path) == []
+
+
+def test_cancel_while_packing_leaves_no_file(sqlite_url: str, clock: FakeClock) -> None:
+    add_notes(sqlite_url, clock, "Budget frozen")
+    token = CancelToken()
+
+    def progress(done: int, total: int) -> None:
+        if done > total // 2:  # the copy is made: packing it
+            token.cancel()
+
+    path = db_path(sqlite_url)
+    with pytest.raises(Cancelled):
+        files.create_backup(path, progress=progress, cancel=token, now=clock())
+    assert list(files.backups_dir(path).iterdir()) == []
 
 
 def test_listing_and_the_recovery_offer_read_only_a_packed_backups_facts(
