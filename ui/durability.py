@@ -290,7 +290,7 @@ class BackupsDialog(QDialog):
     def _on_choose(self) -> None:
         dialog = QFileDialog(self, "Restore from a backup file")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter("Ridealong databases (*.db *.sqlite);;All files (*)")
+        dialog.setNameFilter("Ridealong backups (*.db *.db.zst *.sqlite);;All files (*)")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self._ask(Path(path), path))
         dialog.open()

@@ -254,6 +254,7 @@ def test_backup_and_restore_from_the_command_line(
     assert made.parent == data / "backups" and out.count("\n") == 1
     code, out, _ = run(capsys, "--data-dir", str(data), "backup", "-o", str(tmp_path / "mine.db"))
     assert (code, out) == (0, f"{tmp_path / 'mine.db'}\n")
+    assert texts(f"sqlite:///{tmp_path / 'mine.db'}", clock) == ["Budget frozen"]  # plain
     add_notes(url, clock, "Added after the backup")
     code, out, _ = run(capsys, "--data-dir", str(data), "backup", "--list", "--json")
     listed = json.loads(out)
