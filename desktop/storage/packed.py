@@ -8,10 +8,11 @@ to a plain file, and the frame's checksum and the recorded size say whether it c
 whole. Any zstd tool unpacks it too (`zstd -d`, which skips the facts frame), giving the
 plain SQLite file.
 
-Zstandard (the `zstandard` bindings of the reference C library): at level 1 it packs a
-1M-note database (1.5 GB) to about 30% in a few seconds a gigabyte with a memory use of a
-few MB, where gzip takes several times as long for a larger file and lzma ten times as
-long; streaming in fixed-size chunks keeps the memory bounded whatever the database's size.
+Zstandard (the `zstandard` bindings of the reference C library) rather than the standard
+library's gzip or lzma: on 200 MB of the 1M-note database, zstd level 1 took 1.4 s for
+30% of the size, gzip level 1 5.2 s for 37%, gzip level 6 13 s for 33%, lzma preset 0
+23 s for 27%. Streaming in fixed-size chunks keeps the memory at a few MB whatever the
+database's size.
 """
 
 from __future__ import annotations
