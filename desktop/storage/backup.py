@@ -459,7 +459,9 @@ def _pack_checked(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-check") as pool:
         checking = pool.submit(sqlite_files.quick_check, plain)
         # A failure (Cancel) waits for the check to end (a few seconds at 1M notes) and
-        # drops its result: the copy is removed once nothing reads it.
+        # drops its result: the copy is removed once nothing reads it. Packing closes its
+        # own descriptor of the copy, which on POSIX drops the check's shared lock: no
+        # harm, as nothing else knows the hidden copy, let alone writes to it.
         packed.pack(plain, work, facts, progress=progress, cancel=cancel)
         problems = checking.result()
     if problems:
