@@ -1098,6 +1098,8 @@ def _backup_json(info: Any) -> dict[str, Any]:
         "calls": info.calls,
         "notes": info.notes,
         "problem": info.problem,
+        "compressed": info.compressed,
+        "database_size": info.database_size,
     }
 
 

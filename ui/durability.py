@@ -163,8 +163,8 @@ class BackupsDialog(QDialog):
         supported = services.backups.supported
         intro.setText(
             "Ridealong backs up on close and every 30 minutes while you work, keeping the "
-            "last 10 and one a day for a month. A restore keeps the current database here "
-            "first."
+            "last 10 and one a day for a month, compressed, and all of them within twice "
+            "the database's size. A restore keeps the current database here first."
             if supported
             else "This is a team database on a server: back it up with the server's own "
             "tools (pg_dump, or your provider's backups). For a laptop that leaves the "
@@ -290,7 +290,7 @@ class BackupsDialog(QDialog):
     def _on_choose(self) -> None:
         dialog = QFileDialog(self, "Restore from a backup file")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter("Ridealong databases (*.db *.sqlite);;All files (*)")
+        dialog.setNameFilter("Ridealong backups (*.db *.db.zst *.sqlite);;All files (*)")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self._ask(Path(path), path))
         dialog.open()

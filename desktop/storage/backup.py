@@ -1,26 +1,33 @@
-"""Backups of a SQLite database: made online, verified, rotated, listed, restored.
+"""Backups of a SQLite database: made online, verified, packed, rotated, listed, restored.
 
 Backups live in `backups/` beside the database file, named by the time they were taken
-(UTC), e.g. `ridealong-2025-03-14-093012.db` (`-1`, `-2`... for more in one second). A
-backup is made with SQLite's online backup API from a read-only connection (so the app
+(UTC), e.g. `ridealong-2025-03-14-093012.db.zst` (`-1`, `-2`... for more in one second).
+A backup is made with SQLite's online backup API from a read-only connection (so the app
 can go on saving notes meanwhile), written to a hidden `.partial` name, checked with
-`PRAGMA quick_check`, fsynced, and only then given its name, atomically (a hard link, so
+`PRAGMA quick_check`, then packed (`desktop.storage.packed`: zstd, its facts up front) to
+another hidden name, fsynced, and only then given its name, atomically (a hard link, so
 two backups never share one): a file with a backup's name is always a whole, sound
-database. A damaged live database is never backed up, so it can never push good backups
+backup. A damaged live database is never backed up, so it can never push good backups
 out of the rotation. A full disk or a folder that cannot be written is said as such.
+Safety copies (`before-restore`, `before-upgrade`) stay plain `.db` files: they are
+taken while the user waits, and open as they are. Plain `.db` backups made before
+backups were packed are listed and restored as well.
 
 Rotation (`rotate`): the 10 newest backups are kept, and besides them the newest of each
 of the last 30 days (local calendar days); safety copies taken before a restore or an
 upgrade are kept for 30 days, and the newest of each kind always; the backup just made
-always. What killed runs left behind goes once it is an hour old (`clean_leftovers`).
+always. Then, oldest first, backups go until all of them together fit the budget (twice
+the database's size, at least 256 MB), never the backup just made, the newest regular
+one, nor the newest safety copy of each kind. What killed runs left behind goes once it
+is an hour old (`clean_leftovers`).
 
 Restore (`restore_file`) refuses, before changing anything, a file that is not a sound
 Ridealong database of a schema this app knows. It reads only the header and
-`sqlite_master` of the candidate before copying it (so a huge or hostile file costs
-nothing). Then, holding the only connection to the current database (waiting a few
-seconds for other commands to finish), it keeps a copy of it as a `before-restore`
-backup (its bytes, log included, when SQLite cannot read it soundly) and writes the
-restored database into it in one transaction.
+`sqlite_master` of the candidate (a packed one's facts) before copying (unpacking) it, so
+a huge or hostile file costs nothing. Then, holding the only connection to the current
+database (waiting a few seconds for other commands to finish), it keeps a copy of it as
+a `before-restore` backup (its bytes, log included, when SQLite cannot read it soundly)
+and writes the restored database into it in one transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +48,7 @@ from typing import Final
 
 from desktop.errors import Damaged, StorageUnavailable, UserError
 from desktop.progress import CancelToken, Progress, no_progress
-from desktop.storage import schemas, sqlite_files
+from desktop.storage import packed, schemas, sqlite_files
 from desktop.storage.faults import Fault, sqlite_fault
 from desktop.storage.sqlite_files import SQLITE_HEADER
 
@@ -48,6 +56,11 @@ BACKUP_DIR: Final = "backups"
 KEEP_NEWEST: Final = 10
 KEEP_DAILY_DAYS: Final = 30
 KEEP_SAFETY_DAYS: Final = 30
+#: All backups together take at most this many times the database's size (about six
+#: packed backups of a large database), or `BUDGET_FLOOR` when that is more: for a small
+#: database the counts above are the bound.
+BUDGET_TIMES: Final = 2
+BUDGET_FLOOR: Final = 256 * 1024 * 1024
 #: An automatic backup is due this long after the last one, if anything changed since.
 AUTOMATIC_INTERVAL: Final = timedelta(minutes=30)
 #: How long a restore waits for the commands and windows using the database to close it.
@@ -84,6 +97,10 @@ class BackupInfo:
     notes: int | None
     #: Why it cannot be restored; None for a good backup.
     problem: str | None
+    #: Packed (`.db.zst`, see `desktop.storage.packed`), or a plain SQLite file.
+    compressed: bool = False
+    #: The database's own size: `size` for a plain file, unpacked for a packed one.
+    database_size: int | None = None
 
     @property
     def good(self) -> bool:
@@ -98,6 +115,8 @@ class Candidate:
     revision: str
     calls: int
     notes: int
+    compressed: bool = False
+    database_size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +138,18 @@ def _pattern(db_path: Path) -> re.Pattern[str]:
     kinds = "|".join(re.escape(k.value) for k in BackupKind if k is not BackupKind.REGULAR)
     return re.compile(
         rf"^{re.escape(db_path.stem)}-(\d{{4}}-\d{{2}}-\d{{2}}-\d{{6}})(?:-(\d+))?"
-        rf"(?:-({kinds})(?:-from-\w+)?)?\.db$"
+        rf"(?:-({kinds})(?:-from-\w+)?)?\.db(?:{re.escape(packed.SUFFIX)})?$"
     )
 
 
 def _publish(
-    partial: Path, db_path: Path, kind: BackupKind, now: datetime, suffix: str = ""
+    partial: Path,
+    db_path: Path,
+    kind: BackupKind,
+    now: datetime,
+    suffix: str = "",
+    *,
+    ext: str,
 ) -> Path:
     """Give a whole, checked copy its backup name; returns the name.
 
@@ -144,7 +169,7 @@ def _publish(
     first = max(counters) + 1 if counters else 0
     for n in range(first, first + 1000):
         counter = f"-{n}" if n else ""
-        final = folder / f"{db_path.stem}-{stamp}{counter}{tail}.db"
+        final = folder / f"{db_path.stem}-{stamp}{counter}{tail}{ext}"
         try:
             _link(partial, final)
         except FileExistsError:
@@ -197,6 +222,7 @@ def _looks_like(header: bytes) -> str:
         b"%PDF": "a PDF document",
         b"7z\xbc\xaf": "a 7-Zip archive",
         b"Rar!": "a RAR archive",
+        packed.ZSTD_MAGIC: "a zstd archive; unpack it first (`zstd -d`)",
     }
     for magic, what in signatures.items():
         if header.startswith(magic):
@@ -224,6 +250,8 @@ def read_candidate(path: Path) -> Candidate:
     refuse = f"{path} is not a Ridealong backup"
     if size == 0:
         raise UserError(f"{refuse} (it is empty)")
+    if packed.is_packed(header):
+        return _packed_candidate(path)
     if not header.startswith(SQLITE_HEADER):
         raise UserError(f"{refuse} ({_looks_like(header)})")
     try:
@@ -242,7 +270,26 @@ def read_candidate(path: Path) -> Candidate:
         if sqlite_fault(error) is not Fault.DAMAGED:
             raise UserError(f"cannot read {path}: {error}") from None
         raise UserError(f"{path} is damaged and cannot be read ({error})") from None
-    return Candidate(path, str(revision), calls, notes)
+    return Candidate(path, str(revision), calls, notes, database_size=size)
+
+
+def _packed_candidate(path: Path) -> Candidate:
+    """A packed backup, checked from its facts alone (its pages are checked when it is
+    unpacked to be restored)."""
+    from desktop.storage import migrations
+
+    try:
+        facts, _ = packed.read_facts(path)
+    except packed.NotPacked as error:
+        raise UserError(f"{path} is damaged and cannot be read ({error})") from None
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None
+    if facts.revision not in migrations.revisions():
+        raise UserError(
+            f"{path} was written by a newer Ridealong (schema {facts.revision}); "
+            "update the app to restore it"
+        )
+    return Candidate(path, facts.revision, facts.calls, facts.notes, True, facts.size)
 
 
 def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -257,7 +304,8 @@ def _counts(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def describe_backup(db_path: Path, path: Path) -> BackupInfo:
-    """A backup's facts, read from the copy itself (only its header and a count)."""
+    """A backup's facts, read from the copy itself: a packed one's header, or a plain
+    one's schema and a count."""
     parsed = _parse(db_path, path)
     if parsed is None:
         created = datetime.fromtimestamp(path.stat().st_mtime, UTC)
@@ -270,7 +318,16 @@ def describe_backup(db_path: Path, path: Path) -> BackupInfo:
     except UserError as error:
         return BackupInfo(path, created, kind, size, None, None, None, str(error))
     return BackupInfo(
-        path, created, kind, size, candidate.revision, candidate.calls, candidate.notes, None
+        path,
+        created,
+        kind,
+        size,
+        candidate.revision,
+        candidate.calls,
+        candidate.notes,
+        None,
+        candidate.compressed,
+        candidate.database_size,
     )
 
 
@@ -297,13 +354,22 @@ def newest_good_backup(db_path: Path) -> BackupInfo | None:
 
 
 def _live_database(db_path: Path) -> None:
-    """Refuse to back up anything but a sound Ridealong database."""
+    """Refuse to back up anything but a Ridealong database (its soundness is checked on
+    the copy: see `_refuse_if_damaged`)."""
     from desktop.storage.database import check_revision, inspect_sqlite_file
 
     state = inspect_sqlite_file(db_path)
     if state.is_empty:
         raise UserError(f"there is no Ridealong database at {db_path} yet")
     check_revision(state, str(db_path))
+
+
+def _refuse_if_damaged(db_path: Path) -> None:
+    """Say a damaged live database as such, with the backup to restore.
+
+    Called when its copy failed its check (or SQLite met damage copying it): the copy
+    holds every page as it is, so a sound database's copy passes, and the quick check
+    runs once per backup, on the copy, instead of on both (5 s each at 1M notes)."""
     problems = sqlite_files.quick_check(db_path)
     if problems:
         newest = newest_good_backup(db_path)
@@ -324,7 +390,8 @@ def create_backup(
 ) -> BackupInfo:
     """Back up the live database: to `destination`, or into `backups/` (then rotated).
 
-    The database is quick-checked first; the copy is checked before it gets its name.
+    The copy is checked before it gets its name; when it fails, the database itself is
+    checked, and a damaged one is said as such (`Damaged`).
     """
     target = None if destination is None else _check_destination(db_path, Path(destination))
     folder = backups_dir(db_path) if target is None else target.parent
@@ -343,22 +410,63 @@ def create_backup(
     # The copy's file time is that of the last write it holds, so a change made while it
     # was copied is newer (both are the file system's times, never the app's clock).
     written = _last_write_ns(db_path) or time.time_ns()
+    phase = _phases(progress, 2 if target is None else 1)
+    work = _partial(folder)
     try:
         with sqlite_files.writing(folder, not_made):
-            sqlite_files.copy_database(db_path, partial, progress=progress, cancel=cancel)
-            os.utime(partial, ns=(written, written))
+            try:
+                sqlite_files.copy_database(
+                    db_path, partial, progress=phase(0), cancel=cancel, check=target is not None
+                )
+                if target is None:
+                    _pack_checked(db_path, partial, work, phase(1), cancel)
+            except (StorageUnavailable, sqlite3.DatabaseError) as error:
+                if isinstance(error, StorageUnavailable) and error.transient:
+                    raise
+                if isinstance(error, sqlite3.DatabaseError) and (
+                    sqlite_fault(error) is not Fault.DAMAGED
+                ):
+                    raise
+                _refuse_if_damaged(db_path)
+                raise
             if target is None:
-                final = _publish(partial, db_path, BackupKind.REGULAR, now)
+                os.utime(work, ns=(written, written))
+                final = _publish(work, db_path, BackupKind.REGULAR, now, ext=".db" + packed.SUFFIX)
             else:
+                os.utime(partial, ns=(written, written))
                 os.replace(partial, target)
                 final = target
             sqlite_files.fsync_dir(folder)
     finally:
         sqlite_files.remove_database_file(partial)
+        work.unlink(missing_ok=True)
     made = describe_backup(db_path, final)
     if target is None:
         rotate(db_path, now, made=final)
     return made
+
+
+def _pack_checked(
+    db_path: Path, plain: Path, work: Path, progress: Progress, cancel: CancelToken | None
+) -> None:
+    """Pack the copy `plain` to `work`, its facts read from it, quick-checking it at the
+    same time (both release the GIL, so with a spare core the check adds no time); a
+    copy that fails its check is a `StorageUnavailable`, and `work` is removed."""
+    with closing(sqlite_files.connect_read_only(plain)) as conn:
+        revision = schemas.recognise(conn).revision
+        calls, notes = _counts(conn)
+    facts = packed.Facts(str(revision), calls, notes, plain.stat().st_size)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-check") as pool:
+        checking = pool.submit(sqlite_files.quick_check, plain)
+        # A failure (Cancel) waits for the check to end (a few seconds at 1M notes) and
+        # drops its result: the copy is removed once nothing reads it. Packing closes its
+        # own descriptor of the copy, which on POSIX drops the check's shared lock: no
+        # harm, as nothing else knows the hidden copy, let alone writes to it.
+        packed.pack(plain, work, facts, progress=progress, cancel=cancel)
+        problems = checking.result()
+    if problems:
+        work.unlink(missing_ok=True)
+        raise StorageUnavailable(f"the copy of {db_path} failed its check: {problems[0]}")
 
 
 def _partial(folder: Path) -> Path:
@@ -393,7 +501,7 @@ def keep_before_upgrade(db_path: Path, revision: str, *, now: datetime) -> Path:
     try:
         with sqlite_files.writing(folder, not_upgraded):
             sqlite_files.copy_database(db_path, partial)
-            final = _publish(partial, db_path, BackupKind.BEFORE_UPGRADE, now, suffix)
+            final = _publish(partial, db_path, BackupKind.BEFORE_UPGRADE, now, suffix, ext=".db")
             sqlite_files.fsync_dir(folder)
     finally:
         sqlite_files.remove_database_file(partial)
@@ -417,10 +525,45 @@ def rotate(db_path: Path, now: datetime, *, made: Path | None = None) -> list[Pa
         copies = [(t, p) for t, k, p in files if k is kind]
         keep.update(p for t, p in copies if now - t <= timedelta(days=KEEP_SAFETY_DAYS))
         keep.update(p for _, p in copies[:1])
+    protected = {made, *(p for _, p in regular[:1])}
+    for kind in (BackupKind.BEFORE_RESTORE, BackupKind.BEFORE_UPGRADE):
+        protected.update([p for _, k, p in files if k is kind][:1])
+    _within_budget(db_path, [p for _, _, p in files if p in keep], keep, protected)
     removed = [p for _, _, p in files if p not in keep]
     for path in removed:
         sqlite_files.remove_database_file(path)
     return removed
+
+
+def budget(db_path: Path) -> int:
+    """How many bytes all the backups of the database at `db_path` may take together."""
+    try:
+        size = db_path.stat().st_size
+    except OSError:
+        size = 0
+    return max(BUDGET_TIMES * size, BUDGET_FLOOR)
+
+
+def _within_budget(
+    db_path: Path, kept: list[Path], keep: set[Path], protected: set[Path | None]
+) -> None:
+    """Drop the oldest of the `kept` backups (newest first) from `keep` until they fit the
+    budget; the `protected` ones stay even when they alone exceed it."""
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    total = sum(size(p) for p in kept)
+    allowed = budget(db_path)
+    for path in reversed(kept):
+        if total <= allowed:
+            return
+        if path not in protected:
+            keep.discard(path)
+            total -= size(path)
 
 
 def clean_leftovers(db_path: Path) -> list[Path]:
@@ -528,7 +671,7 @@ def restore_file(
     phase = _phases(progress, 3)
     try:
         with sqlite_files.writing(db_path.parent, NOT_RESTORED):
-            _copy_candidate(source, work, phase(0), cancel)
+            _copy_candidate(candidate, work, phase(0), cancel)
             if db_path.exists():
                 kept: Path | None = _replace(db_path, work, now, phase, cancel)
             else:
@@ -551,9 +694,13 @@ def restore_file(
 
 
 def _copy_candidate(
-    source: Path, work: Path, progress: Progress, cancel: CancelToken | None
+    candidate: Candidate, work: Path, progress: Progress, cancel: CancelToken | None
 ) -> None:
     """A checked copy of the backup to restore; damage found only now refuses it."""
+    source = candidate.path
+    if candidate.compressed:
+        _unpack_candidate(source, work, progress, cancel)
+        return
     try:
         sqlite_files.copy_database(source, work, progress=progress, cancel=cancel)
     except sqlite3.DatabaseError as error:
@@ -562,6 +709,29 @@ def _copy_candidate(
         raise UserError(f"{source} is damaged and cannot be restored ({error})") from None
     except StorageUnavailable as error:  # the copy failed its check
         raise UserError(f"{source} is damaged and cannot be restored ({error})") from None
+
+
+def _unpack_candidate(
+    source: Path, work: Path, progress: Progress, cancel: CancelToken | None
+) -> None:
+    """The database packed in `source`, unpacked to `work` and checked as a copy is: whole
+    (checksum and size), sound (quick check) and a Ridealong database of a known schema."""
+    damaged = f"{source} is damaged and cannot be restored"
+    try:
+        packed.unpack(source, work, progress=progress, cancel=cancel)
+    except packed.NotPacked as error:
+        raise UserError(f"{damaged} ({error})") from None
+    try:
+        problems = sqlite_files.quick_check(work)
+        if problems:
+            raise UserError(f"{damaged} ({problems[0]})")
+        try:
+            read_candidate(work)
+        except UserError:
+            raise UserError(f"{damaged} (it does not hold a Ridealong database)") from None
+    except BaseException:
+        sqlite_files.remove_database_file(work)
+        raise
 
 
 def _replace(
@@ -606,7 +776,7 @@ def _keep_copy(
             return None
         except StorageUnavailable:  # the copy failed its check
             return None
-        kept = _publish(partial, db_path, BackupKind.BEFORE_RESTORE, now)
+        kept = _publish(partial, db_path, BackupKind.BEFORE_RESTORE, now, ext=".db")
         sqlite_files.fsync_dir(kept.parent)
         return kept
     finally:
@@ -619,7 +789,7 @@ def _keep_bytes(db_path: Path, now: datetime) -> Path:
     partial = _partial(backups_dir(db_path))
     try:
         sqlite_files.copy_bytes(db_path, partial)
-        kept = _publish(partial, db_path, BackupKind.BEFORE_RESTORE, now)
+        kept = _publish(partial, db_path, BackupKind.BEFORE_RESTORE, now, ext=".db")
         log = sqlite_files.sidecars(partial)[0]
         if log.exists():
             os.replace(log, sqlite_files.sidecars(kept)[0])

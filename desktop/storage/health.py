@@ -49,7 +49,8 @@ class DatabaseHealth:
     #: The sentence to show when `health` is not OK, NEW or NEEDS_UPGRADE.
     problem: str | None
     revision: str | None
-    #: The newest backup that can be restored (SQLite only; None if there is none).
+    #: The newest backup that can be restored, looked for only when the database cannot
+    #: be opened (SQLite only; None if there is none).
     newest_backup: BackupInfo | None
     #: A synced folder or network share: show `place.message` as a warning.
     place: RiskyPlace | None
@@ -71,25 +72,27 @@ def check_health(url: str, *, deep: bool = True) -> DatabaseHealth:
     if path is None:
         return _server_health(url, where)
     place = risky_place(path)
-    backup = newest_good_backup(path)
     revision = None
     try:
         state = inspect_sqlite_file(path)
         revision = state.revision
         if state.is_empty:
-            return DatabaseHealth(where, Health.NEW, None, None, backup, place)
+            return DatabaseHealth(where, Health.NEW, None, None, None, place)
         if revision not in migrations.revisions():
             problem = (
                 f"{where} was written by a newer Ridealong (schema {revision}); "
                 "update the app to open it"
             )
+            backup = newest_good_backup(path)
             return DatabaseHealth(where, Health.NEWER, problem, revision, backup, place)
         if deep:
             verify_file(path, stamp=not opens_read_only(parse_url(url)))
     except StorageUnavailable as error:
+        backup = newest_good_backup(path)
         return DatabaseHealth(where, _classify(error), str(error), revision, backup, place)
+    # A backup is looked for only when the file cannot be opened: an open reads none.
     health = Health.OK if revision == migrations.head() else Health.NEEDS_UPGRADE
-    return DatabaseHealth(where, health, None, revision, backup, place)
+    return DatabaseHealth(where, health, None, revision, None, place)
 
 
 _HEALTH_OF: dict[type[StorageUnavailable], Health] = {

@@ -302,15 +302,17 @@ def copy_database(
     *,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    check: bool = True,
 ) -> None:
     """Copy a live database to `target` (a new file) as one consistent, self-contained,
-    verified file. The source is only read; on any failure `target` is removed."""
+    verified file (`check=False`: the caller checks it). The source is only read; on any
+    failure `target` is removed."""
     with closing(connect_read_only(source)) as src:
         # One read transaction for the whole copy: every step reads the same snapshot,
         # so a writer elsewhere never makes the backup start over.
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        copy_from(src, target, source=source, progress=progress, cancel=cancel)
+        copy_from(src, target, source=source, progress=progress, cancel=cancel, check=check)
 
 
 def copy_from(
@@ -320,10 +322,12 @@ def copy_from(
     source: Path,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    check: bool = True,
 ) -> None:
     """Copy what the connection `src` (to the file `source`) sees to `target` (a new
-    file): self-contained (rollback journal, no `-wal`), checked, fsynced; on any
-    failure `target` is removed."""
+    file): self-contained (rollback journal, no `-wal`), checked (unless `check` is
+    False: a backup checks its copy while packing it), fsynced; on any failure `target`
+    is removed."""
     try:
         with closing(sqlite3.connect(target)) as dst:
             src.backup(dst, pages=PAGES_PER_STEP, progress=_stepper(progress, cancel))
@@ -331,7 +335,7 @@ def copy_from(
                 src.execute("ROLLBACK")
             # The copy keeps the source's WAL mode; a backup must be a single file.
             dst.execute("PRAGMA journal_mode = DELETE")
-        problems = quick_check(target)
+        problems = quick_check(target) if check else []
         if problems:
             raise StorageUnavailable(f"the copy of {source} failed its check: {problems[0]}")
         fsync_file(target)

@@ -23,7 +23,7 @@ from desktop.progress import CancelToken
 from desktop.services import Services
 from desktop.services.backup import BackupKind, check_health, restore
 from desktop.storage import backup as files
-from desktop.storage import maintenance, sqlite_files
+from desktop.storage import maintenance, packed, sqlite_files
 from tests.fakes import FakeClock
 from tests.faults import db_path
 
@@ -51,6 +51,13 @@ def add_notes(url: str, clock: FakeClock, *words: str) -> None:
         services.close()
 
 
+def unpacked(backup: Path) -> Path:
+    """The plain SQLite file a packed backup holds, beside its `backups/` folder."""
+    plain = backup.parent.parent / f"unpacked-{backup.name}.db"
+    packed.unpack(backup, plain)
+    return plain
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
@@ -73,11 +80,15 @@ def test_a_backup_is_a_verified_self_contained_copy_listed_with_its_counts(
         assert seen and seen[-1][0] == seen[-1][1]
         assert [p.name for p in made.path.parent.iterdir()] == [made.path.name]
         assert not sqlite_files.sidecars(made.path)[0].exists()
-        assert sqlite_files.quick_check(made.path) == []
-        assert sqlite_files.read_header(made.path)[18:20] == b"\x01\x01"  # no WAL needed
+        assert made.path.name.endswith(".db.zst") and made.compressed
+        plain = unpacked(made.path)
+        assert made.database_size == plain.stat().st_size > made.size
+        assert sqlite_files.quick_check(plain) == []
+        assert sqlite_files.read_header(plain)[18:20] == b"\x01\x01"  # no WAL needed
         second = services.backups.create()
         assert [b.path for b in services.backups.list()] == [second.path, made.path]
-        newest = check_health(sqlite_url, deep=False).newest_backup
+        assert check_health(sqlite_url, deep=False).newest_backup is None  # opens: none read
+        newest = files.newest_good_backup(db_path(sqlite_url))
         assert newest is not None and newest.path == second.path
     finally:
         services.close()
@@ -204,7 +215,7 @@ def test_the_automatic_pass_purges_the_trash_after_the_backup(
     finally:
         services.close()
     # What was purged is still in the backup made just before.
-    conn = sqlite3.connect(done.backup.path)
+    conn = sqlite3.connect(unpacked(done.backup.path))
     assert conn.execute("SELECT text FROM notes").fetchall() == [("Old and deleted",)]
     conn.close()
 
@@ -243,6 +254,7 @@ def test_backup_and_restore_from_the_command_line(
     assert made.parent == data / "backups" and out.count("\n") == 1
     code, out, _ = run(capsys, "--data-dir", str(data), "backup", "-o", str(tmp_path / "mine.db"))
     assert (code, out) == (0, f"{tmp_path / 'mine.db'}\n")
+    assert texts(f"sqlite:///{tmp_path / 'mine.db'}", clock) == ["Budget frozen"]  # plain
     add_notes(url, clock, "Added after the backup")
     code, out, _ = run(capsys, "--data-dir", str(data), "backup", "--list", "--json")
     listed = json.loads(out)
@@ -257,7 +269,10 @@ def test_backup_and_restore_from_the_command_line(
         "calls",
         "notes",
         "problem",
+        "compressed",
+        "database_size",
     }
+    assert listed[0]["compressed"] is True and listed[0]["database_size"] > listed[0]["size"]
 
     code, out, err = run(capsys, "--data-dir", str(data), "restore", str(made))
     assert code == 0, err

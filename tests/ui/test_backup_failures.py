@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop.domain import NoteKind
 from desktop.services import Services
 from desktop.storage import backup as files
+from desktop.storage import packed
 from tests.fakes import FakeClock
 from tests.faults import db_path
 from tests.ui.support import open_window
@@ -39,7 +40,9 @@ def cli(url: str, *args: str) -> None:
 
 
 def backup_notes(path: Path) -> list[str]:
-    services = Services.open(f"sqlite:///{path}", clock=FakeClock())
+    plain = path.parent.parent / f"unpacked-{path.name}.db"
+    packed.unpack(path, plain)
+    services = Services.open(f"sqlite:///{plain}", clock=FakeClock())
     try:
         return sorted(n.text for row in services.calls.page() for n in services.calls.notes(row.id))
     finally:
