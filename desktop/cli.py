@@ -480,6 +480,9 @@ def _with_password(url: str) -> str:
     the prompt comes only on a terminal and only when the server asks for a password:
     a script never waits for an answer nobody will type.
     """
+    if url.partition(":")[0].partition("+")[0] == "sqlite":
+        # A file has no password, and the window paints before SQLAlchemy loads.
+        return url
     from desktop.config import stored_password
     from desktop.storage.database import login_without_password, password_wanted, with_password
 
