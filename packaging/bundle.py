@@ -212,6 +212,8 @@ def hidden_imports() -> list[str]:
         "alembic.ddl.postgresql",
         # ReportLab's C accelerators, imported inside a try (it falls back to Python).
         "_rl_accel",
+        # Zstandard's C backend, chosen at import time (backups are packed with it).
+        "zstandard.backend_c",
     ]
     if importlib.util.find_spec("psycopg") is not None:
         # Team mode; the binary package carries its own libpq.
