@@ -19,6 +19,7 @@ from desktop.errors import UserError
 from desktop.services import Services
 from desktop.services.values import NoteView, SearchFilters
 from tests.fakes import FakeClock
+from tests.statements import counted
 
 MARCH = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
 
@@ -295,6 +296,84 @@ def test_a_common_word_is_ranked_within_the_newest_matches(
     assert unfiltered[0].note_id == best.id
     assert oldest_best.id not in {h.note_id for h in unfiltered}  # older than the newest 10
     assert [h.note_id for h in everything] == [oldest_best.id]
+
+
+RANKED_SHAPES = [
+    # (query, the best note's text, a weaker match's text, a non-match's text)
+    ("pric", "Pricing, pricing: the price list again", "Pricing came up", "Renewal next spring"),
+    (
+        '"the budget"',
+        "The budget, the budget, the budget",
+        "The budget came up",
+        "A budget for the team",
+    ),
+    ("pricing OR forecast", "Forecast forecast pricing", "Pricing came up", "Renewal next spring"),
+    ("pricing -budget", "Pricing pricing pricing", "Pricing came up", "Pricing budget pricing"),
+]
+
+
+@pytest.mark.parametrize(("query", "best_text", "weak_text", "other_text"), RANKED_SHAPES)
+def test_every_query_shape_puts_the_best_hit_first(
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    best_text: str,
+    weak_text: str,
+    other_text: str,
+) -> None:
+    """Prefixes, phrases, OR and exclusions are ranked within their newest matches like a
+    word: the planted best note, older than most weak matches, still comes first, ahead of
+    newer notes that mention the words less (an exclusion leaves its notes out, however
+    well they would rank)."""
+    monkeypatch.setattr("desktop.services.search.RANKED_WITHIN", 40)
+    call = services.calls.start("Initech", started_at=MARCH)
+    for i in range(5):
+        services.notes.add(call.id, NoteKind.PAIN, f"{weak_text}, early {i}")
+    best = services.notes.add(call.id, NoteKind.OBJECTION, best_text)
+    for i in range(20):
+        services.notes.add(call.id, NoteKind.PAIN, f"{weak_text}, late {i}")
+        services.notes.add(call.id, NoteKind.GENERAL, f"{other_text}, late {i}")
+
+    hits = services.search.search(query, limit=10)
+
+    assert hits[0].note_id == best.id
+    assert len(hits) == 10
+    assert all(other_text not in h.text for h in hits)
+
+
+def test_an_excluded_word_in_another_field_leaves_the_best_note_out(services: Services) -> None:
+    call = services.calls.start("Initech", started_at=MARCH)
+    weak = services.notes.add(call.id, NoteKind.PAIN, "Pricing came up")
+    best = services.notes.add(call.id, NoteKind.OBJECTION, "Pricing pricing pricing")
+    services.review.annotate(best.id, None, "Rita", comment="the budget again")
+    answered = services.notes.add(
+        call.id, NoteKind.QUESTION, "Pricing pricing?", answer="No budget for it"
+    )
+
+    hits = services.search.search("pricing -budget")
+
+    assert [h.note_id for h in hits] == [weak.id]
+    assert answered.id not in {h.note_id for h in services.search.search("pricing -budg")}
+
+
+@pytest.mark.parametrize(
+    "query", ["pricing", "pric", '"the price"', "price OR forecast", "pricing -budget"]
+)
+def test_a_search_sends_one_statement_however_many_hits(services: Services, query: str) -> None:
+    """Each hit's note, call and account come in the same statement as the ranking (no
+    query per hit), and notes with several matching fields cost no extra statement."""
+    call = services.calls.start("Initech", started_at=MARCH)
+    for i in range(60):
+        note = services.notes.add(
+            call.id, NoteKind.QUESTION, f"The price? Pricing {i}", answer="Pricing forecast"
+        )
+        services.review.annotate(note.id, None, "Rita", comment="pricing again")
+
+    with counted(services) as sent:
+        hits = services.search.search(query, limit=50)
+
+    assert len(hits) == 50
+    assert [s for s in sent.sent if s.startswith("SELECT")] == sent.sent[-1:], sent
 
 
 def test_limit_caps_the_hits_and_defaults_to_twenty(services: Services) -> None:
