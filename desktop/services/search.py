@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, exists, func, select
+from sqlalchemy import Row, Select, Subquery, func, select
 from sqlalchemy.orm import aliased
 
 from desktop.errors import UserError
@@ -31,10 +31,12 @@ MIN_TYPED_WORD = 3
 #: Matching fields ranked by an unfiltered search: the newest this many (notes, answers,
 #: corrections, comments), about a year of a busy team's mentions of a common word.
 RANKED_WITHIN = 5_000
-#: A bound on matches that is no bound: every note there could ever be.
-MAX_MATCHES = 2**62
+#: Matching fields ranked by a filtered search: the newest this many that pass the
+#: filters. Each match the index walks is joined to its note and call to be checked, so
+#: a filter keeping one note in twenty walks twenty matches for each one ranked.
+FILTERED_WITHIN = 1_000
 #: Unfiltered search statements by (backend, `newest`, whether the query excludes).
-_UNFILTERED: dict[tuple[type[SearchBackend], int | None, bool], Select[*tuple[Any, ...]]] = {}
+_UNFILTERED: dict[tuple[type[SearchBackend], int, bool], Select[*tuple[Any, ...]]] = {}
 
 
 class SearchService(Service):
@@ -66,12 +68,12 @@ class SearchService(Service):
         if parsed.is_empty:
             return ()
         limit = min(limit, MAX_LIMIT)
-        # Without filters, rank within the newest matches: a common word matches most
-        # notes, and ranking them all took seconds. A filter (a rep, an account, dates)
-        # may keep only old notes, so a filtered search ranks every match.
-        newest = RANKED_WITHIN if filters == v.SearchFilters() and limit <= RANKED_WITHIN else None
+        # Rank within the newest matches that pass the filters: a common word matches
+        # most notes, and ranking them all took seconds.
+        within = RANKED_WITHIN if filters == v.SearchFilters() else FILTERED_WITHIN
+        newest = max(within, limit)
         search = self._db.search
-        if filters == v.SearchFilters():
+        if filters == v.SearchFilters() and newest == within:
             # Built once per shape: building and compiling cost as much as a rare word's
             # whole query; the query's text is a parameter.
             key = (type(search), newest, bool(parsed.excluded))
@@ -102,17 +104,17 @@ class SearchService(Service):
         return tuple(hits)
 
     def _statement(
-        self, parsed: Query, filters: v.SearchFilters, newest: int | None
+        self, parsed: Query, filters: v.SearchFilters, newest: int
     ) -> Select[*tuple[Any, ...]]:
         """The note, call and best field of each match, best first (see `search`)."""
         search = self._db.search
-        matches = search.matches(parsed, newest).subquery("matches")
+        matches = self._matches(parsed, filters, newest)
         # Best first; among equals (the same words in the same length) the newest. The
         # LIMIT keeps the ORDER BY: SQLite drops a subquery's ORDER BY without one.
         ranked = (
             select(matches.c.doc_id, matches.c.score)
             .order_by(matches.c.score, matches.c.doc_id.desc())
-            .limit(newest or MAX_MATCHES)
+            .limit(newest)
             .subquery("ranked")
         )
         doc = m.SearchDoc
@@ -148,7 +150,39 @@ class SearchService(Service):
             .join(m.Account, m.Account.id == m.Call.account_id)
             .where(m.Note.deleted_at.is_(None), m.Call.deleted_at.is_(None))
         )
-        return search.in_rank_order(self._filtered(stmt, filters), ranked)
+        return search.in_rank_order(stmt, ranked)
+
+    def _matches(self, parsed: Query, filters: v.SearchFilters, newest: int) -> Subquery:
+        """The newest matching fields of notes that pass `filters`, with their scores."""
+        matches = self._db.search.matches(parsed, newest)
+        if filters == v.SearchFilters():
+            return matches.subquery("matches")
+        doc_id = matches.selected_columns.doc_id
+        doc = aliased(m.SearchDoc, name="filtered_doc")
+        if filters.call_id is not None or filters.account:
+            # One call or one account has a few hundred fields: they are found first,
+            # and the index walks its matches in their span of ids keeping those (a
+            # join per match would walk a common word's every match).
+            passing = (
+                select(doc.id)
+                .join(m.Note, m.Note.id == doc.note_id)
+                .join(m.Call, m.Call.id == m.Note.call_id)
+                .join(m.Account, m.Account.id == m.Call.account_id)
+                .where(m.Note.deleted_at.is_(None), m.Call.deleted_at.is_(None))
+            )
+            return self._db.search.among(matches, self._filtered(passing, filters)).subquery(
+                "matches"
+            )
+        # A kind, a rep, a tag or a period keeps many notes: the index walks its matches
+        # newest first, each joined to its note and call, and stops once it has
+        # `newest` that pass, so an old note is still found where the filter keeps few.
+        walk = (
+            matches.join(doc, doc.id == doc_id)
+            .join(m.Note, m.Note.id == doc.note_id)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .where(m.Note.deleted_at.is_(None), m.Call.deleted_at.is_(None))
+        )
+        return self._filtered(walk, filters).subquery("matches")
 
     @staticmethod
     def _filtered(
@@ -165,13 +199,12 @@ class SearchService(Service):
             stmt = stmt.where(m.Call.rep_id.in_(rep_ids))
         if filters.tag:
             tag = tag_key(check_storable(filters.tag, "the tag"))
-            stmt = stmt.where(
-                exists(
-                    select(1)
-                    .select_from(m.note_tags.join(m.Tag, m.Tag.id == m.note_tags.c.tag_id))
-                    .where(and_(m.note_tags.c.note_id == m.Note.id, m.Tag.name == tag))
-                )
+            tagged = (
+                select(m.note_tags.c.note_id)
+                .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                .where(m.Tag.name == tag)
             )
+            stmt = stmt.where(m.Note.id.in_(tagged))
         if filters.since:
             stmt = stmt.where(m.Call.started_at >= day_start(filters.since))
         if filters.until:

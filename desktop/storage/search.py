@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Select,
     Subquery,
@@ -90,6 +91,21 @@ class SearchBackend(ABC):
         With `newest`, only that many of the matching documents, the last written first:
         the index hands them over in that order and stops, so a word in every note costs
         no more to rank than a rare one."""
+
+    def among(
+        self, matches: Select[tuple[int, float]], doc_ids: Select[tuple[Any]]
+    ) -> Select[tuple[int, float]]:
+        """`matches` (see `matches`) kept to the documents `doc_ids` selects, a few
+        hundred at most: the index walks only the span of ids they lie in."""
+        doc_id = matches.selected_columns.doc_id
+        (wanted,) = doc_ids.selected_columns
+        low = doc_ids.with_only_columns(func.min(wanted)).scalar_subquery()
+        high = doc_ids.with_only_columns(func.max(wanted)).scalar_subquery()
+        return matches.where(doc_id.between(low, high), self._unindexed(doc_id).in_(doc_ids))
+
+    @staticmethod
+    def _unindexed(doc_id: ColumnElement[int]) -> ColumnElement[int]:
+        return doc_id
 
     @abstractmethod
     def in_rank_order(
@@ -184,6 +200,13 @@ class SqliteSearch(SearchBackend):
             fts.c.rowid.label("doc_id"), func.bm25(fts.c.search_fts).label("score")
         ).where(fts.c.search_fts.op("MATCH")(bindparam(MATCH, self.expression(query))))
         return stmt if newest is None else stmt.order_by(fts.c.rowid.desc()).limit(newest)
+
+    @staticmethod
+    def _unindexed(doc_id: ColumnElement[int]) -> ColumnElement[int]:
+        # `rowid IN (...)` would make SQLite run the index's query once per listed id,
+        # each time reckoning bm25's statistics afresh (12 ms for `the`); `rowid + 0`
+        # is no constraint FTS5 sees, so it walks once and checks each id in the list.
+        return doc_id + 0
 
     def in_rank_order(
         self, stmt: Select[*tuple[Any, ...]], ranked: Subquery

@@ -281,8 +281,10 @@ def test_a_common_word_is_ranked_within_the_newest_matches(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A word in most notes is ranked among its newest matches only (the work stays
-    bounded); there the best still comes first, and a filtered search ranks them all."""
+    bounded); there the best still comes first, and a filtered search ranks among the
+    newest matches that pass its filter, so an old note is found where it keeps few."""
     monkeypatch.setattr("desktop.services.search.RANKED_WITHIN", 10)
+    monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 10)
     old = services.calls.start("Initech", started_at=MARCH)
     oldest_best = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing pricing pricing")
     new = services.calls.start("Globex", started_at=MARCH + timedelta(days=30))
@@ -296,6 +298,78 @@ def test_a_common_word_is_ranked_within_the_newest_matches(
     assert unfiltered[0].note_id == best.id
     assert oldest_best.id not in {h.note_id for h in unfiltered}  # older than the newest 10
     assert [h.note_id for h in everything] == [oldest_best.id]
+
+
+FILTERS_KEEPING_THE_OLD_CALL = [
+    {"kinds": (NoteKind.OBJECTION,)},
+    {"account": "initech"},
+    {"rep": "Rita"},
+    {"tag": "pricing"},
+    {"until": MARCH.astimezone().date()},
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS_KEEPING_THE_OLD_CALL)
+def test_a_filter_keeping_few_notes_still_finds_an_old_best_hit(
+    services: Services, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
+) -> None:
+    """Whether the filter's notes are looked up first (a call, an account) or each match
+    is checked as the index walks newest first (a kind, a rep, a tag, a period), the
+    newest matches that pass are ranked: an old note the filter keeps, behind many newer
+    matches it does not, is found, the best of them first."""
+    monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 5)
+    old = services.calls.start("Initech", rep="Rita", started_at=MARCH)
+    weak = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing came up #pricing")
+    best = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing pricing pricing #pricing")
+    new = services.calls.start("Globex", rep="Sam", started_at=MARCH + timedelta(days=30))
+    for i in range(30):
+        services.notes.add(new.id, NoteKind.PAIN, f"Pricing pricing pricing pricing, {i}")
+
+    hits = services.search.search("pricing", SearchFilters(**filters), limit=5)  # type: ignore[arg-type]
+
+    assert [h.note_id for h in hits] == [best.id, weak.id]
+
+
+def test_a_filtered_search_ranks_within_the_newest_matches_that_pass(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 5)
+    call = services.calls.start("Initech", started_at=MARCH)
+    old_best = services.notes.add(call.id, NoteKind.OBJECTION, "Pricing pricing pricing")
+    for i in range(10):
+        services.notes.add(call.id, NoteKind.PAIN, f"Pricing pricing pricing pricing, {i}")
+    newer = [
+        services.notes.add(call.id, NoteKind.OBJECTION, f"Pricing came up, {i}") for i in range(5)
+    ]
+    best_newer = services.notes.add(call.id, NoteKind.OBJECTION, "Pricing pricing, again")
+
+    hits = services.search.search("pricing", SearchFilters(kinds=(NoteKind.OBJECTION,)), limit=5)
+
+    assert hits[0].note_id == best_newer.id
+    assert {h.note_id for h in hits} == {best_newer.id, *(n.id for n in newer[1:])}
+    assert old_best.id not in {h.note_id for h in hits}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(kinds=(NoteKind.QUESTION,)),
+        SearchFilters(account="Initech"),
+        SearchFilters(rep="Rita", tag="pricing"),
+        SearchFilters(since=date(2020, 1, 1), until=date(2030, 1, 1)),
+    ],
+)
+def test_a_filtered_search_sends_one_statement(services: Services, filters: SearchFilters) -> None:
+    call = services.calls.start("Initech", rep="Rita", started_at=MARCH)
+    for i in range(30):
+        note = services.notes.add(call.id, NoteKind.QUESTION, f"Pricing {i}? #pricing")
+        services.review.annotate(note.id, None, "Rita", comment="pricing again")
+
+    with counted(services) as sent:
+        hits = services.search.search("pricing -budget", filters, limit=20)
+
+    assert len(hits) == 20
+    assert [s for s in sent.sent if s.startswith("SELECT")] == sent.sent[-1:], sent
 
 
 RANKED_SHAPES = [
