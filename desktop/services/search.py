@@ -90,8 +90,9 @@ class SearchService(Service):
             # note is its best field. Reading stops at `limit` notes, so only those rows
             # are joined to their notes and calls.
             result = s.connection().execute(
-                stmt.execution_options(yield_per=min(limit, 500) + 8),
+                stmt,
                 {MATCH: search.expression(parsed)},
+                execution_options={"yield_per": min(limit, 500) + 8},
             )
             for row in result:
                 if row[0] in seen or (parsed.excluded and _mentions(row[11], excluded)):
