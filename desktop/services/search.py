@@ -35,6 +35,8 @@ RANKED_WITHIN = 5_000
 #: filters. Each match the index walks is joined to its note and call to be checked, so
 #: a filter keeping one note in twenty walks twenty matches for each one ranked.
 FILTERED_WITHIN = 1_000
+#: Periods up to this many days are found by their calls' dates first (see `_matches`).
+SHORT_PERIOD_DAYS = 31
 #: Unfiltered search statements by (backend, `newest`, whether the query excludes).
 _UNFILTERED: dict[tuple[type[SearchBackend], int, bool], Select[*tuple[Any, ...]]] = {}
 
@@ -160,10 +162,10 @@ class SearchService(Service):
             return matches.subquery("matches")
         doc_id = matches.selected_columns.doc_id
         doc = aliased(m.SearchDoc, name="filtered_doc")
-        if filters.call_id is not None or filters.account:
-            # One call or one account has a few hundred fields: they are found first,
-            # and the index walks its matches in their span of ids keeping those (a
-            # join per match would walk a common word's every match).
+        if filters.call_id is not None or filters.account or _short_period(filters):
+            # One call, one account or a few weeks have a few hundred or thousand fields:
+            # they are found first, and the index walks its matches in their span of ids
+            # keeping those (a join per match would walk a common word's every match).
             passing = (
                 select(doc.id)
                 .join(m.Note, m.Note.id == doc.note_id)
@@ -174,7 +176,7 @@ class SearchService(Service):
             return self._db.search.among(matches, self._filtered(passing, filters)).subquery(
                 "matches"
             )
-        # A kind, a rep, a tag or a period keeps many notes: the index walks its matches
+        # A kind, a rep, a tag or a long period keeps many notes: the index walks matches
         # newest first, each joined to its note and call, and stops once it has
         # `newest` that pass, so an old note is still found where the filter keeps few.
         walk = (
@@ -242,6 +244,16 @@ def _shortened(query: Query) -> Query:
         clauses.append(kept)
     budget = MAX_QUERY_WORDS
     return Query(tuple(clauses), take(query.excluded))
+
+
+def _short_period(filters: v.SearchFilters) -> bool:
+    """Whether the filters keep the calls of a few weeks (found by their date first);
+    an open-ended or a longer period is checked match by match as the index walks."""
+    return (
+        filters.since is not None
+        and filters.until is not None
+        and (filters.until - filters.since).days <= SHORT_PERIOD_DAYS
+    )
 
 
 def _mentions(others: str | None, excluded: Query) -> bool:

@@ -96,12 +96,15 @@ class SearchBackend(ABC):
         self, matches: Select[tuple[int, float]], doc_ids: Select[tuple[Any]]
     ) -> Select[tuple[int, float]]:
         """`matches` (see `matches`) kept to the documents `doc_ids` selects, a few
-        hundred at most: the index walks only the span of ids they lie in."""
+        thousand at most: the index walks only the span of ids they lie in."""
         doc_id = matches.selected_columns.doc_id
-        (wanted,) = doc_ids.selected_columns
-        low = doc_ids.with_only_columns(func.min(wanted)).scalar_subquery()
-        high = doc_ids.with_only_columns(func.max(wanted)).scalar_subquery()
-        return matches.where(doc_id.between(low, high), self._unindexed(doc_id).in_(doc_ids))
+        wanted = doc_ids.cte("wanted")  # found once, read three times
+        (wanted_id,) = wanted.c
+        low = select(func.min(wanted_id)).scalar_subquery()
+        high = select(func.max(wanted_id)).scalar_subquery()
+        return matches.where(
+            doc_id.between(low, high), self._unindexed(doc_id).in_(select(wanted_id))
+        )
 
     @staticmethod
     def _unindexed(doc_id: ColumnElement[int]) -> ColumnElement[int]:

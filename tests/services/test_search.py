@@ -306,6 +306,7 @@ FILTERS_KEEPING_THE_OLD_CALL = [
     {"rep": "Rita"},
     {"tag": "pricing"},
     {"until": MARCH.astimezone().date()},
+    {"since": MARCH.astimezone().date() - timedelta(days=6), "until": MARCH.astimezone().date()},
 ]
 
 
@@ -313,10 +314,10 @@ FILTERS_KEEPING_THE_OLD_CALL = [
 def test_a_filter_keeping_few_notes_still_finds_an_old_best_hit(
     services: Services, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
 ) -> None:
-    """Whether the filter's notes are looked up first (a call, an account) or each match
-    is checked as the index walks newest first (a kind, a rep, a tag, a period), the
-    newest matches that pass are ranked: an old note the filter keeps, behind many newer
-    matches it does not, is found, the best of them first."""
+    """Whether the filter's notes are looked up first (a call, an account, a few weeks) or
+    each match is checked as the index walks newest first (a kind, a rep, a tag, a
+    longer period), the newest matches that pass are ranked: an old note the filter
+    keeps, behind many newer matches it does not, is found, the best of them first."""
     monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 5)
     old = services.calls.start("Initech", rep="Rita", started_at=MARCH)
     weak = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing came up #pricing")
@@ -369,7 +370,7 @@ def test_a_filtered_search_sends_one_statement(services: Services, filters: Sear
         hits = services.search.search("pricing -budget", filters, limit=20)
 
     assert len(hits) == 20
-    assert [s for s in sent.sent if s.startswith("SELECT")] == sent.sent[-1:], sent
+    assert len([s for s in sent.sent if s != "BEGIN"]) == 1, sent
 
 
 RANKED_SHAPES = [
@@ -447,7 +448,7 @@ def test_a_search_sends_one_statement_however_many_hits(services: Services, quer
         hits = services.search.search(query, limit=50)
 
     assert len(hits) == 50
-    assert [s for s in sent.sent if s.startswith("SELECT")] == sent.sent[-1:], sent
+    assert len([s for s in sent.sent if s != "BEGIN"]) == 1, sent
 
 
 def test_limit_caps_the_hits_and_defaults_to_twenty(services: Services) -> None:
