@@ -37,6 +37,8 @@ RANKED_WITHIN = 5_000
 FILTERED_WITHIN = 1_000
 #: Periods up to this many days are found by their calls' dates first (see `_matches`).
 SHORT_PERIOD_DAYS = 31
+#: Between a hit's other fields, fetched as one string: a control character nobody types.
+_FIELDS_APART = "\x1f"
 #: Unfiltered search statements by (backend, `newest`, whether the query excludes).
 _UNFILTERED: dict[tuple[type[SearchBackend], int, bool], Select[*tuple[Any, ...]]] = {}
 
@@ -140,7 +142,7 @@ class SearchService(Service):
             # every note with the word, as a subquery of the index would, took 0.3 s).
             other = aliased(m.SearchDoc)
             columns.append(
-                select(func.aggregate_strings(other.body, "\n"))
+                select(func.aggregate_strings(other.body, _FIELDS_APART))
                 .where(other.note_id == doc.note_id, other.id != doc.id)
                 .scalar_subquery()
             )
@@ -258,8 +260,11 @@ def _short_period(filters: v.SearchFilters) -> bool:
 
 def _mentions(others: str | None, excluded: Query) -> bool:
     """Whether a hit's other fields have an excluded word (folded the way the index
-    folds it, so this agrees with the index)."""
-    return others is not None and bool(match_spans(others, excluded))
+    folds it, so this agrees with the index), each field on its own: an excluded phrase
+    must not be found across the end of one and the start of the next."""
+    if others is None:
+        return False
+    return any(match_spans(field, excluded) for field in others.split(_FIELDS_APART))
 
 
 def _hit(row: Row[Any], parsed: Query) -> v.SearchHit:

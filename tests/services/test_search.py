@@ -431,6 +431,17 @@ def test_an_excluded_word_in_another_field_leaves_the_best_note_out(services: Se
     assert answered.id not in {h.note_id for h in services.search.search("pricing -budg")}
 
 
+def test_an_excluded_phrase_is_not_found_across_two_fields(services: Services) -> None:
+    call = services.calls.start("Initech", started_at=MARCH)
+    note = services.notes.add(
+        call.id, NoteKind.QUESTION, "Pricing pricing?", answer="We have a budget"
+    )
+    services.review.annotate(note.id, None, "Rita", comment="Frozen until May")
+
+    assert [h.note_id for h in services.search.search('pricing -"budget frozen"')] == [note.id]
+    assert services.search.search("pricing -frozen") == ()
+
+
 @pytest.mark.parametrize(
     "query", ["pricing", "pric", '"the price"', "price OR forecast", "pricing -budget"]
 )
