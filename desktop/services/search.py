@@ -91,12 +91,12 @@ class SearchService(Service):
         seen: set[object] = set()
         with self._db.read(cancel=cancel) as s:
             # Rows come best first, a note once per matching field: the first row of a
-            # note is its best field. Reading stops at `limit` notes, so only those rows
-            # are joined to their notes and calls.
+            # note is its best field. Rows are fetched `limit` at a time and reading
+            # stops at `limit` notes, so only those rows are joined to notes and calls.
             result = s.connection().execute(
                 stmt,
                 {MATCH: search.expression(parsed)},
-                execution_options={"yield_per": min(limit, 500) + 8},
+                execution_options={"yield_per": min(limit, 500)},
             )
             for row in result:
                 if row[0] in seen or (parsed.excluded and _mentions(row[11], excluded)):
