@@ -19,17 +19,19 @@ from __future__ import annotations
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Select,
+    Subquery,
     Uuid,
     bindparam,
     column,
     delete,
     func,
     insert,
-    literal,
     literal_column,
     select,
     table,
@@ -45,6 +47,9 @@ _PG_INDEX_LIMIT = 400_000
 #: words neighbouring windows share, so a phrase up to that long is inside one of them.
 _PG_WINDOW = 16_000
 _PG_OVERLAP = 200
+#: The name of the parameter holding the index's query text in `SearchBackend.matches`,
+#: so a statement built once serves every query of its shape.
+MATCH = "match"
 #: Bigger batches of search documents are staged on SQLite (see `SqliteSearch.add_docs`).
 _SQLITE_STAGE_ABOVE = 100
 _STAGE = table(
@@ -75,12 +80,43 @@ class SearchBackend(ABC):
         """Insert rows of `search_docs` (`note_id`, `annotation_id`, `field`, `body`)."""
 
     @abstractmethod
+    def expression(self, query: Query) -> str:
+        """The query in the index's own language: the value of the `MATCH` parameter."""
+
+    @abstractmethod
     def matches(self, query: Query, newest: int | None = None) -> Select[tuple[int, float]]:
-        """`(doc_id, score)` of every document matching all of `query.clauses` (its
-        exclusions are the caller's: they apply to whole notes); lower score is better.
+        """`(doc_id, score)` of every document matching all of `query.clauses` and none
+        of its exclusions; lower score is better. (An exclusion applies to whole notes:
+        the caller also leaves out notes whose other fields have it.)
         With `newest`, only that many of the matching documents, the last written first:
         the index hands them over in that order and stops, so a word in every note costs
         no more to rank than a rare one."""
+
+    def among(
+        self, matches: Select[tuple[int, float]], doc_ids: Select[tuple[Any]]
+    ) -> Select[tuple[int, float]]:
+        """`matches` (see `matches`) kept to the documents `doc_ids` selects, a few
+        thousand at most: the index walks only the span of ids they lie in."""
+        doc_id = matches.selected_columns.doc_id
+        wanted = doc_ids.cte("wanted")  # found once, read three times
+        (wanted_id,) = wanted.c
+        low = select(func.min(wanted_id)).scalar_subquery()
+        high = select(func.max(wanted_id)).scalar_subquery()
+        return matches.where(
+            doc_id.between(low, high), self._unindexed(doc_id).in_(select(wanted_id))
+        )
+
+    @staticmethod
+    def _unindexed(doc_id: ColumnElement[int]) -> ColumnElement[int]:
+        return doc_id
+
+    @abstractmethod
+    def in_rank_order(
+        self, stmt: Select[*tuple[Any, ...]], ranked: Subquery
+    ) -> Select[*tuple[Any, ...]]:
+        """`stmt`, which reads `ranked` (matches sorted best first) as its outer loop and
+        joins to each, yielding rows in that order, so its caller can stop reading once
+        it has its hits and the joins are made for those rows only."""
 
 
 class SqliteSearch(SearchBackend):
@@ -148,17 +184,41 @@ class SqliteSearch(SearchBackend):
         return f'("{folded}"{star} OR "{quoted}"{star})'
 
     def expression(self, query: Query) -> str:
-        """The FTS5 MATCH string: every word quoted, so nothing typed is FTS syntax."""
-        return " AND ".join(
+        """The FTS5 MATCH string: every word quoted, so nothing typed is FTS syntax.
+        Exclusions are FTS5's `NOT`, so the index leaves those documents out as it walks
+        (newest first, stopping at the limit) instead of a query reading all of them."""
+        positive = " AND ".join(
             "(" + " OR ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
         )
+        if not query.excluded:
+            return positive
+        return f"({positive}) NOT ({self._any(query.excluded)})"
+
+    def _any(self, terms: tuple[Term, ...]) -> str:
+        return " OR ".join(self._term(t) for t in terms)
 
     def matches(self, query: Query, newest: int | None = None) -> Select[tuple[int, float]]:
         fts = table("search_fts", column("rowid"), column("search_fts"))
         stmt = select(
             fts.c.rowid.label("doc_id"), func.bm25(fts.c.search_fts).label("score")
-        ).where(fts.c.search_fts.op("MATCH")(literal(self.expression(query))))
+        ).where(fts.c.search_fts.op("MATCH")(bindparam(MATCH, self.expression(query))))
         return stmt if newest is None else stmt.order_by(fts.c.rowid.desc()).limit(newest)
+
+    @staticmethod
+    def _unindexed(doc_id: ColumnElement[int]) -> ColumnElement[int]:
+        # `rowid IN (...)` would make SQLite run the index's query once per listed id,
+        # each time reckoning bm25's statistics afresh (12 ms for `the`); `rowid + 0`
+        # is no constraint FTS5 sees, so it walks once and checks each id in the list.
+        return doc_id + 0
+
+    def in_rank_order(
+        self, stmt: Select[*tuple[Any, ...]], ranked: Subquery
+    ) -> Select[*tuple[Any, ...]]:
+        # SQLite (3.40) cannot carry a subquery's order to an outer ORDER BY: it would
+        # make every join for every match and sort them again. Without one, it scans the
+        # sorted subquery as the outer loop (the other tables are joined by key), so rows
+        # come best first and the caller's early stop leaves the rest unjoined.
+        return stmt
 
 
 def _pg_windows(folded: str) -> list[str]:
@@ -218,19 +278,32 @@ class PostgresSearch(SearchBackend):
 
     def expression(self, query: Query) -> str:
         """The tsquery text; words are letters and digits only, so quoting is safe."""
-        return " & ".join(
+        positive = " & ".join(
             "(" + " | ".join(self._term(t) for t in clause) + ")" for clause in query.clauses
         )
+        if not query.excluded:
+            return positive
+        return f"({positive}) & !({self._any(query.excluded)})"
+
+    def _any(self, terms: tuple[Term, ...]) -> str:
+        return " | ".join(self._term(t) for t in terms)
 
     def matches(self, query: Query, newest: int | None = None) -> Select[tuple[int, float]]:
         tsquery = func.to_tsquery(
-            literal_column("'simple'::regconfig"), literal(self.expression(query))
+            literal_column("'simple'::regconfig"), bindparam(MATCH, self.expression(query))
         )
         docs = self._docs
         stmt = select(
             docs.c.id.label("doc_id"), (-func.ts_rank_cd(docs.c.tsv, tsquery)).label("score")
         ).where(docs.c.tsv.op("@@")(tsquery))
         return stmt if newest is None else stmt.order_by(docs.c.id.desc()).limit(newest)
+
+    def in_rank_order(
+        self, stmt: Select[*tuple[Any, ...]], ranked: Subquery
+    ) -> Select[*tuple[Any, ...]]:
+        # PostgreSQL keeps no order without ORDER BY; read through a cursor (the caller
+        # streams), it plans for the first rows: the sorted matches, then a join per row.
+        return stmt.order_by(ranked.c.score, ranked.c.doc_id.desc())
 
 
 def backend_for(dialect_name: str) -> SearchBackend:

@@ -19,6 +19,7 @@ from desktop.errors import UserError
 from desktop.services import Services
 from desktop.services.values import NoteView, SearchFilters
 from tests.fakes import FakeClock
+from tests.statements import counted
 
 MARCH = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
 
@@ -280,8 +281,10 @@ def test_a_common_word_is_ranked_within_the_newest_matches(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A word in most notes is ranked among its newest matches only (the work stays
-    bounded); there the best still comes first, and a filtered search ranks them all."""
+    bounded); there the best still comes first, and a filtered search ranks among the
+    newest matches that pass its filter, so an old note is found where it keeps few."""
     monkeypatch.setattr("desktop.services.search.RANKED_WITHIN", 10)
+    monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 10)
     old = services.calls.start("Initech", started_at=MARCH)
     oldest_best = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing pricing pricing")
     new = services.calls.start("Globex", started_at=MARCH + timedelta(days=30))
@@ -295,6 +298,168 @@ def test_a_common_word_is_ranked_within_the_newest_matches(
     assert unfiltered[0].note_id == best.id
     assert oldest_best.id not in {h.note_id for h in unfiltered}  # older than the newest 10
     assert [h.note_id for h in everything] == [oldest_best.id]
+
+
+FILTERS_KEEPING_THE_OLD_CALL = [
+    {"kinds": (NoteKind.OBJECTION,)},
+    {"account": "initech"},
+    {"rep": "Rita"},
+    {"tag": "pricing"},
+    {"until": MARCH.astimezone().date()},
+    {"since": MARCH.astimezone().date() - timedelta(days=6), "until": MARCH.astimezone().date()},
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS_KEEPING_THE_OLD_CALL)
+def test_a_filter_keeping_few_notes_still_finds_an_old_best_hit(
+    services: Services, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
+) -> None:
+    """Whether the filter's notes are looked up first (a call, an account, a few weeks) or
+    each match is checked as the index walks newest first (a kind, a rep, a tag, a
+    longer period), the newest matches that pass are ranked: an old note the filter
+    keeps, behind many newer matches it does not, is found, the best of them first."""
+    monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 5)
+    old = services.calls.start("Initech", rep="Rita", started_at=MARCH)
+    weak = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing came up #pricing")
+    best = services.notes.add(old.id, NoteKind.OBJECTION, "Pricing pricing pricing #pricing")
+    new = services.calls.start("Globex", rep="Sam", started_at=MARCH + timedelta(days=30))
+    for i in range(30):
+        services.notes.add(new.id, NoteKind.PAIN, f"Pricing pricing pricing pricing, {i}")
+
+    hits = services.search.search("pricing", SearchFilters(**filters), limit=5)  # type: ignore[arg-type]
+
+    assert [h.note_id for h in hits] == [best.id, weak.id]
+
+
+def test_a_filtered_search_ranks_within_the_newest_matches_that_pass(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("desktop.services.search.FILTERED_WITHIN", 5)
+    call = services.calls.start("Initech", started_at=MARCH)
+    old_best = services.notes.add(call.id, NoteKind.OBJECTION, "Pricing pricing pricing")
+    for i in range(10):
+        services.notes.add(call.id, NoteKind.PAIN, f"Pricing pricing pricing pricing, {i}")
+    newer = [
+        services.notes.add(call.id, NoteKind.OBJECTION, f"Pricing came up, {i}") for i in range(5)
+    ]
+    best_newer = services.notes.add(call.id, NoteKind.OBJECTION, "Pricing pricing, again")
+
+    hits = services.search.search("pricing", SearchFilters(kinds=(NoteKind.OBJECTION,)), limit=5)
+
+    assert hits[0].note_id == best_newer.id
+    assert {h.note_id for h in hits} == {best_newer.id, *(n.id for n in newer[1:])}
+    assert old_best.id not in {h.note_id for h in hits}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(kinds=(NoteKind.QUESTION,)),
+        SearchFilters(account="Initech"),
+        SearchFilters(rep="Rita", tag="pricing"),
+        SearchFilters(since=date(2020, 1, 1), until=date(2030, 1, 1)),
+    ],
+)
+def test_a_filtered_search_sends_one_statement(services: Services, filters: SearchFilters) -> None:
+    call = services.calls.start("Initech", rep="Rita", started_at=MARCH)
+    for i in range(30):
+        note = services.notes.add(call.id, NoteKind.QUESTION, f"Pricing {i}? #pricing")
+        services.review.annotate(note.id, None, "Rita", comment="pricing again")
+
+    with counted(services) as sent:
+        hits = services.search.search("pricing -budget", filters, limit=20)
+
+    assert len(hits) == 20
+    assert len([s for s in sent.sent if s != "BEGIN"]) == 1, sent
+
+
+RANKED_SHAPES = [
+    # (query, the best note's text, a weaker match's text, a non-match's text)
+    ("pric", "Pricing, pricing: the price list again", "Pricing came up", "Renewal next spring"),
+    (
+        '"the budget"',
+        "The budget, the budget, the budget",
+        "The budget came up",
+        "A budget for the team",
+    ),
+    ("pricing OR forecast", "Forecast forecast pricing", "Pricing came up", "Renewal next spring"),
+    ("pricing -budget", "Pricing pricing pricing", "Pricing came up", "Pricing budget pricing"),
+]
+
+
+@pytest.mark.parametrize(("query", "best_text", "weak_text", "other_text"), RANKED_SHAPES)
+def test_every_query_shape_puts_the_best_hit_first(
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    best_text: str,
+    weak_text: str,
+    other_text: str,
+) -> None:
+    """Prefixes, phrases, OR and exclusions are ranked within their newest matches like a
+    word: the planted best note, older than most weak matches, still comes first, ahead of
+    newer notes that mention the words less (an exclusion leaves its notes out, however
+    well they would rank)."""
+    monkeypatch.setattr("desktop.services.search.RANKED_WITHIN", 40)
+    call = services.calls.start("Initech", started_at=MARCH)
+    for i in range(5):
+        services.notes.add(call.id, NoteKind.PAIN, f"{weak_text}, early {i}")
+    best = services.notes.add(call.id, NoteKind.OBJECTION, best_text)
+    for i in range(20):
+        services.notes.add(call.id, NoteKind.PAIN, f"{weak_text}, late {i}")
+        services.notes.add(call.id, NoteKind.GENERAL, f"{other_text}, late {i}")
+
+    hits = services.search.search(query, limit=10)
+
+    assert hits[0].note_id == best.id
+    assert len(hits) == 10
+    assert all(other_text not in h.text for h in hits)
+
+
+def test_an_excluded_word_in_another_field_leaves_the_best_note_out(services: Services) -> None:
+    call = services.calls.start("Initech", started_at=MARCH)
+    weak = services.notes.add(call.id, NoteKind.PAIN, "Pricing came up")
+    best = services.notes.add(call.id, NoteKind.OBJECTION, "Pricing pricing pricing")
+    services.review.annotate(best.id, None, "Rita", comment="the budget again")
+    answered = services.notes.add(
+        call.id, NoteKind.QUESTION, "Pricing pricing?", answer="No budget for it"
+    )
+
+    hits = services.search.search("pricing -budget")
+
+    assert [h.note_id for h in hits] == [weak.id]
+    assert answered.id not in {h.note_id for h in services.search.search("pricing -budg")}
+
+
+def test_an_excluded_phrase_is_not_found_across_two_fields(services: Services) -> None:
+    call = services.calls.start("Initech", started_at=MARCH)
+    note = services.notes.add(
+        call.id, NoteKind.QUESTION, "Pricing pricing?", answer="We have a budget"
+    )
+    services.review.annotate(note.id, None, "Rita", comment="Frozen until May")
+
+    assert [h.note_id for h in services.search.search('pricing -"budget frozen"')] == [note.id]
+    assert services.search.search("pricing -frozen") == ()
+
+
+@pytest.mark.parametrize(
+    "query", ["pricing", "pric", '"the price"', "price OR forecast", "pricing -budget"]
+)
+def test_a_search_sends_one_statement_however_many_hits(services: Services, query: str) -> None:
+    """Each hit's note, call and account come in the same statement as the ranking (no
+    query per hit), and notes with several matching fields cost no extra statement."""
+    call = services.calls.start("Initech", started_at=MARCH)
+    for i in range(60):
+        note = services.notes.add(
+            call.id, NoteKind.QUESTION, f"The price? Pricing {i}", answer="Pricing forecast"
+        )
+        services.review.annotate(note.id, None, "Rita", comment="pricing again")
+
+    with counted(services) as sent:
+        hits = services.search.search(query, limit=50)
+
+    assert len(hits) == 50
+    assert len([s for s in sent.sent if s != "BEGIN"]) == 1, sent
 
 
 def test_limit_caps_the_hits_and_defaults_to_twenty(services: Services) -> None:
