@@ -202,10 +202,8 @@ def shell_sample(
 
 def fts_floor(conn: sqlite3.Connection, query: Query) -> Callable[[], list[int]]:
     """Raw FTS5: the rowids of the newest 50 matching documents, nothing else."""
-    search = SqliteSearch()
-    expression = f"({search.expression(query)})"
-    if query.excluded:
-        expression += f" NOT ({search.expression(Query((query.excluded,)))})"
+    # The same MATCH string the app sends (its exclusions are FTS5's own NOT).
+    expression = SqliteSearch().expression(query)
 
     def run() -> list[int]:
         return [
