@@ -29,7 +29,13 @@ from desktop.domain import NoteKind, ReviewStatus, Verdict
 from desktop.services import phrases
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.periods import (
+    InsightFilters,
+    Period,
+    filter_conditions,
+    note_tag_of_note,
+    tag_of_note_tag,
+)
 from desktop.storage import models as m
 
 #: The themes listed under "where reps correct marketers": the most corrected ones.
@@ -211,8 +217,8 @@ class AlignmentService(Service):
             select(m.Note.id, m.Tag.name)
             .select_from(m.Note)
             .join(m.Call, m.Call.id == m.Note.call_id)
-            .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-            .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+            .join(m.note_tags, note_tag_of_note())
+            .join(m.Tag, tag_of_note_tag())
             .where(*conditions, current, reviewed)
         )
         changes_stmt = (
@@ -257,8 +263,8 @@ class AlignmentService(Service):
                     select(m.Tag.name, m.Note.text)
                     .select_from(m.Note)
                     .join(m.Call, m.Call.id == m.Note.call_id)
-                    .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-                    .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                    .join(m.note_tags, note_tag_of_note())
+                    .join(m.Tag, tag_of_note_tag())
                     .where(*conditions, current, m.Tag.name.in_([t.name for t in themes]))
                 )
                 for name, text in s.execute(texts_stmt):

@@ -81,7 +81,14 @@ from desktop.services.insight_values import (
     ThemeSection,
     Totals,
 )
-from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
+from desktop.services.periods import (
+    InsightFilters,
+    Period,
+    counted_notes,
+    filter_conditions,
+    note_tag_of_note,
+    tag_of_note_tag,
+)
 from desktop.services.qualification import COVERED
 from desktop.storage import models as m
 
@@ -378,8 +385,8 @@ def _theme_aggregates(s: Session, w: _Window) -> dict[NoteKind, list[_Aggregate]
             ),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .join(m.Account, m.Account.id == m.Call.account_id)
         .where(*_live_note(*_THEMED_KINDS), *w.both)
@@ -528,8 +535,8 @@ def _ranked_per_theme(
             m.Call.started_at.label("started_at"),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(*_live_note(*kinds), *w.now, *extra)
         .subquery()
@@ -589,8 +596,8 @@ def _samples(s: Session, w: _Window, cap: int) -> dict[_ThemeKey, list[themes.Do
             rank.label("rank"),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(*_live_note(*_SUGGESTED_KINDS), *w.now)
         .subquery()
@@ -874,8 +881,8 @@ def _deals(s: Session, period: Period, filters: InsightFilters) -> Deals:
             func.count(distinct(m.Call.id)),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .join(m.Account, m.Account.id == m.Call.account_id)
         .where(*_live_note(*_THEMED_KINDS), in_period, *calls_match)
@@ -1058,8 +1065,8 @@ def known_competitors(s: Session) -> dict[str, str | None]:
         select(m.Tag.name)
         .distinct()
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(
             *_live_note(NoteKind.COMPETITOR),
@@ -1272,9 +1279,10 @@ def _count_note_mentions(
     tags: dict[uuid.UUID, set[str]] = defaultdict(set)
     for note_id, tag in s.execute(
         select(m.note_tags.c.note_id, m.Tag.name)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
-        .join(m.Note, m.Note.id == m.note_tags.c.note_id)
+        .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .where(*_live_note(NoteKind.COMPETITOR), *w.both, m.Tag.name.in_(known))
     ):
         tags[note_id].add(tag)
