@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from desktop.reports import fonts
 from desktop.services.redaction import Redactor
@@ -211,6 +211,45 @@ def one_line(text: str, style: ParagraphStyle, width: float) -> str | None:
     if _width(text, style) > width - 1:  # a point short, so rounding never wraps it
         return None
     return text
+
+
+def line(text: str, style: ParagraphStyle, width: float) -> Flowable | None:
+    """`text` as one plain line in a frame `width` wide, drawn where a paragraph in
+    `style` would draw it (`one_line`, for a left-aligned paragraph without first-line
+    indent or bullet); else None. A month's untagged notes are thousands of them."""
+    plain_style = style.alignment == TA_LEFT and not style.firstLineIndent
+    extras = ("bulletText", "backColor", "borderWidth", "textTransform")
+    if not plain_style or any(getattr(style, name, None) for name in extras):
+        return None
+    inside = width - style.leftIndent - style.rightIndent
+    shown = one_line(text, style, inside)
+    return None if shown is None else _Line(shown, style)
+
+
+class _Line(Flowable):
+    """One line of plain text in a paragraph style, without a paragraph's parsing and
+    line breaking: the same box, spacing and baseline as a one-line `Paragraph`."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        style = self.style
+        self.canv.setFont(style.fontName, style.fontSize, style.leading)
+        self.canv.setFillColor(style.textColor)
+        self.canv.drawString(style.leftIndent, self.height - style.fontSize, self.text)
 
 
 def label(text: str, style: ParagraphStyle) -> Paragraph:
