@@ -1069,7 +1069,9 @@ def known_competitors(s: Session) -> dict[str, str | None]:
         .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(
-            *_live_note(NoteKind.COMPETITOR),
+            *counted_notes(),
+            # Of any date: here the notes are best found through the kind's index.
+            m.Note.kind == NoteKind.COMPETITOR,
             m.Call.deleted_at.is_(None),
         )
     )
