@@ -15,7 +15,7 @@ from desktop.domain import Outcome
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.insights_report.pieces import QUOTE_LIMIT, TYPED_LIMIT, esc, theme_title
 from desktop.reports.layout import BODY_WIDTH, CELL_PADDING, heads, plural, section, table
-from desktop.reports.text import label, line, one_line, para, trim
+from desktop.reports.text import label, line, one_line, para
 from desktop.services.insight_values import MIN_DECIDED, Evidence
 from desktop.services.insights import RANKING_RULES
 
@@ -121,10 +121,8 @@ def _untagged(r: Report) -> list[Flowable]:
                 # Thousands of notes at a busy month: a note or a date that is one plain
                 # line is drawn as such, not parsed and broken as a paragraph.
                 words = f"• {r.t(e.words)}"
-                out.append(
-                    (trim(words, QUOTE_LIMIT)[1] == 0 and line(words, s.cell, BODY_WIDTH))
-                    or para(words, s.cell, limit=QUOTE_LIMIT)
-                )
+                drawn = line(words, s.cell, BODY_WIDTH) if len(words) <= QUOTE_LIMIT else None
+                out.append(drawn or para(words, s.cell, limit=QUOTE_LIMIT))
                 account = r.t.account(e.account)
                 out.append(
                     line(f"{e.call_date:%d %b %Y} · {account}", s.attribution, BODY_WIDTH)
