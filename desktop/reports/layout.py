@@ -191,6 +191,10 @@ def trend_mark(trend: str, delta: int) -> str:
 # -- tables --------------------------------------------------------------------------
 
 
+#: A table cell's padding on either side (half that in a tight table).
+CELL_PADDING: Final = 5
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
@@ -200,14 +204,18 @@ def table(
     zebra: bool = True,
     repeat: bool = True,
     tight: bool = False,
+    plain: ParagraphStyle | None = None,
 ) -> Table:
-    """A report table: a quiet header, zebra rows, hairlines, no vertical rules."""
+    """A report table: a quiet header, zebra rows, hairlines, no vertical rules.
+
+    Cells below the header that are plain strings (`text.one_line`) are set in `plain`,
+    where a paragraph in that style would have drawn them."""
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5 if tight else 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5 if tight else 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2 if tight else CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2 if tight else CELL_PADDING),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
     ]
     if header:
@@ -222,6 +230,13 @@ def table(
                 commands.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
     for col in right:
         commands.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
+    if plain is not None:
+        commands += [
+            ("FONTNAME", (0, first), (-1, -1), plain.fontName),
+            ("FONTSIZE", (0, first), (-1, -1), plain.fontSize),
+            ("LEADING", (0, first), (-1, -1), plain.leading),
+            ("TEXTCOLOR", (0, first), (-1, -1), plain.textColor),
+        ]
     return Table(
         [list(row) for row in rows],
         colWidths=list(widths),

@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from desktop.reports import fonts
 from desktop.services.redaction import Redactor
@@ -123,11 +123,30 @@ def _runs(text: str, base: str = FONT) -> Iterator[tuple[str | None, str]]:
         yield font, "".join(run)
 
 
+@functools.cache
+def _plain(char: str, base: str) -> bool:
+    """Whether `char` is drawn by `base` itself whatever surrounds it (no emoji joiner,
+    selector or picture): a text of such characters is one run of the paragraph's font."""
+    code = ord(char)
+    if char == "\n":
+        return True
+    if code in _JOINERS or char in (fonts.VARIATION_EMOJI, fonts.ZWJ):
+        return False
+    return fonts.font_for(char, base) == ""
+
+
+def _all_plain(text: str, base: str) -> bool:
+    return all(_plain(c, base) for c in set(text))
+
+
 def markup(text: str, base: str = FONT) -> str:
     """Paragraph markup that shows `text` as typed: escaped, in fonts that have it.
     `base` is the font of the paragraph it goes into."""
+    text = normalise(text)
+    if _all_plain(text, base):  # what `_runs` would find, without a look at each character
+        return escape(text).replace("\n", "<br/>")
     parts = []
-    for font, run in _runs(normalise(text), base):
+    for font, run in _runs(text, base):
         if font is None:
             stand_in = escape(_stand_in(run))
             parts.append(f'<font color="{STAND_IN_COLOUR}">{stand_in}</font>')
@@ -177,6 +196,60 @@ def para(text: str, style: ParagraphStyle, *, limit: int | None = None) -> Parag
             style = ParagraphStyle(f"{style.name}-upright", parent=style, fontName=upright)
         return _BidiParagraph(markup(shown, style.fontName) + tail, style, source=(shown, tail))
     return Paragraph(markup(shown, style.fontName) + tail, style)
+
+
+def one_line(text: str, style: ParagraphStyle, width: float) -> str | None:
+    """`text` as a plain table cell `width` wide (inside its padding), when a paragraph
+    in `style` would draw it as it is: one line, single-spaced, every character in the
+    style's font, nothing a reader could take for markup. A table sets such a cell in its
+    own font (`layout.table`'s `plain`) at the same place, for a fraction of the cost of
+    a paragraph: the month's list of calls is thousands of them. Else None."""
+    if not text or text != " ".join(text.split()) or "<" in text or "&" in text:
+        return None
+    if _RTL.search(text) or not _all_plain(text, style.fontName):
+        return None
+    if _width(text, style) > width - 1:  # a point short, so rounding never wraps it
+        return None
+    return text
+
+
+def line(text: str, style: ParagraphStyle, width: float) -> Flowable | None:
+    """`text` as one plain line in a frame `width` wide, drawn where a paragraph in
+    `style` would draw it (`one_line`, for a left-aligned paragraph without first-line
+    indent or bullet); else None. A month's untagged notes are thousands of them."""
+    plain_style = style.alignment == TA_LEFT and not style.firstLineIndent
+    extras = ("bulletText", "backColor", "borderWidth", "textTransform")
+    if not plain_style or any(getattr(style, name, None) for name in extras):
+        return None
+    inside = width - style.leftIndent - style.rightIndent
+    shown = one_line(text, style, inside)
+    return None if shown is None else _Line(shown, style)
+
+
+class _Line(Flowable):
+    """One line of plain text in a paragraph style, without a paragraph's parsing and
+    line breaking: the same box, spacing and baseline as a one-line `Paragraph`."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        style = self.style
+        self.canv.setFont(style.fontName, style.fontSize, style.leading)
+        self.canv.setFillColor(style.textColor)
+        self.canv.drawString(style.leftIndent, self.height - style.fontSize, self.text)
 
 
 def label(text: str, style: ParagraphStyle) -> Paragraph:

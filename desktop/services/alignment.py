@@ -17,19 +17,24 @@ are the note's own with the live reclassifications undone, newest first.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import String, distinct, exists, func, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from desktop.domain import NoteKind, ReviewStatus, Verdict
 from desktop.services import phrases
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.periods import InsightFilters, Period, filter_conditions
+from desktop.services.periods import (
+    InsightFilters,
+    Period,
+    filter_conditions,
+    note_tag_of_note,
+    tag_of_note_tag,
+)
 from desktop.storage import models as m
 
 #: The themes listed under "where reps correct marketers": the most corrected ones.
@@ -37,6 +42,9 @@ MAX_THEMES: Final = 5
 
 _marketer = aliased(m.Person)
 _rep = aliased(m.Person)
+#: A note's id as the database gives it, only to match rows: turning each of a
+#: hundred thousand ids into a UUID cost a second at a million notes.
+_NOTE_KEY: Final = type_coerce(m.Note.id, String)
 
 Pair = tuple[str | None, str | None]
 
@@ -153,14 +161,6 @@ class _Filed:
     removed: frozenset[str] = frozenset()
 
 
-def _tally(notes: list[_Filed]) -> VerdictCounts:
-    counts = Counter(n.status for n in notes)
-    return VerdictCounts(
-        notes=len(notes),
-        **{field: counts[status] for status, field in _STATUS_FIELD.items()},
-    )
-
-
 def _undo(note: _Filed, changes: list[dict[str, Any]]) -> None:
     """Take the note back to how the marketer filed it (`changes` newest first)."""
     now = note.kind
@@ -177,10 +177,18 @@ def _undo(note: _Filed, changes: list[dict[str, Any]]) -> None:
     note.removed = frozenset(removed - added)
 
 
+#: Notes counted alike: in the period or the one before, pair, kind as filed, verdict.
+_Group = tuple[bool, Pair, NoteKind, ReviewStatus]
+
+
 class AlignmentService(Service):
     def compute(self, period: Period, filters: InsightFilters | None = None) -> Alignment:
         """Confirmation, correction and dispute rates per kind and per marketer–rep pair
-        in the period and the one before (`Period.previous`), and where reps corrected."""
+        in the period and the one before (`Period.previous`), and where reps corrected.
+
+        The notes are counted in SQL by period, pair, kind and verdict; only the notes a
+        rep reclassified (their kind and themes as filed are undone in Python) and the
+        period's reviewed notes with a theme are read one by one."""
         filters = filters or InsightFilters()
         previous = period.previous()
         conditions = [
@@ -191,40 +199,48 @@ class AlignmentService(Service):
             m.Call.started_at < day_end(period.end),
         ]
         current = m.Call.started_at >= day_start(period.start)
-        notes_stmt = (
-            select(
-                m.Note.id,
-                current.label("in_period"),
-                _marketer.name,
-                _rep.name,
-                m.Note.kind,
-                m.Note.review_status,
-            )
+        reclassifying = (
+            m.Annotation.deleted_at.is_(None),
+            m.Annotation.verdict == Verdict.CORRECTED,
+            m.Annotation.reclassified.is_not(None),
+        )
+        columns = (current, _marketer.name, _rep.name, m.Note.kind, m.Note.review_status)
+        counts_stmt = (
+            select(*columns, func.count(m.Note.id))
             .select_from(m.Note)
             .join(m.Call, m.Call.id == m.Note.call_id)
             .outerjoin(_marketer, _marketer.id == m.Call.marketer_id)
             .outerjoin(_rep, _rep.id == m.Call.rep_id)
             .where(*conditions)
+            .group_by(*columns)
+        )
+        changed_stmt = (
+            select(_NOTE_KEY, *columns)
+            .select_from(m.Note)
+            .join(m.Call, m.Call.id == m.Note.call_id)
+            .outerjoin(_marketer, _marketer.id == m.Call.marketer_id)
+            .outerjoin(_rep, _rep.id == m.Call.rep_id)
+            .where(
+                *conditions,
+                exists().where(m.Annotation.note_id == m.Note.id, *reclassifying),
+            )
         )
         reviewed = m.Note.review_status != ReviewStatus.UNREVIEWED
         tags_stmt = (
-            select(m.Note.id, m.Tag.name)
+            select(_NOTE_KEY, m.Tag.name, *columns)
             .select_from(m.Note)
             .join(m.Call, m.Call.id == m.Note.call_id)
-            .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-            .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+            .outerjoin(_marketer, _marketer.id == m.Call.marketer_id)
+            .outerjoin(_rep, _rep.id == m.Call.rep_id)
+            .join(m.note_tags, note_tag_of_note())
+            .join(m.Tag, tag_of_note_tag())
             .where(*conditions, current, reviewed)
         )
         changes_stmt = (
-            select(m.Annotation.note_id, m.Annotation.reclassified)
+            select(type_coerce(m.Annotation.note_id, String), m.Annotation.reclassified)
             .join(m.Note, m.Note.id == m.Annotation.note_id)
             .join(m.Call, m.Call.id == m.Note.call_id)
-            .where(
-                *conditions,
-                m.Annotation.deleted_at.is_(None),
-                m.Annotation.verdict == Verdict.CORRECTED,
-                m.Annotation.reclassified.is_not(None),
-            )
+            .where(*conditions, *reclassifying)
             .order_by(m.Annotation.created_at.desc(), m.Annotation.id)
         )
         calls_stmt = (
@@ -237,72 +253,101 @@ class AlignmentService(Service):
             .group_by(_marketer.name, _rep.name)
         )
         with self._db.read() as s:
-            notes = {
+            groups: Counter[_Group] = Counter()
+            for now, mk, rp, kind, status, n in s.execute(counts_stmt):
+                groups[(bool(now), (mk, rp), kind, status)] += n
+            changed = {
                 nid: _Filed(bool(now), (mk, rp), kind, status, set())  # members: typed columns
-                for nid, now, mk, rp, kind, status in s.execute(notes_stmt)
+                for nid, now, mk, rp, kind, status in s.execute(changed_stmt)
             }
-            for nid, tag in s.execute(tags_stmt):
-                notes[nid].tags.add(tag)
-            changes: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+            themed: dict[Any, _Filed] = {}
+            for nid, tag, now, mk, rp, kind, status in s.execute(tags_stmt):
+                note = changed.get(nid) or themed.get(nid)
+                if note is None:
+                    note = themed[nid] = _Filed(bool(now), (mk, rp), kind, status, set())
+                note.tags.add(tag)
+            changes: dict[Any, list[dict[str, Any]]] = defaultdict(list)
             for nid, change in s.execute(changes_stmt):
                 changes[nid].append(change)
             pair_calls: dict[Pair, int] = {(mk, rp): n for mk, rp, n in s.execute(calls_stmt)}
             for nid, newest_first in changes.items():
-                _undo(notes[nid], newest_first)  # the tags as the marketer filed them
+                note = changed[nid]
+                groups[_group(note)] -= 1
+                _undo(note, newest_first)  # the kind and tags as the marketer filed them
+                groups[_group(note)] += 1
             unreviewed = ReviewStatus.UNREVIEWED
-            themes = _themes([n for n in notes.values() if n.in_period and n.status != unreviewed])
+            themes = _themes(
+                [
+                    *themed.values(),
+                    *(n for n in changed.values() if n.in_period and n.status != unreviewed),
+                ]
+            )
             typed: dict[str, list[str]] = defaultdict(list)
             if themes:
                 texts_stmt = (
                     select(m.Tag.name, m.Note.text)
                     .select_from(m.Note)
                     .join(m.Call, m.Call.id == m.Note.call_id)
-                    .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-                    .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                    .join(m.note_tags, note_tag_of_note())
+                    .join(m.Tag, tag_of_note_tag())
                     .where(*conditions, current, m.Tag.name.in_([t.name for t in themes]))
                 )
                 for name, text in s.execute(texts_stmt):
                     typed[name].append(text)
-        now = [n for n in notes.values() if n.in_period]
-        before = [n for n in notes.values() if not n.in_period]
+        this = {g: n for g, n in groups.items() if g[0] and n}
+        last = {g: n for g, n in groups.items() if not g[0] and n}
         return Alignment(
             period=period,
             filters=filters,
-            counts=_tally(now),
-            previous=_tally(before),
-            by_kind=_by_kind(now, before),
-            by_pair=_by_pair(now, before, pair_calls),
-            refiled=_refiled(now),
+            counts=_tally(this),
+            previous=_tally(last),
+            by_kind=_by_kind(this, last),
+            by_pair=_by_pair(this, last, pair_calls),
+            refiled=_refiled([n for n in changed.values() if n.in_period]),
             themes=tuple(
                 replace(t, display=phrases.typed_form(t.name, typed[t.name])) for t in themes
             ),
         )
 
 
-def _by_kind(now: list[_Filed], before: list[_Filed]) -> tuple[KindAlignment, ...]:
+def _group(note: _Filed) -> _Group:
+    return (note.in_period, note.pair, note.kind, note.status)
+
+
+def _tally(groups: dict[_Group, int]) -> VerdictCounts:
+    counts: Counter[ReviewStatus] = Counter()
+    for (_now, _pair, _kind, status), n in groups.items():
+        counts[status] += n
+    return VerdictCounts(
+        notes=sum(counts.values()),
+        **{field: counts[status] for status, field in _STATUS_FIELD.items()},
+    )
+
+
+def _by_kind(now: dict[_Group, int], before: dict[_Group, int]) -> tuple[KindAlignment, ...]:
     return tuple(
         KindAlignment(
             kind,
-            _tally([n for n in now if n.kind is kind]),
-            _tally([n for n in before if n.kind is kind]),
+            _tally({g: n for g, n in now.items() if g[2] is kind}),
+            _tally({g: n for g, n in before.items() if g[2] is kind}),
         )
         for kind in NoteKind
-        if any(n.kind is kind for n in now)
+        if any(g[2] is kind for g in now)
     )
 
 
 def _by_pair(
-    now: list[_Filed], before: list[_Filed], calls: dict[Pair, int]
+    now: dict[_Group, int], before: dict[_Group, int], calls: dict[Pair, int]
 ) -> tuple[PairAlignment, ...]:
     pairs = [
         PairAlignment(
             marketer=pair[0],
             rep=pair[1],
             calls=calls.get(pair, 0),
-            counts=_tally([n for n in now if n.pair == pair]),
-            previous=_tally([n for n in before if n.pair == pair]),
+            counts=_tally({g: n for g, n in now.items() if g[1] == pair}),
+            previous=_tally({g: n for g, n in before.items() if g[1] == pair}),
         )
-        for pair in {n.pair for n in now}
+        for pair in {g[1] for g in now}
     ]
     pairs.sort(key=lambda p: (-p.counts.reviewed, p.marketer or "", p.rep or ""))
     return tuple(pairs)
@@ -321,17 +366,24 @@ def _refiled(now: list[_Filed]) -> tuple[Refiling, ...]:
 
 
 def _themes(reviewed: list[_Filed]) -> tuple[ThemeCorrections, ...]:
-    names = {t for n in reviewed for t in n.tags | n.added}
+    carrying: dict[str, list[_Filed]] = defaultdict(list)
+    removed: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    for n in reviewed:
+        for tag in n.tags:
+            carrying[tag].append(n)
+        removed.update(n.removed)
+        added.update(n.added)
     found = []
-    for name in names:
-        carrying = [n for n in reviewed if name in n.tags]
+    for name in {*carrying, *added}:
+        notes = carrying.get(name, [])
         item = ThemeCorrections(
             name=name,
-            reviewed=len(carrying),
-            corrected=sum(n.status is ReviewStatus.CORRECTED for n in carrying),
-            disputed=sum(n.status is ReviewStatus.DISPUTED for n in carrying),
-            removed=sum(name in n.removed for n in reviewed),
-            added=sum(name in n.added for n in reviewed),
+            reviewed=len(notes),
+            corrected=sum(n.status is ReviewStatus.CORRECTED for n in notes),
+            disputed=sum(n.status is ReviewStatus.DISPUTED for n in notes),
+            removed=removed[name],
+            added=added[name],
         )
         if item.corrected or item.disputed or item.added:
             found.append(item)

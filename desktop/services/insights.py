@@ -81,7 +81,14 @@ from desktop.services.insight_values import (
     ThemeSection,
     Totals,
 )
-from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
+from desktop.services.periods import (
+    InsightFilters,
+    Period,
+    counted_notes,
+    filter_conditions,
+    note_tag_of_note,
+    tag_of_note_tag,
+)
 from desktop.services.qualification import COVERED
 from desktop.storage import models as m
 
@@ -378,8 +385,8 @@ def _theme_aggregates(s: Session, w: _Window) -> dict[NoteKind, list[_Aggregate]
             ),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .join(m.Account, m.Account.id == m.Call.account_id)
         .where(*_live_note(*_THEMED_KINDS), *w.both)
@@ -528,8 +535,8 @@ def _ranked_per_theme(
             m.Call.started_at.label("started_at"),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(*_live_note(*kinds), *w.now, *extra)
         .subquery()
@@ -589,8 +596,8 @@ def _samples(s: Session, w: _Window, cap: int) -> dict[_ThemeKey, list[themes.Do
             rank.label("rank"),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(*_live_note(*_SUGGESTED_KINDS), *w.now)
         .subquery()
@@ -874,8 +881,8 @@ def _deals(s: Session, period: Period, filters: InsightFilters) -> Deals:
             func.count(distinct(m.Call.id)),
         )
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .join(m.Account, m.Account.id == m.Call.account_id)
         .where(*_live_note(*_THEMED_KINDS), in_period, *calls_match)
@@ -1058,11 +1065,13 @@ def known_competitors(s: Session) -> dict[str, str | None]:
         select(m.Tag.name)
         .distinct()
         .select_from(m.Note)
-        .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .join(m.Call, m.Call.id == m.Note.call_id)
         .where(
-            *_live_note(NoteKind.COMPETITOR),
+            *counted_notes(),
+            # Of any date: here the notes are best found through the kind's index.
+            m.Note.kind == NoteKind.COMPETITOR,
             m.Call.deleted_at.is_(None),
         )
     )
@@ -1103,7 +1112,7 @@ class _Mentions:
     won: set[uuid.UUID]
     lost: set[uuid.UUID]
     forms: Counter[str]
-    evidence: list[tuple[tuple[Any, ...], Evidence]]
+    evidence: list[tuple[tuple[Any, ...], uuid.UUID, uuid.UUID]]  # (rank key, note, call)
 
     @classmethod
     def empty(cls) -> _Mentions:
@@ -1163,16 +1172,19 @@ def _display(tag: str, forms: Counter[str]) -> str:
     return min(written, key=lambda x: (-x[0], x[1].islower(), x[1]))[1]
 
 
-def _competitor_evidence_key(e: Evidence, named_in_text: bool) -> tuple[Any, ...]:
-    """Competitor notes that name it in their own text, then the usual preference."""
+def _competitor_evidence_key(row: Any, named_in_text: bool) -> tuple[Any, ...]:
+    """Competitor notes that name it in their own text, then the usual preference (a row
+    of `_count_note_mentions`)."""
     return (
         not named_in_text,
-        e.kind is not NoteKind.COMPETITOR,
-        {ReviewStatus.CONFIRMED: 0, ReviewStatus.CORRECTED: 1}.get(e.review_status, 2),
-        not (e.quote_worthy or e.case_study),
-        -(e.intensity or 0),
-        -e.call_started_at.timestamp(),
-        e.note_id,
+        NoteKind(row.kind) is not NoteKind.COMPETITOR,
+        {ReviewStatus.CONFIRMED: 0, ReviewStatus.CORRECTED: 1}.get(
+            ReviewStatus(row.review_status), 2
+        ),
+        not (row.quote_worthy or row.case_study),
+        -(row.intensity or 0),
+        -row.call_started_at.timestamp(),
+        row.note_id,
     )
 
 
@@ -1197,14 +1209,25 @@ def _competitors(s: Session, w: _Window) -> ThemeSection:
         named = _count_note_mentions(s, w, known, patterns, mentions)
         _count_answer_mentions(s, w, known, patterns, mentions)
     aggregates = []
-    evidence: dict[_ThemeKey, tuple[Evidence, ...]] = {}
+    chosen: dict[str, list[uuid.UUID]] = {}
     for tag, found in mentions.items():
         if not found.calls:
             continue
         name = listed[tag] or _display(tag, found.forms)
         aggregates.append(found.aggregate(name))
         ranked = _one_per_call_first(sorted(found.evidence, key=lambda x: x[0]))
-        evidence[(NoteKind.COMPETITOR, name)] = tuple(ranked[:EVIDENCE_PER_THEME])
+        chosen[name] = ranked[:EVIDENCE_PER_THEME]
+    # Only the quoted notes are read as evidence (with their speaker and correction).
+    wanted = {note_id for ids in chosen.values() for note_id in ids}
+    read = {}
+    if wanted:
+        read = {
+            e.note_id: e
+            for e in map(_to_evidence, s.execute(_evidence_select().where(m.Note.id.in_(wanted))))
+        }
+    evidence: dict[_ThemeKey, tuple[Evidence, ...]] = {
+        (NoteKind.COMPETITOR, name): tuple(read[i] for i in ids) for name, ids in chosen.items()
+    }
     unnamed = {n: c for n, c in competitor_notes.items() if n not in named}
     return _section(
         NoteKind.COMPETITOR,
@@ -1218,14 +1241,16 @@ def _competitors(s: Session, w: _Window) -> ThemeSection:
     )
 
 
-def _one_per_call_first(ranked: list[tuple[tuple[Any, ...], Evidence]]) -> list[Evidence]:
-    """Evidence from different calls before a second note from the same call."""
-    firsts: list[Evidence] = []
-    seconds: list[Evidence] = []
+def _one_per_call_first(
+    ranked: list[tuple[tuple[Any, ...], uuid.UUID, uuid.UUID]],
+) -> list[uuid.UUID]:
+    """Notes from different calls before a second note from the same call."""
+    firsts: list[uuid.UUID] = []
+    seconds: list[uuid.UUID] = []
     seen: set[uuid.UUID] = set()
-    for _, e in ranked:
-        (seconds if e.call_id in seen else firsts).append(e)
-        seen.add(e.call_id)
+    for _, note_id, call_id in ranked:
+        (seconds if call_id in seen else firsts).append(note_id)
+        seen.add(call_id)
     return firsts + seconds
 
 
@@ -1258,47 +1283,66 @@ def _count_note_mentions(
         .where(tag_of.name.in_(known)),
     )
     wanted = _prefilter((m.Note.text, m.Note.answer, m.Note.response), known)
-    stmt = _evidence_select(
-        w.current.label("now"),
-        m.Call.account_id.label("account_id"),
-        m.Account.outcome.label("outcome"),
-        m.Note.answer.label("answer"),
-    ).where(
-        *_live_note(),
-        *w.both,
-        *([] if wanted is None else [or_(tagged, wanted)]),
+    stmt = (
+        select(
+            w.current.label("now"),
+            m.Note.id.label("note_id"),
+            m.Note.call_id.label("call_id"),
+            m.Note.kind.label("kind"),
+            m.Note.text.label("text"),
+            m.Note.answer.label("answer"),
+            m.Note.response.label("response"),
+            m.Note.intensity.label("intensity"),
+            m.Note.review_status.label("review_status"),
+            m.Note.quote_worthy.label("quote_worthy"),
+            m.Note.case_study.label("case_study"),
+            m.Call.started_at.label("call_started_at"),
+            m.Call.grade.label("call_grade"),
+            m.Call.account_id.label("account_id"),
+            m.Account.outcome.label("outcome"),
+        )
+        .select_from(m.Note)
+        .join(m.Call, m.Call.id == m.Note.call_id)
+        .join(m.Account, m.Account.id == m.Call.account_id)
+        .where(
+            *_live_note(),
+            *w.both,
+            *([] if wanted is None else [or_(tagged, wanted)]),
+        )
     )
     rows = s.execute(stmt).all()
     tags: dict[uuid.UUID, set[str]] = defaultdict(set)
     for note_id, tag in s.execute(
         select(m.note_tags.c.note_id, m.Tag.name)
-        .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
-        .join(m.Note, m.Note.id == m.note_tags.c.note_id)
+        .select_from(m.Note)
         .join(m.Call, m.Call.id == m.Note.call_id)
+        .join(m.note_tags, note_tag_of_note())
+        .join(m.Tag, tag_of_note_tag())
         .where(*_live_note(NoteKind.COMPETITOR), *w.both, m.Tag.name.in_(known))
     ):
         tags[note_id].add(tag)
     named = set()
     for row in rows:
-        e = _to_evidence(row)
+        note_id, call_id = row.note_id, row.call_id
+        grade = Grade(row.call_grade) if row.call_grade else None
         for tag in known:
             forms = _mentioned(patterns[tag], row.text, row.answer, row.response)
-            if not forms and tag not in tags.get(e.note_id, ()):
+            if not forms and tag not in tags.get(note_id, ()):
                 continue
             found = mentions[tag]
             found.forms.update(forms)
-            found.add_call(bool(row.now), e.call_id, row.account_id, e.call_grade, row.outcome)
+            found.add_call(bool(row.now), call_id, row.account_id, grade, row.outcome)
             if not row.now:
                 continue
-            if e.kind is NoteKind.COMPETITOR:
-                named.add(e.note_id)
-            found.notes.add(e.note_id)
-            if e.intensity is not None:
-                found.intensities[e.note_id] = e.intensity
-            if e.response is not None:
-                found.responded_calls.add(e.call_id)
-            in_text = bool(patterns[tag].search(e.text))
-            found.evidence.append((_competitor_evidence_key(e, in_text), e))
+            if NoteKind(row.kind) is NoteKind.COMPETITOR:
+                named.add(note_id)
+            found.notes.add(note_id)
+            if row.intensity is not None:
+                found.intensities[note_id] = row.intensity
+            if row.response is not None:
+                found.responded_calls.add(call_id)
+            in_text = bool(patterns[tag].search(row.text))
+            found.evidence.append((_competitor_evidence_key(row, in_text), note_id, call_id))
     return named
 
 

@@ -30,6 +30,7 @@ Everything is sorted, so the same notes give the same suggestions.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
@@ -86,6 +87,7 @@ class Suggestions:
     ungrouped: tuple[uuid.UUID, ...]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a month's notes say the same words again and again
 def fold(word: str) -> str:
     """The form words are compared in: lower case, no apostrophe, plural folded.
 

@@ -18,7 +18,14 @@ from desktop.domain import NoteKind
 from desktop.errors import UserError
 from desktop.services.base import Service
 from desktop.services.calls import day_end, day_start
-from desktop.services.periods import InsightFilters, Period, counted_notes, filter_conditions
+from desktop.services.periods import (
+    InsightFilters,
+    Period,
+    counted_notes,
+    filter_conditions,
+    note_tag_of_note,
+    tag_of_note_tag,
+)
 from desktop.storage import models as m
 
 
@@ -86,8 +93,8 @@ class TrendService(Service):
                 theme_stmt = (
                     select(bucket, m.Note.kind, m.Tag.name, func.count(distinct(m.Call.id)))
                     .select_from(m.Note)
-                    .join(m.note_tags, m.note_tags.c.note_id == m.Note.id)
-                    .join(m.Tag, m.Tag.id == m.note_tags.c.tag_id)
+                    .join(m.note_tags, note_tag_of_note())
+                    .join(m.Tag, tag_of_note_tag())
                     .join(m.Call, m.Call.id == m.Note.call_id)
                     .where(
                         *counted_notes(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -17,7 +18,7 @@ from desktop.domain import NoteKind
 from desktop.reports.call_summary import build_call_summary
 from desktop.reports.insights_report import build_insights_report
 from desktop.reports.layout import Styles
-from desktop.reports.text import markup, para, trim
+from desktop.reports.text import line, markup, one_line, para, trim
 from desktop.services import Services
 from desktop.services.periods import Period
 from desktop.services.redaction import RedactionOptions
@@ -94,3 +95,57 @@ def test_any_note_text_makes_both_pdfs(
     for info in (summary, report):
         assert len(pypdf.PdfReader(info.path).pages) == info.pages
     services.calls.delete(call.id)
+
+
+def _drawn(flowables: list[Any], path: Path) -> list[tuple[str, float, float]]:
+    """Each piece of text on the page and where it starts (x, y in points)."""
+    SimpleDocTemplate(str(path)).build(flowables)
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_rest: object) -> None:
+        if text.strip():
+            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), round(x, 3), round(y, 3)))
+
+    pypdf.PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("text", ["• Reporting takes a week", "03 Dec 2024 · Cedarline Freight"])
+def test_a_plain_line_is_drawn_where_its_paragraph_would_be(text: str, tmp_path: Path) -> None:
+    styles = Styles()
+    width = 400.0
+    for style in (styles.cell, styles.attribution, styles.small):
+        fast = line(text, style, width)
+        assert fast is not None
+        assert fast.wrap(width, 800) == para(text, style).wrap(width, 800)
+        assert fast.getSpaceAfter() == para(text, style).getSpaceAfter()
+        slow = [para(text, style), para(text, style)]
+        quick = [line(text, style, width), line(text, style, width)]
+        assert _drawn(quick, tmp_path / "line.pdf") == _drawn(slow, tmp_path / "para.pdf")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "too long " * 40,  # would wrap
+        "two  spaces",  # a paragraph shows one
+        " leading space",
+        "AT&T <b>",  # markup a reader could take for markup
+        "预算 review",  # another font
+        "line\nbreak",
+        "שלום",  # right to left
+        "",
+    ],
+)
+def test_only_a_plain_line_skips_the_paragraph(text: str) -> None:
+    styles = Styles()
+    assert line(text, styles.cell, 400) is None
+    assert one_line(text, styles.small, 400) is None
+
+
+def test_a_plain_line_keeps_a_paragraphs_words_in_a_table_cell() -> None:
+    assert one_line("Cedarline Freight Holdings", Styles().small, 165) == (
+        "Cedarline Freight Holdings"
+    )
+    assert one_line("Cedarline Freight Holdings", Styles().small, 50) is None

@@ -14,8 +14,8 @@ from reportlab.platypus import Flowable, PageBreak
 from desktop.domain import Outcome
 from desktop.reports.insights_report.gather import Report
 from desktop.reports.insights_report.pieces import QUOTE_LIMIT, TYPED_LIMIT, esc, theme_title
-from desktop.reports.layout import BODY_WIDTH, heads, plural, section, table
-from desktop.reports.text import label, para
+from desktop.reports.layout import BODY_WIDTH, CELL_PADDING, heads, plural, section, table
+from desktop.reports.text import label, line, one_line, para
 from desktop.services.insight_values import MIN_DECIDED, Evidence
 from desktop.services.insights import RANKING_RULES
 
@@ -64,18 +64,25 @@ def _calls(r: Report) -> list[Flowable]:
             s.body,
         )
     )
+    widths = [24 * mm, 62 * mm, 40 * mm, 24 * mm, BODY_WIDTH - 150 * mm]
+    inside = [w - 2 * CELL_PADDING for w in widths]
     rows: list[Sequence[object]] = [heads(s, "Date", "Account", "Rep", "Grade", "Outcome")]
     for c in calls:
+        cells = (
+            (f"{c.call_date:%d %b %Y}", label),
+            (r.t.account(c.account), para),
+            (c.rep or "–", para),
+            (c.grade.label if c.grade else "not graded", label),
+            (_OUTCOME[c.outcome], label),
+        )
+        # Thousands of rows at a busy month: a cell that is one plain line is a string.
         rows.append(
             [
-                label(f"{c.call_date:%d %b %Y}", s.small),
-                para(r.t.account(c.account), s.small),
-                para(c.rep or "–", s.small),
-                label(c.grade.label if c.grade else "not graded", s.small),
-                label(_OUTCOME[c.outcome], s.small),
+                one_line(text, s.small, width) or make(text, s.small)
+                for (text, make), width in zip(cells, inside, strict=True)
             ]
         )
-    out.append(table(rows, [24 * mm, 62 * mm, 40 * mm, 24 * mm, BODY_WIDTH - 150 * mm]))
+    out.append(table(rows, widths, plain=s.small))
     return out
 
 
@@ -111,9 +118,15 @@ def _untagged(r: Report) -> list[Flowable]:
         for name, notes in groups:
             out.append(label(f"<b>{esc(name)}</b> · {plural(len(notes), 'note')}", s.small))
             for e in notes:
-                out.append(para(f"• {r.t(e.words)}", s.cell, limit=QUOTE_LIMIT))
+                # Thousands of notes at a busy month: a note or a date that is one plain
+                # line is drawn as such, not parsed and broken as a paragraph.
+                words = f"• {r.t(e.words)}"
+                drawn = line(words, s.cell, BODY_WIDTH) if len(words) <= QUOTE_LIMIT else None
+                out.append(drawn or para(words, s.cell, limit=QUOTE_LIMIT))
+                account = r.t.account(e.account)
                 out.append(
-                    label(f"{e.call_date:%d %b %Y} · {esc(r.t.account(e.account))}", s.attribution)
+                    line(f"{e.call_date:%d %b %Y} · {account}", s.attribution, BODY_WIDTH)
+                    or label(f"{e.call_date:%d %b %Y} · {esc(account)}", s.attribution)
                 )
     return out
 
