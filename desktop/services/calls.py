@@ -273,7 +273,9 @@ class CallService(Service):
             .order_by(m.Call.started_at.desc(), m.Call.id.desc())
             .execution_options(yield_per=batch)
         )
-        with self._db.read() as s, s.execute(stmt) as result:
+        # On the session's connection, not the session: the rows are plain columns, and
+        # the ORM's loading around each one was a third of the time.
+        with self._db.read() as s, s.connection().execute(stmt) as result:
             for part in result.partitions():
                 yield from map(self._row, part)
 
@@ -293,8 +295,11 @@ class CallService(Service):
     def _rows_query(self, filters: CallFilters) -> Select[*tuple[Any, ...]]:
         rep = aliased(m.Person)
         marketer = aliased(m.Person)
+        # count(*), not count(id): the note's id is not in the call_id index, and reading
+        # it for every note is a third of `call list` at a million notes.
         note_count = (
-            select(func.count(m.Note.id))
+            select(func.count())
+            .select_from(m.Note)
             .where(m.Note.call_id == m.Call.id, m.Note.deleted_at.is_(None))
             .scalar_subquery()
         )
