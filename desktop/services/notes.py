@@ -296,8 +296,7 @@ class NoteService(Service):
                 note_id is not None
                 and conn.execute(select(m.Note.id).where(m.Note.id == note_id)).first()
             ):
-                stored = s.get(m.Note, note_id)
-                assert stored is not None  # seen just now, in this transaction
+                stored = s.get_one(m.Note, note_id)
                 if stored.call_id != call_id:
                     raise UserError(f"note {note_id} belongs to another call")
                 s.refresh(stored, ["tags", "author", "speaker"])
