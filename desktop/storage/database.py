@@ -535,10 +535,15 @@ class Checkpointer:
             self._idle.clear()
             self._due.set()
             if self._thread is None:
-                self._thread = threading.Thread(
+                thread = threading.Thread(
                     target=self._run, name="ridealong-checkpoint", daemon=True
                 )
-                self._thread.start()
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread to be had: commits past the bound do it
+                    self._idle.set()
+                    return
+                self._thread = thread
 
     def wait(self) -> None:
         """Until the checkpoints asked for so far have run."""
@@ -569,9 +574,11 @@ class Checkpointer:
 
     def _checkpoint(self) -> None:
         """One PASSIVE checkpoint on a connection of its own, closed at once, so nothing
-        stays open on the file between two of them."""
+        stays open on the file between two of them. `mode=rw`: a database that has
+        vanished meanwhile is not created anew (empty) where it was."""
+        uri = f"{self._path.absolute().as_uri()}?mode=rw"
         try:
-            conn = sqlite3.connect(self._path, timeout=0, isolation_level=None)
+            conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
         except sqlite3.Error:
             return
         try:

@@ -69,3 +69,21 @@ def test_a_read_only_open_runs_no_checkpoints(sqlite_url: str, clock: FakeClock)
     finally:
         services.close()
     assert os.stat(make_url(sqlite_url).database or "").st_mtime_ns == before
+
+
+def test_a_checkpoint_never_creates_a_database_that_vanished(
+    sqlite_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    services = Services.open(sqlite_url, clock=clock)
+    path = sqlite_path(make_url(sqlite_url))
+    assert path is not None and services.db.checkpointer is not None
+    try:
+        call = services.calls.start("Acme", rep="Rita")
+        services.notes.add(call.id, NoteKind.PAIN, "budget frozen")
+        path.rename(tmp_path / "moved.db")  # its drive unplugged, say
+        services.db.checkpointer.request()
+        services.db.checkpointer.wait()
+        assert not path.exists()
+    finally:
+        services.close()
+    assert not path.exists()
