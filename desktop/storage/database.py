@@ -14,7 +14,11 @@ leaves the original as it was.
 Sessions come in two kinds: `read()` for queries and `write()` for changes. On SQLite a
 write transaction starts with BEGIN IMMEDIATE, so it takes the write lock up front and
 waits for it (busy_timeout) instead of failing half-way; reads never take that lock, so
-a long search on a background thread never holds up a note being filed.
+a long search on a background thread never holds up a note being filed. `writing()` is
+`write()` without the session, for the one hot path that sends Core statements only.
+
+A commit is synced to the `-wal` before it returns (synchronous FULL); copying the log
+back into the file (a checkpoint) is done off the commit path by a `Checkpointer`.
 """
 
 from __future__ import annotations
