@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -357,6 +357,19 @@ def reindex_notes(conn: Connection, backend: SearchBackend, note_ids: Iterable[u
     for chunk in _chunks(ids, 500):
         conn.execute(delete(SearchDoc).where(SearchDoc.note_id.in_(chunk)))
     backend.add_docs(conn, note_docs(conn, ids))
+
+
+def index_new_note(
+    conn: Connection,
+    backend: SearchBackend,
+    note_id: uuid.UUID,
+    fields: Mapping[SearchField, str | None],
+) -> None:
+    """The search documents of a note just inserted, from what was written: it has none
+    yet and no annotations, so `reindex_notes` would delete and read back for nothing.
+    `fields` in `note_docs`' order (text, answer, response), so documents are numbered
+    alike whichever way a note was filed."""
+    backend.add_docs(conn, [_doc(note_id, None, f, value) for f, value in fields.items() if value])
 
 
 def _doc(

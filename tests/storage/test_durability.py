@@ -30,6 +30,7 @@ from desktop.services.backup import Health, check_health
 from desktop.storage import maintenance
 from desktop.storage import models as m
 from desktop.storage.backup import create_backup
+from desktop.storage.database import CHECKPOINT_EVERY
 from tests.fakes import FakeClock
 from tests.faults import db_path, disk_full, locked, on_every_connection, read_only, vanished
 
@@ -136,6 +137,27 @@ def test_every_note_whose_add_returned_survives_kill_9(
     assert set(returned) <= present, f"lost {set(returned) - present} (delays {delays})"
     # At most one note per round was committed without its id being read back.
     assert len(present) - len(returned) <= 4
+
+
+def test_notes_filed_while_checkpoints_run_on_their_thread_survive_kill_9(
+    sqlite_url: str, clock: FakeClock, rng: random.Random
+) -> None:
+    """The `-wal` is copied back off the commit path (`Checkpointer`): a kill at any
+    moment, a checkpoint under way or not, loses no note whose add returned."""
+    call_id = start_call(sqlite_url, clock)
+    writer = Writer.start(sqlite_url, call_id, "checkpointed")
+    at = rng.randrange(4 * CHECKPOINT_EVERY, 12 * CHECKPOINT_EVERY)
+    writer.wait_for(at, timeout=120)
+    writer.process.kill()
+    writer.finish()
+    assert writer.process.returncode == -9
+    assert maintenance.check(sqlite_url).startswith("ok: "), at
+    services = Services.open(sqlite_url, clock=clock)
+    try:
+        present = {str(n.id) for n in services.calls.notes(call_id)}
+    finally:
+        services.close()
+    assert set(writer.ids) <= present, f"lost {set(writer.ids) - present} (killed after {at})"
 
 
 def test_two_processes_writing_at_once_store_every_note_exactly_once(
