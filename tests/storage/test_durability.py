@@ -290,7 +290,8 @@ def test_damage_found_mid_session_stops_every_write(
     services = Services.open(f"sqlite:///{path}", verify=False, clock=clock)
     with pytest.raises(StorageUnavailable, match="damaged") as found:
         services.calls.page()
-        services.search.search("budget")
+        # A search reads only the pages of the hits it returns: ask for all of them.
+        services.search.search("budget", limit=1000)
         services.calls.notes(call_id)
     assert not found.value.transient
     with pytest.raises(StorageUnavailable, match="damaged"):
