@@ -177,9 +177,27 @@ class Services:
         """Open the database (migrating it if needed) and make sure it has the shipped
         frameworks and starting definitions. `verify`: see `open_database`."""
         services = cls(open_database(url, upgrade=upgrade, verify=verify, clock=clock))
-        services.frameworks.ensure_builtin()
-        services.definitions.ensure_defaults()
+        if not services._has_shipped():
+            services.frameworks.ensure_builtin()
+            services.definitions.ensure_defaults()
         return services
+
+    def _has_shipped(self) -> bool:
+        """Whether the shipped frameworks and the starting definitions are in, in one
+        read: the use cases that add them (and their modules, a tenth of a command's
+        start) load only when something is missing."""
+        from sqlalchemy import select
+
+        from desktop import shipped
+        from desktop.storage import models as m
+
+        keys = {
+            shipped.read_json("frameworks", n)["key"] for n in shipped.names("frameworks", ".json")
+        }
+        with self.db.read() as s:
+            have = set(s.scalars(select(m.Framework.key)))
+            defined = s.scalar(select(m.Definition.id).limit(1)) is not None
+        return defined and keys <= have
 
     def __enter__(self) -> Services:
         return self

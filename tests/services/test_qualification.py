@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from desktop.domain import CriterionStatus, NoteKind
 from desktop.errors import UserError
@@ -62,6 +63,22 @@ def test_reopening_does_not_duplicate_shipped_frameworks(db_url: str, clock: Fak
             assert sorted(f.name for f in services.frameworks.list()) == sorted(BUILTIN)
         finally:
             services.close()
+
+
+def test_a_shipped_framework_a_database_lacks_is_added_at_open(
+    db_url: str, clock: FakeClock
+) -> None:
+    """As when an update ships a new framework: the next open adds it, and an open that
+    finds everything there writes nothing."""
+    champ = "(SELECT id FROM frameworks WHERE key = 'champ')"
+    with Services.open(db_url, clock=clock) as services, services.db.write() as s:
+        s.execute(text(f"DELETE FROM criteria WHERE framework_id IN {champ}"))
+        s.execute(text("DELETE FROM frameworks WHERE key = 'champ'"))
+    with Services.open(db_url, clock=clock) as services:
+        assert sorted(f.name for f in services.frameworks.list()) == sorted(BUILTIN)
+        assert services.db.writes == 1
+    with Services.open(db_url, clock=clock) as services:
+        assert services.db.writes == 0
 
 
 def test_a_framework_is_found_by_key_or_name_in_any_case(services: Services) -> None:
