@@ -63,7 +63,7 @@ from desktop.progress import CancelToken
 from desktop.storage import live, migrations, schemas, sqlite_files
 from desktop.storage.faults import Fault, server_fault, sqlite_fault
 from desktop.storage.models import Annotation, Keyed, Note
-from desktop.storage.search import SearchBackend, backend_for, reindex_notes
+from desktop.storage.search import SearchBackend, backend_for, merge_index, reindex_notes
 from desktop.storage.sqlite_files import SQLITE_HEADER
 
 BUSY_TIMEOUT_MS = 5000
@@ -532,6 +532,9 @@ class Checkpointer:
     recovered by SQLite at the next open. PASSIVE never waits for, nor blocks, a
     reader or a writer; pages it cannot copy yet wait for the next one, and the
     commits themselves copy them past `WAL_BOUND_PAGES`.
+
+    Each round first merges the search index's segments (`merge_index`), which FTS5
+    would otherwise do inside every 64th note's INSERT (15-30 ms at a million notes).
     """
 
     def __init__(self, path: Path) -> None:
@@ -603,6 +606,10 @@ class Checkpointer:
             # FULL: the copied pages are synced to the database before the log may be
             # reused (what makes moving them safe across a power cut).
             conn.execute("PRAGMA synchronous = FULL")
+            # A note being filed comes first: merging waits for no lock (a step that
+            # waited would make the next note wait for it), and the next round merges.
+            with contextlib.suppress(sqlite3.OperationalError):
+                merge_index(conn, stopping=lambda: self._closed)
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
             self.done += 1
         except sqlite3.Error:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from desktop.domain import NoteKind
 from desktop.services import Services
 from desktop.storage.database import CHECKPOINT_EVERY, WAL_BOUND_PAGES, sqlite_path
+from desktop.storage.search import merge_index
 from tests.fakes import FakeClock
 
 #: A WAL frame: a page and its header.
@@ -87,3 +89,49 @@ def test_a_checkpoint_never_creates_a_database_that_vanished(
     finally:
         services.close()
     assert not path.exists()
+
+
+def _automerge(path: Path) -> object:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT v FROM search_fts_config WHERE k = 'automerge'").fetchone()
+
+
+def test_the_checkpointer_merges_the_search_index_so_no_note_does(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    """FTS5 merged its segments inside every 64th note's INSERT; once the checkpointer
+    has run, the file leaves merging to it, and every note is still found."""
+    services = Services.open(sqlite_url, clock=clock)
+    path = sqlite_path(make_url(sqlite_url))
+    assert path is not None and services.db.checkpointer is not None
+    try:
+        call = services.calls.start("Acme", rep="Rita")
+        assert _automerge(path) is None  # FTS5's default: merge inside the writes
+        for n in range(8 * CHECKPOINT_EVERY):
+            services.notes.add(call.id, NoteKind.PAIN, f"note {n}: quarterly forecast slipped")
+        services.db.checkpointer.request()  # as after the next notes, once no one writes
+        services.db.checkpointer.wait()
+        assert _automerge(path) == (0,)
+        assert len(services.search.search("forecast", limit=1000)) == 8 * CHECKPOINT_EVERY
+        with services.db.write() as s:
+            s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+    finally:
+        services.close()
+
+
+def test_merging_the_index_works_until_nothing_is_left(sqlite_url: str, clock: FakeClock) -> None:
+    """Segments a writer left unmerged (one per note filed) are merged in steps, and a
+    second round finds nothing to do."""
+    with Services.open(sqlite_url, clock=clock) as services:
+        call = services.calls.start("Acme", rep="Rita")
+    path = sqlite_path(make_url(sqlite_url))
+    assert path is not None
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)")
+    with Services.open(sqlite_url, clock=clock) as services:
+        for n in range(CHECKPOINT_EVERY - 1):  # one short of a checkpointer round
+            services.notes.add(call.id, NoteKind.PAIN, f"note {n}: budget frozen")
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        assert merge_index(conn) > 0
+        assert merge_index(conn) == 0
+        conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
