@@ -125,6 +125,8 @@ class SearchBackend(ABC):
 MERGE_STEP_PAGES = 16
 #: Steps one round of `merge_index` may take.
 MERGE_STEPS = 50
+#: How long `merge_index` waits for the write lock to turn FTS5's own merging off.
+_SETTING_WAIT_MS = 2000
 
 
 def merge_index(conn: sqlite3.Connection, stopping: Callable[[], bool] = lambda: False) -> int:
@@ -138,9 +140,23 @@ def merge_index(conn: sqlite3.Connection, stopping: Callable[[], bool] = lambda:
     (`automerge` 0, kept in the index's config); a process that never writes enough to
     call this (a few CLI commands) leaves segments to FTS5's own bound, which merges a
     level once it holds 16 of them."""
-    automerge = conn.execute("SELECT v FROM search_fts_config WHERE k = 'automerge'").fetchone()
-    if automerge != (0,):
-        conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)")
+    # fetchall, not fetchone: a statement left unfinished keeps its read transaction
+    # open, and that connection then cannot write once another has.
+    automerge = conn.execute("SELECT v FROM search_fts_config WHERE k = 'automerge'").fetchall()
+    if automerge != [(0,)]:
+        # Once per file, and worth waiting for: while a busy writer keeps this from
+        # being set, every 64th note still merges inside its INSERT.
+        ((waited,),) = conn.execute("PRAGMA busy_timeout").fetchall()
+        conn.execute(f"PRAGMA busy_timeout = {_SETTING_WAIT_MS}")
+        try:
+            conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)")
+            # A first step now: rewriting the index's structure is what makes the other
+            # connections (the app's writer among them) read the new setting.
+            conn.execute(
+                "INSERT INTO search_fts(search_fts, rank) VALUES ('merge', ?)", (MERGE_STEP_PAGES,)
+            )
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
     steps = 0
     for _ in range(MERGE_STEPS):
         if stopping():
