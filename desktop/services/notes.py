@@ -372,9 +372,7 @@ class NoteService(Service):
                     SearchField.RESPONSE: response,
                 },
             )
-            if self._db.dialect == "postgresql":
-                said = live.Touched(frozenset({call_id}), frozenset({live.NOTES}))
-                live.notify(conn, self._db.origin, said)
+            self._db.announce(conn, live.Touched(frozenset({call_id}), frozenset({live.NOTES})))
             return v.NoteView(
                 id=new_id,
                 call_id=call_id,

@@ -441,9 +441,14 @@ class Database:
         if touched:
             reindex_notes(session.connection(), self.search, touched)
         if self.dialect == "postgresql":
-            said = live.touched_by(session.connection(), rows)
-            if said.kinds:
-                live.notify(session.connection(), self.origin, said)
+            self.announce(session.connection(), live.touched_by(session.connection(), rows))
+
+    def announce(self, connection: Connection, said: live.Touched) -> None:
+        """Tell teammates' windows what this transaction touched, at its commit (on a
+        team database; nothing on SQLite, which has no one listening). Write sessions
+        do it by themselves; a Core write on `writing()` calls it."""
+        if self.dialect == "postgresql" and said.kinds:
+            live.notify(connection, self.origin, said)
 
     @staticmethod
     def _changes(connection: Connection) -> int | None:
