@@ -26,29 +26,11 @@ from desktop.storage import backup as files
 from desktop.storage import maintenance, packed, sqlite_files
 from tests.fakes import FakeClock
 from tests.faults import db_path
+from tests.notes_on_file import add_notes, texts
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
     return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
-
-
-def texts(url: str, clock: FakeClock) -> list[str]:
-    services = Services.open(url, clock=clock)
-    try:
-        return sorted(n.text for row in services.calls.page() for n in services.calls.notes(row.id))
-    finally:
-        services.close()
-
-
-def add_notes(url: str, clock: FakeClock, *words: str) -> None:
-    services = Services.open(url, clock=clock)
-    try:
-        rows = services.calls.page()
-        call_id = rows[0].id if rows else services.calls.start("Acme").id
-        for word in words:
-            services.notes.add(call_id, NoteKind.PAIN, word)
-    finally:
-        services.close()
 
 
 def unpacked(backup: Path) -> Path:

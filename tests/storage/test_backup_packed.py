@@ -11,36 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from desktop.domain import NoteKind
 from desktop.errors import Cancelled, UserError
 from desktop.progress import CancelToken
-from desktop.services import Services
 from desktop.services.backup import check_health, restore
 from desktop.storage import backup as files
 from desktop.storage import packed, sqlite_files
 from tests.fakes import FakeClock
 from tests.faults import db_path
+from tests.notes_on_file import add_notes, texts
 
 MB = 1024 * 1024
-
-
-def add_notes(url: str, clock: FakeClock, *words: str) -> None:
-    services = Services.open(url, clock=clock)
-    try:
-        rows = services.calls.page()
-        call_id = rows[0].id if rows else services.calls.start("Acme").id
-        for word in words:
-            services.notes.add(call_id, NoteKind.PAIN, word)
-    finally:
-        services.close()
-
-
-def texts(url: str, clock: FakeClock) -> list[str]:
-    services = Services.open(url, clock=clock)
-    try:
-        return sorted(n.text for row in services.calls.page() for n in services.calls.notes(row.id))
-    finally:
-        services.close()
 
 
 def test_a_backup_is_packed_to_a_fraction_of_the_database_and_restores_whole(
